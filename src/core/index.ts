@@ -1,0 +1,12 @@
+/**
+ * @module
+ * segflow's domain types and the few pure helpers every layer shares. No I/O lives here.
+ */
+export { assertNever } from './assert-never.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { FakeClock, systemClock } from './clock.js';
+export type { EventType, JsonObject, NewEvent, StoredEvent } from './event.js';
+export { newId } from './ids.js';
+export type { ChangeCause, MembershipChange } from './membership-change.js';
+export type { Identity, IdentityKind, Profile, Subscription, SubscriptionState } from './profile.js';
+export type { ApiKey, ApiKeyKind, Workspace } from './workspace.js';

@@ -1,0 +1,27 @@
+import type { IdentityKind, JsonObject, Profile, Subscription } from '../core/index.js';
+
+/** Profiles: traits, identities and subscription state. Identity values are unique per workspace and kind. */
+export interface ProfileRepo {
+  /** The profile an identity points at (following merges), if any. */
+  findByIdentity(workspaceId: string, kind: IdentityKind, value: string): Promise<string | undefined>;
+  /** Creates an empty profile with the given id. */
+  create(workspaceId: string, profileId: string, now: number): Promise<void>;
+  /** Attaches an identity to a profile; a no-op if it is already attached to that profile. */
+  addIdentity(workspaceId: string, profileId: string, kind: IdentityKind, value: string, now: number): Promise<void>;
+  /** The profile with traits, identities and subscription; a merged id resolves to the surviving profile. */
+  get(workspaceId: string, profileId: string): Promise<Profile | undefined>;
+  /** Top-level merge of traits (a `null` value removes the trait); also widens first/last seen. */
+  mergeTraits(workspaceId: string, profileId: string, traits: JsonObject, now: number): Promise<void>;
+  /** Records activity at event time `at`: widens firstSeenAt/lastSeenAt. */
+  touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void>;
+  /**
+   * Merges `fromId` into `intoId`: identities and events move to `intoId`, traits merge (the surviving
+   * profile's values win), `fromId` keeps `mergedInto = intoId` so old references still resolve.
+   */
+  merge(workspaceId: string, fromId: string, intoId: string, now: number): Promise<void>;
+  /** Replaces the subscription state (state, changedAt, reason, consent). */
+  setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void>;
+  /** Profiles in id order after `afterId`, for scans and paging. */
+  list(workspaceId: string, afterId: string | null, limit: number): Promise<Profile[]>;
+  count(workspaceId: string): Promise<number>;
+}

@@ -1,0 +1,24 @@
+/** A row as returned by the database: column name → value. */
+export type Row = Record<string, unknown>;
+
+/**
+ * A small dialect-neutral SQL executor, so that a repository written once runs on both backends.
+ *
+ * Placeholders are `$1, $2, …` on both dialects (the SQLite adapter rewrites them and caches the prepared
+ * statement by its text). Write SQL that both SQLite ≥ 3.35 and PostgreSQL ≥ 13 accept:
+ * `INSERT … ON CONFLICT … DO NOTHING/UPDATE`, `RETURNING`, `COALESCE`, `LIMIT`. Values: numbers (64-bit
+ * integer columns come back as JS numbers on both), strings, null; JSON is passed and returned as text
+ * (`JSON.stringify` / `JSON.parse` at the repository edge); booleans as 0/1 integers.
+ */
+export interface SqlExecutor {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs a statement that returns rows. */
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a statement and returns how many rows it changed. */
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Runs `fn` in one transaction (nested calls join the outer one). Resolving commits, rejecting rolls back;
+   * once it resolves the writes survive a process crash.
+   */
+  transaction<T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+}
