@@ -8,6 +8,8 @@ export interface Repos {
   readonly workspaces: WorkspaceRepo;
   readonly profiles: ProfileRepo;
   readonly events: EventRepo;
+  /** The raw executor (bound to the same transaction), for repositories of other areas written once for both dialects. */
+  readonly sql: SqlExecutor;
 }
 
 /**
@@ -15,8 +17,6 @@ export interface Repos {
  * Store; no other layer names a database library.
  */
 export interface Store extends Repos {
-  /** The raw executor, for repositories of other areas (engine, destinations) written once for both dialects. */
-  readonly sql: SqlExecutor;
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations (idempotent). */
   migrate(): Promise<void>;
