@@ -1,0 +1,8 @@
+/**
+ * @module
+ * The rule language, a pure library used by the engine: the syntax tree (`ast/`), the evaluation input types
+ * (`history.ts`), and the tools around rule text — parser, printer, canonical JSON form, checker, linter and
+ * the catalogue of diagnostic codes. Nothing here performs I/O or executes code.
+ */
+export * from './ast/index.js';
+export type * from './history.js';

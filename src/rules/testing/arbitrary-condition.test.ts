@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Condition } from '../ast/index.js';
+import { arbitraryCondition, EVENT_NAME_POOL } from './index.js';
+
+function eventNames(c: Condition, out: string[] = []): string[] {
+  const json = JSON.stringify(c);
+  for (const m of json.matchAll(/"kind":"event","name":("(?:[^"\\]|\\.)*")/g)) out.push(JSON.parse(m[1] ?? '""') as string);
+  return out;
+}
+
+describe('arbitraryCondition', () => {
+  it('draws event names only from the pool by default', () => {
+    fc.assert(
+      fc.property(arbitraryCondition(), (c) => {
+        for (const name of eventNames(c)) expect(EVENT_NAME_POOL).toContain(name);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never generates and/or nodes with fewer than two conditions', () => {
+    const check = (c: Condition): void => {
+      if (c.kind === 'and' || c.kind === 'or') {
+        expect(c.conditions.length).toBeGreaterThanOrEqual(2);
+        c.conditions.forEach(check);
+      } else if (c.kind === 'not') check(c.condition);
+    };
+    fc.assert(fc.property(arbitraryCondition({ maxDepth: 4 }), (c) => check(c)), { numRuns: 200 });
+  });
+
+  it('generates between windows with the older edge first', () => {
+    fc.assert(
+      fc.property(arbitraryCondition(), (c) => {
+        for (const m of JSON.stringify(c).matchAll(/"from":\{"amount":(\d+),"unit":"(\w)"\},"to":\{"amount":(\d+),"unit":"(\w)"\}/g)) {
+          expect(m[2]).toBe(m[4]);
+          expect(Number(m[1])).toBeGreaterThan(Number(m[3]));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
