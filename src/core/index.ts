@@ -8,5 +8,6 @@ export { FakeClock, systemClock } from './clock.js';
 export type { EventType, JsonObject, NewEvent, StoredEvent } from './event.js';
 export { newId } from './ids.js';
 export type { ChangeCause, MembershipChange } from './membership-change.js';
+export type { Member, Segment } from './segment.js';
 export type { Identity, IdentityKind, Profile, Subscription, SubscriptionState } from './profile.js';
 export type { ApiKey, ApiKeyKind, Workspace } from './workspace.js';

@@ -1,0 +1,77 @@
+import type { Member, Segment } from '../core/index.js';
+
+/** What a caller gives to create or update a segment. `rule` is rule text or the canonical JSON form. */
+export interface SegmentInput {
+  readonly name: string;
+  readonly rule: string | { readonly version: number; readonly condition: unknown };
+  readonly description?: string;
+  readonly group?: string | null;
+  readonly priority?: number;
+}
+
+/** One rule diagnostic as the API returns it (see src/rules diagnostics). */
+export interface RuleProblem {
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly length?: number;
+}
+
+/** Expected failures of segment operations, as values. */
+export type SegmentFailure =
+  | { readonly kind: 'invalid_rule'; readonly diagnostics: readonly RuleProblem[] }
+  | { readonly kind: 'name_taken'; readonly name: string }
+  | { readonly kind: 'not_found'; readonly id: string };
+
+/** A result: the value, or an expected failure. */
+export type SegmentResult<T> = { readonly ok: true; readonly value: T; readonly warnings: readonly RuleProblem[] } | { readonly ok: false; readonly error: SegmentFailure };
+
+/** What saving a rule would do, computed over the stored history without saving. */
+export interface DryRunResult {
+  readonly size: number;
+  /** Profiles that would enter / leave compared with the current version (all members are "entered" for a new segment). */
+  readonly entered: number;
+  readonly exited: number;
+  readonly sampleEntered: readonly string[];
+  readonly sampleExited: readonly string[];
+  readonly warnings: readonly RuleProblem[];
+  /** The evaluation instant. */
+  readonly at: number;
+}
+
+/** A page of members. `next` is the cursor for the following page, null at the end. */
+export interface MemberPage {
+  readonly members: readonly Member[];
+  readonly next: string | null;
+  readonly total: number;
+}
+
+/** Why a profile is or is not in a segment now: the explanation tree of the rule (src/rules `explain`). */
+export interface SegmentExplanation {
+  readonly segmentId: string;
+  readonly profileId: string;
+  readonly at: number;
+  readonly member: boolean;
+  /** Set when an exclusive group overrides the rule's own value. */
+  readonly excludedBy?: string;
+  readonly explanation: unknown;
+}
+
+/**
+ * Segment administration backed by the engine: saving backfills over the stored history and records the diff
+ * as membership changes; updating makes a new version; deleting exits every member.
+ */
+export interface SegmentService {
+  list(workspaceId: string): Promise<Segment[]>;
+  /** By id or by name. */
+  get(workspaceId: string, idOrName: string): Promise<Segment | undefined>;
+  create(workspaceId: string, input: SegmentInput): Promise<SegmentResult<Segment>>;
+  update(workspaceId: string, idOrName: string, input: SegmentInput): Promise<SegmentResult<Segment>>;
+  delete(workspaceId: string, idOrName: string): Promise<SegmentResult<Segment>>;
+  /** Size and diff of `input` against the current version of the segment with the same name (if any). */
+  dryRun(workspaceId: string, input: SegmentInput): Promise<SegmentResult<DryRunResult>>;
+  members(workspaceId: string, idOrName: string, page: { after?: string; limit: number }): Promise<SegmentResult<MemberPage>>;
+  explain(workspaceId: string, idOrName: string, profileRef: string): Promise<SegmentResult<SegmentExplanation>>;
+}
