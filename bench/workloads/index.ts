@@ -1,0 +1,8 @@
+/**
+ * @module
+ * Every workload `npm run bench` runs, in order. Add a file exporting a {@link Workload} and one line here.
+ */
+import type { Workload } from '../workload.js';
+
+/** All benchmark workloads. */
+export const workloads: readonly Workload[] = [];
