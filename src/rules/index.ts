@@ -6,3 +6,4 @@
  */
 export * from './ast/index.js';
 export type * from './history.js';
+export * from './evaluator/index.js';

@@ -1,0 +1,13 @@
+import type { ProfileHistory } from '../history.js';
+import { updatesAsOf } from './updates-as-of.js';
+
+/**
+ * The latest value of a named score as of t (ties by array order). `undefined` when the profile has never been
+ * scored by that name, or when the latest value is not a finite number.
+ */
+export function scoreAt(history: ProfileHistory, name: string, t: number): number | undefined {
+  const latest = updatesAsOf(history.scores, t)
+    .filter((update) => update.name === name)
+    .at(-1);
+  return latest !== undefined && Number.isFinite(latest.value) ? latest.value : undefined;
+}
