@@ -4,10 +4,17 @@
  * add yours here (one import, one line in the list).
  */
 import type { Command } from 'commander';
+import { register as apply } from './apply.js';
+import { register as explain } from './explain.js';
+import { register as segments } from './segments.js';
 
 type Register = (program: Command) => void;
 
-const commands: readonly Register[] = [];
+const commands: readonly Register[] = [
+  apply,
+  explain,
+  segments,
+];
 
 /** Adds every segflow command to `program`. */
 export function registerCommands(program: Command): void {

@@ -1,0 +1,350 @@
+/**
+ * @module
+ * `segflow apply DIR`: segments as code. Every `*.rule` file (header comments `# name:`, `# group:`,
+ * `# priority:`, `# description:`, then the rule text) and every `*.json` file (`{ name, rule, … }`) in DIR
+ * describes one segment. The command reads the server's segments, prints a plan (create, update with the
+ * +entered / −exited diff from a dry run, unchanged, delete with `--prune`) and applies it once confirmed.
+ * Running it twice changes nothing the second time. Exit codes: 0 done (or nothing to do), 1 a rule is
+ * invalid or the server refused a change, 2 usage (bad directory, duplicate names, no confirmation).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import {
+  type AdminClient,
+  type ApiProblem,
+  type ApiRuleProblem,
+  type ApiSegment,
+  type SegmentBody,
+  addAdminOptions,
+  clientFromOptions,
+} from '../admin-client.js';
+
+/** One segment as described by a file in the directory. */
+export interface SegmentSpec {
+  readonly file: string;
+  readonly body: SegmentBody & { readonly description: string; readonly group: string | null; readonly priority: number };
+}
+
+/** One step of the plan. */
+export interface PlanStep {
+  readonly action: 'create' | 'update' | 'unchanged' | 'delete';
+  readonly name: string;
+  readonly file: string | null;
+  /** Profiles that would enter / exit (from the server's dry run), null when unknown. */
+  readonly entered: number | null;
+  readonly exited: number | null;
+  /** What differs from the server's version, for updates. */
+  readonly changes: readonly string[];
+  /** Set when the rule waits for a segment created by this same plan, so its size is not known yet. */
+  readonly pending?: boolean;
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+const HEADER = /^#\s*(name|group|priority|description)\s*:\s*(.*?)\s*$/i;
+
+/** Parses a `*.rule` file: header comments become fields; they are blanked, not removed, so lines keep their numbers. */
+export function parseRuleFile(file: string, text: string): { ok: true; spec: SegmentSpec } | { ok: false; error: string } {
+  const lines = text.split(/\r?\n/);
+  const fields: Record<string, string> = {};
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line !== '' && !line.startsWith('#')) break;
+    const m = HEADER.exec(line);
+    if (m) {
+      fields[(m[1] ?? '').toLowerCase()] = m[2] ?? '';
+      lines[i] = '';
+    }
+  }
+  const rule = lines.join('\n');
+  if (rule.trim() === '') return { ok: false, error: `${file}: no rule text after the header` };
+  return specFrom(file, { name: fields.name, rule, description: fields.description, group: fields.group, priority: fields.priority });
+}
+
+/** Parses a `*.json` file holding `{ name, rule, description?, group?, priority? }`. */
+export function parseJsonFile(file: string, text: string): { ok: true; spec: SegmentSpec } | { ok: false; error: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `${file}: invalid JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { ok: false, error: `${file}: expected a JSON object` };
+  const o = doc as Record<string, unknown>;
+  const rule = o.rule;
+  if (typeof rule !== 'string' && (typeof rule !== 'object' || rule === null)) {
+    return { ok: false, error: `${file}: "rule" must be rule text or the canonical JSON form { version, condition }` };
+  }
+  return specFrom(file, {
+    name: typeof o.name === 'string' ? o.name : undefined,
+    rule: rule as SegmentBody['rule'],
+    description: typeof o.description === 'string' ? o.description : undefined,
+    group: typeof o.group === 'string' ? o.group : undefined,
+    priority: o.priority === undefined ? undefined : String(o.priority),
+  });
+}
+
+function specFrom(
+  file: string,
+  f: { name: string | undefined; rule: SegmentBody['rule']; description: string | undefined; group: string | undefined; priority: string | undefined },
+): { ok: true; spec: SegmentSpec } | { ok: false; error: string } {
+  const name = (f.name ?? basename(file, extname(file))).trim();
+  if (name === '') return { ok: false, error: `${file}: the segment has no name; add a "# name: …" line` };
+  const priority = f.priority === undefined || f.priority.trim() === '' ? 0 : Number(f.priority);
+  if (!Number.isInteger(priority)) return { ok: false, error: `${file}: priority must be a whole number, not ${f.priority}` };
+  const group = f.group === undefined || f.group.trim() === '' ? null : f.group.trim();
+  return { ok: true, spec: { file, body: { name, rule: f.rule, description: f.description ?? '', group, priority } } };
+}
+
+/** Reads every `*.rule` and `*.json` file of `dir` (not recursive), in name order. */
+export async function readSegmentDir(dir: string): Promise<{ ok: true; specs: SegmentSpec[] } | { ok: false; errors: string[] }> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) return { ok: false, errors: [`${dir} is not a directory`] };
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.rule') || n.endsWith('.json')).sort();
+  const specs: SegmentSpec[] = [];
+  const errors: string[] = [];
+  const seen = new Map<string, string>();
+  for (const n of names) {
+    const file = join(dir, n);
+    const text = await readFile(file, 'utf8');
+    const parsed = n.endsWith('.rule') ? parseRuleFile(file, text) : parseJsonFile(file, text);
+    if (!parsed.ok) {
+      errors.push(parsed.error);
+      continue;
+    }
+    const other = seen.get(parsed.spec.body.name);
+    if (other) errors.push(`${file}: the segment name "${parsed.spec.body.name}" is also used by ${other}`);
+    seen.set(parsed.spec.body.name, file);
+    specs.push(parsed.spec);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, specs };
+}
+
+function located(file: string, p: ApiRuleProblem): string {
+  const where = p.line === undefined ? file : `${file}:${p.line}:${p.column ?? 1}`;
+  return `${where} ${p.code} ${p.message}`;
+}
+
+function problemLines(file: string, problem: ApiProblem): string[] {
+  if (problem.errors && problem.errors.length > 0) return problem.errors.map((e) => located(file, e));
+  return [`${file}: ${problem.code}: ${problem.detail}`];
+}
+
+/** A rule is pending when its only errors are references to segments this plan creates. */
+function onlyUnknownSegments(problem: ApiProblem): boolean {
+  return problem.code === 'RULE_INVALID' && (problem.errors ?? []).length > 0 && (problem.errors ?? []).every((e) => e.code === 'RULE2005');
+}
+
+/** Computes the plan: what apply would do to make the server match `specs`. */
+export async function computePlan(client: AdminClient, specs: readonly SegmentSpec[], prune: boolean): Promise<
+  { ok: true; steps: PlanStep[]; current: ApiSegment[] } | { ok: false; problem: ApiProblem }
+> {
+  const listed = await client.listSegments();
+  if (!listed.ok) return { ok: false, problem: listed.problem };
+  const current = listed.value.segments;
+  const byName = new Map(current.map((s) => [s.name, s]));
+  const creating = specs.some((s) => !byName.has(s.body.name));
+  const steps: PlanStep[] = [];
+  for (const spec of specs) {
+    const existing = byName.get(spec.body.name);
+    const dry = await client.dryRun(spec.body);
+    const base = { name: spec.body.name, file: spec.file, warnings: [] as string[] };
+    if (!dry.ok) {
+      const pending = creating && onlyUnknownSegments(dry.problem);
+      steps.push({
+        ...base,
+        action: existing ? 'update' : 'create',
+        entered: null,
+        exited: null,
+        changes: [],
+        ...(pending ? { pending: true } : {}),
+        errors: pending ? [] : problemLines(spec.file, dry.problem),
+      });
+      continue;
+    }
+    const warnings = dry.value.warnings.map((w) => located(spec.file, w));
+    if (!existing) {
+      steps.push({ ...base, action: 'create', entered: dry.value.entered, exited: 0, changes: [], errors: [], warnings });
+      continue;
+    }
+    const changes: string[] = [];
+    if (dry.value.rule !== existing.rule) changes.push('rule');
+    if (spec.body.description !== existing.description) changes.push('description');
+    if (spec.body.group !== existing.group) changes.push('group');
+    if (spec.body.priority !== existing.priority) changes.push('priority');
+    steps.push({
+      ...base,
+      action: changes.length > 0 ? 'update' : 'unchanged',
+      entered: dry.value.entered,
+      exited: dry.value.exited,
+      changes,
+      errors: [],
+      warnings,
+    });
+  }
+  if (prune) {
+    const wanted = new Set(specs.map((s) => s.body.name));
+    for (const s of current) {
+      if (wanted.has(s.name)) continue;
+      steps.push({ action: 'delete', name: s.name, file: null, entered: 0, exited: s.size ?? null, changes: [], errors: [], warnings: [] });
+    }
+  }
+  return { ok: true, steps, current };
+}
+
+const SYMBOL: Record<PlanStep['action'], string> = { create: '+', update: '~', unchanged: '=', delete: '-' };
+
+/** Renders the plan as text, terraform-style. */
+export function renderPlan(steps: readonly PlanStep[]): string {
+  const width = Math.max(4, ...steps.map((s) => s.name.length));
+  const lines: string[] = [];
+  for (const s of steps) {
+    let detail = '';
+    if (s.pending) detail = 'size known once the segments it references exist';
+    else if (s.action === 'create') detail = s.entered === null ? '' : `+${s.entered} entering`;
+    else if (s.action === 'update') detail = `${s.changes.join(', ')} changed: +${s.entered ?? '?'} / −${s.exited ?? '?'}`;
+    else if (s.action === 'delete') detail = s.exited === null ? '' : `−${s.exited} exiting`;
+    lines.push(`  ${SYMBOL[s.action]} ${s.action.padEnd(9)} ${s.name.padEnd(width)}  ${detail}`.trimEnd());
+    for (const e of s.errors) lines.push(`      error: ${e}`);
+    for (const w of s.warnings) lines.push(`      warning: ${w}`);
+  }
+  const count = (a: PlanStep['action']): number => steps.filter((s) => s.action === a).length;
+  lines.push('');
+  lines.push(`Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('unchanged')} unchanged.`);
+  return lines.join('\n');
+}
+
+/** The outcome of applying one step. */
+export interface StepResult {
+  readonly action: PlanStep['action'];
+  readonly name: string;
+  readonly ok: boolean;
+  readonly version?: number;
+  readonly error?: string;
+}
+
+/**
+ * Applies the plan. Creates and updates whose rule references a segment not yet created are retried after
+ * the others, and deletions likewise, so the order of files does not matter.
+ */
+export async function applyPlan(client: AdminClient, steps: readonly PlanStep[], specs: readonly SegmentSpec[]): Promise<StepResult[]> {
+  const specByName = new Map(specs.map((s) => [s.body.name, s]));
+  let todo = steps.filter((s) => s.action !== 'unchanged');
+  const results: StepResult[] = [];
+  for (;;) {
+    const failed: { step: PlanStep; problem: ApiProblem }[] = [];
+    for (const step of todo) {
+      const spec = specByName.get(step.name);
+      const res =
+        step.action === 'delete'
+          ? await client.deleteSegment(step.name)
+          : step.action === 'create'
+            ? await client.createSegment((spec as SegmentSpec).body)
+            : await client.updateSegment(step.name, (spec as SegmentSpec).body);
+      if (res.ok) results.push({ action: step.action, name: step.name, ok: true, version: res.value.segment.version });
+      else failed.push({ step, problem: res.problem });
+    }
+    // Retry while some step succeeded this round: a failure may have been waiting for it.
+    if (failed.length === 0 || failed.length === todo.length) {
+      for (const f of failed) {
+        const lines = problemLines(f.step.file ?? f.step.name, f.problem);
+        results.push({ action: f.step.action, name: f.step.name, ok: false, error: lines.join('\n') });
+      }
+      return results;
+    }
+    todo = failed.map((f) => f.step);
+  }
+}
+
+async function confirm(): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('\nApply these changes? Only "yes" is accepted: ');
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+interface ApplyOptions {
+  url?: string;
+  key?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  prune?: boolean;
+}
+
+async function run(dir: string, options: ApplyOptions): Promise<number> {
+  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  const err = (text: string): void => void process.stderr.write(`${text}\n`);
+  const read = await readSegmentDir(dir);
+  if (!read.ok) {
+    if (options.json) out(JSON.stringify({ ok: false, errors: read.errors }));
+    else for (const e of read.errors) err(`segflow apply: ${e}`);
+    return 2;
+  }
+  const client = clientFromOptions(options);
+  const planned = await computePlan(client, read.specs, options.prune === true);
+  if (!planned.ok) {
+    if (options.json) out(JSON.stringify({ ok: false, problem: planned.problem }));
+    else err(`segflow apply: ${planned.problem.code}: ${planned.problem.detail}`);
+    return 1;
+  }
+  const steps = planned.steps;
+  const invalid = steps.some((s) => s.errors.length > 0);
+  const changing = steps.some((s) => s.action !== 'unchanged');
+  if (!options.json) out(`${renderPlan(steps)}`);
+  if (invalid) {
+    if (options.json) out(JSON.stringify({ ok: false, plan: steps, applied: false }));
+    else err('\nNothing applied: fix the errors above first.');
+    return 1;
+  }
+  if (!changing || options.dryRun) {
+    if (options.json) out(JSON.stringify({ ok: true, plan: steps, applied: false }));
+    else if (!changing) out('\nNo changes. The server matches the directory.');
+    return 0;
+  }
+  const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+  if (!options.yes && !ci) {
+    if (!process.stdin.isTTY) {
+      if (options.json) out(JSON.stringify({ ok: false, plan: steps, applied: false, error: 'confirmation required: pass --yes' }));
+      else err('\nsegflow apply: not a terminal, so nobody can confirm; pass --yes to apply.');
+      return 2;
+    }
+    if (!(await confirm())) {
+      err('Cancelled; nothing applied.');
+      return 1;
+    }
+  }
+  const results = await applyPlan(client, steps, read.specs);
+  const ok = results.every((r) => r.ok);
+  if (options.json) {
+    out(JSON.stringify({ ok, plan: steps, applied: true, results }));
+  } else {
+    out('');
+    for (const r of results) {
+      if (r.ok) out(`  ${SYMBOL[r.action]} ${r.name}: ${r.action === 'delete' ? 'deleted' : `saved as version ${r.version ?? '?'}`}`);
+      else err(`  ! ${r.name}: ${r.action} failed\n${r.error ?? ''}`);
+    }
+    out(ok ? `\nApplied ${results.length} change(s).` : '\nSome changes failed; run apply again after fixing them.');
+  }
+  return ok ? 0 : 1;
+}
+
+/** Registers `segflow apply DIR`. */
+export function register(program: Command): void {
+  addAdminOptions(
+    program
+      .command('apply')
+      .description('make the server\'s segments match a directory of *.rule / *.json files (plan, then apply)')
+      .argument('<dir>', 'directory of segment files')
+      .option('--dry-run', 'print the plan only')
+      .option('-y, --yes', 'apply without asking (also when CI is set)')
+      .option('--prune', 'delete server segments that have no file'),
+  ).action(async (dir: string, options: ApplyOptions) => {
+    process.exitCode = await run(dir, options);
+  });
+}

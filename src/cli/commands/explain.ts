@@ -1,0 +1,77 @@
+/**
+ * @module
+ * `segflow explain SEGMENT PROFILE`: why a person is or is not in a segment right now. Prints the rule's
+ * explanation tree with ✓ / ✗ per condition and its evidence (counts, matching events, deadlines), or the raw
+ * document with `--json`. PROFILE is a userId, an anonymousId or `email:<address>`.
+ */
+import type { Command } from 'commander';
+import { type ApiExplanation, addAdminOptions, clientFromOptions, describeProblem } from '../admin-client.js';
+
+const LABEL_KEYS = ['text', 'label', 'description', 'condition', 'summary'] as const;
+const VALUE_KEYS = ['value', 'holds', 'result', 'satisfied'] as const;
+const CHILD_KEYS = ['children', 'conditions', 'operands'] as const;
+const SKIP = new Set<string>([...LABEL_KEYS, ...VALUE_KEYS, ...CHILD_KEYS, 'kind', 'span']);
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Epoch-ms numbers under time-like keys read better as ISO instants. */
+function formatValue(key: string, value: unknown): string {
+  if (typeof value === 'number' && /(^at$|At$|time|Time|deadline|Deadline|since|Since|nextChange|^from$|^to$|^start$|^end$)/.test(key) && value > 1e11) {
+    return new Date(value).toISOString();
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => formatValue(key, v)).join(', ')}]`;
+  if (isObject(value)) return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatValue(k, v)}`).join(', ')} }`;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Renders an explanation tree as indented lines: the node's text with ✓ (holds) or ✗ (does not), then its
+ * evidence as `key: value` pairs, then its children. Tolerant of the tree's exact field names so that new
+ * evidence kinds show up without a change here.
+ */
+export function renderExplanationTree(node: unknown, indent = ''): string[] {
+  if (!isObject(node)) return [`${indent}${formatValue('', node)}`];
+  const labelKey = LABEL_KEYS.find((k) => typeof node[k] === 'string');
+  const valueKey = VALUE_KEYS.find((k) => typeof node[k] === 'boolean');
+  const childKey = CHILD_KEYS.find((k) => Array.isArray(node[k]));
+  const mark = valueKey === undefined ? '•' : node[valueKey] ? '✓' : '✗';
+  const label = labelKey ? String(node[labelKey]) : typeof node.kind === 'string' ? node.kind : 'condition';
+  const lines = [`${indent}${mark} ${label}`];
+  const evidence = isObject(node.evidence) ? node.evidence : Object.fromEntries(Object.entries(node).filter(([k]) => !SKIP.has(k)));
+  for (const [k, v] of Object.entries(evidence)) {
+    if (k === 'evidence' || v === undefined || v === null) continue;
+    lines.push(`${indent}    ${k}: ${formatValue(k, v)}`);
+  }
+  if (childKey) for (const child of node[childKey] as unknown[]) lines.push(...renderExplanationTree(child, `${indent}  `));
+  return lines;
+}
+
+/** The whole text answer: a verdict line, then the tree. */
+export function renderExplanation(segment: string, profile: string, e: ApiExplanation): string {
+  const verdict = e.member ? `${profile} IS in "${segment}"` : `${profile} is NOT in "${segment}"`;
+  const lines = [`${verdict} (as of ${e.at})`];
+  if (e.excludedBy) lines.push(`  the rule holds, but the exclusive group gives this person to "${e.excludedBy}"`);
+  lines.push('', ...renderExplanationTree(e.explanation, '  '));
+  return lines.join('\n');
+}
+
+/** Registers `segflow explain SEGMENT PROFILE`. */
+export function register(program: Command): void {
+  addAdminOptions(
+    program
+      .command('explain')
+      .description('show why a person is or is not in a segment, condition by condition')
+      .argument('<segment>', 'segment name or id')
+      .argument('<profile>', 'userId, anonymousId or email:<address>'),
+  ).action(async (segment: string, profile: string, options: { url?: string; key?: string; json?: boolean }) => {
+    const res = await clientFromOptions(options).explain(segment, profile);
+    if (!res.ok) {
+      process.stderr.write(`segflow explain: ${describeProblem(res.problem)}\n`);
+      process.exitCode = res.problem.status === 404 ? 1 : res.problem.status >= 500 ? 1 : 2;
+      return;
+    }
+    process.stdout.write(options.json ? `${JSON.stringify(res.value, null, 2)}\n` : `${renderExplanation(segment, profile, res.value)}\n`);
+  });
+}
