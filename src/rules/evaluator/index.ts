@@ -27,3 +27,16 @@ export { updatesAsOf } from './updates-as-of.js';
 export { compareEvents, selectEvents, visibleEvents } from './visible-events.js';
 export type { WindowBounds } from './window-bounds.js';
 export { inBounds, windowBounds } from './window-bounds.js';
+export { explain } from './explain.js';
+export type { EventList, EventRef, Evidence, ExplainNode, ResolvedWindow, SequenceStepRef } from './explain-node.js';
+export { EXPLAIN_EVENT_CAP } from './explain-node.js';
+export {
+  describeDuration,
+  describeFilter,
+  describeHead,
+  describeLiteral,
+  describeMetric,
+  describeSelector,
+  describeTest,
+  describeWindow,
+} from './describe.js';

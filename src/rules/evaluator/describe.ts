@@ -1,0 +1,170 @@
+import { assertNever } from '../../core/index.js';
+import type { CompareOp, Condition, Duration, EventSelector, Filter, Literal, Metric, ValueTest, Window } from '../ast/index.js';
+
+/**
+ * Short human texts for explanations. Close to the rule language's surface syntax but *not* the canonical
+ * printer (that belongs to the syntax side): these are for reading, never for parsing back.
+ */
+
+/** `48h`. */
+export function describeDuration(d: Duration): string {
+  return `${d.amount}${d.unit}`;
+}
+
+/** `within 48h`, `before 30d ago`, `between 30d ago and 7d ago`. */
+export function describeWindow(w: Window): string {
+  switch (w.kind) {
+    case 'within':
+      return `within ${describeDuration(w.duration)}`;
+    case 'before':
+      return `before ${describeDuration(w.duration)} ago`;
+    case 'between':
+      return `between ${describeDuration(w.from)} ago and ${describeDuration(w.to)} ago`;
+    default:
+      return assertNever(w);
+  }
+}
+
+/** `"Product Viewed" where product_id = "X"`. */
+export function describeSelector(s: EventSelector): string {
+  return s.where === undefined ? JSON.stringify(s.name) : `${JSON.stringify(s.name)} where ${describeFilter(s.where)}`;
+}
+
+/** A `where` filter, parenthesised where nesting needs it. */
+export function describeFilter(f: Filter): string {
+  switch (f.kind) {
+    case 'filter_and':
+      return f.filters.map((x) => (x.kind === 'filter_or' ? `(${describeFilter(x)})` : describeFilter(x))).join(' and ');
+    case 'filter_or':
+      return f.filters.map(describeFilter).join(' or ');
+    case 'filter_not':
+      return f.filter.kind === 'property' ? `not ${describeFilter(f.filter)}` : `not (${describeFilter(f.filter)})`;
+    case 'property':
+      return `${f.path.join('.')} ${describeTest(f.test)}`;
+    default:
+      return assertNever(f);
+  }
+}
+
+/** `= "X"`, `≥ 25`, `in ["a", "b"]`, `exists`. */
+export function describeTest(test: ValueTest): string {
+  switch (test.kind) {
+    case 'compare':
+      return `${describeOp(test.op)} ${describeLiteral(test.value)}`;
+    case 'in':
+      return `${test.negated ? 'not in' : 'in'} [${test.values.map(describeLiteral).join(', ')}]`;
+    case 'contains':
+    case 'starts_with':
+      return `${test.kind} ${describeLiteral(test.value)}`;
+    case 'exists':
+      return 'exists';
+    case 'missing':
+      return 'is missing';
+    default:
+      return assertNever(test);
+  }
+}
+
+/** `"X"`, `25`, `10%`, `true`, `2024-01-31`. */
+export function describeLiteral(l: Literal): string {
+  switch (l.kind) {
+    case 'string':
+      return JSON.stringify(l.value);
+    case 'number':
+      return l.percent === true ? `${round(l.value * 100)}%` : String(l.value);
+    case 'boolean':
+      return String(l.value);
+    case 'date':
+      return l.value;
+    default:
+      return assertNever(l);
+  }
+}
+
+/** The operator as a reader expects it: `≥`, `≤`, `≠`, `=`, `<`, `>`. */
+export function describeOp(op: CompareOp): string {
+  switch (op) {
+    case '>=':
+      return '≥';
+    case '<=':
+      return '≤';
+    case '!=':
+      return '≠';
+    case '=':
+    case '<':
+    case '>':
+      return op;
+    default:
+      return assertNever(op);
+  }
+}
+
+/** `count("Product Viewed" where product_id = "X", within 48h)`. */
+export function describeMetric(m: Metric): string {
+  const windowPart = (w: Window | undefined): string => (w === undefined ? '' : `, ${describeWindow(w)}`);
+  switch (m.kind) {
+    case 'count':
+      return `count(${describeSelector(m.event)}${windowPart(m.window)})`;
+    case 'count_distinct':
+      return `count distinct(${describeSelector(m.property.event)}.${m.property.path.join('.')}${windowPart(m.window)})`;
+    case 'sum':
+    case 'avg':
+    case 'min':
+    case 'max':
+      return `${m.kind}(${describeSelector(m.property.event)}.${m.property.path.join('.')}${windowPart(m.window)})`;
+    case 'rate': {
+      const min = m.minDenominator === undefined ? '' : `, min ${m.minDenominator}`;
+      return `rate(${describeSelector(m.numerator)} / ${describeSelector(m.denominator)}${windowPart(m.window)}${min})`;
+    }
+    case 'score':
+      return `score(${JSON.stringify(m.name)})`;
+    default:
+      return assertNever(m);
+  }
+}
+
+/** A one-line summary of a condition's own construct (children are summarised by their own nodes). */
+export function describeHead(c: Condition): string {
+  const windowPart = (w: Window | undefined): string => (w === undefined ? '' : `, ${describeWindow(w)}`);
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+    case 'not':
+      return c.kind;
+    case 'trait':
+      return `traits.${c.path.join('.')} ${describeTest(c.test)}`;
+    case 'performed':
+    case 'first_performed':
+      return `${c.kind}(${describeSelector(c.event)}${windowPart(c.window)})`;
+    case 'lapsed':
+      return `lapsed(${describeSelector(c.event)}, ${describeDuration(c.duration)})`;
+    case 'metric':
+      return `${describeMetric(c.metric)} ${describeOp(c.op)} ${describeLiteral(c.value)}`;
+    case 'sequence': {
+      const by = c.by === undefined ? '' : ` by ${c.by.join('.')}`;
+      return `${describeSelector(c.first)} then ${c.negated ? 'not ' : ''}${describeSelector(c.then)} within ${describeDuration(c.within)}${by}`;
+    }
+    case 'seen':
+      return `${c.which}_seen ${describeWindow(c.window)}`;
+    case 'in_segment':
+      return `in_segment(${JSON.stringify(c.segment)})`;
+    case 'subscription':
+      return c.state;
+    default:
+      return assertNever(c);
+  }
+}
+
+/** An instant as ISO 8601 UTC, or the raw number when it is outside the representable date range. */
+export function describeInstant(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+}
+
+/** A number for reading: at most 4 decimals, no trailing zeros. */
+export function describeNumber(n: number): string {
+  return String(round(n));
+}
+
+function round(n: number): number {
+  return Math.round(n * 10_000) / 10_000;
+}
