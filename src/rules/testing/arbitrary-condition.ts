@@ -52,6 +52,11 @@ export interface ArbitraryConditionOptions {
   readonly maxDurationAmount?: number;
 }
 
+/** `fc.record` with ordinary prototypes, so generated trees deep-equal parsed ones under `toStrictEqual`. */
+function rec<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
+  return fc.record(model, { noNullPrototype: true }) as unknown as fc.Arbitrary<T>;
+}
+
 const COMPARE_OPS: readonly CompareOp[] = ['=', '!=', '<', '<=', '>', '>='];
 // Seconds to days keeps windows short enough that generated histories cross their edges.
 const SMALL_UNITS: readonly DurationUnit[] = ['s', 'm', 'h', 'd'];
@@ -67,7 +72,7 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
   const exotic = options.exotic ?? false;
   const maxAmount = options.maxDurationAmount ?? (exotic ? 100_000 : 10);
 
-  const duration: fc.Arbitrary<Duration> = fc.record({
+  const duration: fc.Arbitrary<Duration> = rec({
     amount: fc.integer({ min: 1, max: maxAmount }),
     unit: fc.constantFrom(...(exotic ? ALL_UNITS : SMALL_UNITS)),
   });
@@ -123,11 +128,11 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
   const valueTest: fc.Arbitrary<ValueTest> = fc.oneof(
     {
       weight: 5,
-      arbitrary: fc.record({ kind: fc.constant('compare' as const), op: fc.constantFrom(...COMPARE_OPS), value: literal }),
+      arbitrary: rec({ kind: fc.constant('compare' as const), op: fc.constantFrom(...COMPARE_OPS), value: literal }),
     },
     {
       weight: 2,
-      arbitrary: fc.record({
+      arbitrary: rec({
         kind: fc.constant('in' as const),
         negated: fc.boolean(),
         values: fc.array(literal, { minLength: exotic ? 0 : 1, maxLength: 3 }),
@@ -135,20 +140,20 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
     },
     {
       weight: 1,
-      arbitrary: fc.record({ kind: fc.constantFrom('contains' as const, 'starts_with' as const), value: stringLiteral }),
+      arbitrary: rec({ kind: fc.constantFrom('contains' as const, 'starts_with' as const), value: stringLiteral }),
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('exists' as const, 'missing' as const) }) },
+    { weight: 1, arbitrary: rec({ kind: fc.constantFrom('exists' as const, 'missing' as const) }) },
   );
 
   const { filter } = fc.letrec<{ filter: Filter }>((tie) => ({
     filter: fc.oneof(
       { depthSize: 'small', withCrossShrink: true, maxDepth: 2 },
-      fc.record({ kind: fc.constant('property' as const), path: propertyPath, test: valueTest }),
-      fc.record({
+      rec({ kind: fc.constant('property' as const), path: propertyPath, test: valueTest }),
+      rec({
         kind: fc.constantFrom('filter_and' as const, 'filter_or' as const),
         filters: fc.array(tie('filter'), { minLength: 2, maxLength: 3 }),
       }),
-      fc.record({ kind: fc.constant('filter_not' as const), filter: tie('filter') }),
+      rec({ kind: fc.constant('filter_not' as const), filter: tie('filter') }),
     ),
   }));
 
@@ -180,7 +185,7 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
     fc.constantFrom(...SCORE_NAME_POOL).map((name): Metric => ({ kind: 'score', name })),
   );
   const metricNode: fc.Arbitrary<Condition> = metric.chain((m) =>
-    fc.record({
+    rec({
       kind: fc.constant('metric' as const),
       metric: fc.constant(m),
       op: fc.constantFrom(...COMPARE_OPS),
@@ -189,10 +194,10 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
   );
 
   const leaf: fc.Arbitrary<Condition> = fc.oneof(
-    fc.record({ kind: fc.constant('trait' as const), path: traitPath, test: valueTest }),
+    rec({ kind: fc.constant('trait' as const), path: traitPath, test: valueTest }),
     fc.tuple(selector, optionalWindow).map(([event, w]): Condition => withWindow({ kind: 'performed', event }, w)),
     fc.tuple(selector, optionalWindow).map(([event, w]): Condition => withWindow({ kind: 'first_performed', event }, w)),
-    fc.record({ kind: fc.constant('lapsed' as const), event: selector, duration }),
+    rec({ kind: fc.constant('lapsed' as const), event: selector, duration }),
     metricNode,
     fc
       .tuple(selector, selector, fc.boolean(), duration, fc.option(propertyPath, { nil: undefined }))
@@ -200,9 +205,9 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
         const base = { kind: 'sequence' as const, first, then, negated, within };
         return by ? { ...base, by } : base;
       }),
-    fc.record({ kind: fc.constant('seen' as const), which: fc.constantFrom('first' as const, 'last' as const), window }),
-    fc.record({ kind: fc.constant('in_segment' as const), segment: exotic ? fc.string() : fc.constantFrom(...SEGMENT_NAME_POOL) }),
-    fc.record({
+    rec({ kind: fc.constant('seen' as const), which: fc.constantFrom('first' as const, 'last' as const), window }),
+    rec({ kind: fc.constant('in_segment' as const), segment: exotic ? fc.string() : fc.constantFrom(...SEGMENT_NAME_POOL) }),
+    rec({
       kind: fc.constant('subscription' as const),
       state: fc.constantFrom('subscribed' as const, 'email_eligible' as const),
     }),
@@ -215,12 +220,12 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
       { weight: 3, arbitrary: leaf },
       {
         weight: 2,
-        arbitrary: fc.record({
+        arbitrary: rec({
           kind: fc.constantFrom('and' as const, 'or' as const),
           conditions: fc.array(sub, { minLength: 2, maxLength: 3 }),
         }),
       },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('not' as const), condition: sub }) },
+      { weight: 1, arbitrary: rec({ kind: fc.constant('not' as const), condition: sub }) },
     );
   };
   return build(maxDepth);

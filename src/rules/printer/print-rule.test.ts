@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Condition } from '../ast/index.js';
+import { stripSpans } from '../json/index.js';
+import { parseRule, safeParseRule } from '../parser/index.js';
+import { arbitraryCondition } from '../testing/index.js';
+import { printRule } from './index.js';
+
+function reparse(c: Condition, width?: number): Condition {
+  const text = printRule(c, width === undefined ? {} : { width });
+  const r = safeParseRule(text);
+  if (!r.ok) throw new Error(`printed text does not parse:\n${text}\n${JSON.stringify(r.diagnostics, null, 1)}`);
+  return stripSpans(r.value);
+}
+
+describe('printRule', () => {
+  it('prints text that parses back to the same tree for pool-valued rules', () => {
+    fc.assert(
+      fc.property(arbitraryCondition({ maxDepth: 4 }), (c) => {
+        expect(reparse(c)).toStrictEqual(c);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('prints text that parses back to the same tree for exotic strings, numbers and names', () => {
+    fc.assert(
+      fc.property(arbitraryCondition({ exotic: true }), fc.integer({ min: 20, max: 120 }), (c, width) => {
+        expect(reparse(c, width)).toStrictEqual(c);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is idempotent: printing a parsed print gives the same text', () => {
+    fc.assert(
+      fc.property(arbitraryCondition({ exotic: true, maxDepth: 4 }), (c) => {
+        const once = printRule(c);
+        expect(printRule(parseRule(once))).toBe(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a rule that fits in the width on one line', () => {
+    expect(printRule(parseRule('subscribed   and\n  last_seen    within 7d'))).toBe('subscribed and last_seen within 7d');
+  });
+
+  it('breaks a long and-chain one condition per line with the operator leading', () => {
+    const text =
+      'count("Product Viewed" where product_id = "X", within 48h) >= 2 and "Product Added" where product_id = "X" then not "Order Completed" within 3d';
+    expect(printRule(parseRule(text))).toBe(
+      'count("Product Viewed" where product_id = "X", within 48h) >= 2\n' +
+        '  and "Product Added" where product_id = "X" then not "Order Completed" within 3d',
+    );
+  });
+
+  it('indents a long parenthesised group inside a chain', () => {
+    const text =
+      'subscribed and (performed("Order Completed", within 30d) or performed("Product Added", within 7d) or in_segment("VIP"))';
+    expect(printRule(parseRule(text), { width: 60 })).toBe(
+      'subscribed\n' +
+        '  and (\n' +
+        '    performed("Order Completed", within 30d)\n' +
+        '      or performed("Product Added", within 7d)\n' +
+        '      or in_segment("VIP")\n' +
+        '  )',
+    );
+  });
+
+  it('keeps parenthesised groups as nested nodes and prints their parentheses', () => {
+    const c = parseRule('(subscribed and email_eligible) and in_segment("VIP")');
+    expect(stripSpans(c)).toStrictEqual({
+      kind: 'and',
+      conditions: [
+        { kind: 'and', conditions: [{ kind: 'subscription', state: 'subscribed' }, { kind: 'subscription', state: 'email_eligible' }] },
+        { kind: 'in_segment', segment: 'VIP' },
+      ],
+    });
+    expect(printRule(c)).toBe('(subscribed and email_eligible) and in_segment("VIP")');
+  });
+
+  it('quotes property names that are reserved words or not plain names in backticks', () => {
+    const c: Condition = { kind: 'trait', path: ['count', 'first name', 'a`b'], test: { kind: 'exists' } };
+    expect(printRule(c)).toBe('traits.`count`.`first name`.`a\\`b` exists');
+    expect(stripSpans(parseRule(printRule(c)))).toStrictEqual(c);
+  });
+
+  it('prints percentages as written and negative zero faithfully', () => {
+    expect(printRule(parseRule('rate("A" / "B", within 30d, min 5) < 7%'))).toBe('rate("A" / "B", within 30d, min 5) < 7%');
+    expect(printRule(parseRule('traits.x = -0'))).toBe('traits.x = -0');
+    expect(printRule(parseRule('traits.x = 1e21'))).toBe('traits.x = 1e+21');
+  });
+});

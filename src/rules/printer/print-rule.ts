@@ -1,0 +1,226 @@
+import { assertNever } from '../../core/index.js';
+import type {
+  Condition,
+  Duration,
+  EventProperty,
+  EventSelector,
+  Filter,
+  Literal,
+  Metric,
+  NumberLiteral,
+  ValueTest,
+  Window,
+} from '../ast/index.js';
+import { RESERVED_WORDS } from '../parser/index.js';
+
+/** Options of {@link printRule}. */
+export interface PrintOptions {
+  /** Lines longer than this break their and/or chains one condition per line (default 80). */
+  readonly width?: number;
+}
+
+/**
+ * Prints a condition as canonical rule text. Parsing the output gives back the same tree (spans aside), and
+ * printing is idempotent. A rule that fits in `width` is one line; longer and/or chains put one condition per
+ * line, continuation lines indented and led by their operator, parenthesised groups indented inside.
+ */
+export function printRule(condition: Condition, options: PrintOptions = {}): string {
+  return layout(condition, 0, options.width ?? 80);
+}
+
+const pad = (n: number): string => ' '.repeat(n);
+
+function layout(c: Condition, indent: number, width: number): string {
+  const flat = printCondition(c);
+  if (indent + flat.length <= width) return flat;
+  if (c.kind === 'and' || c.kind === 'or') {
+    return c.conditions
+      .map((child, i) => {
+        const lineIndent = i === 0 ? indent : indent + 2;
+        const lead = i === 0 ? '' : `${c.kind} `;
+        const body = layoutOperand(child, lineIndent, lineIndent + lead.length, width);
+        return i === 0 ? body : `\n${pad(lineIndent)}${lead}${body}`;
+      })
+      .join('');
+  }
+  if (c.kind === 'not') {
+    if (c.condition.kind === 'and' || c.condition.kind === 'or') {
+      return `not (\n${pad(indent + 2)}${layout(c.condition, indent + 2, width)}\n${pad(indent)})`;
+    }
+    return `not ${layout(c.condition, indent + 4, width)}`;
+  }
+  return flat;
+}
+
+/** An and/or operand starting at `column` on a line indented by `lineIndent`. */
+function layoutOperand(c: Condition, lineIndent: number, column: number, width: number): string {
+  if (c.kind !== 'and' && c.kind !== 'or') return layout(c, column, width);
+  const flat = `(${printCondition(c)})`;
+  if (column + flat.length <= width) return flat;
+  return `(\n${pad(lineIndent + 2)}${layout(c, lineIndent + 2, width)}\n${pad(lineIndent)})`;
+}
+
+/** One-line text of a condition. */
+export function printCondition(c: Condition): string {
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+      return c.conditions.map((x) => (x.kind === 'and' || x.kind === 'or' ? `(${printCondition(x)})` : printCondition(x))).join(` ${c.kind} `);
+    case 'not':
+      return c.condition.kind === 'and' || c.condition.kind === 'or'
+        ? `not (${printCondition(c.condition)})`
+        : `not ${printCondition(c.condition)}`;
+    case 'trait':
+      return `traits.${printPath(c.path)} ${printValueTest(c.test)}`;
+    case 'performed':
+    case 'first_performed':
+      return `${c.kind}(${printSelector(c.event)}${c.window ? `, ${printWindow(c.window)}` : ''})`;
+    case 'lapsed':
+      return `lapsed(${printSelector(c.event)}, ${printDuration(c.duration)})`;
+    case 'metric':
+      return `${printMetric(c.metric)} ${c.op} ${printNumber(c.value)}`;
+    case 'sequence':
+      return (
+        `${printSelector(c.first)} then ${c.negated ? 'not ' : ''}${printSelector(c.then)} within ${printDuration(c.within)}` +
+        (c.by ? ` by ${printPath(c.by)}` : '')
+      );
+    case 'seen':
+      return `${c.which}_seen ${printWindow(c.window)}`;
+    case 'in_segment':
+      return `in_segment(${JSON.stringify(c.segment)})`;
+    case 'subscription':
+      return c.state;
+    default:
+      return assertNever(c);
+  }
+}
+
+function printMetric(m: Metric): string {
+  const w = (window: Window | undefined): string => (window ? `, ${printWindow(window)}` : '');
+  switch (m.kind) {
+    case 'count':
+      return `count(${printSelector(m.event)}${w(m.window)})`;
+    case 'count_distinct':
+      return `count distinct(${printProperty(m.property)}${w(m.window)})`;
+    case 'sum':
+    case 'avg':
+    case 'min':
+    case 'max':
+      return `${m.kind}(${printProperty(m.property)}${w(m.window)})`;
+    case 'rate':
+      return (
+        `rate(${printSelector(m.numerator)} / ${printSelector(m.denominator)}${w(m.window)}` +
+        `${m.minDenominator === undefined ? '' : `, min ${printNumber({ kind: 'number', value: m.minDenominator })}`})`
+      );
+    case 'score':
+      return `score(${JSON.stringify(m.name)})`;
+    default:
+      return assertNever(m);
+  }
+}
+
+/** `"Event" [where filter]`. */
+export function printSelector(s: EventSelector): string {
+  return `${JSON.stringify(s.name)}${s.where ? ` where ${printFilter(s.where)}` : ''}`;
+}
+
+function printProperty(p: EventProperty): string {
+  return `${JSON.stringify(p.event.name)}.${printPath(p.path)}${p.event.where ? ` where ${printFilter(p.event.where)}` : ''}`;
+}
+
+/** One-line text of a `where` filter. */
+export function printFilter(f: Filter): string {
+  const group = (x: Filter): string => (x.kind === 'filter_and' || x.kind === 'filter_or' ? `(${printFilter(x)})` : printFilter(x));
+  switch (f.kind) {
+    case 'filter_and':
+      return f.filters.map(group).join(' and ');
+    case 'filter_or':
+      return f.filters.map(group).join(' or ');
+    case 'filter_not':
+      return `not ${group(f.filter)}`;
+    case 'property':
+      return `${printPath(f.path)} ${printValueTest(f.test)}`;
+    default:
+      return assertNever(f);
+  }
+}
+
+function printValueTest(t: ValueTest): string {
+  switch (t.kind) {
+    case 'compare':
+      return `${t.op} ${printLiteral(t.value)}`;
+    case 'in':
+      return `${t.negated ? 'not ' : ''}in [${t.values.map(printLiteral).join(', ')}]`;
+    case 'contains':
+    case 'starts_with':
+      return `${t.kind} ${JSON.stringify(t.value.value)}`;
+    case 'exists':
+      return 'exists';
+    case 'missing':
+      return 'is missing';
+    default:
+      return assertNever(t);
+  }
+}
+
+/** Text of a literal value. */
+export function printLiteral(l: Literal): string {
+  switch (l.kind) {
+    case 'string':
+      return JSON.stringify(l.value);
+    case 'number':
+      return printNumber(l);
+    case 'boolean':
+      return l.value ? 'true' : 'false';
+    case 'date':
+      return l.value;
+    default:
+      return assertNever(l);
+  }
+}
+
+function plainNumber(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** A number as the lexer reads it back exactly; a percentage as the shortest `N%` whose N / 100 is the value. */
+export function printNumber(n: NumberLiteral): string {
+  if (!n.percent) return plainNumber(n.value);
+  const scaled = n.value * 100;
+  const candidates: string[] = [];
+  for (let p = 1; p <= 17; p++) candidates.push(plainNumber(Number(scaled.toPrecision(p))));
+  candidates.push(plainNumber(scaled));
+  for (const s of candidates) {
+    if (Number(s) / 100 === n.value || (Number.isNaN(Number(s) / 100) && Number.isNaN(n.value))) return `${s}%`;
+  }
+  // No decimal N gives exactly this value as N%: print the plain number rather than change the value.
+  return plainNumber(n.value);
+}
+
+/** `48h`. */
+export function printDuration(d: Duration): string {
+  return `${d.amount}${d.unit}`;
+}
+
+/** `within 7d`, `before 30d ago`, `between 30d ago and 7d ago`. */
+export function printWindow(w: Window): string {
+  switch (w.kind) {
+    case 'within':
+      return `within ${printDuration(w.duration)}`;
+    case 'before':
+      return `before ${printDuration(w.duration)} ago`;
+    case 'between':
+      return `between ${printDuration(w.from)} ago and ${printDuration(w.to)} ago`;
+    default:
+      return assertNever(w);
+  }
+}
+
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A property path; segments that are reserved words or not plain names go in backticks. */
+export function printPath(path: readonly string[]): string {
+  return path
+    .map((seg) => (PLAIN_NAME.test(seg) && !RESERVED_WORDS.has(seg) ? seg : `\`${JSON.stringify(seg).slice(1, -1).replace(/`/g, '\\`')}\``))
+    .join('.');
+}
