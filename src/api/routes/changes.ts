@@ -1,0 +1,235 @@
+/**
+ * @module
+ * The membership change log over HTTP: `GET /api/changes?after=<seq>` pages through it by cursor, and
+ * `GET /api/changes/stream` follows it live as server-sent events. Each event's `id:` is the change's seq, so a
+ * browser EventSource that reconnects sends `Last-Event-ID` and resumes exactly where it stopped.
+ *
+ * The stream keeps no queue of its own: the change log is durable, so a connection only remembers its cursor
+ * and pulls the next page from the log when it is told something was appended (`ChangeLog.onAppended`) and
+ * the socket has room. A slow client therefore costs one page of memory, never a growing buffer.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from 'typebox';
+import { AppError, type MembershipChange, type Segment } from '../../core/index.js';
+import type { SegmentService } from '../../engine/index.js';
+import type { ChangeLog } from '../../membership/index.js';
+
+/** A membership change as the API returns it. */
+export const ChangeSchema = Type.Object({
+  seq: Type.Integer({ description: 'Position in the change log: the cursor.' }),
+  segmentId: Type.String(),
+  segmentName: Type.Optional(Type.String()),
+  segmentVersion: Type.Integer(),
+  profileId: Type.String(),
+  kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
+  at: Type.String({ format: 'date-time', description: 'The logical instant of the change (event time, window expiry).' }),
+  recordedAt: Type.String({ format: 'date-time' }),
+  cause: Type.Unknown({ description: 'Why: { kind: event | timer | backfill | rule_edit | segment_deleted | … }.' }),
+});
+
+/** What the change routes need. */
+export interface ChangeRoutesOptions {
+  readonly changes: ChangeLog;
+  readonly segments: SegmentService;
+  readonly workspaceOf: (request: unknown) => string;
+  /** Milliseconds between SSE heartbeat comments (default 15 s), so proxies keep idle streams open. */
+  readonly heartbeatMs?: number;
+}
+
+/** A change in its API form. */
+export function changeView(c: MembershipChange, segmentName?: string): Static<typeof ChangeSchema> {
+  return {
+    seq: c.seq,
+    segmentId: c.segmentId,
+    ...(segmentName === undefined ? {} : { segmentName }),
+    segmentVersion: c.segmentVersion,
+    profileId: c.profileId,
+    kind: c.kind,
+    at: new Date(c.at).toISOString(),
+    recordedAt: new Date(c.recordedAt).toISOString(),
+    cause: c.cause,
+  };
+}
+
+/** Segment names by id, reloaded (once per unknown id) when a change names a segment not seen yet. */
+class SegmentNames {
+  private readonly names = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly segments: SegmentService,
+    private readonly workspaceId: string,
+  ) {}
+
+  async nameOf(id: string): Promise<string | undefined> {
+    if (!this.names.has(id)) {
+      const list: Segment[] = await this.segments.list(this.workspaceId);
+      for (const s of list) this.names.set(s.id, s.name);
+      // A deleted segment stays unnamed rather than causing a reload per change.
+      if (!this.names.has(id)) this.names.set(id, undefined);
+    }
+    return this.names.get(id);
+  }
+}
+
+const PAGE = 500;
+/** How far one page request scans the log looking for changes of the requested segment. */
+const SCAN_PAGES = 20;
+
+/** Registers `/api/changes` and `/api/changes/stream`. */
+export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = async (app, options) => {
+  const { changes, segments, workspaceOf } = options;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+
+  async function segmentFilter(ws: string, ref: string | undefined): Promise<string | undefined> {
+    if (ref === undefined) return undefined;
+    const found = await segments.get(ws, ref);
+    if (!found) throw new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${ref}".`, { field: 'segment' });
+    return found.id;
+  }
+
+  app.get(
+    '/api/changes',
+    {
+      schema: {
+        tags: ['changes'],
+        summary: 'Membership changes after a cursor, in log order',
+        querystring: Type.Object({
+          after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Return changes with seq greater than this.' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          segment: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this segment (id or name).' })),
+        }),
+        response: {
+          200: Type.Object({
+            changes: Type.Array(ChangeSchema),
+            next: Type.Integer({ description: 'The cursor to pass as `after` next time (the last seq read).' }),
+            hasMore: Type.Boolean({ description: 'True when more changes may follow right away.' }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const { after = 0, limit = 100 } = request.query;
+      const only = await segmentFilter(ws, request.query.segment);
+      const names = new SegmentNames(segments, ws);
+      const out: Static<typeof ChangeSchema>[] = [];
+      let cursor = after;
+      let hasMore = false;
+      // With a segment filter, scan a bounded number of pages so a rare segment cannot make one request read the
+      // whole log; `next` then points past what was scanned, so the client still makes progress.
+      for (let scanned = 0; scanned < (only === undefined ? 1 : SCAN_PAGES); scanned++) {
+        const want = only === undefined ? limit : PAGE;
+        const page = await changes.read(cursor, want, ws);
+        for (const c of page) {
+          if (only !== undefined && c.segmentId !== only) {
+            cursor = c.seq;
+            continue;
+          }
+          if (out.length === limit) {
+            hasMore = true;
+            break;
+          }
+          out.push(changeView(c, await names.nameOf(c.segmentId)));
+          cursor = c.seq;
+        }
+        hasMore = hasMore || page.length === want;
+        if (out.length === limit || page.length < want) break;
+      }
+      return { changes: out, next: cursor, hasMore };
+    },
+  );
+
+  app.get(
+    '/api/changes/stream',
+    {
+      schema: {
+        tags: ['changes'],
+        summary: 'Membership changes as server-sent events: the backlog after the cursor, then live',
+        description:
+          'Each event has `id: <seq>` and `data: <change JSON>`. Resume with `Last-Event-ID` (EventSource does this by itself) or `after`. ' +
+          'Comment lines (`: heartbeat`) are sent every 15 s.',
+        querystring: Type.Object({
+          after: Type.Optional(Type.Integer({ minimum: 0, description: 'Start after this seq; default: only new changes.' })),
+          segment: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this segment (id or name).' })),
+        }),
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const ws = workspaceOf(request);
+      const only = await segmentFilter(ws, request.query.segment);
+      const lastEventId = Number(request.headers['last-event-id']);
+      let cursor = Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (request.query.after ?? (await changes.head()));
+      const names = new SegmentNames(segments, ws);
+      const res = reply.raw;
+
+      reply.hijack();
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(`retry: 2000\n: segflow change stream after ${cursor}\n\n`);
+
+      let closed = false;
+      let pumping = false;
+      let again = false;
+
+      const waitForDrain = (): Promise<void> =>
+        new Promise((resolve) => {
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+
+      // One pump at a time; a notification that arrives while pumping makes it go round once more.
+      const pump = async (): Promise<void> => {
+        if (pumping) {
+          again = true;
+          return;
+        }
+        pumping = true;
+        try {
+          do {
+            again = false;
+            for (;;) {
+              if (closed) return;
+              const page = await changes.read(cursor, PAGE, ws);
+              for (const c of page) {
+                if (closed) return;
+                cursor = c.seq;
+                if (only !== undefined && c.segmentId !== only) continue;
+                const data = JSON.stringify(changeView(c, await names.nameOf(c.segmentId)));
+                if (!res.write(`id: ${c.seq}\ndata: ${data}\n\n`)) await waitForDrain();
+              }
+              if (page.length < PAGE) break;
+            }
+          } while (again && !closed);
+        } catch (err) {
+          request.log.error({ err }, 'change stream failed');
+          res.end();
+        } finally {
+          pumping = false;
+        }
+      };
+
+      const unsubscribe = changes.onAppended(() => void pump());
+      const heartbeat = setInterval(() => {
+        if (!closed) res.write(': heartbeat\n\n');
+      }, heartbeatMs);
+      heartbeat.unref();
+      res.on('close', () => {
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
+      await pump();
+    },
+  );
+};

@@ -1,0 +1,265 @@
+/**
+ * @module
+ * The segments admin API: create, list, read (with size), update (a new version), delete, dry-run (size and
+ * +entered / −exited against the current version, without saving), members (cursor-paged) and explain (why a
+ * profile is in or out). Every body and response has a TypeBox schema, so all of it appears in
+ * `/api/openapi.json`. Expected failures become problem documents: an invalid rule is 422 `RULE_INVALID` with
+ * the diagnostics in `errors`; an unknown segment 404 `SEGMENT_NOT_FOUND`; a taken name 409
+ * `SEGMENT_NAME_TAKEN`.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from 'typebox';
+import { AppError, type Segment } from '../../core/index.js';
+import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
+
+const RuleProblemSchema = Type.Object(
+  {
+    code: Type.String({ description: 'Stable diagnostic code, e.g. RULE1007 (docs/errors.md).' }),
+    severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+    message: Type.String(),
+    line: Type.Optional(Type.Integer({ minimum: 1 })),
+    column: Type.Optional(Type.Integer({ minimum: 1 })),
+    length: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { $id: 'RuleProblem', description: 'A finding about a rule, with its position in the rule text.' },
+);
+
+const RuleJsonSchema = Type.Object(
+  { version: Type.Integer({ minimum: 1 }), condition: Type.Unknown() },
+  { description: 'The canonical JSON form of a rule.' },
+);
+
+/** The body of create, update and dry-run. */
+export const SegmentBodySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Unique within the workspace; what in_segment("…") refers to.' }),
+    rule: Type.Union([Type.String({ minLength: 1, maxLength: 65_536 }), RuleJsonSchema], {
+      description: 'Rule text, e.g. performed("Email Opened", within 7d), or the canonical JSON form.',
+    }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    group: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Exclusive group.' })),
+    priority: Type.Optional(Type.Integer({ description: 'Within a group, the highest priority whose rule holds wins.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A segment as the API returns it. */
+export const SegmentSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  version: Type.Integer(),
+  rule: Type.String({ description: 'The rule as canonical text.' }),
+  ruleJson: Type.Unknown({ description: 'The rule in canonical JSON form.' }),
+  group: Type.Union([Type.String(), Type.Null()]),
+  priority: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  size: Type.Optional(Type.Integer({ minimum: 0, description: 'Current number of members.' })),
+});
+
+const SavedSchema = Type.Object({ segment: SegmentSchema, warnings: Type.Array(RuleProblemSchema) });
+
+const DryRunSchema = Type.Object({
+  rule: Type.String({ description: 'The rule as canonical text: equal to a saved segment\'s `rule` when unchanged.' }),
+  size: Type.Integer({ minimum: 0 }),
+  entered: Type.Integer({ minimum: 0, description: 'Profiles that would enter compared with the current version.' }),
+  exited: Type.Integer({ minimum: 0, description: 'Profiles that would exit compared with the current version.' }),
+  sampleEntered: Type.Array(Type.String()),
+  sampleExited: Type.Array(Type.String()),
+  warnings: Type.Array(RuleProblemSchema),
+  at: Type.String({ format: 'date-time', description: 'The instant the rule was evaluated at.' }),
+});
+
+const MembersSchema = Type.Object({
+  members: Type.Array(Type.Object({ profileId: Type.String(), since: Type.String({ format: 'date-time' }) })),
+  next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor for the next page (`after`), null at the end.' }),
+  total: Type.Integer({ minimum: 0 }),
+});
+
+const ExplanationSchema = Type.Object({
+  segmentId: Type.String(),
+  profileId: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  member: Type.Boolean(),
+  excludedBy: Type.Optional(Type.String({ description: 'Set when an exclusive group gives the profile to another segment.' })),
+  explanation: Type.Unknown({ description: 'The rule\'s explanation tree: each condition with its value and evidence.' }),
+});
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, description: 'Segment id or name.' }) });
+const tags = ['segments'];
+
+/** What the segment routes need. `workspaceOf` names the authenticated workspace of a request. */
+export interface SegmentRoutesOptions {
+  readonly segments: SegmentService;
+  readonly canonicalRule: (rule: SegmentInput['rule']) => string | undefined;
+  readonly workspaceOf: (request: unknown) => string;
+}
+
+/** A segment in its API form. */
+export function segmentView(s: Segment, size?: number): Static<typeof SegmentSchema> {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    version: s.version,
+    rule: s.ruleText,
+    ruleJson: s.ruleJson,
+    group: s.group,
+    priority: s.priority,
+    createdAt: new Date(s.createdAt).toISOString(),
+    updatedAt: new Date(s.updatedAt).toISOString(),
+    ...(size === undefined ? {} : { size }),
+  };
+}
+
+/** The problem an expected segment failure becomes. `segmentRef` tells a missing segment from a missing profile. */
+export function segmentProblem(failure: SegmentFailure, segmentRef?: string): AppError {
+  switch (failure.kind) {
+    case 'invalid_rule': {
+      const errors = failure.diagnostics.filter((d) => d.severity === 'error');
+      const shown = errors.length > 0 ? errors : failure.diagnostics;
+      return new AppError('RULE_INVALID', 422, `The rule has ${shown.length} error(s); see errors for where and how to fix them.`, {
+        field: 'rule',
+        extensions: { errors: shown, warnings: failure.diagnostics.filter((d) => d.severity === 'warning') },
+      });
+    }
+    case 'name_taken':
+      return new AppError('SEGMENT_NAME_TAKEN', 409, `A segment named "${failure.name}" already exists; update it with PUT or choose another name.`, {
+        field: 'name',
+      });
+    case 'not_found':
+      if (segmentRef !== undefined && failure.id !== segmentRef) {
+        return new AppError('PROFILE_NOT_FOUND', 404, `No profile is known as "${failure.id}".`);
+      }
+      return new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${failure.id}".`);
+  }
+}
+
+function unwrap<T>(result: SegmentResult<T>, segmentRef?: string): { value: T; warnings: readonly RuleProblem[] } {
+  if (!result.ok) throw segmentProblem(result.error, segmentRef);
+  return { value: result.value, warnings: result.warnings };
+}
+
+async function sizeOf(segments: SegmentService, workspaceId: string, id: string): Promise<number | undefined> {
+  const page = await segments.members(workspaceId, id, { limit: 1 });
+  return page.ok ? page.value.total : undefined;
+}
+
+/** Registers the `/api/segments` routes. */
+export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = async (app, options) => {
+  const { segments, workspaceOf, canonicalRule } = options;
+
+  app.get(
+    '/api/segments',
+    { schema: { tags, summary: 'List segments with their sizes', response: { 200: Type.Object({ segments: Type.Array(SegmentSchema) }) } } },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const list = await segments.list(ws);
+      const views = await Promise.all(list.map(async (s) => segmentView(s, await sizeOf(segments, ws, s.id))));
+      return { segments: views };
+    },
+  );
+
+  app.post(
+    '/api/segments',
+    { schema: { tags, summary: 'Create a segment (backfills it over the stored history)', body: SegmentBodySchema, response: { 201: SavedSchema } } },
+    async (request, reply) => {
+      const ws = workspaceOf(request);
+      const { value, warnings } = unwrap(await segments.create(ws, request.body));
+      void reply.code(201).header('location', `/api/segments/${encodeURIComponent(value.id)}`);
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
+    },
+  );
+
+  app.post(
+    '/api/segments/dry-run',
+    { schema: { tags, summary: 'Size and diff of a rule against the current version, without saving', body: SegmentBodySchema, response: { 200: DryRunSchema } } },
+    async (request) => {
+      const { value, warnings } = unwrap(await segments.dryRun(workspaceOf(request), request.body));
+      return {
+        ...value,
+        rule: canonicalRule(request.body.rule) ?? '',
+        sampleEntered: [...value.sampleEntered],
+        sampleExited: [...value.sampleExited],
+        warnings: [...(value.warnings.length > 0 ? value.warnings : warnings)],
+        at: new Date(value.at).toISOString(),
+      };
+    },
+  );
+
+  app.get(
+    '/api/segments/:id',
+    { schema: { tags, summary: 'Read a segment by id or name, with its size', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }) } } },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const found = await segments.get(ws, request.params.id);
+      if (!found) throw segmentProblem({ kind: 'not_found', id: request.params.id });
+      return { segment: segmentView(found, await sizeOf(segments, ws, found.id)) };
+    },
+  );
+
+  app.put(
+    '/api/segments/:id',
+    { schema: { tags, summary: 'Save a new version of a segment', params: IdParams, body: SegmentBodySchema, response: { 200: SavedSchema } } },
+    async (request) => {
+      const ws = workspaceOf(request);
+      const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body));
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
+    },
+  );
+
+  app.delete(
+    '/api/segments/:id',
+    { schema: { tags, summary: 'Delete a segment (its members exit)', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }) } } },
+    async (request) => {
+      const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id));
+      return { segment: segmentView(value) };
+    },
+  );
+
+  app.get(
+    '/api/segments/:id/members',
+    {
+      schema: {
+        tags,
+        summary: 'Current members, cursor-paged',
+        params: IdParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          after: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page.' })),
+        }),
+        response: { 200: MembersSchema },
+      },
+    },
+    async (request) => {
+      const { limit = 100, after } = request.query;
+      const { value } = unwrap(await segments.members(workspaceOf(request), request.params.id, after === undefined ? { limit } : { limit, after }));
+      return {
+        members: value.members.map((m) => ({ profileId: m.profileId, since: new Date(m.since).toISOString() })),
+        next: value.next,
+        total: value.total,
+      };
+    },
+  );
+
+  app.get(
+    '/api/segments/:id/explain/:profile',
+    {
+      schema: {
+        tags,
+        summary: 'Why a profile is or is not in a segment now',
+        params: Type.Object({
+          id: Type.String({ minLength: 1, description: 'Segment id or name.' }),
+          profile: Type.String({ minLength: 1, description: 'A profile id, userId, anonymousId or email:<address>.' }),
+        }),
+        response: { 200: ExplanationSchema },
+      },
+    },
+    async (request) => {
+      const { id, profile } = request.params;
+      const { value } = unwrap(await segments.explain(workspaceOf(request), id, profile), id);
+      return { ...value, at: new Date(value.at).toISOString() };
+    },
+  );
+};
