@@ -1,0 +1,100 @@
+import { assertNever } from '../../core/index.js';
+import { durationMs } from '../../rules/index.js';
+import type { Condition } from '../../rules/index.js';
+import {
+  compareOrdered,
+  emailEligibilityAt,
+  getPath,
+  inBounds,
+  subscriptionStatusAt,
+  testValue,
+  windowBounds,
+} from '../rules-api.js';
+import type { CompiledCondition } from './compiled-rule.js';
+import { compileMetric } from './compile-metric.js';
+import { compileSequence } from './compile-sequence.js';
+import { compilePicker } from './select-events.js';
+
+/**
+ * Compiles a condition into closures, once per rule version: the compiled evaluator visitor (one visitor per
+ * target, beside the reference evaluator). Each case mirrors the reference `evaluateIn` exactly, reading the
+ * compact profile state instead of the full history.
+ */
+export function compileCondition(c: Condition): CompiledCondition {
+  switch (c.kind) {
+    case 'and': {
+      const parts = c.conditions.map(compileCondition);
+      return (cx, t) => parts.every((p) => p(cx, t));
+    }
+    case 'or': {
+      const parts = c.conditions.map(compileCondition);
+      return (cx, t) => parts.some((p) => p(cx, t));
+    }
+    case 'not': {
+      const inner = compileCondition(c.condition);
+      return (cx, t) => !inner(cx, t);
+    }
+    case 'trait': {
+      const { path, test } = c;
+      return (cx, t) => testValue(test, getPath(cx.traits(t), path));
+    }
+    case 'performed': {
+      const pick = compilePicker(c.event, c.window);
+      return (cx, t) => pick(cx, t).length > 0;
+    }
+    case 'first_performed': {
+      const pick = compilePicker(c.event, undefined);
+      const window = c.window;
+      return (cx, t) => {
+        const first = pick(cx, t)[0];
+        return first !== undefined && inBounds(windowBounds(window, t), first.time);
+      };
+    }
+    case 'lapsed': {
+      const pick = compilePicker(c.event, undefined);
+      const d = durationMs(c.duration);
+      return (cx, t) => {
+        const latest = pick(cx, t).at(-1);
+        return latest !== undefined && latest.time <= t - d;
+      };
+    }
+    case 'metric': {
+      const metric = compileMetric(c.metric);
+      const { op } = c;
+      const bound = c.value.value;
+      return (cx, t) => {
+        const value = metric(cx, t);
+        return value !== undefined && compareOrdered(op, value, bound);
+      };
+    }
+    case 'sequence':
+      return compileSequence(c);
+    case 'seen': {
+      const { which, window } = c;
+      return (cx, t) => {
+        const s = cx.state;
+        const time = which === 'first' ? (s.minActivity <= t ? s.minActivity : undefined) : s.lastActivityAt(t);
+        return time !== undefined && inBounds(windowBounds(window, t), time);
+      };
+    }
+    case 'in_segment': {
+      const name = c.segment;
+      return (cx, t) => {
+        const target = cx.segments.get(name);
+        if (target === undefined || cx.expanding.includes(name)) return false;
+        cx.expanding.push(name);
+        try {
+          return target.holds(cx, t);
+        } finally {
+          cx.expanding.pop();
+        }
+      };
+    }
+    case 'subscription':
+      return c.state === 'subscribed'
+        ? (cx, t) => subscriptionStatusAt(cx.state.updatesHistory, t) === 'subscribed'
+        : (cx, t) => emailEligibilityAt(cx.state.updatesHistory, t).eligible;
+    default:
+      return assertNever(c);
+  }
+}

@@ -1,0 +1,60 @@
+import { durationMs } from '../../rules/index.js';
+import type { HistoryEvent, SequenceNode } from '../../rules/index.js';
+import { getPath } from '../rules-api.js';
+import type { CompiledCondition } from './compiled-rule.js';
+import { compilePicker } from './select-events.js';
+
+type Key = string | number | boolean;
+
+/**
+ * Compiles `A then [not] B within D [by k]` with the reference semantics (`sequenceReadingAt`): negated holds
+ * when some visible A has no B strictly after it (same key) and its deadline a + D ≤ t; positive holds when some
+ * A is followed by a B with a < b ≤ a + D (b ≤ t). Second events are grouped by key once per evaluation, so the
+ * work is O(n log n) instead of the reference's O(n²).
+ */
+export function compileSequence(node: SequenceNode): CompiledCondition {
+  const d = durationMs(node.within);
+  const firsts = compilePicker(node.first, undefined);
+  const seconds = compilePicker(node.then, undefined);
+  const by = node.by;
+  const keyOf = (e: HistoryEvent): Key | undefined => (by === undefined ? true : sequenceKey(getPath(e.properties, by)));
+  return (cx, t) => {
+    const thenTimes = new Map<Key, number[]>();
+    for (const e of seconds(cx, t)) {
+      const k = keyOf(e);
+      if (k === undefined) continue;
+      let times = thenTimes.get(k);
+      if (!times) thenTimes.set(k, (times = []));
+      times.push(e.time);
+    }
+    for (const a of firsts(cx, t)) {
+      const k = keyOf(a);
+      if (k === undefined) continue;
+      const times = thenTimes.get(k) ?? [];
+      const i = firstGreater(times, a.time);
+      if (node.negated) {
+        if (i === times.length && a.time + d <= t) return true;
+      } else if (i < times.length && (times[i] as number) <= a.time + d) {
+        return true;
+      }
+    }
+    return false;
+  };
+}
+
+function firstGreater(times: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function sequenceKey(value: unknown): Key | undefined {
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return undefined;
+}

@@ -1,0 +1,69 @@
+import type { SqlExecutor } from '../../store/index.js';
+
+/** A durable pending timer: re-evaluate `segmentId` for `profileId` at `dueAt`. */
+export interface TimerRow {
+  readonly workspaceId: string;
+  readonly segmentId: string;
+  readonly profileId: string;
+  readonly dueAt: number;
+}
+
+/**
+ * Durable timers, at most one per (segment, profile) by primary key, with a due-time index so that the engine
+ * reads only the near horizon. Written in the same transaction as the membership change a timer's evaluation
+ * produces, which is what makes a timer fire exactly once across crashes.
+ */
+export class TimerRepoSql {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  /** Arms (or moves) the timer of (segment, profile), or removes it when `dueAt` is undefined. */
+  async set(workspaceId: string, segmentId: string, profileId: string, dueAt: number | undefined): Promise<void> {
+    if (dueAt === undefined) {
+      await this.sql.execute('DELETE FROM engine_timers WHERE segment_id = $1 AND profile_id = $2', [segmentId, profileId]);
+      return;
+    }
+    await this.sql.execute(
+      `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
+      [segmentId, profileId, workspaceId, dueAt],
+    );
+  }
+
+  /** Timers due at or before `until`, earliest first, at most `limit`. */
+  async dueBy(until: number, limit: number): Promise<TimerRow[]> {
+    const rows = await this.sql.query<{ workspace_id: string; segment_id: string; profile_id: string; due_at: unknown }>(
+      'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE due_at <= $1 ORDER BY due_at LIMIT $2',
+      [until, limit],
+    );
+    return rows.map((r) => ({ workspaceId: r.workspace_id, segmentId: r.segment_id, profileId: r.profile_id, dueAt: Number(r.due_at) }));
+  }
+
+  /** The timer of (segment, profile), if any. */
+  async get(segmentId: string, profileId: string): Promise<number | undefined> {
+    const rows = await this.sql.query<{ due_at: unknown }>('SELECT due_at FROM engine_timers WHERE segment_id = $1 AND profile_id = $2', [
+      segmentId,
+      profileId,
+    ]);
+    return rows[0] === undefined ? undefined : Number(rows[0].due_at);
+  }
+
+  /** Every timer of a profile (segment id → due). */
+  async ofProfile(profileId: string): Promise<Map<string, number>> {
+    const rows = await this.sql.query<{ segment_id: string; due_at: unknown }>(
+      'SELECT segment_id, due_at FROM engine_timers WHERE profile_id = $1',
+      [profileId],
+    );
+    return new Map(rows.map((r) => [r.segment_id, Number(r.due_at)]));
+  }
+
+  /** Drops every timer of a segment (deleted or re-backfilled). */
+  async deleteSegment(segmentId: string): Promise<void> {
+    await this.sql.execute('DELETE FROM engine_timers WHERE segment_id = $1', [segmentId]);
+  }
+
+  /** How many timers are pending. */
+  async count(): Promise<number> {
+    const rows = await this.sql.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM engine_timers');
+    return Number(rows[0]?.n ?? 0);
+  }
+}
