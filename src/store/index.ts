@@ -2,11 +2,32 @@
  * @module
  * Storage: small repository interfaces, a dialect-neutral {@link SqlExecutor} for repositories written once,
  * and the SQLite (embedded default) and PostgreSQL adapters. Only `app/` chooses an adapter.
+ *
+ * Writing a repository for another area (engine, membership, destinations, …):
+ * 1. Add a migration `src/store/migrations/NNNN-name.ts` in your id range with SQL for both dialects, and one
+ *    line in `src/store/migrations/index.ts`.
+ * 2. Write a class in your own folder taking a {@link SqlExecutor} (`constructor(private readonly sql:
+ *    SqlExecutor)`), with `$1, $2, …` placeholders, JSON as text via {@link toJson} / {@link fromJson}, lists
+ *    as one parameter via {@link inList} / {@link inListParam}, and `if (sql.dialect === 'postgres')` only where
+ *    the SQL truly differs.
+ * 3. Build it from `store.sql` for single statements, or from `tx.sql` inside `store.transaction(async (tx) =>
+ *    …)` to commit atomically with the store's own repositories. Multi-statement methods wrap themselves in
+ *    `this.sql.transaction(…)`: nested transactions join the outer one.
+ * 4. Test it with `describeEachStore` from `../store/testing/index.js`, which runs a suite on both backends.
  */
 export type { AppendResult, EventRepo, ProfileEventsQuery } from './event-repo.js';
+export { appliedMigrations, migrate } from './migrate.js';
 export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';
+export type { PostgresStoreOptions } from './postgres/open-postgres-store.js';
+export { openPostgresStore } from './postgres/open-postgres-store.js';
 export type { ProfileRepo } from './profile-repo.js';
+export { inList, inListParam } from './repos/in-list.js';
+export { fromJson, fromJsonObject, toJson } from './repos/json-column.js';
+export { DEFAULT_WORKSPACE_ID } from './repos/workspace-repo-sql.js';
 export type { Row, SqlExecutor } from './sql-executor.js';
+export type { SqliteSynchronous } from './sqlite/configure-sqlite.js';
+export type { SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
+export { openSqliteStore } from './sqlite/open-sqlite-store.js';
 export type { Repos, Store } from './store.js';
 export type { WorkspaceRepo } from './workspace-repo.js';

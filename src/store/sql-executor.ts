@@ -17,6 +17,11 @@ export interface SqlExecutor {
   /** Runs a statement and returns how many rows it changed. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
   /**
+   * Runs several `;`-separated statements without parameters (migrations, DDL). Not for the hot path:
+   * nothing is cached.
+   */
+  script(sql: string): Promise<void>;
+  /**
    * Runs `fn` in one transaction (nested calls join the outer one). Resolving commits, rejecting rolls back;
    * once it resolves the writes survive a process crash.
    */

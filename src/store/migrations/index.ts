@@ -3,9 +3,20 @@
  * Every migration of every area, in one list. Add a file `NNNN-name.ts` exporting a {@link Migration} and one
  * line here.
  */
+import { migration0001 } from './0001-core.js';
+import { migration0100 } from './0100-segments.js';
+import { migration0101 } from './0101-membership.js';
+import { migration0102 } from './0102-engine-timers.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** All migrations, in id order. */
-export const migrations: readonly Migration[] = [];
+export const migrations: readonly Migration[] = [
+  // 0001–0099: store core (workspaces, profiles, identities, events)
+  migration0001,
+  // 0100–0199: engine and membership
+  migration0100,
+  migration0101,
+  migration0102,
+];

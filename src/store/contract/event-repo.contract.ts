@@ -1,0 +1,130 @@
+import { expect, it } from 'vitest';
+import type { Store } from '../store.js';
+import { makeEvent } from './event-fixture.js';
+
+const WS = 'ws_default';
+
+/** Registers the {@link EventRepo} contract tests; call inside a describe that provides fresh stores. */
+export function eventRepoContract(getStore: () => Store): void {
+  it('stores every field of an event and hands back increasing seqs', async () => {
+    const { events } = getStore();
+    const event = makeEvent({
+      messageId: 'm1',
+      type: 'identify',
+      name: null,
+      userId: null,
+      anonymousId: 'anon-1',
+      timestamp: 1_700_000_000_123,
+      receivedAt: 1_700_000_000_456,
+      properties: {},
+      traits: { email: 'a@example.com', 'ünïcode': '✓', quote: "it's \"fine\"" },
+      context: { library: { name: 'analytics-node', version: '3.1.0' } },
+    });
+    const { inserted, duplicates } = await events.append([event, makeEvent({ messageId: 'm2' })]);
+    expect(duplicates).toEqual([]);
+    expect(inserted.map((e) => e.messageId)).toEqual(['m1', 'm2']);
+    expect(inserted[1]!.seq).toBeGreaterThan(inserted[0]!.seq);
+    const [stored] = await events.readLog(0, 1);
+    expect(stored).toEqual({ ...event, seq: inserted[0]!.seq });
+  });
+
+  it('stores a messageId repeated within one batch once and reports the repeat as a duplicate', async () => {
+    const { events } = getStore();
+    const result = await events.append([
+      makeEvent({ messageId: 'm1', name: 'First' }),
+      makeEvent({ messageId: 'm2' }),
+      makeEvent({ messageId: 'm1', name: 'Second' }),
+    ]);
+    expect(result.inserted.map((e) => e.messageId)).toEqual(['m1', 'm2']);
+    expect(result.duplicates).toEqual(['m1']);
+    const log = await events.readLog(0, 10);
+    expect(log.map((e) => [e.messageId, e.name])).toEqual([
+      ['m1', 'First'],
+      ['m2', 'Product Viewed'],
+    ]);
+  });
+
+  it('skips messageIds stored by an earlier batch, per workspace', async () => {
+    const { events } = getStore();
+    await events.append([makeEvent({ messageId: 'm1' }), makeEvent({ messageId: 'm2' })]);
+    const again = await events.append([
+      makeEvent({ messageId: 'm2' }),
+      makeEvent({ messageId: 'm3' }),
+      makeEvent({ messageId: 'm1', workspaceId: 'ws_other' }),
+    ]);
+    expect(again.inserted.map((e) => `${e.workspaceId}/${e.messageId}`)).toEqual(['ws_default/m3', 'ws_other/m1']);
+    expect(again.duplicates).toEqual(['m2']);
+    expect(await events.count(WS)).toBe(3);
+    expect(await events.count('ws_other')).toBe(1);
+    expect(await events.existing(WS, ['m1', 'm3', 'm9'])).toEqual(new Set(['m1', 'm3']));
+    expect(await events.existing('ws_other', ['m2'])).toEqual(new Set());
+    expect(await events.existing(WS, [])).toEqual(new Set());
+  });
+
+  it('appending nothing stores nothing', async () => {
+    const { events } = getStore();
+    expect(await events.append([])).toEqual({ inserted: [], duplicates: [] });
+    expect(await events.headSeq()).toBe(0);
+  });
+
+  it('pages one profile’s events newest first with a seq cursor, optionally by name', async () => {
+    const { events } = getStore();
+    const batch = Array.from({ length: 7 }, (_, i) =>
+      makeEvent({ messageId: `m${i}`, profileId: i % 2 === 0 ? 'prof_a' : 'prof_b', name: i < 4 ? 'Viewed' : 'Bought' }),
+    );
+    await events.append(batch);
+    const page1 = await events.listByProfile(WS, 'prof_a', { limit: 2 });
+    const page2 = await events.listByProfile(WS, 'prof_a', { limit: 2, beforeSeq: page1.at(-1)!.seq });
+    const page3 = await events.listByProfile(WS, 'prof_a', { limit: 2, beforeSeq: page2.at(-1)!.seq });
+    expect([page1, page2, page3].map((p) => p.map((e) => e.messageId))).toEqual([['m6', 'm4'], ['m2', 'm0'], []]);
+    const bought = await events.listByProfile(WS, 'prof_a', { limit: 10, names: ['Bought'] });
+    expect(bought.map((e) => e.messageId)).toEqual(['m6', 'm4']);
+    expect(await events.listByProfile(WS, 'prof_a', { limit: 10, names: [] })).toEqual([]);
+    expect(await events.listByProfile('ws_other', 'prof_a', { limit: 10 })).toEqual([]);
+  });
+
+  it('returns a profile’s history in event-time order, ties broken by seq', async () => {
+    const { events } = getStore();
+    await events.append([
+      makeEvent({ messageId: 'late', timestamp: 300 }),
+      makeEvent({ messageId: 'early', timestamp: 100 }),
+      makeEvent({ messageId: 'tie-1', timestamp: 200 }),
+      makeEvent({ messageId: 'tie-2', timestamp: 200 }),
+      makeEvent({ messageId: 'other', timestamp: 150, profileId: 'prof_b' }),
+    ]);
+    expect((await events.historyOf(WS, 'prof_a')).map((e) => e.messageId)).toEqual(['early', 'tie-1', 'tie-2', 'late']);
+  });
+
+  it('reads the log across workspaces in seq order from a cursor, without gaps or repeats', async () => {
+    const { events } = getStore();
+    for (let batch = 0; batch < 5; batch++) {
+      await events.append(
+        Array.from({ length: 7 }, (_, i) =>
+          makeEvent({ messageId: `b${batch}-${i}`, workspaceId: i % 2 ? WS : 'ws_other' }),
+        ),
+      );
+    }
+    const seen: number[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = await events.readLog(cursor, 4);
+      if (page.length === 0) break;
+      seen.push(...page.map((e) => e.seq));
+      cursor = page.at(-1)!.seq;
+    }
+    expect(seen).toHaveLength(35);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(new Set(seen).size).toBe(35);
+    expect(await events.headSeq()).toBe(seen.at(-1));
+  });
+
+  it('reassigns all of one profile’s events to another, keeping their seqs', async () => {
+    const { events } = getStore();
+    await events.append([makeEvent({ messageId: 'm1', profileId: 'prof_a' }), makeEvent({ messageId: 'm2', profileId: 'prof_b' })]);
+    const before = await events.readLog(0, 10);
+    await events.reassign(WS, 'prof_a', 'prof_b');
+    expect((await events.historyOf(WS, 'prof_b')).map((e) => e.messageId)).toEqual(['m1', 'm2']);
+    expect(await events.historyOf(WS, 'prof_a')).toEqual([]);
+    expect((await events.readLog(0, 10)).map((e) => e.seq)).toEqual(before.map((e) => e.seq));
+  });
+}

@@ -1,0 +1,157 @@
+import { expect, it } from 'vitest';
+import type { Store } from '../store.js';
+import { makeEvent } from './event-fixture.js';
+
+const WS = 'ws_default';
+
+/** Registers the {@link ProfileRepo} contract tests; call inside a describe that provides fresh stores. */
+export function profileRepoContract(getStore: () => Store): void {
+  it('creates an empty profile with an unknown subscription', async () => {
+    const { profiles } = getStore();
+    await profiles.create(WS, 'prof_a', 100);
+    expect(await profiles.get(WS, 'prof_a')).toEqual({
+      workspaceId: WS,
+      id: 'prof_a',
+      traits: {},
+      identities: [],
+      subscription: { state: 'unknown', changedAt: null, reason: null, consent: {} },
+      createdAt: 100,
+      updatedAt: 100,
+      firstSeenAt: null,
+      lastSeenAt: null,
+      mergedInto: null,
+    });
+    expect(await profiles.get(WS, 'prof_missing')).toBeUndefined();
+    expect(await profiles.get('ws_other', 'prof_a')).toBeUndefined();
+  });
+
+  it('finds a profile by identity, and attaching the same identity twice is a no-op', async () => {
+    const { profiles } = getStore();
+    await profiles.create(WS, 'prof_a', 1);
+    await profiles.addIdentity(WS, 'prof_a', 'user_id', 'u1', 5);
+    await profiles.addIdentity(WS, 'prof_a', 'user_id', 'u1', 9);
+    await profiles.addIdentity(WS, 'prof_a', 'email', 'a@example.com', 6);
+    expect(await profiles.findByIdentity(WS, 'user_id', 'u1')).toBe('prof_a');
+    expect(await profiles.findByIdentity(WS, 'email', 'a@example.com')).toBe('prof_a');
+    expect(await profiles.findByIdentity(WS, 'anonymous_id', 'u1')).toBeUndefined();
+    expect(await profiles.findByIdentity('ws_other', 'user_id', 'u1')).toBeUndefined();
+    expect((await profiles.get(WS, 'prof_a'))?.identities).toEqual([
+      { kind: 'user_id', value: 'u1', firstSeenAt: 5 },
+      { kind: 'email', value: 'a@example.com', firstSeenAt: 6 },
+    ]);
+  });
+
+  it('refuses to attach an identity that already belongs to another profile', async () => {
+    const { profiles } = getStore();
+    await profiles.create(WS, 'prof_a', 1);
+    await profiles.create(WS, 'prof_b', 1);
+    await profiles.addIdentity(WS, 'prof_a', 'user_id', 'u1', 1);
+    await expect(profiles.addIdentity(WS, 'prof_b', 'user_id', 'u1', 2)).rejects.toThrow(/already belongs/);
+    expect(await profiles.findByIdentity(WS, 'user_id', 'u1')).toBe('prof_a');
+  });
+
+  it('merges traits at the top level, a null removing the trait', async () => {
+    const { profiles } = getStore();
+    await profiles.create(WS, 'prof_a', 1);
+    await profiles.mergeTraits(WS, 'prof_a', { name: 'Ann', city: 'Paris', address: { zip: '75001', street: 'x' } }, 2);
+    await profiles.mergeTraits(WS, 'prof_a', { city: null, age: 31, address: { zip: '10001' } }, 3);
+    const profile = await profiles.get(WS, 'prof_a');
+    expect(profile?.traits).toEqual({ name: 'Ann', age: 31, address: { zip: '10001' } });
+    expect(profile?.updatedAt).toBe(3);
+  });
+
+  it('widens first and last seen with event times in any order', async () => {
+    const { profiles } = getStore();
+    await profiles.create(WS, 'prof_a', 1);
+    await profiles.touch(WS, 'prof_a', 500, 10);
+    await profiles.touch(WS, 'prof_a', 300, 11);
+    await profiles.touch(WS, 'prof_a', 900, 12);
+    await profiles.touch(WS, 'prof_a', 400, 13);
+    const profile = await profiles.get(WS, 'prof_a');
+    expect([profile?.firstSeenAt, profile?.lastSeenAt]).toEqual([300, 900]);
+  });
+
+  it('round-trips the subscription state with its consent preferences', async () => {
+    const { profiles } = getStore();
+    await profiles.create(WS, 'prof_a', 1);
+    const subscription = {
+      state: 'unsubscribed' as const,
+      changedAt: 1234,
+      reason: 'sendgrid:unsubscribe',
+      consent: { marketing: false, analytics: true },
+    };
+    await profiles.setSubscription(WS, 'prof_a', subscription, 2);
+    expect((await profiles.get(WS, 'prof_a'))?.subscription).toEqual(subscription);
+  });
+
+  it('merges one profile into another: identities, events and traits move, the survivor wins', async () => {
+    const store = getStore();
+    const { profiles, events } = store;
+    await profiles.create(WS, 'prof_anon', 1);
+    await profiles.create(WS, 'prof_user', 2);
+    await profiles.addIdentity(WS, 'prof_anon', 'anonymous_id', 'anon-1', 1);
+    await profiles.addIdentity(WS, 'prof_user', 'user_id', 'u1', 2);
+    await profiles.mergeTraits(WS, 'prof_anon', { city: 'Paris', plan: 'free' }, 3);
+    await profiles.mergeTraits(WS, 'prof_user', { plan: 'pro' }, 3);
+    await profiles.touch(WS, 'prof_anon', 100, 3);
+    await profiles.touch(WS, 'prof_user', 200, 3);
+    await events.append([makeEvent({ messageId: 'm1', profileId: 'prof_anon' }), makeEvent({ messageId: 'm2', profileId: 'prof_user' })]);
+
+    await profiles.merge(WS, 'prof_anon', 'prof_user', 10);
+
+    const survivor = await profiles.get(WS, 'prof_user');
+    expect(survivor?.traits).toEqual({ city: 'Paris', plan: 'pro' });
+    expect(survivor?.identities.map((i) => `${i.kind}:${i.value}`).sort()).toEqual(['anonymous_id:anon-1', 'user_id:u1']);
+    expect([survivor?.firstSeenAt, survivor?.lastSeenAt]).toEqual([100, 200]);
+    expect(await profiles.findByIdentity(WS, 'anonymous_id', 'anon-1')).toBe('prof_user');
+    expect((await events.historyOf(WS, 'prof_user')).map((e) => e.messageId).sort()).toEqual(['m1', 'm2']);
+    expect(await events.historyOf(WS, 'prof_anon')).toEqual([]);
+    expect(await profiles.count(WS)).toBe(1);
+    expect((await profiles.list(WS, null, 10)).map((p) => p.id)).toEqual(['prof_user']);
+  });
+
+  it('follows merges when reading by an old id, across a chain of merges', async () => {
+    const { profiles } = getStore();
+    for (const id of ['prof_1', 'prof_2', 'prof_3']) await profiles.create(WS, id, 1);
+    await profiles.mergeTraits(WS, 'prof_3', { tier: 'gold' }, 2);
+    await profiles.merge(WS, 'prof_1', 'prof_2', 3);
+    await profiles.merge(WS, 'prof_2', 'prof_3', 4);
+    const viaOldest = await profiles.get(WS, 'prof_1');
+    expect(viaOldest?.id).toBe('prof_3');
+    expect(viaOldest?.traits).toEqual({ tier: 'gold' });
+    expect(viaOldest?.mergedInto).toBeNull();
+    // Writes through an old id land on the survivor too.
+    await profiles.mergeTraits(WS, 'prof_1', { vip: true }, 5);
+    expect((await profiles.get(WS, 'prof_3'))?.traits).toEqual({ tier: 'gold', vip: true });
+  });
+
+  it('treats merging a profile into itself, directly or through a merge, as a no-op', async () => {
+    const { profiles } = getStore();
+    await profiles.create(WS, 'prof_a', 1);
+    await profiles.create(WS, 'prof_b', 1);
+    await profiles.merge(WS, 'prof_a', 'prof_b', 2);
+    await profiles.merge(WS, 'prof_a', 'prof_b', 3);
+    await profiles.merge(WS, 'prof_b', 'prof_b', 3);
+    expect((await profiles.get(WS, 'prof_a'))?.id).toBe('prof_b');
+    expect(await profiles.count(WS)).toBe(1);
+  });
+
+  it('lists live profiles in id order, page by page, with their identities', async () => {
+    const { profiles } = getStore();
+    for (const id of ['prof_c', 'prof_a', 'prof_e', 'prof_b', 'prof_d']) {
+      await profiles.create(WS, id, 1);
+      await profiles.addIdentity(WS, id, 'user_id', `u-${id}`, 1);
+    }
+    await profiles.create('ws_other', 'prof_0', 1);
+    const first = await profiles.list(WS, null, 2);
+    const second = await profiles.list(WS, first.at(-1)?.id ?? null, 2);
+    const third = await profiles.list(WS, second.at(-1)?.id ?? null, 2);
+    expect([first, second, third].map((page) => page.map((p) => p.id))).toEqual([
+      ['prof_a', 'prof_b'],
+      ['prof_c', 'prof_d'],
+      ['prof_e'],
+    ]);
+    expect(third[0]?.identities).toEqual([{ kind: 'user_id', value: 'u-prof_e', firstSeenAt: 1 }]);
+    expect(await profiles.count(WS)).toBe(5);
+  });
+}

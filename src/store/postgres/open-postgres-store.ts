@@ -1,0 +1,38 @@
+import pg from 'pg';
+import { SqlStore } from '../sql-store.js';
+import type { Store } from '../store.js';
+import { assertSchemaName, PostgresExecutor } from './postgres-executor.js';
+
+/** Where to find the database. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` */
+  readonly url: string;
+  /** Schema holding segflow's tables (created if missing); default `public`. */
+  readonly schema?: string;
+  /** Connection pool size (default 10). */
+  readonly poolSize?: number;
+}
+
+/** Opens the PostgreSQL store: creates the schema if needed and applies pending migrations. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const schema = options.schema ?? 'public';
+  assertSchemaName(schema);
+  const admin = new pg.Client({ connectionString: options.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (error) {
+    // Two processes creating the same schema at once: the loser sees a unique violation; the schema exists.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await admin.end();
+  }
+  const store = new SqlStore(new PostgresExecutor({ url: options.url, schema, max: options.poolSize }));
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}

@@ -1,0 +1,212 @@
+import type { EventType, NewEvent, StoredEvent } from '../../core/index.js';
+import type { AppendResult, EventRepo, ProfileEventsQuery } from '../event-repo.js';
+import type { SqlExecutor } from '../sql-executor.js';
+import { inList, inListParam } from './in-list.js';
+import { fromJsonObject, toJson } from './json-column.js';
+
+/** Advisory lock class for appends on PostgreSQL (the second key is the schema's hash). */
+const APPEND_LOCK_CLASS = 0x5ef2;
+
+const COLUMNS =
+  'seq, workspace_id, message_id, profile_id, type, name, user_id, anonymous_id, timestamp, received_at, properties, traits, context';
+
+const INSERT_COLUMNS =
+  'workspace_id, message_id, profile_id, type, name, user_id, anonymous_id, timestamp, received_at, properties, traits, context';
+
+const SQLITE_INSERT = `INSERT INTO events (${INSERT_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  ON CONFLICT (workspace_id, message_id) DO NOTHING
+  RETURNING seq`;
+
+// One statement for any batch size: the columns travel as arrays and are unnested in input order.
+const POSTGRES_INSERT = `INSERT INTO events (${INSERT_COLUMNS})
+  SELECT w, m, p, t, n, u, a, ts, r, pr::jsonb, tr::jsonb, c::jsonb
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+              $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[])
+       WITH ORDINALITY AS x(w, m, p, t, n, u, a, ts, r, pr, tr, c, ord)
+  ORDER BY ord
+  ON CONFLICT (workspace_id, message_id) DO NOTHING
+  RETURNING seq, workspace_id, message_id`;
+
+interface EventRow extends Record<string, unknown> {
+  seq: number;
+  workspace_id: string;
+  message_id: string;
+  profile_id: string;
+  type: EventType;
+  name: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  timestamp: number;
+  received_at: number;
+  properties: unknown;
+  traits: unknown;
+  context: unknown;
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    seq: Number(row.seq),
+    workspaceId: row.workspace_id,
+    messageId: row.message_id,
+    profileId: row.profile_id,
+    type: row.type,
+    name: row.name,
+    userId: row.user_id,
+    anonymousId: row.anonymous_id,
+    timestamp: Number(row.timestamp),
+    receivedAt: Number(row.received_at),
+    properties: fromJsonObject(row.properties),
+    traits: fromJsonObject(row.traits),
+    context: fromJsonObject(row.context),
+  };
+}
+
+/**
+ * {@link EventRepo} written once for both dialects on a {@link SqlExecutor}.
+ *
+ * Gap-free log on PostgreSQL: a `bigserial` hands out numbers at insert time, not at commit, so two
+ * concurrent appenders could commit seq 6 before seq 5, and a consumer that read 6 and stored it as its
+ * cursor would skip 5 forever. `append` therefore takes a transaction-scoped advisory lock before inserting:
+ * appending transactions hold it until they commit, so they commit in seq order and every seq a reader can
+ * see has all its smaller seqs already committed (or rolled back for good). The price is that appending
+ * transactions are serialised, so keep them short. On SQLite the single writer gives the same order for free.
+ */
+export class EventRepoSql implements EventRepo {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async append(events: readonly NewEvent[]): Promise<AppendResult> {
+    if (events.length === 0) return { inserted: [], duplicates: [] };
+    return this.sql.transaction((tx) => (tx.dialect === 'sqlite' ? appendSqlite(tx, events) : appendPostgres(tx, events)));
+  }
+
+  async existing(workspaceId: string, messageIds: readonly string[]): Promise<Set<string>> {
+    if (messageIds.length === 0) return new Set();
+    const rows = await this.sql.query<{ message_id: string }>(
+      `SELECT message_id FROM events WHERE workspace_id = $1 AND ${inList(this.sql, 'message_id', 2)}`,
+      [workspaceId, inListParam(this.sql, messageIds)],
+    );
+    return new Set(rows.map((r) => r.message_id));
+  }
+
+  async listByProfile(workspaceId: string, profileId: string, query: ProfileEventsQuery): Promise<StoredEvent[]> {
+    const params: unknown[] = [workspaceId, profileId, query.beforeSeq ?? Number.MAX_SAFE_INTEGER, query.limit];
+    let names = '';
+    if (query.names) {
+      if (query.names.length === 0) return [];
+      names = ` AND ${inList(this.sql, 'name', 5)}`;
+      params.push(inListParam(this.sql, query.names));
+    }
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+       WHERE workspace_id = $1 AND profile_id = $2 AND seq < $3${names}
+       ORDER BY seq DESC LIMIT $4`,
+      params,
+    );
+    return rows.map(toEvent);
+  }
+
+  async historyOf(workspaceId: string, profileId: string): Promise<StoredEvent[]> {
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE workspace_id = $1 AND profile_id = $2 ORDER BY timestamp, seq`,
+      [workspaceId, profileId],
+    );
+    return rows.map(toEvent);
+  }
+
+  async readLog(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+      afterSeq,
+      limit,
+    ]);
+    return rows.map(toEvent);
+  }
+
+  async headSeq(): Promise<number> {
+    const rows = await this.sql.query<{ head: unknown }>('SELECT COALESCE(MAX(seq), 0) AS head FROM events');
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  async reassign(workspaceId: string, fromProfileId: string, intoProfileId: string): Promise<void> {
+    await this.sql.execute('UPDATE events SET profile_id = $3 WHERE workspace_id = $1 AND profile_id = $2', [
+      workspaceId,
+      fromProfileId,
+      intoProfileId,
+    ]);
+  }
+
+  async count(workspaceId: string): Promise<number> {
+    const rows = await this.sql.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM events WHERE workspace_id = $1', [
+      workspaceId,
+    ]);
+    return Number(rows[0]?.n ?? 0);
+  }
+}
+
+/** One prepared INSERT per row: with a cached statement this is faster on SQLite than a multi-row text. */
+async function appendSqlite(tx: SqlExecutor, events: readonly NewEvent[]): Promise<AppendResult> {
+  const inserted: StoredEvent[] = [];
+  const duplicates: string[] = [];
+  for (const e of events) {
+    const rows = await tx.query<{ seq: number }>(SQLITE_INSERT, [
+      e.workspaceId,
+      e.messageId,
+      e.profileId,
+      e.type,
+      e.name,
+      e.userId,
+      e.anonymousId,
+      e.timestamp,
+      e.receivedAt,
+      toJson(e.properties),
+      toJson(e.traits),
+      toJson(e.context),
+    ]);
+    const row = rows[0];
+    if (row) inserted.push({ ...e, seq: Number(row.seq) });
+    else duplicates.push(e.messageId);
+  }
+  return { inserted, duplicates };
+}
+
+async function appendPostgres(tx: SqlExecutor, events: readonly NewEvent[]): Promise<AppendResult> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(current_schema()))`);
+  const columns: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(events.length));
+  events.forEach((e, i) => {
+    const values = [
+      e.workspaceId,
+      e.messageId,
+      e.profileId,
+      e.type,
+      e.name,
+      e.userId,
+      e.anonymousId,
+      e.timestamp,
+      e.receivedAt,
+      toJson(e.properties),
+      toJson(e.traits),
+      toJson(e.context),
+    ];
+    values.forEach((v, c) => {
+      columns[c]![i] = v;
+    });
+  });
+  const rows = await tx.query<{ seq: number; workspace_id: string; message_id: string }>(POSTGRES_INSERT, columns);
+  // Map back by (workspace, messageId): within one batch the first occurrence is the one stored.
+  const key = (workspaceId: string, messageId: string): string => `${workspaceId}\u0000${messageId}`;
+  const seqs = new Map<string, number>();
+  for (const r of rows) seqs.set(key(r.workspace_id, r.message_id), Number(r.seq));
+  const inserted: StoredEvent[] = [];
+  const duplicates: string[] = [];
+  for (const e of events) {
+    const k = key(e.workspaceId, e.messageId);
+    const seq = seqs.get(k);
+    if (seq === undefined) {
+      duplicates.push(e.messageId);
+    } else {
+      seqs.delete(k);
+      inserted.push({ ...e, seq });
+    }
+  }
+  return { inserted, duplicates };
+}

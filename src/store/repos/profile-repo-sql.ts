@@ -1,0 +1,279 @@
+import type { Identity, IdentityKind, JsonObject, Profile, Subscription, SubscriptionState } from '../../core/index.js';
+import type { ProfileRepo } from '../profile-repo.js';
+import type { SqlExecutor } from '../sql-executor.js';
+import { EventRepoSql } from './event-repo-sql.js';
+import { inList, inListParam } from './in-list.js';
+import { fromJsonObject, toJson, toNumberOrNull } from './json-column.js';
+
+/** Merges form chains (a → b, then b → c); reads follow at most this many hops, which no real chain reaches. */
+const MAX_MERGE_HOPS = 32;
+
+const COLUMNS = `workspace_id, id, traits, subscription_state, subscription_changed_at, subscription_reason, consent,
+  created_at, updated_at, first_seen_at, last_seen_at, merged_into`;
+
+interface ProfileRow extends Record<string, unknown> {
+  workspace_id: string;
+  id: string;
+  traits: unknown;
+  subscription_state: SubscriptionState;
+  subscription_changed_at: number | null;
+  subscription_reason: string | null;
+  consent: unknown;
+  created_at: number;
+  updated_at: number;
+  first_seen_at: number | null;
+  last_seen_at: number | null;
+  merged_into: string | null;
+}
+
+interface IdentityRow extends Record<string, unknown> {
+  profile_id: string;
+  kind: IdentityKind;
+  value: string;
+  first_seen_at: number;
+}
+
+function toProfile(row: ProfileRow, identities: readonly Identity[]): Profile {
+  return {
+    workspaceId: row.workspace_id,
+    id: row.id,
+    traits: fromJsonObject(row.traits),
+    identities,
+    subscription: {
+      state: row.subscription_state,
+      changedAt: toNumberOrNull(row.subscription_changed_at),
+      reason: row.subscription_reason,
+      consent: fromJsonObject(row.consent) as Readonly<Record<string, boolean>>,
+    },
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    firstSeenAt: toNumberOrNull(row.first_seen_at),
+    lastSeenAt: toNumberOrNull(row.last_seen_at),
+    mergedInto: row.merged_into,
+  };
+}
+
+/** Top-level merge: `patch` wins, a `null` in `patch` removes the trait. */
+function mergeObjects(base: JsonObject, patch: JsonObject): JsonObject {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * {@link ProfileRepo} written once for both dialects on a {@link SqlExecutor}. Read-modify-write operations
+ * run in a transaction and, on PostgreSQL, lock the profile row (`FOR UPDATE`) so concurrent trait updates
+ * do not lose each other's keys.
+ */
+export class ProfileRepoSql implements ProfileRepo {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async findByIdentity(workspaceId: string, kind: IdentityKind, value: string): Promise<string | undefined> {
+    const rows = await this.sql.query<{ profile_id: string }>(
+      'SELECT profile_id FROM identities WHERE workspace_id = $1 AND kind = $2 AND value = $3',
+      [workspaceId, kind, value],
+    );
+    const id = rows[0]?.profile_id;
+    return id === undefined ? undefined : this.resolve(this.sql, workspaceId, id);
+  }
+
+  async create(workspaceId: string, profileId: string, now: number): Promise<void> {
+    await this.sql.execute(
+      `INSERT INTO profiles (workspace_id, id, traits, consent, created_at, updated_at)
+       VALUES ($1, $2, '{}', '{}', $3, $3)`,
+      [workspaceId, profileId, now],
+    );
+  }
+
+  async addIdentity(workspaceId: string, profileId: string, kind: IdentityKind, value: string, now: number): Promise<void> {
+    const rows = await this.sql.query<{ profile_id: string }>(
+      `INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (workspace_id, kind, value) DO NOTHING RETURNING profile_id`,
+      [workspaceId, kind, value, profileId, now],
+    );
+    if (rows.length > 0) return;
+    const owner = await this.findByIdentity(workspaceId, kind, value);
+    if (owner !== profileId) {
+      // A bug in the caller (identity resolution must merge first), not an expected outcome.
+      throw new Error(`identity ${kind}:${value} already belongs to profile ${owner ?? '?'}, not ${profileId}`);
+    }
+  }
+
+  async get(workspaceId: string, profileId: string): Promise<Profile | undefined> {
+    const row = await this.followed(this.sql, workspaceId, profileId);
+    if (!row) return undefined;
+    const identities = await this.identitiesOf(this.sql, workspaceId, [row.id]);
+    return toProfile(row, identities.get(row.id) ?? []);
+  }
+
+  async mergeTraits(workspaceId: string, profileId: string, traits: JsonObject, now: number): Promise<void> {
+    if (Object.keys(traits).length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      const row = await this.locked(tx, workspaceId, profileId);
+      await tx.execute('UPDATE profiles SET traits = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2', [
+        workspaceId,
+        row.id,
+        toJson(mergeObjects(fromJsonObject(row.traits), traits)),
+        now,
+      ]);
+    });
+  }
+
+  async touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void> {
+    const id = await this.resolve(this.sql, workspaceId, profileId);
+    await this.sql.execute(
+      `UPDATE profiles SET
+         first_seen_at = CASE WHEN first_seen_at IS NULL OR first_seen_at > $3 THEN $3 ELSE first_seen_at END,
+         last_seen_at  = CASE WHEN last_seen_at IS NULL OR last_seen_at < $3 THEN $3 ELSE last_seen_at END,
+         updated_at = $4
+       WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, id, at, now],
+    );
+  }
+
+  async merge(workspaceId: string, fromId: string, intoId: string, now: number): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      // Lock in a fixed order so two merges of the same pair cannot deadlock on PostgreSQL.
+      const [first, second] = fromId < intoId ? [fromId, intoId] : [intoId, fromId];
+      const a = await this.locked(tx, workspaceId, first);
+      const b = await this.locked(tx, workspaceId, second);
+      const [from, into] = first === fromId ? [a, b] : [b, a];
+      if (from.id === into.id) return;
+      const traits = mergeObjects(fromJsonObject(from.traits), fromJsonObject(into.traits));
+      const consent = { ...fromJsonObject(from.consent), ...fromJsonObject(into.consent) };
+      // The survivor's subscription wins unless it never had one.
+      const sub = into.subscription_state === 'unknown' && into.subscription_changed_at === null ? from : into;
+      const firstSeen = minOrNull(toNumberOrNull(from.first_seen_at), toNumberOrNull(into.first_seen_at));
+      const lastSeen = maxOrNull(toNumberOrNull(from.last_seen_at), toNumberOrNull(into.last_seen_at));
+      await tx.execute(
+        `UPDATE profiles SET traits = $3, consent = $4, subscription_state = $5, subscription_changed_at = $6,
+           subscription_reason = $7, first_seen_at = $8, last_seen_at = $9, updated_at = $10
+         WHERE workspace_id = $1 AND id = $2`,
+        [
+          workspaceId,
+          into.id,
+          toJson(traits),
+          toJson(consent),
+          sub.subscription_state,
+          sub.subscription_changed_at,
+          sub.subscription_reason,
+          firstSeen,
+          lastSeen,
+          now,
+        ],
+      );
+      await tx.execute('UPDATE identities SET profile_id = $3 WHERE workspace_id = $1 AND profile_id = $2', [
+        workspaceId,
+        from.id,
+        into.id,
+      ]);
+      await new EventRepoSql(tx).reassign(workspaceId, from.id, into.id);
+      // Point earlier merges straight at the survivor so reads stay one hop.
+      await tx.execute('UPDATE profiles SET merged_into = $3 WHERE workspace_id = $1 AND merged_into = $2', [
+        workspaceId,
+        from.id,
+        into.id,
+      ]);
+      await tx.execute(
+        `UPDATE profiles SET merged_into = $3, traits = '{}', consent = '{}', updated_at = $4
+         WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, from.id, into.id, now],
+      );
+    });
+  }
+
+  async setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void> {
+    const id = await this.resolve(this.sql, workspaceId, profileId);
+    await this.sql.execute(
+      `UPDATE profiles SET subscription_state = $3, subscription_changed_at = $4, subscription_reason = $5,
+         consent = $6, updated_at = $7
+       WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, id, subscription.state, subscription.changedAt, subscription.reason, toJson(subscription.consent), now],
+    );
+  }
+
+  async list(workspaceId: string, afterId: string | null, limit: number): Promise<Profile[]> {
+    const rows = await this.sql.query<ProfileRow>(
+      `SELECT ${COLUMNS} FROM profiles
+       WHERE workspace_id = $1 AND id > $2 AND merged_into IS NULL
+       ORDER BY id LIMIT $3`,
+      [workspaceId, afterId ?? '', limit],
+    );
+    const identities = await this.identitiesOf(
+      this.sql,
+      workspaceId,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => toProfile(r, identities.get(r.id) ?? []));
+  }
+
+  async count(workspaceId: string): Promise<number> {
+    const rows = await this.sql.query<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM profiles WHERE workspace_id = $1 AND merged_into IS NULL',
+      [workspaceId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The id reads should use: `profileId` itself, or the profile it was merged into. */
+  private async resolve(sql: SqlExecutor, workspaceId: string, profileId: string): Promise<string> {
+    return (await this.followed(sql, workspaceId, profileId))?.id ?? profileId;
+  }
+
+  /** The surviving profile's row, following `merged_into`. */
+  private async followed(sql: SqlExecutor, workspaceId: string, profileId: string, lock = false): Promise<ProfileRow | undefined> {
+    const forUpdate = lock && sql.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    let id = profileId;
+    for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+      const rows = await sql.query<ProfileRow>(`SELECT ${COLUMNS} FROM profiles WHERE workspace_id = $1 AND id = $2${forUpdate}`, [
+        workspaceId,
+        id,
+      ]);
+      const row = rows[0];
+      if (!row || row.merged_into === null) return row;
+      id = row.merged_into;
+    }
+    throw new Error(`profile ${profileId} has a merge chain longer than ${MAX_MERGE_HOPS} (a cycle?)`);
+  }
+
+  /** The surviving profile's row, locked for update on PostgreSQL; throws when it does not exist. */
+  private async locked(tx: SqlExecutor, workspaceId: string, profileId: string): Promise<ProfileRow> {
+    const row = await this.followed(tx, workspaceId, profileId, true);
+    if (!row) throw new Error(`profile ${profileId} does not exist in workspace ${workspaceId}`);
+    return row;
+  }
+
+  private async identitiesOf(sql: SqlExecutor, workspaceId: string, ids: readonly string[]): Promise<Map<string, Identity[]>> {
+    const out = new Map<string, Identity[]>();
+    if (ids.length === 0) return out;
+    const rows =
+      ids.length === 1
+        ? await sql.query<IdentityRow>(
+            `SELECT profile_id, kind, value, first_seen_at FROM identities
+             WHERE workspace_id = $1 AND profile_id = $2 ORDER BY first_seen_at, kind, value`,
+            [workspaceId, ids[0]],
+          )
+        : await sql.query<IdentityRow>(
+            `SELECT profile_id, kind, value, first_seen_at FROM identities
+             WHERE workspace_id = $1 AND ${inList(sql, 'profile_id', 2)} ORDER BY first_seen_at, kind, value`,
+            [workspaceId, inListParam(sql, ids)],
+          );
+    for (const r of rows) {
+      const list = out.get(r.profile_id) ?? [];
+      list.push({ kind: r.kind, value: r.value, firstSeenAt: Number(r.first_seen_at) });
+      out.set(r.profile_id, list);
+    }
+    return out;
+  }
+}
+
+function minOrNull(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxOrNull(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}

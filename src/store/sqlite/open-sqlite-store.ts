@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqlStore } from '../sql-store.js';
+import type { Store } from '../store.js';
+import type { SqliteSynchronous } from './configure-sqlite.js';
+import { configureSqlite, synchronousFromEnv } from './configure-sqlite.js';
+import { SqliteExecutor } from './sqlite-executor.js';
+
+/** Where and how to open the embedded database. */
+export interface SqliteStoreOptions {
+  /** Path of the database file (its directory is created), or `:memory:` for a private in-memory database. */
+  readonly file: string;
+  /** `NORMAL` (default, or `SEGFLOW_SQLITE_SYNCHRONOUS`) survives a process crash; `FULL` also power loss. */
+  readonly synchronous?: SqliteSynchronous;
+}
+
+/**
+ * Opens (creating if needed) the SQLite store and applies pending migrations. A file database gets a second,
+ * read-only connection so that reads outside transactions never wait for the writer.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const synchronous = options.synchronous ?? synchronousFromEnv();
+  const memory = options.file === ':memory:' || options.file === '';
+  if (!memory) mkdirSync(dirname(options.file), { recursive: true });
+  const writer = new Database(options.file);
+  let reader: Database.Database | undefined;
+  try {
+    configureSqlite(writer, { synchronous });
+    if (!memory) {
+      reader = new Database(options.file, { readonly: true, fileMustExist: true });
+      configureSqlite(reader, { synchronous, readonly: true });
+    }
+  } catch (error) {
+    reader?.close();
+    writer.close();
+    throw error;
+  }
+  const store = new SqlStore(new SqliteExecutor(writer, reader));
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}

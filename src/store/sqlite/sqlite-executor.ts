@@ -1,0 +1,187 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import { AsyncMutex } from '../internal/async-mutex.js';
+import type { Row, SqlExecutor } from '../sql-executor.js';
+import { StatementCache } from './statement-cache.js';
+
+/** The transaction a piece of async code runs in; `active` turns false once it commits or rolls back. */
+interface TxScope {
+  readonly owner: SqliteExecutor;
+  readonly executor: SqlExecutor;
+  active: boolean;
+}
+
+/** better-sqlite3 binds neither booleans nor `undefined`; map them to what the SQL contract promises. */
+function bind(params: readonly unknown[] | undefined): Record<string, unknown> | undefined {
+  if (!params || params.length === 0) return undefined;
+  const named: Record<string, unknown> = {};
+  for (let i = 0; i < params.length; i++) {
+    const value = params[i];
+    named[`p${i + 1}`] = value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  }
+  return named;
+}
+
+function runQuery<R extends Row>(cache: StatementCache, sql: string, params?: readonly unknown[]): R[] {
+  const statement = cache.get(sql);
+  const named = bind(params);
+  if (!statement.reader) {
+    if (named) statement.run(named);
+    else statement.run();
+    return [];
+  }
+  return (named ? statement.all(named) : statement.all()) as R[];
+}
+
+function runExecute(cache: StatementCache, sql: string, params?: readonly unknown[]): number {
+  const statement = cache.get(sql);
+  const named = bind(params);
+  if (statement.reader) return (named ? statement.all(named) : statement.all()).length;
+  return (named ? statement.run(named) : statement.run()).changes;
+}
+
+/**
+ * {@link SqlExecutor} over better-sqlite3 (synchronous; the async API keeps the repositories dialect-neutral).
+ *
+ * SQLite has a single writer, and this executor has a single write connection, so transactions are queued
+ * on an async mutex and run `BEGIN IMMEDIATE … COMMIT` one at a time; statements outside a transaction queue
+ * behind them too, because on a shared connection they would otherwise silently become part of whichever
+ * transaction happens to be open. Read-only statements outside a transaction go to an optional second,
+ * read-only connection (WAL lets it read the last committed state while a write transaction is open).
+ *
+ * Nested `transaction` calls join the outer one: through the executor handed to `fn`, and also through this
+ * executor itself when called from code running inside `fn` (tracked with AsyncLocalStorage), so a helper
+ * that opens its own transaction composes with a caller that already has one instead of deadlocking.
+ */
+export class SqliteExecutor implements SqlExecutor {
+  readonly dialect = 'sqlite' as const;
+  private readonly mutex = new AsyncMutex();
+  private readonly scopes = new AsyncLocalStorage<TxScope>();
+  private readonly writes: StatementCache;
+  private readonly reads: StatementCache | undefined;
+  private closed = false;
+
+  /**
+   * @param writer the read-write connection, already configured (see `configureSqlite`).
+   * @param reader an optional read-only connection to the same file, for reads outside transactions.
+   */
+  constructor(
+    private readonly writer: Database.Database,
+    private readonly reader?: Database.Database,
+  ) {
+    this.writes = new StatementCache(writer);
+    this.reads = reader ? new StatementCache(reader) : undefined;
+  }
+
+  async query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    if (this.currentScope()) return runQuery<R>(this.writes, sql, params);
+    if (this.reads && this.reads.get(sql).readonly) return runQuery<R>(this.reads, sql, params);
+    return this.exclusively(() => runQuery<R>(this.writes, sql, params));
+  }
+
+  async execute(sql: string, params?: readonly unknown[]): Promise<number> {
+    if (this.currentScope()) return runExecute(this.writes, sql, params);
+    return this.exclusively(() => runExecute(this.writes, sql, params));
+  }
+
+  async script(sql: string): Promise<void> {
+    if (this.currentScope()) {
+      this.writer.exec(sql);
+      return;
+    }
+    await this.exclusively(() => this.writer.exec(sql));
+  }
+
+  async transaction<T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+    const outer = this.currentScope();
+    if (outer) return fn(outer.executor);
+    const release = await this.mutex.acquire();
+    try {
+      this.assertOpen();
+      const scope = this.newScope();
+      this.writes.get('BEGIN IMMEDIATE').run();
+      let result: T;
+      try {
+        result = await this.scopes.run(scope, () => fn(scope.executor));
+      } catch (error) {
+        scope.active = false;
+        if (this.writer.inTransaction) this.writes.get('ROLLBACK').run();
+        throw error;
+      }
+      scope.active = false;
+      try {
+        this.writes.get('COMMIT').run();
+      } catch (error) {
+        if (this.writer.inTransaction) this.writes.get('ROLLBACK').run();
+        throw error;
+      }
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  /** Waits for the running transaction, then closes the connections (after `PRAGMA optimize`). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const release = await this.mutex.acquire();
+    try {
+      this.closed = true;
+      try {
+        this.writer.pragma('optimize');
+      } catch {
+        // Best effort: a read-only or failing database still closes.
+      }
+      this.reader?.close();
+      this.writer.close();
+    } finally {
+      release();
+    }
+  }
+
+  private currentScope(): TxScope | undefined {
+    const scope = this.scopes.getStore();
+    return scope && scope.active && scope.owner === this ? scope : undefined;
+  }
+
+  private async exclusively<T>(run: () => T): Promise<T> {
+    const release = await this.mutex.acquire();
+    try {
+      this.assertOpen();
+      return run();
+    } finally {
+      release();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the SQLite store is closed');
+  }
+
+  private newScope(): TxScope {
+    const check = (): void => {
+      if (!scope.active) throw new Error('this transaction has already committed or rolled back');
+    };
+    const executor: SqlExecutor = {
+      dialect: 'sqlite',
+      query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
+        check();
+        return runQuery<R>(this.writes, sql, params);
+      },
+      execute: async (sql, params) => {
+        check();
+        return runExecute(this.writes, sql, params);
+      },
+      script: async (sql) => {
+        check();
+        this.writer.exec(sql);
+      },
+      transaction: async (fn) => {
+        check();
+        return fn(executor);
+      },
+    };
+    const scope: TxScope = { owner: this, executor, active: true };
+    return scope;
+  }
+}
