@@ -1,0 +1,24 @@
+/**
+ * @module
+ * Outbound membership webhooks. The delivery worker reads the membership change log by a durable cursor per
+ * destination, turns the changes each destination subscribes to into delivery rows (in the same transaction
+ * as the cursor), and sends them — signed per Standard Webhooks, at least once, in order per profile, with
+ * exponential backoff and full jitter, a dead-letter state and automatic disabling of a destination that
+ * keeps failing. Every connection goes through the SSRF guard (registration, connect time after DNS, each
+ * redirect hop) unless the operator allow-lists the address in `SEGFLOW_DESTINATION_ALLOWLIST`.
+ */
+export type { AddressClass } from './classify-address.js';
+export { classifyAddress } from './classify-address.js';
+export type { DeliveryOutcome, Destination, MembershipWebhookPayload, OutboundMessage } from './destination.js';
+export type { AllowlistParseResult, DestinationAllowlist } from './destination-allowlist.js';
+export { emptyAllowlist, parseDestinationAllowlist, safeParseDestinationAllowlist } from './destination-allowlist.js';
+export type { GuardedPostLimits } from './guarded-post.js';
+export { defaultGuardedPostLimits } from './guarded-post.js';
+export type { IpAddress } from './ip-address.js';
+export { formatIp, parseIp } from './ip-address.js';
+export { parseRetryAfter } from './retry-after.js';
+export { newSigningSecret } from './signing-secret.js';
+export type { GuardResult, PinnedTarget, ResolvedAddress, Resolver, SsrfGuardOptions, SsrfRefusal } from './ssrf-guard.js';
+export { METADATA_HOSTNAMES, SsrfGuard, systemResolver } from './ssrf-guard.js';
+export type { WebhookDestinationOptions } from './webhook-destination.js';
+export { WebhookDestination } from './webhook-destination.js';

@@ -1,0 +1,7 @@
+/**
+ * @module
+ * Test support for destinations: a real loopback HTTP receiver with scripted replies, shared by the tests
+ * and the benchmark.
+ */
+export { TestReceiver } from './test-receiver.js';
+export type { ReceivedRequest, ReceiverReply } from './test-receiver.js';
