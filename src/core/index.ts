@@ -2,6 +2,7 @@
  * @module
  * segflow's domain types and the few pure helpers every layer shares. No I/O lives here.
  */
+export { AppError } from './app-error.js';
 export { assertNever } from './assert-never.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';

@@ -1,0 +1,95 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKey, ApiKeyKind, Clock } from '../core/index.js';
+import { newId } from '../core/index.js';
+import type { WorkspaceRepo } from '../store/index.js';
+
+/** SHA-256 hex of a key secret: the only form in which keys are stored. */
+export function hashKey(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** A freshly generated key: the secret (shown once, never stored) and the record to store. */
+export interface GeneratedKey {
+  readonly secret: string;
+  readonly key: ApiKey;
+}
+
+/** Builds the stored record of a key secret chosen by the operator (e.g. from `SEGFLOW_WRITE_KEY`). */
+export function keyRecord(workspaceId: string, kind: ApiKeyKind, secret: string, now: number): ApiKey {
+  return { id: newId('key'), workspaceId, kind, hash: hashKey(secret), prefix: secret.slice(0, 8), createdAt: now };
+}
+
+/** Generates a new random key: `sfw_…` for write keys, `sfa_…` for admin keys (192 bits). */
+export function generateKey(workspaceId: string, kind: ApiKeyKind, now: number): GeneratedKey {
+  const secret = `${kind === 'write' ? 'sfw' : 'sfa'}_${randomBytes(24).toString('base64url')}`;
+  return { secret, key: keyRecord(workspaceId, kind, secret, now) };
+}
+
+/**
+ * The write key of an ingestion request, as Segment accepts it: the username of HTTP Basic auth
+ * (`Authorization: Basic base64(writeKey + ":")`), else a `writeKey` string field in the body.
+ */
+export function writeKeyOf(authorization: string | undefined, body: unknown): string | undefined {
+  if (authorization !== undefined && /^basic /i.test(authorization)) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    const user = decoded.includes(':') ? decoded.slice(0, decoded.indexOf(':')) : decoded;
+    if (user !== '') return user;
+  }
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const key = (body as Record<string, unknown>).writeKey;
+    if (typeof key === 'string' && key !== '') return key;
+  }
+  return undefined;
+}
+
+/** The bearer token of `Authorization: Bearer <token>`, if any. */
+export function bearerTokenOf(authorization: string | undefined): string | undefined {
+  const match = authorization === undefined ? null : /^bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match?.[1];
+}
+
+/** Who a key belongs to, or why it was refused. */
+export type AuthResult =
+  | { readonly ok: true; readonly workspaceId: string; readonly keyId: string }
+  | { readonly ok: false; readonly code: 'AUTH_MISSING_KEY' | 'AUTH_INVALID_KEY' };
+
+/**
+ * Checks key secrets against the stored hashes. The lookup is by hash, so the time it takes does not depend on
+ * how much of a guessed secret is right; the found hash is still compared with `timingSafeEqual`. Admin keys
+ * are accepted where write keys are (an admin may ingest). Positive answers are cached for `cacheMs` (keys
+ * change rarely; a removed key stops working within that time).
+ */
+export class KeyAuthenticator {
+  private readonly cache = new Map<string, { result: AuthResult; until: number }>();
+
+  constructor(
+    private readonly workspaces: WorkspaceRepo,
+    private readonly clock: Clock,
+    private readonly cacheMs = 5_000,
+  ) {}
+
+  /** Authenticates `secret` as a key of `kind` (an admin key also passes as a write key). */
+  async authenticate(secret: string | undefined, kind: ApiKeyKind): Promise<AuthResult> {
+    if (secret === undefined || secret === '') return { ok: false, code: 'AUTH_MISSING_KEY' };
+    const hash = hashKey(secret);
+    const cacheKey = `${kind}:${hash}`;
+    const now = this.clock.now();
+    const cached = this.cache.get(cacheKey);
+    if (cached && cached.until > now) return cached.result;
+    const key = await this.workspaces.findKeyByHash(hash);
+    const matches =
+      key !== undefined &&
+      timingSafeEqual(Buffer.from(key.hash, 'hex'), Buffer.from(hash, 'hex')) &&
+      (key.kind === kind || key.kind === 'admin');
+    if (!matches) return { ok: false, code: 'AUTH_INVALID_KEY' };
+    const result: AuthResult = { ok: true, workspaceId: key.workspaceId, keyId: key.id };
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(cacheKey, { result, until: now + this.cacheMs });
+    return result;
+  }
+
+  /** Forgets cached answers (after keys change). */
+  clear(): void {
+    this.cache.clear();
+  }
+}

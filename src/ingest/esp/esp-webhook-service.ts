@@ -1,0 +1,196 @@
+import type { Clock } from '../../core/index.js';
+import { assertNever } from '../../core/index.js';
+import type { WorkspaceRepo } from '../../store/index.js';
+import { cachedCertificateSource, httpsGetter, isAllowedSnsUrl, type CertificateSource, type HttpsGetter } from './certificate-source.js';
+import { toTrackMessage, type EspProvider, type EspTrackMessage } from './esp-event.js';
+import { loadEspSettings } from './esp-settings.js';
+import { mapMailgunEvent, verifyMailgunSignature } from './mailgun.js';
+import { mapPostmarkEvent, verifyPostmarkAuth } from './postmark.js';
+import type { ReplayTokenRepo } from './replay-token-repo.js';
+import { mapSendgridEvents, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, verifySendgridSignature, type MappedEvents } from './sendgrid.js';
+import { mapSesNotification } from './ses.js';
+import { parseSnsMessage, verifySnsSignature } from './sns-signature.js';
+import { espProblem, type EspProblem } from './verify-result.js';
+
+/**
+ * Feeds Segment-spec messages into the ingestion pipeline (the app wires `IngestService.ingest`). ESP events
+ * take exactly the path `/v1/batch` messages take: validation, dedupe by `messageId`, identity resolution,
+ * subscription state. There is no second write path.
+ */
+export type EspIngestSink = (workspaceId: string, messages: readonly EspTrackMessage[], provider: EspProvider) => Promise<unknown>;
+
+/** A received webhook request: the exact bytes (signatures cover them) and the headers, lower-cased. */
+export interface EspRequest {
+  readonly rawBody: Buffer;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+/** What a verified request led to. */
+export interface EspReceipt {
+  readonly ok: true;
+  readonly provider: EspProvider;
+  /** Events handed to ingestion (duplicates are dropped there). */
+  readonly forwarded: number;
+  /** Items outside the vocabulary or without an address. */
+  readonly ignored: number;
+  /** SES only: the SNS subscription was confirmed by visiting SubscribeURL. */
+  readonly subscriptionConfirmed?: boolean;
+  /** What the ingestion sink answered, per chunk. */
+  readonly ingest: readonly unknown[];
+}
+
+/** Dependencies of {@link EspWebhookService}. */
+export interface EspWebhookDeps {
+  readonly workspaces: WorkspaceRepo;
+  readonly replayTokens: ReplayTokenRepo;
+  readonly clock: Clock;
+  readonly ingest: EspIngestSink;
+  /** SNS certificate source; default: HTTPS fetch (timeout, size cap), cached. Tests plug in their own. */
+  readonly certificates?: CertificateSource;
+  /** Visits SNS SubscribeURLs; default: the same HTTPS getter. Tests plug in a recorder. */
+  readonly subscribeGetter?: HttpsGetter;
+  /** Freshness windows (ms); defaults: SendGrid and Mailgun 10 min, SNS 1 h. */
+  readonly tolerance?: { readonly sendgrid?: number; readonly mailgun?: number; readonly ses?: number };
+  /** Allow-list of SNS certificate URLs; default: {@link isAllowedSnsUrl}. */
+  readonly allowCertificateUrl?: (url: string) => boolean;
+}
+
+/** Messages per ingestion call: provider batches can exceed the pipeline's batch limits. */
+const CHUNK = 500;
+
+function header(req: EspRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : Array.isArray(value) ? (value[0] as string | undefined) : undefined;
+}
+
+/**
+ * Receives one provider's webhook request for a workspace: checks its authenticity as the provider documents
+ * it, maps the events to the normalised vocabulary and hands them to ingestion. Any refusal is returned as an
+ * {@link EspProblem} before anything is stored. Secrets come from workspace settings and are never logged.
+ */
+export class EspWebhookService {
+  private readonly certificates: CertificateSource;
+  private readonly subscribeGetter: HttpsGetter;
+
+  constructor(private readonly deps: EspWebhookDeps) {
+    const getter = httpsGetter();
+    this.certificates = deps.certificates ?? cachedCertificateSource(getter);
+    this.subscribeGetter = deps.subscribeGetter ?? getter;
+  }
+
+  /** Verifies, maps and ingests one request. */
+  async receive(provider: EspProvider, workspaceId: string, req: EspRequest): Promise<EspReceipt | EspProblem> {
+    const body = parseJson(req.rawBody);
+    if (body === undefined) return espProblem('ESP_INVALID_PAYLOAD', 400, 'The body is not JSON.');
+    const settings = await loadEspSettings(this.deps.workspaces, workspaceId, provider);
+    const now = this.deps.clock.now();
+    let mapped: MappedEvents | undefined;
+    let subscriptionConfirmed: boolean | undefined;
+    switch (provider) {
+      case 'sendgrid': {
+        if (settings?.provider !== 'sendgrid') return notConfigured(provider);
+        const check = verifySendgridSignature({
+          publicKey: settings.publicKey,
+          signature: header(req, SENDGRID_SIGNATURE_HEADER),
+          timestamp: header(req, SENDGRID_TIMESTAMP_HEADER),
+          rawBody: req.rawBody,
+          now,
+          ...(this.deps.tolerance?.sendgrid === undefined ? {} : { toleranceMs: this.deps.tolerance.sendgrid }),
+        });
+        if (!check.ok) return check;
+        mapped = mapSendgridEvents(body);
+        break;
+      }
+      case 'mailgun': {
+        if (settings?.provider !== 'mailgun') return notConfigured(provider);
+        const check = await verifyMailgunSignature({
+          signingKey: settings.signingKey,
+          body,
+          now,
+          claimToken: (token, expiresAt) => this.deps.replayTokens.claim('mailgun', token, expiresAt),
+          ...(this.deps.tolerance?.mailgun === undefined ? {} : { toleranceMs: this.deps.tolerance.mailgun }),
+        });
+        if (!check.ok) return check;
+        mapped = mapMailgunEvent(body);
+        break;
+      }
+      case 'postmark': {
+        if (settings?.provider !== 'postmark') return notConfigured(provider);
+        const check = verifyPostmarkAuth(header(req, 'authorization'), settings.credentials);
+        if (!check.ok) return check;
+        mapped = mapPostmarkEvent(body);
+        break;
+      }
+      case 'ses': {
+        const message = parseSnsMessage(body);
+        if (!message) return espProblem('ESP_INVALID_PAYLOAD', 400, 'The body is not an Amazon SNS message.');
+        const check = await verifySnsSignature({
+          message,
+          certificates: this.certificates,
+          now,
+          ...(this.deps.tolerance?.ses === undefined ? {} : { toleranceMs: this.deps.tolerance.ses }),
+          ...(this.deps.allowCertificateUrl ? { allowCertificateUrl: this.deps.allowCertificateUrl } : {}),
+        });
+        if (!check.ok) return check;
+        const topics = settings?.provider === 'ses' ? settings.allowedTopics : [];
+        if (topics.length > 0 && !topics.includes(message.TopicArn)) {
+          return espProblem('ESP_TOPIC_NOT_ALLOWED', 403, 'This SNS topic is not in the workspace allow-list.');
+        }
+        if (message.Type === 'SubscriptionConfirmation') {
+          const url = message.SubscribeURL ?? '';
+          if (!isAllowedSnsUrl(url, 'subscribe')) {
+            return espProblem('ESP_UNTRUSTED_CERTIFICATE', 401, 'SubscribeURL is not an Amazon SNS URL.');
+          }
+          await this.subscribeGetter(url);
+          subscriptionConfirmed = true;
+          mapped = { events: [], ignored: 0 };
+        } else if (message.Type === 'UnsubscribeConfirmation') {
+          mapped = { events: [], ignored: 1 };
+        } else {
+          mapped = mapSesNotification(message);
+        }
+        break;
+      }
+      default:
+        return assertNever(provider);
+    }
+    if (!mapped) return espProblem('ESP_INVALID_PAYLOAD', 400, `The body is not a ${provider} event payload.`);
+    const messages: EspTrackMessage[] = [];
+    let ignored = mapped.ignored;
+    for (const event of mapped.events) {
+      const message = toTrackMessage(event);
+      if (message) messages.push(message);
+      else ignored += 1;
+    }
+    const ingest: unknown[] = [];
+    for (let i = 0; i < messages.length; i += CHUNK) {
+      ingest.push(await this.deps.ingest(workspaceId, messages.slice(i, i + CHUNK), provider));
+    }
+    return {
+      ok: true,
+      provider,
+      forwarded: messages.length,
+      ignored,
+      ...(subscriptionConfirmed ? { subscriptionConfirmed } : {}),
+      ingest,
+    };
+  }
+
+  /** Deletes replay tokens whose window has closed; call it now and then (e.g. hourly). */
+  purgeReplayTokens(): Promise<number> {
+    return this.deps.replayTokens.purgeExpired(this.deps.clock.now());
+  }
+}
+
+function notConfigured(provider: EspProvider): EspProblem {
+  // 401, not 404: an unconfigured provider must look the same as a wrong signature to a prober.
+  return espProblem('ESP_NOT_CONFIGURED', 401, `No ${provider} webhook secret is configured for this workspace.`);
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

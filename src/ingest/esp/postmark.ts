@@ -1,0 +1,134 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { JsonObject } from '../../core/index.js';
+import type { EspEvent, EspEventName } from './esp-event.js';
+import type { MappedEvents } from './sendgrid.js';
+import { espProblem, verified, type VerifyResult } from './verify-result.js';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * Checks the HTTP Basic credentials Postmark sends (Postmark signs nothing; its documented protection is basic
+ * auth in the webhook URL, `https://user:password@host/…`, over HTTPS). `credentials` is the configured
+ * `user:password`. Both sides are hashed before a constant-time comparison, so neither the length nor the
+ * content of the secret leaks through timing.
+ */
+export function verifyPostmarkAuth(authorization: string | undefined, credentials: string): VerifyResult {
+  if (authorization === undefined || !/^basic\s+/i.test(authorization)) {
+    return espProblem('ESP_MISSING_SIGNATURE', 401, 'The Postmark request carries no basic auth credentials.');
+  }
+  const given = Buffer.from(authorization.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
+  if (!timingSafeEqual(digest(given), digest(credentials))) {
+    return espProblem('ESP_BAD_CREDENTIALS', 401, 'The Postmark basic auth credentials do not match.');
+  }
+  return verified;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Postmark bounce `Type`s that mean the address is permanently undeliverable. */
+const HARD_BOUNCE_TYPES = new Set(['HardBounce', 'BadEmailAddress', 'ManuallyDeactivated']);
+/** Postmark bounce `Type`s that are a temporary failure worth recording. */
+const SOFT_BOUNCE_TYPES = new Set(['SoftBounce', 'Transient', 'DnsError', 'Blocked', 'Unknown', 'SMTPApiError', 'DMARCPolicy']);
+
+/**
+ * Maps one Postmark webhook body (one record per request) by `RecordType`: Delivery → Email Delivered; Open →
+ * Email Opened; Click → Email Link Clicked (`OriginalLink`); Bounce → Email Bounced hard for `HardBounce`,
+ * `BadEmailAddress`, `ManuallyDeactivated`, soft for `SoftBounce`, `Transient`, `DnsError`, `Blocked`, …,
+ * Email Marked as Spam for `SpamComplaint`, Unsubscribed for `Unsubscribe` (auto-responders and the like are
+ * ignored); SpamComplaint → Email Marked as Spam; SubscriptionChange with `SuppressSending: true` →
+ * Unsubscribed (or Email Bounced hard / Email Marked as Spam when `SuppressionReason` says so), with
+ * `SuppressSending: false` (reactivated) → Resubscribed.
+ *
+ * Postmark has no event id for every record type: Bounce and SpamComplaint carry `ID`; the others are keyed
+ * by record type, `MessageID`, recipient and the record's own time, which is what a retry repeats.
+ */
+export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const r = body as Record<string, unknown>;
+  const recordType = str(r.RecordType);
+  if (!recordType) return undefined;
+  const email = str(r.Recipient) ?? str(r.Email);
+  const when = str(r.DeliveredAt) ?? str(r.ReceivedAt) ?? str(r.BouncedAt) ?? str(r.ChangedAt);
+  const timestamp = when === undefined ? Number.NaN : Date.parse(when);
+  const messageId = str(r.MessageID);
+  if (!email || !Number.isFinite(timestamp)) return { events: [], ignored: 1 };
+  const props: Record<string, unknown> = {};
+  if (messageId) props.message_id = messageId;
+  if (str(r.Tag)) props.tag = str(r.Tag);
+  if (str(r.MessageStream)) props.message_stream = str(r.MessageStream);
+  if (r.Metadata !== null && typeof r.Metadata === 'object' && !Array.isArray(r.Metadata)) props.metadata = r.Metadata;
+  let name: EspEventName;
+  let providerEvent = recordType;
+  let id = `${recordType}:${messageId ?? '-'}:${email.toLowerCase()}:${when}`;
+  switch (recordType) {
+    case 'Delivery':
+      name = 'Email Delivered';
+      break;
+    case 'Open':
+      name = 'Email Opened';
+      break;
+    case 'Click':
+      name = 'Email Link Clicked';
+      if (str(r.OriginalLink)) props.url = str(r.OriginalLink);
+      break;
+    case 'Bounce':
+    case 'SpamComplaint': {
+      const type = str(r.Type) ?? recordType;
+      providerEvent = type;
+      if (str(r.ID)) id = `${recordType}:${str(r.ID)}`;
+      if (str(r.Description) ?? str(r.Details)) props.diagnostic = str(r.Details) ?? str(r.Description);
+      if (recordType === 'SpamComplaint' || type === 'SpamComplaint') {
+        name = 'Email Marked as Spam';
+      } else if (type === 'Unsubscribe') {
+        name = 'Unsubscribed';
+      } else if (HARD_BOUNCE_TYPES.has(type)) {
+        name = 'Email Bounced';
+        props.bounce_type = 'hard';
+      } else if (SOFT_BOUNCE_TYPES.has(type)) {
+        name = 'Email Bounced';
+        props.bounce_type = 'soft';
+      } else {
+        return { events: [], ignored: 1 };
+      }
+      break;
+    }
+    case 'SubscriptionChange': {
+      const reason = str(r.SuppressionReason);
+      if (reason) props.suppression_reason = reason;
+      if (str(r.Origin)) props.origin = str(r.Origin);
+      if (r.SuppressSending === false) {
+        name = 'Resubscribed';
+        providerEvent = 'SubscriptionChange-reactivated';
+      } else if (r.SuppressSending === true) {
+        providerEvent = `SubscriptionChange-${reason ?? 'suppressed'}`;
+        if (reason === 'HardBounce') {
+          name = 'Email Bounced';
+          props.bounce_type = 'hard';
+        } else if (reason === 'SpamComplaint') {
+          name = 'Email Marked as Spam';
+        } else {
+          name = 'Unsubscribed';
+        }
+      } else {
+        return { events: [], ignored: 1 };
+      }
+      break;
+    }
+    default:
+      return { events: [], ignored: 1 };
+  }
+  const event: EspEvent = {
+    provider: 'postmark',
+    name,
+    providerEventId: id,
+    email,
+    timestamp,
+    providerEvent,
+    properties: props as JsonObject,
+  };
+  return { events: [event], ignored: 0 };
+}
