@@ -16,8 +16,16 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** Epoch-ms numbers under time-like keys read better as ISO instants. */
+const iso = (ms: unknown): string => (typeof ms === 'number' ? new Date(ms).toISOString() : 'the beginning');
+
+/** Epoch-ms numbers under time-like keys read better as ISO instants; windows and event lists get their own form. */
 function formatValue(key: string, value: unknown): string {
+  if (isObject(value) && 'upTo' in value && 'after' in value) return `(${iso(value.after)}, ${iso(value.upTo)}]`;
+  if (isObject(value) && typeof value.total === 'number' && Array.isArray(value.events)) {
+    const shown = (value.events as unknown[]).map((e) => (isObject(e) ? `${String(e.name)} at ${iso(e.time)} (${String(e.id)})` : String(e)));
+    const more = value.total > shown.length ? `, … ${value.total - shown.length} earlier` : '';
+    return `${value.total} event(s)${shown.length > 0 ? `: ${shown.join(', ')}` : ''}${more}`;
+  }
   if (typeof value === 'number' && /(^at$|At$|time|Time|deadline|Deadline|since|Since|nextChange|^from$|^to$|^start$|^end$)/.test(key) && value > 1e11) {
     return new Date(value).toISOString();
   }
@@ -41,9 +49,10 @@ export function renderExplanationTree(node: unknown, indent = ''): string[] {
   const lines = [`${indent}${mark} ${label}`];
   const evidence = isObject(node.evidence) ? node.evidence : Object.fromEntries(Object.entries(node).filter(([k]) => !SKIP.has(k)));
   for (const [k, v] of Object.entries(evidence)) {
-    if (k === 'evidence' || v === undefined || v === null) continue;
+    if (k === 'evidence' || k === 'kind' || v === undefined || v === null) continue;
     lines.push(`${indent}    ${k}: ${formatValue(k, v)}`);
   }
+  if (typeof node.nextChange === 'number') lines.push(`${indent}    can next change at: ${iso(node.nextChange)}`);
   if (childKey) for (const child of node[childKey] as unknown[]) lines.push(...renderExplanationTree(child, `${indent}  `));
   return lines;
 }
