@@ -7,3 +7,7 @@
 export * from './ast/index.js';
 export type * from './history.js';
 export * from './evaluator/index.js';
+export * from './diagnostics.js';
+export * from './parser/index.js';
+export * from './printer/index.js';
+export * from './json/index.js';
