@@ -7,6 +7,7 @@ import { migration0001 } from './0001-core.js';
 import { migration0100 } from './0100-segments.js';
 import { migration0101 } from './0101-membership.js';
 import { migration0102 } from './0102-engine-timers.js';
+import { migration0200 } from './0200-destinations.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -19,4 +20,6 @@ export const migrations: readonly Migration[] = [
   migration0100,
   migration0101,
   migration0102,
+  // 0200–0299: destinations
+  migration0200,
 ];
