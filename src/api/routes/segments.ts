@@ -11,6 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { AppError, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
+import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 
 const RuleProblemSchema = Type.Object(
   {
@@ -92,8 +93,13 @@ const tags = ['segments'];
 /** What the segment routes need. `workspaceOf` names the authenticated workspace of a request. */
 export interface SegmentRoutesOptions {
   readonly segments: SegmentService;
-  readonly canonicalRule: (rule: SegmentInput['rule']) => string | undefined;
   readonly workspaceOf: (request: unknown) => string;
+}
+
+/** The canonical text of a rule given as text or JSON (what a saved segment's `rule` holds), if it parses. */
+export function canonicalRuleText(rule: SegmentInput['rule']): string | undefined {
+  const parsed = typeof rule === 'string' ? safeParseRule(rule) : fromRuleJson(rule);
+  return parsed.ok ? printRule(parsed.value) : undefined;
 }
 
 /** A segment in its API form. */
@@ -148,7 +154,7 @@ async function sizeOf(segments: SegmentService, workspaceId: string, id: string)
 
 /** Registers the `/api/segments` routes. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = async (app, options) => {
-  const { segments, workspaceOf, canonicalRule } = options;
+  const { segments, workspaceOf } = options;
 
   app.get(
     '/api/segments',
@@ -179,7 +185,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       const { value, warnings } = unwrap(await segments.dryRun(workspaceOf(request), request.body));
       return {
         ...value,
-        rule: canonicalRule(request.body.rule) ?? '',
+        rule: canonicalRuleText(request.body.rule) ?? '',
         sampleEntered: [...value.sampleEntered],
         sampleExited: [...value.sampleExited],
         warnings: [...(value.warnings.length > 0 ? value.warnings : warnings)],
