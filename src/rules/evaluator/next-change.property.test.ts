@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../ast/index.js';
+import { durationMs } from '../ast/index.js';
+import type { Condition, DurationUnit } from '../ast/index.js';
 import type { HistoryEvent, ProfileHistory, SubscriptionStatus } from '../history.js';
 import {
   arbitraryCondition,
@@ -55,7 +56,7 @@ const history: fc.Arbitrary<ProfileHistory> = fc.record({
           city: fc.oneof(fc.constantFrom(...STRING_VALUE_POOL), fc.constant(null)),
           plan: fc.constantFrom(...STRING_VALUE_POOL),
           address: fc.record({ city: fc.constantFrom(...STRING_VALUE_POOL) }),
-          email: fc.constantFrom('a@example.com', '', null),
+          email: fc.constantFrom('a@example.com', 'a@example.com', 'a@example.com', '', null),
         },
         { requiredKeys: [] },
       ),
@@ -65,7 +66,7 @@ const history: fc.Arbitrary<ProfileHistory> = fc.record({
   subscription: fc.array(
     fc.record({
       time: offset.map((o) => T + o),
-      status: fc.constantFrom<SubscriptionStatus>('subscribed', 'unsubscribed', 'hard_bounced', 'complained'),
+      status: fc.constantFrom<SubscriptionStatus>('subscribed', 'subscribed', 'unsubscribed', 'hard_bounced', 'complained'),
     }),
     { maxLength: 3 },
   ),
@@ -74,7 +75,7 @@ const history: fc.Arbitrary<ProfileHistory> = fc.record({
       time: offset.map((o) => T + o),
       categories: fc.record({ email: fc.boolean(), Marketing: fc.boolean() }, { requiredKeys: [] }),
     }),
-    { maxLength: 2 },
+    { maxLength: 3 },
   ),
   scores: fc.array(
     fc.record({
@@ -90,37 +91,125 @@ const env: fc.Arbitrary<EvalEnv> = fc
   .tuple(arbitraryCondition({ maxDepth: 1 }), arbitraryCondition({ maxDepth: 1 }))
   .map(([a, b]) => ({ segments: new Map<string, Condition>([[SEGMENT_NAME_POOL[0], a], [SEGMENT_NAME_POOL[1], b]]) }));
 
+/**
+ * An evaluation instant: anywhere, or (more often) a whole number of seconds / minutes / hours / days after a
+ * stored event, ±1 ms, so that t lands inside and on the edges of the rules' windows around real events.
+ */
+function instantNear(h: ProfileHistory): fc.Arbitrary<number> {
+  const anywhere = offset.map((o) => T + o);
+  if (h.events.length === 0) return anywhere;
+  const near = fc
+    .tuple(
+      fc.constantFrom(...h.events.map((e) => e.time)),
+      fc.integer({ min: 0, max: 12 }),
+      fc.constantFrom(SECOND, MINUTE, HOUR, DAY),
+      fc.constantFrom(-1, 0, 0, 1),
+    )
+    .map(([x, n, unit, jitter]) => x + n * unit + jitter);
+  return fc.oneof({ weight: 1, arbitrary: anywhere }, { weight: 3, arbitrary: near });
+}
+
 const scenario = fc.record({
   condition: arbitraryCondition({ maxDepth: 2 }),
   history,
   env,
-  t: offset.map((o) => T + o),
+}).chain((s) => fc.record({
+  condition: fc.constant(s.condition),
+  history: fc.constant(s.history),
+  env: fc.constant(s.env),
+  t: instantNear(s.history),
   // Fractions of [t, u) to sample, plus a fallback horizon when the value never changes.
   samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 4, maxLength: 8 }),
-});
+}));
+
+/**
+ * The test's own, deliberately naive grid of instants where a value could change: every stored time of every
+ * kind plus every duration found anywhere in the rules (found by walking the JSON, not by reading the AST).
+ * Checking these (and 1 ms before each) catches short-lived changes that uniform sampling would miss.
+ */
+function naiveGrid(h: ProfileHistory, rules: readonly unknown[]): number[] {
+  const durations = new Set<number>([0]);
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x instanceof Map) [...x.values()].forEach(walk);
+    else if (x !== null && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (typeof o['amount'] === 'number' && typeof o['unit'] === 'string') {
+        durations.add(durationMs({ amount: o['amount'], unit: o['unit'] as DurationUnit }));
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  rules.forEach(walk);
+  const times = [h.events, h.traits, h.subscription ?? [], h.consent ?? [], h.scores ?? []].flatMap((xs) => xs.map((x) => x.time));
+  return times.flatMap((x) => [...durations].flatMap((d) => [x + d - 1, x + d]));
+}
 
 describe('nextChange (property)', () => {
+  const truthful = (condition: Condition, h: ProfileHistory, e: EvalEnv, t: number, samples: readonly number[]): boolean => {
+    const before = evaluate(condition, h, t, e);
+    const u = nextChange(condition, h, t, e);
+    const end = u ?? t + 60 * DAY;
+    expect(end).toBeGreaterThan(t);
+    const grid = naiveGrid(h, [condition, e.segments]).filter((s) => s >= t && s < end);
+    const instants = [t, end - 1, ...samples.map((f) => t + Math.floor(f * (end - t))), ...grid];
+    for (const s of instants) {
+      expect(evaluate(condition, h, s, e), `at ${s - t} ms after t`).toBe(before);
+    }
+    if (u !== undefined) expect(evaluate(condition, h, u, e)).toBe(!before);
+    return u !== undefined;
+  };
+
   it('never misses a change: the value is constant on [t, u) and differs at u', () => {
     let changing = 0;
     fc.assert(
       fc.property(scenario, ({ condition, history: h, env: e, t, samples }) => {
-        const before = evaluate(condition, h, t, e);
-        const u = nextChange(condition, h, t, e);
-        const end = u ?? t + 60 * DAY;
-        expect(end).toBeGreaterThan(t);
-        const instants = [t, end - 1, ...samples.map((f) => t + Math.floor(f * (end - t)))];
-        for (const s of instants) {
-          expect(evaluate(condition, h, s, e), `at ${s - t} ms after t`).toBe(before);
-        }
-        if (u !== undefined) {
-          changing += 1;
-          expect(evaluate(condition, h, u, e)).toBe(!before);
-        }
+        if (truthful(condition, h, e, t, samples)) changing += 1;
       }),
       { numRuns: 400 },
     );
     // The generators must actually produce time-dependent cases, or the check above proves little.
     expect(changing).toBeGreaterThan(40);
+  });
+
+  it('never misses a change of a single construct (more runs per kind of leaf)', () => {
+    const leaves = fc.tuple(arbitraryCondition({ maxDepth: 0 }), history).chain(([condition, h]) => fc.record({
+      condition: fc.constant(condition),
+      history: fc.constant(h),
+      t: instantNear(h),
+      samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 2, maxLength: 4 }),
+    }));
+    fc.assert(
+      fc.property(leaves, ({ condition, history: h, t, samples }) => {
+        truthful(condition, h, {}, t, samples);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never misses a change when rules and histories share only two event names (dense interactions)', () => {
+    // Renames every selector's event to "A" or "B" so that sequences, rates and filters meet matching events often.
+    const narrow = (c: Condition): Condition =>
+      JSON.parse(JSON.stringify(c), (key, value: unknown) =>
+        value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === 'event'
+          ? { ...value, name: ['Product Viewed', 'Product Added', 'Email Delivered'].includes((value as { name: string }).name) ? 'A' : 'B' }
+          : value,
+      ) as Condition;
+    const denseHistory = history.map((h) => ({ ...h, events: h.events.map((e, i) => ({ ...e, name: i % 3 === 0 ? 'B' : 'A' })) }));
+    const dense = fc.tuple(arbitraryCondition({ maxDepth: 1 }), denseHistory).chain(([condition, h]) =>
+      fc.record({
+        condition: fc.constant(narrow(condition)),
+        history: fc.constant(h),
+        t: instantNear(h),
+        samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 2, maxLength: 4 }),
+      }),
+    );
+    fc.assert(
+      fc.property(dense, ({ condition, history: h, t, samples }) => {
+        truthful(condition, h, {}, t, samples);
+      }),
+      { numRuns: 1500 },
+    );
   });
 
   it('is the same instant from anywhere before it', () => {

@@ -1,6 +1,6 @@
 import { assertNever } from '../../core/index.js';
 import { durationMs } from '../ast/index.js';
-import type { Condition, Duration, Window } from '../ast/index.js';
+import type { Condition, Duration, EventSelector, Window } from '../ast/index.js';
 import type { ProfileHistory } from '../history.js';
 import type { EvalEnv } from './eval-env.js';
 import { evaluateIn } from './evaluate.js';
@@ -12,7 +12,7 @@ import { evaluateIn } from './evaluate.js';
  *
  * Exact, not an over-approximation: the value of every construct, as a function of the evaluation instant, is
  * constant between consecutive {@link changeCandidates} (every break point has the form x + d for a stored time x
- * and a duration d of the rule, or 0), so scanning the candidates in order and returning the first where
+ * the condition reads and a duration d of the rule, or 0), so scanning the candidates in order and returning the first where
  * `evaluate` differs from its value at t gives the first change; for every s in [t, u) the value equals the
  * value at t, and at u it differs.
  */
@@ -37,22 +37,24 @@ export function nextChangeIn(
 
 /**
  * Every instant after t at which the condition's value *might* change by time alone, ascending: x + d for each
- * stored time x (events, trait / subscription / consent / score updates, future-dated ones included) and each d
- * in {0} ∪ the durations the rule mentions (windows, `lapsed`, sequence `within`, through `in_segment` too).
+ * stored time x the condition reads (the times of events whose name a selector mentions — of every event for
+ * `first_seen` / `last_seen` —, of trait updates for trait conditions and `email_eligible`, of subscription and
+ * consent updates for subscription conditions, of score updates for scores; future-dated ones included) and each d
+ * in {0} ∪ the durations the rule mentions (windows, `lapsed`, sequence `within`), looking through `in_segment`.
  * A superset of the real change instants; engines may use it to arm timers and `evaluate` to confirm.
  */
 export function changeCandidates(condition: Condition, history: ProfileHistory, t: number, env: EvalEnv = {}): number[] {
-  const durations = new Set<number>([0]);
-  collectDurations(condition, env, new Set(), durations);
+  const reads: Reads = { durations: new Set([0]), eventNames: new Set(), allEvents: false, traits: false, subscription: false, consent: false, scores: new Set() };
+  collectReads(condition, env, new Set(), reads);
   const times = new Set<number>();
-  for (const event of history.events) times.add(event.time);
-  for (const update of history.traits) times.add(update.time);
-  for (const update of history.subscription ?? []) times.add(update.time);
-  for (const update of history.consent ?? []) times.add(update.time);
-  for (const update of history.scores ?? []) times.add(update.time);
+  for (const event of history.events) if (reads.allEvents || reads.eventNames.has(event.name)) times.add(event.time);
+  if (reads.traits) for (const update of history.traits) times.add(update.time);
+  if (reads.subscription) for (const update of history.subscription ?? []) times.add(update.time);
+  if (reads.consent) for (const update of history.consent ?? []) times.add(update.time);
+  for (const update of history.scores ?? []) if (reads.scores.has(update.name)) times.add(update.time);
   const candidates = new Set<number>();
   for (const x of times) {
-    for (const d of durations) {
+    for (const d of reads.durations) {
       const c = x + d;
       if (c > t && Number.isFinite(c)) candidates.add(c);
     }
@@ -60,7 +62,21 @@ export function changeCandidates(condition: Condition, history: ProfileHistory, 
   return [...candidates].sort((a, b) => a - b);
 }
 
-function collectDurations(condition: Condition, env: EvalEnv, visited: Set<string>, out: Set<number>): void {
+/** What a condition reads from the history, and the durations it shifts those times by. */
+interface Reads {
+  readonly durations: Set<number>;
+  readonly eventNames: Set<string>;
+  allEvents: boolean;
+  traits: boolean;
+  subscription: boolean;
+  consent: boolean;
+  readonly scores: Set<string>;
+}
+
+function collectReads(condition: Condition, env: EvalEnv, visited: Set<string>, reads: Reads): void {
+  const add = (duration: Duration): void => {
+    reads.durations.add(durationMs(duration));
+  };
   const addWindow = (window: Window | undefined): void => {
     if (window === undefined) return;
     switch (window.kind) {
@@ -76,41 +92,76 @@ function collectDurations(condition: Condition, env: EvalEnv, visited: Set<strin
         assertNever(window);
     }
   };
-  const add = (duration: Duration): void => {
-    out.add(durationMs(duration));
+  const addEvent = (selector: EventSelector): void => {
+    reads.eventNames.add(selector.name);
   };
   switch (condition.kind) {
     case 'and':
     case 'or':
-      for (const c of condition.conditions) collectDurations(c, env, visited, out);
+      for (const c of condition.conditions) collectReads(c, env, visited, reads);
       return;
     case 'not':
-      collectDurations(condition.condition, env, visited, out);
+      collectReads(condition.condition, env, visited, reads);
       return;
     case 'trait':
+      reads.traits = true;
+      return;
     case 'subscription':
+      reads.subscription = true;
+      if (condition.state === 'email_eligible') {
+        reads.traits = true;
+        reads.consent = true;
+      }
       return;
     case 'performed':
     case 'first_performed':
+      addEvent(condition.event);
       addWindow(condition.window);
       return;
     case 'lapsed':
+      addEvent(condition.event);
       add(condition.duration);
       return;
-    case 'metric':
-      if (condition.metric.kind !== 'score') addWindow(condition.metric.window);
+    case 'metric': {
+      const m = condition.metric;
+      switch (m.kind) {
+        case 'count':
+          addEvent(m.event);
+          break;
+        case 'count_distinct':
+        case 'sum':
+        case 'avg':
+        case 'min':
+        case 'max':
+          addEvent(m.property.event);
+          break;
+        case 'rate':
+          addEvent(m.numerator);
+          addEvent(m.denominator);
+          break;
+        case 'score':
+          reads.scores.add(m.name);
+          return;
+        default:
+          assertNever(m);
+      }
+      addWindow(m.window);
       return;
+    }
     case 'sequence':
+      addEvent(condition.first);
+      addEvent(condition.then);
       add(condition.within);
       return;
     case 'seen':
+      reads.allEvents = true;
       addWindow(condition.window);
       return;
     case 'in_segment': {
       const target = env.segments?.get(condition.segment);
       if (target === undefined || visited.has(condition.segment)) return;
       visited.add(condition.segment);
-      collectDurations(target, env, visited, out);
+      collectReads(target, env, visited, reads);
       return;
     }
     default:
