@@ -43,8 +43,9 @@ const SOFT_BOUNCE_TYPES = new Set(['SoftBounce', 'Transient', 'DnsError', 'Block
  * Unsubscribed (or Email Bounced hard / Email Marked as Spam when `SuppressionReason` says so), with
  * `SuppressSending: false` (reactivated) → Resubscribed.
  *
- * Postmark has no event id for every record type: Bounce and SpamComplaint carry `ID`; the others are keyed
- * by record type, `MessageID`, recipient and the record's own time, which is what a retry repeats.
+ * Postmark has no event id for every record type: Bounce and SpamComplaint carry `ID` (used when it survives
+ * JSON parsing exactly); the others are keyed by record type, `MessageID`, recipient and the record's own
+ * time, which is what a retry repeats.
  */
 export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
@@ -79,7 +80,11 @@ export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
     case 'SpamComplaint': {
       const type = str(r.Type) ?? recordType;
       providerEvent = type;
-      if (str(r.ID)) id = `${recordType}:${str(r.ID)}`;
+      // Bounce IDs are 64-bit: past 2^53 JSON.parse rounds them, and two bounces could share an id. Such ids
+      // are not used; the record's own coordinates (message, address, time, type) key it instead.
+      if (typeof r.ID === 'number' && Number.isSafeInteger(r.ID)) id = `${recordType}:${r.ID}`;
+      else if (typeof r.ID === 'string' && /^\d+$/.test(r.ID)) id = `${recordType}:${r.ID}`;
+      else id = `${id}:${type}`;
       if (str(r.Description) ?? str(r.Details)) props.diagnostic = str(r.Details) ?? str(r.Description);
       if (recordType === 'SpamComplaint' || type === 'SpamComplaint') {
         name = 'Email Marked as Spam';

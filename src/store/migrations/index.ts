@@ -8,6 +8,7 @@ import { migration0100 } from './0100-segments.js';
 import { migration0101 } from './0101-membership.js';
 import { migration0102 } from './0102-engine-timers.js';
 import { migration0200 } from './0200-destinations.js';
+import { migration0300 } from './0300-esp-replay-tokens.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +23,6 @@ export const migrations: readonly Migration[] = [
   migration0102,
   // 0200–0299: destinations
   migration0200,
+  // 0300–0399: email/ESP and subscriptions
+  migration0300,
 ];
