@@ -1,0 +1,64 @@
+import type { ChangeCause } from '../core/index.js';
+import type { MembershipWrite } from '../membership/index.js';
+import { EvalContext } from './compile/eval-context.js';
+import { nextChangeOf } from './compile/next-change-of.js';
+import type { ProfileEntry } from './profile-entry.js';
+import type { WorkspaceRules } from './workspace-rules.js';
+
+/** A timer to arm (`dueAt` set) or disarm (`dueAt` undefined). */
+export interface TimerWrite {
+  readonly workspaceId: string;
+  readonly segmentId: string;
+  readonly profileId: string;
+  readonly dueAt: number | undefined;
+}
+
+/** The effects of evaluating some segments of one profile at one instant. */
+export interface ProfileEffects {
+  readonly changes: MembershipWrite[];
+  readonly timers: TimerWrite[];
+}
+
+/**
+ * The engine's pure core: evaluates the given segments of one profile at instant t, diffs against the entry's
+ * memberships, computes each segment's next change by time alone, and returns the writes. It also applies them to
+ * the entry (write-through cache); the caller persists them in one transaction or drops the entry on failure.
+ */
+export function evaluateProfile(
+  rules: WorkspaceRules,
+  entry: ProfileEntry,
+  segmentIds: Iterable<string>,
+  t: number,
+  cause: ChangeCause,
+): ProfileEffects {
+  const changes: MembershipWrite[] = [];
+  const timers: TimerWrite[] = [];
+  const cx = new EvalContext(entry.state, rules.compiledByName);
+  const { workspaceId, profileId } = entry.state;
+  for (const segmentId of segmentIds) {
+    const live = rules.byId.get(segmentId);
+    if (live === undefined) continue;
+    const member = live.member(cx, t);
+    if (member !== entry.members.has(segmentId)) {
+      changes.push({
+        workspaceId,
+        segmentId,
+        segmentVersion: live.segment.version,
+        profileId,
+        kind: member ? 'entered' : 'exited',
+        at: t,
+        cause,
+      });
+      if (member) entry.members.set(segmentId, t);
+      else entry.members.delete(segmentId);
+    }
+    const next = nextChangeOf(live.member, live.reads, cx, t, member);
+    if (next !== entry.timers.get(segmentId)) {
+      timers.push({ workspaceId, segmentId, profileId, dueAt: next });
+      if (next === undefined) entry.timers.delete(segmentId);
+      else entry.timers.set(segmentId, next);
+    }
+  }
+  entry.state.prune(t);
+  return { changes, timers };
+}
