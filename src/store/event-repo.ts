@@ -19,8 +19,10 @@ export interface ProfileEventsQuery {
 /** The append-only event log. */
 export interface EventRepo {
   /**
-   * Appends events, skipping any whose (workspaceId, messageId) is already stored. Atomic with the
-   * surrounding transaction.
+   * Appends events, skipping any whose (workspaceId, messageId) is already stored or repeats an earlier one in
+   * the same batch. Atomic with the surrounding transaction. `inserted` keeps the input order, seqs ascending.
+   * On PostgreSQL the appending transaction holds the log's append lock until it commits (this is what keeps
+   * {@link EventRepo.readLog} gap-free), so keep transactions that append short.
    */
   append(events: readonly NewEvent[]): Promise<AppendResult>;
   /** Which of these messageIds are already stored in the workspace. */
@@ -37,7 +39,8 @@ export interface EventRepo {
   readLog(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The highest seq readable by {@link readLog} (0 when empty). */
   headSeq(): Promise<number>;
-  /** Re-points all events of `fromProfileId` to `intoProfileId` (identity merge). */
+  /** Re-points all events of `fromProfileId` to `intoProfileId` (identity merge); seqs do not change. */
   reassign(workspaceId: string, fromProfileId: string, intoProfileId: string): Promise<void>;
+  /** How many events the workspace has stored. */
   count(workspaceId: string): Promise<number>;
 }

@@ -4,24 +4,32 @@ import type { IdentityKind, JsonObject, Profile, Subscription } from '../core/in
 export interface ProfileRepo {
   /** The profile an identity points at (following merges), if any. */
   findByIdentity(workspaceId: string, kind: IdentityKind, value: string): Promise<string | undefined>;
-  /** Creates an empty profile with the given id. */
+  /** Creates an empty profile with the given id; throws when the id exists. */
   create(workspaceId: string, profileId: string, now: number): Promise<void>;
-  /** Attaches an identity to a profile; a no-op if it is already attached to that profile. */
+  /**
+   * Attaches an identity to a profile; a no-op if it is already attached to that profile. Throws when it
+   * belongs to another profile: identity resolution must `merge` first.
+   */
   addIdentity(workspaceId: string, profileId: string, kind: IdentityKind, value: string, now: number): Promise<void>;
   /** The profile with traits, identities and subscription; a merged id resolves to the surviving profile. */
   get(workspaceId: string, profileId: string): Promise<Profile | undefined>;
-  /** Top-level merge of traits (a `null` value removes the trait); also widens first/last seen. */
+  /**
+   * Top-level merge of traits (a `null` value removes the trait; nested objects are replaced, not merged).
+   * Does not change first/last seen: those are event times, recorded by {@link ProfileRepo.touch}.
+   */
   mergeTraits(workspaceId: string, profileId: string, traits: JsonObject, now: number): Promise<void>;
   /** Records activity at event time `at`: widens firstSeenAt/lastSeenAt. */
   touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void>;
   /**
    * Merges `fromId` into `intoId`: identities and events move to `intoId`, traits merge (the surviving
-   * profile's values win), `fromId` keeps `mergedInto = intoId` so old references still resolve.
+   * profile's values win), `fromId` keeps `mergedInto = intoId` so old references still resolve. Either id
+   * may itself be a merged id (it is followed first); merging a profile into itself is a no-op.
    */
   merge(workspaceId: string, fromId: string, intoId: string, now: number): Promise<void>;
   /** Replaces the subscription state (state, changedAt, reason, consent). */
   setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void>;
-  /** Profiles in id order after `afterId`, for scans and paging. */
+  /** Live (not merged) profiles in id order after `afterId`, for scans and paging. */
   list(workspaceId: string, afterId: string | null, limit: number): Promise<Profile[]>;
+  /** How many live (not merged) profiles the workspace has. */
   count(workspaceId: string): Promise<number>;
 }

@@ -1,0 +1,59 @@
+/**
+ * @module
+ * Measures the store's ingestion primitive: events/s for `store.transaction(tx => tx.events.append(batch))`
+ * with batches of 100 realistic track events, on SQLite (temporary file, production settings) and, with
+ * `--postgres`, on PostgreSQL (random schema of the test database). Not a test: prints numbers.
+ *
+ *   npx tsx src/store/tools/measure-append.ts [--events 200000] [--batch 100] [--postgres]
+ */
+import { performance } from 'node:perf_hooks';
+import type { NewEvent } from '../../core/index.js';
+import type { Store } from '../store.js';
+import { createTestPostgresStore, createTestSqliteStore } from '../testing/index.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function makeBatch(start: number, size: number, t0: number): NewEvent[] {
+  return Array.from({ length: size }, (_, i) => {
+    const n = start + i;
+    return {
+      workspaceId: 'ws_default',
+      messageId: `msg-${n.toString(36)}-${(n * 2654435761) % 1e9}`,
+      profileId: `prof_${n % 10_000}`,
+      type: 'track',
+      name: n % 3 === 0 ? 'Product Added' : 'Product Viewed',
+      userId: `user-${n % 10_000}`,
+      anonymousId: null,
+      timestamp: t0 + n,
+      receivedAt: t0 + n,
+      properties: { product_id: `sku-${n % 500}`, price: 19.99, currency: 'EUR', category: 'shoes', quantity: 1 },
+      traits: {},
+      context: { ip: '203.0.113.9', library: { name: 'analytics-node', version: '3.1.0' }, userAgent: 'Mozilla/5.0' },
+    };
+  });
+}
+
+async function measure(label: string, store: Store, total: number, batch: number): Promise<void> {
+  const t0 = Date.UTC(2026, 0, 1);
+  const warm = makeBatch(-batch * 10, batch * 10, t0);
+  for (let i = 0; i < warm.length; i += batch) await store.transaction((tx) => tx.events.append(warm.slice(i, i + batch)));
+  const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) => makeBatch(b * batch, batch, t0));
+  const started = performance.now();
+  for (const b of batches) await store.transaction((tx) => tx.events.append(b));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${label}: ${total} events in batches of ${batch}: ${Math.round(total / seconds).toLocaleString('en')} events/s (${(seconds * 1000 / batches.length).toFixed(2)} ms per batch)`);
+}
+
+const total = arg('events', 200_000);
+const batch = arg('batch', 100);
+const sqlite = await createTestSqliteStore();
+await measure('sqlite', sqlite, total, batch);
+await sqlite.close();
+if (process.argv.includes('--postgres')) {
+  const pgStore = await createTestPostgresStore();
+  await measure('postgres', pgStore.store, Math.min(total, 50_000), batch);
+  await pgStore.dispose();
+}
