@@ -189,6 +189,10 @@ export class Engine {
         }
       }
       entry?.state.apply(e.seq, items);
+      if (entry === undefined && ws.vacuous.size > 0) {
+        // The profile may be new: segments that hold on an empty history must be decided for it now.
+        ids = new Set([...ids, ...ws.withPeers(ws.vacuous)]);
+      }
       if (ids.size === 0) continue;
       entry ??= await this.load(ws, e.profileId, e.seq);
       const fx = evaluateProfile(ws, entry, ids, t, { kind: 'event', eventId: e.messageId });

@@ -3,6 +3,8 @@ import type { Condition } from '../rules/index.js';
 import { compileRuleSet } from './compile/compile-rule-set.js';
 import type { CompiledCondition, CompiledRule } from './compile/compiled-rule.js';
 import type { HistoryItems } from './state/history-from-events.js';
+import { EvalContext } from './compile/eval-context.js';
+import { ProfileState } from './state/profile-state.js';
 import { stateSpecOf } from './state/state-spec.js';
 import type { StateSpec } from './state/state-spec.js';
 
@@ -40,6 +42,12 @@ export class WorkspaceRules {
   readonly byId = new Map<string, LiveSegment>();
   readonly compiledByName: ReadonlyMap<string, CompiledRule>;
   readonly spec: StateSpec;
+  /**
+   * Segments whose membership holds for a profile with an empty history (`not performed(…)`, `traits.x is
+   * missing`): a profile's first event enters it there whatever the event is. With no stored time the value
+   * cannot depend on the instant, so one evaluation decides.
+   */
+  readonly vacuous: ReadonlySet<string>;
   private readonly byEvent = new Map<string, Set<string>>();
   private readonly onTraits = new Set<string>();
   private readonly onSubscription = new Set<string>();
@@ -77,6 +85,8 @@ export class WorkspaceRules {
       for (const score of fp.scores) add(this.onScores, score, s.id);
       if (fp.seen) this.onActivity.add(s.id);
     }
+    const empty = new EvalContext(new ProfileState(workspaceId, '', this.spec), compiled);
+    this.vacuous = new Set([...this.byId.values()].filter((l) => l.member(empty, 0)).map((l) => l.segment.id));
   }
 
   /** The segments (ids) whose membership may change because of this history contribution, groups expanded. */

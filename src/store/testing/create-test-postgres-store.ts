@@ -33,14 +33,15 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 
 /**
  * A fresh, migrated PostgreSQL store in its own random schema of the test database (see
- * {@link testDatabaseUrl}); `dispose()` closes it and drops the schema.
+ * {@link testDatabaseUrl}); `dispose()` closes it and drops the schema. The pool holds 4 connections unless
+ * `poolSize` says otherwise.
  */
-export async function createTestPostgresStore(): Promise<DisposableStore> {
+export async function createTestPostgresStore(options: { poolSize?: number } = {}): Promise<DisposableStore> {
   const url = testDatabaseUrl();
   const schema = randomSchemaName();
   let store: Store;
   try {
-    store = await openPostgresStore({ url, schema, poolSize: 4 });
+    store = await openPostgresStore({ url, schema, poolSize: options.poolSize ?? 4 });
   } catch (error) {
     await dropSchema(url, schema).catch(() => {});
     throw error;

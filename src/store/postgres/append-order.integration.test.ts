@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeEvent } from '../contract/event-fixture.js';
+import type { Store } from '../store.js';
+import type { DisposableStore } from '../testing/index.js';
+import { createTestPostgresStore, testStoreKinds } from '../testing/index.js';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** True when some transaction of this schema is queued on the event log's append lock. */
+async function appendLockHasWaiter(store: Store): Promise<boolean> {
+  const rows = await store.sql.query(
+    `SELECT 1 FROM pg_locks
+     WHERE locktype = 'advisory' AND NOT granted AND classid = ${0x5ef2}
+       AND objid::bigint = (hashtext(current_schema())::bigint & 4294967295)`,
+  );
+  return rows.length > 0;
+}
+
+/** A small deterministic PRNG (mulberry32) so the interleavings are varied but reproducible. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe.runIf(testStoreKinds().includes('postgres'))('event log order on PostgreSQL', () => {
+  let current: DisposableStore | undefined;
+  afterEach(async () => {
+    await current?.dispose();
+    current = undefined;
+  });
+
+  it('never exposes a seq while a transaction holding a smaller seq is still open', async () => {
+    current = await createTestPostgresStore();
+    const { store } = current;
+    const t1Appended = deferred();
+    const t1Release = deferred();
+    const t1 = store.transaction(async (tx) => {
+      await tx.events.append([makeEvent({ messageId: 'first' })]);
+      t1Appended.resolve();
+      await t1Release.promise;
+    });
+    await t1Appended.promise;
+    let t2Settled = false;
+    const t2 = store
+      .transaction((tx) => tx.events.append([makeEvent({ messageId: 'second' })]))
+      .finally(() => {
+        t2Settled = true;
+      });
+    // Give the second transaction every chance to commit before the first: wait until it has either
+    // finished or queued behind the first one's lock.
+    while (!t2Settled && !(await appendLockHasWaiter(store))) {
+      // poll: each iteration is a round trip to the server
+    }
+    try {
+      expect(await store.events.readLog(0, 10)).toEqual([]);
+      expect(await store.events.headSeq()).toBe(0);
+    } finally {
+      t1Release.resolve();
+      await Promise.allSettled([t1, t2]);
+    }
+    await Promise.all([t1, t2]);
+    const log = await store.events.readLog(0, 10);
+    expect(log.map((e) => e.messageId)).toEqual(['first', 'second']);
+    expect(log[0]!.seq).toBeLessThan(log[1]!.seq);
+  });
+
+  it('lets a reader following the log by cursor see every event once while writers run concurrently', async () => {
+    current = await createTestPostgresStore({ poolSize: 8 });
+    const { store } = current;
+    const random = prng(42);
+    const writers = 6;
+    const transactionsPerWriter = 12;
+    const written: string[] = [];
+    let running = writers;
+
+    const writer = async (w: number): Promise<void> => {
+      for (let t = 0; t < transactionsPerWriter; t++) {
+        const pauses = Math.floor(random() * 4);
+        const before = Math.floor(random() * 2);
+        await store.transaction(async (tx) => {
+          for (let p = 0; p < before; p++) await tx.sql.query('SELECT 1');
+          const ids = [0, 1, 2].map((i) => `w${w}-t${t}-e${i}`);
+          await tx.events.append(ids.map((messageId) => makeEvent({ messageId, profileId: `prof_${w}` })));
+          // Hold the transaction open for a varying number of round trips after taking its seqs.
+          for (let p = 0; p < pauses; p++) await tx.sql.query('SELECT 1');
+          written.push(...ids);
+        });
+      }
+      running--;
+    };
+
+    const seen: string[] = [];
+    const reader = async (): Promise<void> => {
+      let cursor = 0;
+      for (;;) {
+        const finished = running === 0;
+        const page = await store.events.readLog(cursor, 7);
+        for (const e of page) {
+          expect(e.seq).toBeGreaterThan(cursor);
+          seen.push(e.messageId);
+          cursor = e.seq;
+        }
+        if (finished && page.length === 0) return;
+      }
+    };
+
+    await Promise.all([...Array.from({ length: writers }, (_, w) => writer(w)), reader()]);
+    expect(written).toHaveLength(writers * transactionsPerWriter * 3);
+    expect([...seen].sort()).toEqual([...written].sort());
+  });
+});
