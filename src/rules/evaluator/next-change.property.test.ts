@@ -224,6 +224,18 @@ describe('nextChange (property)', () => {
     );
   });
 
+  it('does not depend on the order events are stored in (late events count at their event time)', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer(), ({ condition, history: h, env: e, t }, seed) => {
+        const shuffled = [...h.events].sort((a, b) => ((a.time * 31 + seed) % 7) - ((b.time * 31 + seed) % 7) || (a.id < b.id ? 1 : -1));
+        const reordered = { ...h, events: shuffled };
+        expect(evaluate(condition, reordered, t, e)).toBe(evaluate(condition, h, t, e));
+        expect(nextChange(condition, reordered, t, e)).toBe(nextChange(condition, h, t, e));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('with no stored data and no time dependence never changes', () => {
     fc.assert(
       fc.property(arbitraryCondition({ maxDepth: 2 }), offset, (condition, o) => {
