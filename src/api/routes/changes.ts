@@ -9,10 +9,13 @@
  * the socket has room. A slow client therefore costs one page of memory, never a growing buffer.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { AppError, type MembershipChange, type Segment } from '../../core/index.js';
 import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
+import type { Services } from '../../app/index.js';
+import { workspaceOf } from '../admin-auth.js';
 
 /** A membership change as the API returns it. */
 export const ChangeSchema = Type.Object({
@@ -233,3 +236,10 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
     },
   );
 };
+
+/** The change-log route area (see `routes/index.ts`): registers when the app provides the change log and segments. */
+export async function changesArea(app: FastifyInstance, services: Services): Promise<void> {
+  // TODO: read the fields directly once Services declares them (the engine's wiring adds them).
+  const s = services as Services & { readonly segments?: SegmentService; readonly changes?: ChangeLog };
+  if (s.segments && s.changes) await app.register(changeRoutes, { changes: s.changes, segments: s.segments, workspaceOf });
+}

@@ -8,10 +8,13 @@
  * `SEGMENT_NAME_TAKEN`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { AppError, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
+import type { Services } from '../../app/index.js';
+import { workspaceOf } from '../admin-auth.js';
 
 const RuleProblemSchema = Type.Object(
   {
@@ -269,3 +272,10 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     },
   );
 };
+
+/** The segments route area (see `routes/index.ts`): registers when the app provides a segment service. */
+export async function segmentsArea(app: FastifyInstance, services: Services): Promise<void> {
+  // TODO: read `services.segments` directly once Services declares it (the engine's wiring adds the field).
+  const segments = (services as Services & { readonly segments?: SegmentService }).segments;
+  if (segments) await app.register(segmentRoutes, { segments, workspaceOf });
+}

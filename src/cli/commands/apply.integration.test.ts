@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startTestServer } from '../../api/routes/segments-test-server.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+
+let server: TestServer;
+let dir = '';
+
+/** Runs the real CLI in a child process (the server keeps serving in this one). */
+function segflow(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsx, join(root, 'src/cli/main.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, CI: '', SEGFLOW_URL: server.url, SEGFLOW_ADMIN_KEY: server.adminKey, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function track(userId: string, event: string, properties: Record<string, unknown> = {}): Promise<void> {
+  const res = await fetch(`${server.url}/v1/track`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.writeKey}:`).toString('base64')}` },
+    body: JSON.stringify({ userId, event, properties, timestamp: new Date().toISOString() }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function segmentNames(): Promise<string[]> {
+  const res = await fetch(`${server.url}/api/segments`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+  return ((await res.json()) as { segments: { name: string }[] }).segments.map((s) => s.name).sort();
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await track('ann', 'Order Completed', { revenue: 1200 });
+  await track('ben', 'Order Completed', { revenue: 30 });
+  await track('cat', 'Email Opened');
+  dir = await mkdtemp(join(tmpdir(), 'segflow-apply-it-'));
+  // The VIP file sorts before the segment it references: apply must order them itself.
+  await writeFile(join(dir, 'a-vip-openers.rule'), '# name: VIP openers\nin_segment("Big spenders") and performed("Email Opened", within 7d)\n');
+  await writeFile(join(dir, 'big-spenders.rule'), '# name: Big spenders\n# description: 1,000 or more this year\nsum("Order Completed".revenue, within 365d) >= 1000\n');
+  await writeFile(join(dir, 'buyers.json'), JSON.stringify({ name: 'Buyers', rule: 'performed("Order Completed", within 30d)', group: 'lifecycle', priority: 1 }));
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('segflow apply', () => {
+  it('prints the plan with the entering counts and changes nothing with --dry-run', async () => {
+    const run = await segflow(['apply', dir, '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\+ create\s+Big spenders\s+\+1 entering/);
+    expect(run.stdout).toMatch(/\+ create\s+Buyers\s+\+2 entering/);
+    expect(run.stdout).toContain('Plan: 3 to create, 0 to update, 0 to delete, 0 unchanged.');
+    expect(await segmentNames()).toEqual([]);
+  });
+
+  it('refuses to apply without --yes when nobody can confirm', async () => {
+    const run = await segflow(['apply', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--yes');
+    expect(await segmentNames()).toEqual([]);
+  });
+
+  it('applies the plan, creating a referenced segment before the one that references it', async () => {
+    const run = await segflow(['apply', dir, '--yes']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(await segmentNames()).toEqual(['Big spenders', 'Buyers', 'VIP openers']);
+  });
+
+  it('changes nothing on a second run', async () => {
+    const run = await segflow(['apply', dir, '--yes', '--json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { applied: boolean; plan: { action: string }[] };
+    expect(out.applied).toBe(false);
+    expect(out.plan.map((s) => s.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+
+  it('updates a changed rule as a new version, showing its diff', async () => {
+    await writeFile(join(dir, 'big-spenders.rule'), '# name: Big spenders\n# description: 1,000 or more this year\nsum("Order Completed".revenue, within 365d) >= 10\n');
+    const run = await segflow(['apply', dir, '--yes']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/~ update\s+Big spenders\s+rule changed: \+1 \/ −0/);
+    expect(run.stdout).toContain('saved as version 2');
+  });
+
+  it('deletes segments that have no file only with --prune', async () => {
+    await unlink(join(dir, 'buyers.json'));
+    const without = await segflow(['apply', dir, '--yes']);
+    expect(without.code).toBe(0);
+    expect(await segmentNames()).toContain('Buyers');
+    const pruned = await segflow(['apply', dir, '--yes', '--prune']);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toMatch(/- delete\s+Buyers\s+−2 exiting/);
+    expect(await segmentNames()).toEqual(['Big spenders', 'VIP openers']);
+  });
+
+  it('reports an invalid rule at its line and column in the file and applies nothing', async () => {
+    await writeFile(join(dir, 'broken.rule'), '# name: Broken\n\nperformed("Email Opened", within 7x)\n');
+    const run = await segflow(['apply', dir, '--yes']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/broken\.rule:3:\d+ RULE\d{4}/);
+    expect(await segmentNames()).toEqual(['Big spenders', 'VIP openers']);
+    await unlink(join(dir, 'broken.rule'));
+  });
+
+  it('exits 2 for a directory that does not exist', async () => {
+    const run = await segflow(['apply', join(dir, 'missing')]);
+    expect(run.code).toBe(2);
+  });
+
+  it('lists segments with their sizes and explains one person', async () => {
+    const list = await segflow(['segments']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/Big spenders\s+2\s+v2/);
+    const why = await segflow(['explain', 'Big spenders', 'ann']);
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('ann IS in "Big spenders"');
+    expect(why.stdout).toContain('✓ sum("Order Completed".revenue, within 365d)');
+  });
+});
