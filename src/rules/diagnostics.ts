@@ -111,6 +111,11 @@ export const DIAGNOSTICS = {
     title: 'Event name alone',
     message: 'An event name alone is not a condition; write performed({0}, within 30d) or a sequence {0} then "…" within 3d.',
   },
+  RULE1028: {
+    severity: 'error',
+    title: 'Comment inside a rule',
+    message: 'The formatter keeps only comments above or below a rule, and this one is inside it; move it above the rule.',
+  },
   RULE1101: {
     severity: 'error',
     title: 'Invalid JSON rule',

@@ -5,14 +5,18 @@
  */
 import type { Command } from 'commander';
 import { register as apply } from './apply.js';
+import { register as check } from './check.js';
 import { register as explain } from './explain.js';
+import { register as fmt } from './fmt.js';
 import { register as segments } from './segments.js';
 
 type Register = (program: Command) => void;
 
 const commands: readonly Register[] = [
   apply,
+  check,
   explain,
+  fmt,
   segments,
 ];
 

@@ -9,3 +9,6 @@ export { MAX_RULE_LENGTH, parseRule, safeParseRule } from './parse-rule.js';
 export type { ParseResult } from './parse-rule.js';
 export { RuleSyntaxError } from './rule-syntax-error.js';
 export { RESERVED_WORDS } from './keywords.js';
+export { lex } from './lexer.js';
+export type { LexResult } from './lexer.js';
+export type { Token } from './token.js';

@@ -7,6 +7,8 @@ import type { Punct, Token } from './token.js';
 export interface LexResult {
   readonly tokens: readonly Token[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Where each `#` comment is (from `#` to the end of its line, newline excluded). */
+  readonly comments: readonly Span[];
 }
 
 const UNITS: ReadonlySet<string> = new Set(['s', 'm', 'h', 'd', 'w']);
@@ -24,6 +26,7 @@ const isIdentPart = (c: string | undefined): boolean => isIdentStart(c) || isDig
 export function lex(text: string): LexResult {
   const tokens: Token[] = [];
   const diagnostics: Diagnostic[] = [];
+  const comments: Span[] = [];
   let pos = 0;
   let line = 1;
   let lineStart = 0;
@@ -48,7 +51,9 @@ export function lex(text: string): LexResult {
       continue;
     }
     if (c === '#') {
+      const start = pos;
       while (pos < text.length && text[pos] !== '\n') pos++;
+      comments.push(spanAt(start, pos));
       continue;
     }
     const start = pos;
@@ -113,7 +118,7 @@ export function lex(text: string): LexResult {
     );
   }
   tokens.push({ type: 'eof', span: spanAt(pos, pos) });
-  return { tokens, diagnostics };
+  return { tokens, diagnostics, comments };
 }
 
 function isJunk(text: string, pos: number): boolean {

@@ -5,3 +5,5 @@
  */
 export { printCondition, printDuration, printFilter, printLiteral, printNumber, printPath, printRule, printSelector, printWindow } from './print-rule.js';
 export type { PrintOptions } from './print-rule.js';
+export { formatRuleText } from './format-rule-text.js';
+export type { FormatResult } from './format-rule-text.js';
