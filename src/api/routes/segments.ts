@@ -25,7 +25,7 @@ const RuleProblemSchema = Type.Object(
     column: Type.Optional(Type.Integer({ minimum: 1 })),
     length: Type.Optional(Type.Integer({ minimum: 0 })),
   },
-  { $id: 'RuleProblem', description: 'A finding about a rule, with its position in the rule text.' },
+  { description: 'A finding about a rule, with its position in the rule text.' },
 );
 
 const RuleJsonSchema = Type.Object(
