@@ -9,6 +9,7 @@ import { register as check } from './check.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
 import { register as segments } from './segments.js';
+import { register as serve } from './serve.js';
 
 type Register = (program: Command) => void;
 
@@ -18,6 +19,7 @@ const commands: readonly Register[] = [
   explain,
   fmt,
   segments,
+  serve,
 ];
 
 /** Adds every segflow command to `program`. */

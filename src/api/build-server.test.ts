@@ -1,0 +1,111 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../app/index.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  t.app.server.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', authorization: t.writeAuth, ...headers },
+    payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
+
+describe('the HTTP API', () => {
+  it('accepts a track call and answers like Segment', async () => {
+    const res = await post('/v1/track', { userId: 'api-1', event: 'Signed Up' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ success: true });
+  });
+
+  it('accepts the write key in the body instead of Basic auth', async () => {
+    const res = await post('/v1/identify', { userId: 'api-2', writeKey: t.writeKey }, { authorization: '' });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('accepts a gzip-encoded batch', async () => {
+    const body = gzipSync(JSON.stringify({ batch: [{ type: 'track', userId: 'api-3', event: 'A' }] }));
+    const res = await post('/v1/batch', body, { 'content-encoding': 'gzip' });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('stops a gzip bomb at the body limit with 413', async () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
+    const res = await post('/v1/batch', bomb, { 'content-encoding': 'gzip' });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'INGEST_BATCH_TOO_LARGE' });
+  });
+
+  it('returns the profile by userId with its events and identities', async () => {
+    await post('/v1/identify', { userId: 'api-4', anonymousId: 'anon-api-4', traits: { email: 'four@example.com', plan: 'pro' } });
+    const res = await t.app.server.inject({ url: '/api/profiles/email:four@example.com', headers: { authorization: t.adminAuth } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.traits).toEqual({ email: 'four@example.com', plan: 'pro' });
+    expect(body.identities.map((i: { kind: string }) => i.kind).sort()).toEqual(['anonymous_id', 'email', 'user_id']);
+    expect(body.events.items).toHaveLength(1);
+  });
+
+  it('pages a profile’s events with limit and before', async () => {
+    await post('/v1/batch', { batch: [1, 2, 3].map((i) => ({ type: 'track', userId: 'api-5', event: `E${i}` })) });
+    const first = (await t.app.server.inject({ url: '/api/profiles/api-5?limit=2', headers: { authorization: t.adminAuth } })).json();
+    expect(first.events.items.map((e: { name: string }) => e.name)).toEqual(['E3', 'E2']);
+    const second = (
+      await t.app.server.inject({ url: `/api/profiles/api-5?limit=2&before=${first.events.nextBefore}`, headers: { authorization: t.adminAuth } })
+    ).json();
+    expect(second.events.items.map((e: { name: string }) => e.name)).toEqual(['E1']);
+    expect(second.events.nextBefore).toBeNull();
+  });
+
+  it('refuses the admin API without a key, with a problem document', async () => {
+    const res = await t.app.server.inject({ url: '/api/profiles/api-1' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'AUTH_MISSING_ADMIN_KEY', status: 401 });
+  });
+
+  it('refuses a write key on the admin API', async () => {
+    const res = await t.app.server.inject({ url: '/api/profiles/api-1', headers: { authorization: `Bearer ${t.writeKey}` } });
+    expect(res.json()).toMatchObject({ code: 'AUTH_INVALID_ADMIN_KEY' });
+  });
+
+  it('answers 404 PROFILE_NOT_FOUND for an unknown id', async () => {
+    const res = await t.app.server.inject({ url: '/api/profiles/nobody', headers: { authorization: t.adminAuth } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'PROFILE_NOT_FOUND' });
+  });
+
+  it('serves the OpenAPI document publicly, listing ingestion and profiles', async () => {
+    const res = await t.app.server.inject({ url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/v1/track', '/v1/batch', '/api/profiles/{id}']));
+  });
+
+  it('serves the docs UI publicly', async () => {
+    const res = await t.app.server.inject({ url: '/api/docs/' });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('reports health, readiness and metrics', async () => {
+    expect((await t.app.server.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await t.app.server.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    const metrics = (await t.app.server.inject({ url: '/metrics' })).body;
+    expect(metrics).toContain('segflow_ingested_messages_total{type="track",outcome="accepted"}');
+    expect(metrics).toContain('segflow_http_request_duration_seconds_bucket');
+    expect(metrics).toContain('segflow_ingest_queue_depth');
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('answers unknown paths with a 404 problem', async () => {
+    const res = await t.app.server.inject({ url: '/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,64 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Services } from '../app/index.js';
+import { installAdminAuth } from './admin-auth.js';
+import { apiMetrics } from './api-metrics.js';
+import { installErrorHandler } from './error-handler.js';
+import { routeAreas } from './routes/index.js';
+
+/** Server-level options (the rest comes from {@link Services}). */
+export interface ServerOptions {
+  /** Milliseconds a graceful close waits for in-flight requests before cutting connections (default 10 s). */
+  readonly closeGraceMs?: number;
+}
+
+/**
+ * Builds the Fastify server over the services: problem+json errors, admin auth for `/api/*`, the OpenAPI
+ * document at `/api/openapi.json` and browsable docs at `/api/docs`, request latency metrics, and every area
+ * of {@link routeAreas}. Not yet listening: call `listen` (the app does) or `inject` (tests).
+ */
+export async function buildServer(services: Services, _options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.logger,
+    // Per-request log lines would dominate at ingestion rates; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  installAdminAuth(app, services.keys);
+
+  const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'segflow',
+        version: '0.1.0',
+        description: 'Segment-compatible ingestion (/v1/*, write key) and the admin API (/api/*, admin key).',
+      },
+      components: {
+        securitySchemes: {
+          adminKey: { type: 'http', scheme: 'bearer', description: 'An admin key: Authorization: Bearer sfa_…' },
+          writeKey: { type: 'http', scheme: 'basic', description: 'The write key as the Basic-auth username.' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const area of routeAreas) await area(app, services);
+  return app;
+}

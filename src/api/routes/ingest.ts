@@ -1,0 +1,160 @@
+/**
+ * @module
+ * Segment-compatible ingestion: `POST /v1/track | identify | page | screen | group | alias` (one message) and
+ * `POST /v1/batch` (and its alias `/v1/import`). Bodies are JSON (`application/json`, or `text/plain` as
+ * browsers send beacons), optionally gzip-encoded; the write key is the Basic-auth username or `writeKey` in
+ * the body. Success is `{ "success": true }`; failures are problem documents (docs/api.md has the batch rule).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import type { Services } from '../../app/index.js';
+import { AppError, type EventType } from '../../core/index.js';
+import { ingestLimits, validateBatch, writeKeyOf, type IngestProblem, type IngestResult } from '../../ingest/index.js';
+import { apiMetrics } from '../api-metrics.js';
+import { gunzipBody } from '../gunzip-body.js';
+
+const SINGLE_TYPES: readonly EventType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
+
+const Success = Type.Object(
+  {
+    success: Type.Literal(true),
+    warnings: Type.Optional(Type.Array(Type.String(), { description: 'Non-fatal adjustments (far-future timestamps clamped).' })),
+  },
+  { description: 'Every message was stored or was a duplicate of a stored one.' },
+);
+
+const MessageDoc = Type.Object(
+  {
+    userId: Type.Optional(Type.String()),
+    anonymousId: Type.Optional(Type.String()),
+    messageId: Type.Optional(Type.String()),
+    event: Type.Optional(Type.String({ description: 'track: the event name (required).' })),
+    name: Type.Optional(Type.String({ description: 'page / screen: the name.' })),
+    properties: Type.Optional(Type.Object({})),
+    traits: Type.Optional(Type.Object({})),
+    context: Type.Optional(Type.Object({})),
+    timestamp: Type.Optional(Type.String({ format: 'date-time' })),
+    sentAt: Type.Optional(Type.String({ format: 'date-time' })),
+    writeKey: Type.Optional(Type.String()),
+  },
+  { description: 'A Segment-spec message; userId or anonymousId is required.' },
+);
+
+/** The HTTP status of a message-level problem on a single-message route. */
+function statusOf(problem: IngestProblem): number {
+  return problem.code === 'INGEST_MESSAGE_TOO_LARGE' ? 413 : 400;
+}
+
+/** Parses JSON bodies of the ingestion scope; a syntax error becomes `INVALID_JSON` with the parser's detail. */
+function parseJson(_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
+  if (body.trim() === '') {
+    done(new AppError('INVALID_JSON', 400, 'The request body is empty; a JSON document was expected.'));
+    return;
+  }
+  try {
+    // JSON.parse makes `__proto__` an own property (no prototype change); validation then refuses it by path.
+    done(null, JSON.parse(body));
+  } catch (error) {
+    done(new AppError('INVALID_JSON', 400, `The request body is not valid JSON: ${(error as Error).message}`, { cause: error }));
+  }
+}
+
+/** Registers the `/v1/*` routes. */
+export async function ingestRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson);
+    scope.addHook('preParsing', gunzipBody);
+
+    const authenticate = async (request: FastifyRequest): Promise<string> => {
+      const result = await services.keys.authenticate(writeKeyOf(request.headers.authorization, request.body), 'write');
+      if (!result.ok) {
+        throw result.code === 'AUTH_MISSING_KEY'
+          ? new AppError('AUTH_MISSING_WRITE_KEY', 401, 'Send the write key as the Basic-auth username or as "writeKey" in the body.')
+          : new AppError('AUTH_INVALID_WRITE_KEY', 401, 'The write key is not valid.');
+      }
+      request.workspaceId = result.workspaceId;
+      return result.workspaceId;
+    };
+
+    const count = (result: IngestResult): void => {
+      for (const r of result.results) metrics.ingested.inc({ type: r.type ?? 'unknown', outcome: r.outcome });
+    };
+
+    const answer = (reply: FastifyReply, result: IngestResult): { success: true; warnings?: string[] } => {
+      const warnings = result.results.flatMap((r) => (r.outcome === 'accepted' ? r.warnings : []));
+      void reply.code(200);
+      return warnings.length > 0 ? { success: true, warnings } : { success: true };
+    };
+
+    // Schemas here document the API; validation is ingestion's own (validateMessage), with its own codes.
+    const documentOnly = () => (data: unknown) => ({ value: data });
+
+    for (const type of SINGLE_TYPES) {
+      scope.post(
+        `/v1/${type}`,
+        {
+          bodyLimit: ingestLimits.maxMessageBytes,
+          validatorCompiler: documentOnly,
+          schema: { tags: ['ingestion'], summary: `Segment ${type} call`, body: MessageDoc, response: { 200: Success } },
+        },
+        async (request, reply) => {
+          const workspaceId = await authenticate(request);
+          const result = await services.ingest.ingest(workspaceId, [request.body], {
+            receivedAt: services.clock.now(),
+            source: `http:/v1/${type}`,
+            type,
+            fieldOf: () => '',
+          });
+          count(result);
+          const first = result.results[0];
+          if (first?.outcome === 'rejected') {
+            throw new AppError(first.problem.code, statusOf(first.problem), first.problem.detail, { field: first.problem.field });
+          }
+          return answer(reply, result);
+        },
+      );
+    }
+
+    const batchHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const workspaceId = await authenticate(request);
+      const envelope = validateBatch(request.body);
+      if (!envelope.ok) {
+        metrics.ingested.inc({ type: 'unknown', outcome: 'rejected' });
+        const p = envelope.problem;
+        throw new AppError(p.code, p.code === 'INGEST_BATCH_TOO_MANY' ? 413 : 400, p.detail, { field: p.field });
+      }
+      const result = await services.ingest.ingest(workspaceId, envelope.messages, {
+        receivedAt: services.clock.now(),
+        sentAt: envelope.sentAt,
+        context: Object.keys(envelope.context).length > 0 ? envelope.context : undefined,
+        source: `http:${request.routeOptions.url}`,
+      });
+      count(result);
+      if (result.rejected > 0) {
+        const errors = result.results.flatMap((r, index) => (r.outcome === 'rejected' ? [{ index, ...r.problem }] : []));
+        const first = errors[0]!;
+        throw new AppError(
+          first.code,
+          400,
+          `${result.rejected} of ${result.results.length} messages were rejected and not stored; the other ${result.accepted + result.duplicates} were stored (or already were). First: ${first.detail}`,
+          { field: first.field, extensions: { accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected, errors } },
+        );
+      }
+      return answer(reply, result);
+    };
+    const batchDoc = Type.Object({ batch: Type.Array(MessageDoc), sentAt: Type.Optional(Type.String({ format: 'date-time' })), writeKey: Type.Optional(Type.String()) });
+    for (const url of ['/v1/batch', '/v1/import']) {
+      scope.post(
+        url,
+        {
+          bodyLimit: ingestLimits.maxBatchBytes,
+          validatorCompiler: documentOnly,
+          schema: { tags: ['ingestion'], summary: url === '/v1/batch' ? 'Segment batch' : 'Segment import (same as batch)', body: batchDoc, response: { 200: Success } },
+        },
+        batchHandler,
+      );
+    }
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * @module
+ * Wiring: configuration → store adapter → services → HTTP server. {@link startApp} is the only place in segflow
+ * that names a concrete storage adapter. The {@link Services} type is what routes receive; other areas extend it
+ * with one optional field each.
+ */
+export type { NewKeys } from './bootstrap-keys.js';
+export { bootstrapKeys, keysBanner } from './bootstrap-keys.js';
+export type { AppConfig, ConfigFlags, ConfigResult, StorageConfig } from './config.js';
+export { configDefaults, loadConfig } from './config.js';
+export type { LoggerOptions } from './logger.js';
+export { createLogger, redactedPaths } from './logger.js';
+export type { Services } from './services.js';
+export type { RunningApp, StartOptions } from './start-app.js';
+export { closeOnSignals, openStore, startApp } from './start-app.js';
+export type { TestApp, TestAppOptions } from './testing/start-test-app.js';
+export { startTestApp } from './testing/start-test-app.js';

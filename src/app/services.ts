@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../core/index.js';
+import type { IngestService, KeyAuthenticator } from '../ingest/index.js';
+import type { Store } from '../store/index.js';
+
+/**
+ * Everything the HTTP API may call, built once by `startApp`. Other areas add their service as ONE optional
+ * field (`segments?: SegmentService`) and their routes register only when it is present, so tests can build a
+ * server with just what they exercise.
+ */
+export interface Services {
+  readonly store: Store;
+  readonly ingest: IngestService;
+  readonly keys: KeyAuthenticator;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The Prometheus registry `/metrics` serves; areas may register their own metrics on it. */
+  readonly metrics: Registry;
+  /** True once shutdown began: `/readyz` answers 503 so load balancers stop sending traffic. */
+  readonly isShuttingDown: () => boolean;
+}

@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { buildServer } from '../api/index.js';
+import { systemClock, type Clock } from '../core/index.js';
+import { IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
+import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
+import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
+import type { AppConfig, StorageConfig } from './config.js';
+import { createLogger } from './logger.js';
+import type { Services } from './services.js';
+
+/** Test and embedding hooks for {@link startApp}; production passes none. */
+export interface StartOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly ingest?: IngestOptions;
+  /** Listen on the configured port (default true); false builds everything but only `inject` works. */
+  readonly listen?: boolean;
+}
+
+/** A running segflow: the server, its services, the keys created on this start, and how to stop it. */
+export interface RunningApp {
+  readonly server: FastifyInstance;
+  readonly services: Services;
+  /** `http://host:port` as bound (the real port when the config asked for 0). */
+  readonly url: string;
+  readonly port: number;
+  /** Keys generated on this start (first start only); print them once. */
+  readonly newKeys: NewKeys;
+  /**
+   * Graceful stop: readiness turns 503, the server stops accepting connections and waits for in-flight
+   * requests, the write queue drains, the store closes. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** Opens the configured store: the only place in segflow that names a concrete adapter. */
+export async function openStore(storage: StorageConfig): Promise<Store> {
+  switch (storage.kind) {
+    case 'sqlite':
+      return openSqliteStore({ file: storage.file });
+    case 'postgres':
+      return openPostgresStore({ url: storage.url });
+  }
+}
+
+/** Wires configuration → store → services → HTTP server, and starts listening. */
+export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(config.storage);
+  let shuttingDown = false;
+  let server: FastifyInstance | undefined;
+  try {
+    const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
+    const services: Services = {
+      store,
+      ingest: new IngestService(store, { clock, ...options.ingest }),
+      keys: new KeyAuthenticator(store.workspaces, clock),
+      clock,
+      logger,
+      metrics: new Registry(),
+      isShuttingDown: () => shuttingDown,
+    };
+    server = await buildServer(services);
+    let port = config.port;
+    let url = `http://${config.host}:${port}`;
+    if (options.listen !== false) {
+      await server.listen({ port: config.port, host: config.host });
+      const address = server.server.address();
+      if (address !== null && typeof address === 'object') port = address.port;
+      const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    }
+    let closing: Promise<void> | undefined;
+    const running = server;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        shuttingDown = true;
+        try {
+          await running.close();
+          await services.ingest.drain();
+        } finally {
+          await store.close();
+        }
+        logger.info('segflow stopped');
+      })());
+    return { server, services, url, port, newKeys, close };
+  } catch (error) {
+    await server?.close().catch(() => {});
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * Stops the app gracefully on SIGTERM and SIGINT (a second signal exits at once). Returns a function that
+ * removes the handlers.
+ */
+export function closeOnSignals(app: RunningApp, logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      exit(1);
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests and writes');
+    app.close().then(
+      () => exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  return () => {
+    process.off('SIGTERM', handler);
+    process.off('SIGINT', handler);
+  };
+}

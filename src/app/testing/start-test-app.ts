@@ -1,0 +1,58 @@
+/**
+ * @module
+ * A segflow app for tests: the real wiring ({@link startApp}) on a temporary SQLite file (or a PostgreSQL URL),
+ * with known keys, silent logs, and `close()` that also removes the temporary directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { IngestOptions } from '../../ingest/index.js';
+import type { StorageConfig } from '../config.js';
+import { startApp, type RunningApp } from '../start-app.js';
+
+/** A running test app and its keys. */
+export interface TestApp {
+  readonly app: RunningApp;
+  readonly writeKey: string;
+  readonly adminKey: string;
+  /** `Authorization` header value for the admin API. */
+  readonly adminAuth: string;
+  /** `Authorization` header value for ingestion (Basic, write key as username). */
+  readonly writeAuth: string;
+  readonly dbFile: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startTestApp}. */
+export interface TestAppOptions {
+  /** Listen on an ephemeral port (default false: use `app.server.inject`). */
+  readonly listen?: boolean;
+  /** Defaults to a fresh SQLite file in a temporary directory. */
+  readonly storage?: StorageConfig;
+  readonly ingest?: IngestOptions;
+}
+
+/** Starts segflow for a test. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dir = options.storage ? undefined : mkdtempSync(join(tmpdir(), 'segflow-e2e-'));
+  const storage = options.storage ?? { kind: 'sqlite' as const, file: join(dir!, 'segflow.db') };
+  const writeKey = 'sfw_test_write_key_0123456789';
+  const adminKey = 'sfa_test_admin_key_0123456789';
+  const app = await startApp(
+    { port: 0, host: '127.0.0.1', storage, writeKey, adminKey, logLevel: 'silent' },
+    { logger: pino({ level: 'silent' }), listen: options.listen ?? false, ...(options.ingest ? { ingest: options.ingest } : {}) },
+  );
+  return {
+    app,
+    writeKey,
+    adminKey,
+    adminAuth: `Bearer ${adminKey}`,
+    writeAuth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    dbFile: storage.kind === 'sqlite' ? storage.file : undefined,
+    async close() {
+      await app.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
