@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeEvent } from '../contract/event-fixture.js';
+import { openSqliteStore } from './open-sqlite-store.js';
+
+const crashWriter = fileURLToPath(new URL('../testing/crash-writer.ts', import.meta.url));
+
+describe('openSqliteStore', () => {
+  const dirs: string[] = [];
+  const tempDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'segflow-sqlite-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates missing parent directories and runs in WAL mode', async () => {
+    const file = join(tempDir(), 'nested', 'deeper', 'segflow.db');
+    const store = await openSqliteStore({ file });
+    try {
+      expect(existsSync(file)).toBe(true);
+      const [row] = await store.sql.query<{ journal_mode: string }>('PRAGMA journal_mode');
+      expect(row?.journal_mode).toBe('wal');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('opens a private in-memory database for :memory:', async () => {
+    const store = await openSqliteStore({ file: ':memory:' });
+    try {
+      await store.events.append([makeEvent({ messageId: 'm1' })]);
+      expect(await store.events.count('ws_default')).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps a committed transaction across closing and reopening the file, and forgets a rolled-back one', async () => {
+    const file = join(tempDir(), 'segflow.db');
+    const first = await openSqliteStore({ file });
+    await first.transaction(async (tx) => {
+      await tx.profiles.create('ws_default', 'prof_a', 1);
+      await tx.events.append([makeEvent({ messageId: 'kept' })]);
+    });
+    await first
+      .transaction(async (tx) => {
+        await tx.events.append([makeEvent({ messageId: 'undone' })]);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await first.close();
+
+    const second = await openSqliteStore({ file });
+    try {
+      expect((await second.events.readLog(0, 10)).map((e) => e.messageId)).toEqual(['kept']);
+      expect((await second.profiles.get('ws_default', 'prof_a'))?.id).toBe('prof_a');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps every acknowledged transaction when the writing process is killed with SIGKILL', async () => {
+    const file = join(tempDir(), 'segflow.db');
+    const child = spawn(process.execPath, ['--import', 'tsx', crashWriter, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let acknowledged = -1;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          const match = /^committed (\d+)$/.exec(line);
+          if (match) acknowledged = Number(match[1]);
+        }
+        // Kill it mid-stream, after a good number of acknowledged commits.
+        if (acknowledged >= 200) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => reject(new Error(`crash writer exited early: ${stderr}`)));
+    }).catch((error: unknown) => {
+      if (acknowledged < 200) throw error;
+    });
+    expect(await exited).toBe('SIGKILL');
+
+    const store = await openSqliteStore({ file });
+    try {
+      const stored = await store.events.existing(
+        'ws_default',
+        Array.from({ length: (acknowledged + 1) * 10 }, (_, n) => `b${Math.floor(n / 10)}-e${n % 10}`),
+      );
+      expect(stored.size).toBe((acknowledged + 1) * 10);
+      // Whatever committed after the last acknowledgement is whole batches, never part of one.
+      expect((await store.events.count('ws_default')) % 10).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
