@@ -128,7 +128,8 @@ describe('parseRule', () => {
   it('treats keywords as case-sensitive and says how to write them', () => {
     const r = safeParseRule('subscribed AND email_eligible');
     expect(r.ok).toBe(false);
-    expect(r.diagnostics[0]).toMatchObject({ code: 'RULE1014' });
+    expect(r.diagnostics[0]).toMatchObject({ code: 'RULE1017', message: 'Keywords are lowercase: write and instead of AND.' });
+    expect(safeParseRule('subscribed email_eligible').diagnostics[0]).toMatchObject({ code: 'RULE1014' });
     expect(safeParseRule('Performed("A", within 7d)').diagnostics[0]).toMatchObject({
       code: 'RULE1017',
       message: 'Keywords are lowercase: write performed instead of Performed.',

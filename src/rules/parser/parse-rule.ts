@@ -1,6 +1,7 @@
 import type { Condition } from '../ast/index.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { Cursor, NestingTooDeep, SyntaxFailure } from './cursor.js';
+import { RESERVED_WORDS } from './keywords.js';
 import { lex } from './lexer.js';
 import { parseOr } from './parse-condition.js';
 import { RuleSyntaxError } from './rule-syntax-error.js';
@@ -42,7 +43,13 @@ export function safeParseRule(text: string): ParseResult {
       condition = parseOr(c, 'at the start of the rule');
       const t = c.peek();
       if (t.type !== 'eof' && !t.bad) {
-        c.report(t.type === 'punct' && t.text === ')' ? 'RULE1007' : 'RULE1014', t.type === 'punct' && t.text === ')' ? ['the end of the rule', '")" with no matching "("'] : [describeToken(t)], { span: t.span });
+        if (t.type === 'punct' && t.text === ')') {
+          c.report('RULE1007', ['the end of the rule', '")" with no matching "("'], { span: t.span });
+        } else if (t.type === 'ident' && t.text !== t.text.toLowerCase() && RESERVED_WORDS.has(t.text.toLowerCase())) {
+          c.report('RULE1017', [t.text.toLowerCase(), t.text], { span: t.span });
+        } else {
+          c.report('RULE1014', [describeToken(t)], { span: t.span });
+        }
         condition = undefined;
       }
     }
