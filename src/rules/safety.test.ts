@@ -43,7 +43,7 @@ describe('rule language safety', () => {
   });
 
   it('recognises each forbidden construct when it does appear', () => {
-    const samples = ['ev' + 'al("1")', 'new Func' + 'tion("x")', "import vm from 'node:" + "vm'", 'new Reg' + 'Exp(input)', 'await imp' + 'ort(path)'];
+    const samples = ['ev' + 'al("1")', 'new Func' + 'tion("x")', "import vm from 'node:v" + "m'", 'new Reg' + 'Exp(input)', 'await imp' + 'ort(path)'];
     samples.forEach((s, i) => expect(FORBIDDEN[i]!.pattern.test(s)).toBe(true));
   });
 });
