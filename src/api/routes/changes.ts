@@ -82,6 +82,11 @@ const SCAN_PAGES = 20;
 export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = async (app, options) => {
   const { changes, segments, workspaceOf } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  // Open streams never go idle, so a graceful shutdown would wait on them forever: end them first.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
 
   async function segmentFilter(ws: string, ref: string | undefined): Promise<string | undefined> {
     if (ref === undefined) return undefined;
@@ -227,8 +232,11 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
         if (!closed) res.write(': heartbeat\n\n');
       }, heartbeatMs);
       heartbeat.unref();
+      const end = (): void => void res.end();
+      open.add(end);
       res.on('close', () => {
         closed = true;
+        open.delete(end);
         clearInterval(heartbeat);
         unsubscribe();
       });
