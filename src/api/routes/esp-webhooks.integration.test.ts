@@ -1,0 +1,223 @@
+import { X509Certificate } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Services } from '../../app/index.js';
+import { FakeClock } from '../../core/index.js';
+import { EspWebhookService, ReplayTokenRepo } from '../../ingest/esp/index.js';
+import {
+  createSnsTestSigner,
+  generateSendgridKeyPair,
+  mailgunBody,
+  postmarkAuthorization,
+  sendgridEvent,
+  signSendgridRequest,
+  type SnsTestSigner,
+} from '../../ingest/esp/testing.js';
+import { IngestService, KeyAuthenticator, keyRecord } from '../../ingest/index.js';
+import type { Store } from '../../store/index.js';
+import { createTestSqliteStore } from '../../store/testing/index.js';
+import { buildServer } from '../index.js';
+
+const WRITE = 'sfw_test-write-key-0123456789';
+const ADMIN = 'sfa_test-admin-key-0123456789';
+const sendgrid = generateSendgridKeyPair();
+
+let signer: SnsTestSigner;
+let store: Store;
+let clock: FakeClock;
+let server: FastifyInstance;
+let visited: string[];
+
+beforeAll(() => {
+  signer = createSnsTestSigner();
+});
+
+beforeEach(async () => {
+  // Inside the generated SNS certificate's validity, whatever the wall clock says.
+  clock = new FakeClock(Date.parse(new X509Certificate(signer.certificatePem).validFrom) + 60_000);
+  store = await createTestSqliteStore();
+  const ws = await store.workspaces.ensureDefault(clock.now());
+  await store.workspaces.addKey(keyRecord(ws.id, 'write', WRITE, clock.now()));
+  await store.workspaces.addKey(keyRecord(ws.id, 'admin', ADMIN, clock.now()));
+  visited = [];
+  const ingest = new IngestService(store, { clock });
+  const esp = new EspWebhookService({
+    workspaces: store.workspaces,
+    replayTokens: new ReplayTokenRepo(store.sql),
+    clock,
+    ingest: (workspaceId, messages, provider) => ingest.ingest(workspaceId, messages, { receivedAt: clock.now(), source: `esp:${provider}` }),
+    certificates: signer.certificates,
+    subscribeGetter: async (url) => (visited.push(url), 'ok'),
+  });
+  const services = {
+    store,
+    ingest,
+    keys: new KeyAuthenticator(store.workspaces, clock),
+    clock,
+    logger: pino({ level: 'silent' }),
+    metrics: new Registry(),
+    isShuttingDown: () => false,
+    esp,
+  };
+  server = await buildServer(services as Services);
+});
+
+afterEach(async () => {
+  await server.close();
+  await store.close();
+});
+
+async function configure(provider: string, body: unknown): Promise<number> {
+  const res = await server.inject({ method: 'PUT', url: `/api/settings/esp/${provider}`, headers: { authorization: `Bearer ${ADMIN}` }, payload: body as object });
+  return res.statusCode;
+}
+
+async function profileByEmail(email: string) {
+  const id = await store.profiles.findByIdentity('ws_default', 'email', email);
+  return id === undefined ? undefined : store.profiles.get('ws_default', id);
+}
+
+function postSendgrid(events: unknown, at = clock.now() / 1000, key = WRITE) {
+  const signed = signSendgridRequest(sendgrid.privateKey, events, at);
+  return server.inject({ method: 'POST', url: `/v1/webhooks/sendgrid?key=${key}`, headers: signed.headers, payload: signed.body });
+}
+
+describe('POST /v1/webhooks/sendgrid', () => {
+  it('stores signed events on the person with that email, and a redelivered batch once', async () => {
+    expect(await configure('sendgrid', { publicKey: sendgrid.publicKey })).toBe(200);
+    await server.inject({
+      method: 'POST',
+      url: '/v1/identify',
+      headers: { authorization: `Basic ${Buffer.from(`${WRITE}:`).toString('base64')}` },
+      payload: { userId: 'user-7', traits: { email: 'Ada@Example.com' }, timestamp: new Date(clock.now() - 60_000).toISOString() },
+    });
+    const t = clock.now() / 1000;
+    const events = [sendgridEvent('processed', 'ada@example.com', t), sendgridEvent('open', 'ada@example.com', t), sendgridEvent('unsubscribe', 'ada@example.com', t)];
+    const first = await postSendgrid(events);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ success: true, forwarded: 2, ignored: 1, accepted: 2, duplicates: 0, rejected: 0 });
+    const again = await postSendgrid(events);
+    expect(again.json()).toMatchObject({ accepted: 0, duplicates: 2 });
+    const profile = await profileByEmail('ada@example.com');
+    expect(profile!.identities.some((i) => i.kind === 'user_id' && i.value === 'user-7')).toBe(true);
+    const names = (await store.events.historyOf('ws_default', profile!.id)).map((e) => e.name);
+    expect(names).toEqual([null, 'Email Opened', 'Unsubscribed']);
+    expect(profile!.subscription.state).toBe('unsubscribed');
+  });
+
+  it('answers 401 problem+json and stores nothing for a tampered body', async () => {
+    await configure('sendgrid', { publicKey: sendgrid.publicKey });
+    const signed = signSendgridRequest(sendgrid.privateKey, [sendgridEvent('open', 'a@example.com', clock.now() / 1000)], clock.now() / 1000);
+    const res = await server.inject({
+      method: 'POST',
+      url: `/v1/webhooks/sendgrid?key=${WRITE}`,
+      headers: signed.headers,
+      payload: signed.body.replace('"open"', '"click"'),
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'ESP_BAD_SIGNATURE', status: 401 });
+    expect(await store.events.count('ws_default')).toBe(0);
+  });
+
+  it('answers 401 for a stale signature, a missing or wrong write key, and an unconfigured provider', async () => {
+    const events = [sendgridEvent('open', 'a@example.com', clock.now() / 1000)];
+    expect((await postSendgrid(events)).json()).toMatchObject({ code: 'ESP_NOT_CONFIGURED' });
+    await configure('sendgrid', { publicKey: sendgrid.publicKey });
+    expect((await postSendgrid(events, clock.now() / 1000 - 3600)).json()).toMatchObject({ code: 'ESP_STALE_SIGNATURE', status: 401 });
+    expect((await postSendgrid(events, undefined, 'sfw_nope')).statusCode).toBe(401);
+    const noKey = await server.inject({ method: 'POST', url: '/v1/webhooks/sendgrid', headers: { 'content-type': 'application/json' }, payload: '[]' });
+    expect(noKey.json()).toMatchObject({ code: 'AUTH_MISSING_WRITE_KEY' });
+    expect(await store.events.count('ws_default')).toBe(0);
+  });
+});
+
+describe('POST /v1/webhooks/mailgun and /postmark', () => {
+  it('stores a Mailgun event once and refuses the replayed request', async () => {
+    expect(await configure('mailgun', { signingKey: 'mg-signing-key-123456' })).toBe(200);
+    const body = mailgunBody(
+      'mg-signing-key-123456',
+      { event: 'opened', id: 'mg-ev-1', timestamp: clock.now() / 1000, recipient: 'grace@example.com' },
+      clock.now() / 1000,
+    );
+    const post = () => server.inject({ method: 'POST', url: `/v1/webhooks/mailgun?key=${WRITE}`, payload: body });
+    expect((await post()).json()).toMatchObject({ accepted: 1 });
+    const replay = await post();
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json()).toMatchObject({ code: 'ESP_REPLAYED' });
+  });
+
+  it('stores a Postmark spam complaint sent with the configured basic auth', async () => {
+    expect(await configure('postmark', { credentials: 'hook:pa55word' })).toBe(200);
+    const complaint = {
+      RecordType: 'SpamComplaint',
+      ID: 42,
+      Type: 'SpamComplaint',
+      TypeCode: 512,
+      MessageID: '00000000-0000-0000-0000-000000000000',
+      Email: 'linus@example.com',
+      BouncedAt: new Date(clock.now()).toISOString(),
+    };
+    const post = (credentials: string) =>
+      server.inject({ method: 'POST', url: `/v1/webhooks/postmark?key=${WRITE}`, headers: { authorization: postmarkAuthorization(credentials) }, payload: complaint });
+    expect((await post('hook:wrong')).statusCode).toBe(401);
+    expect((await post('hook:pa55word')).statusCode).toBe(200);
+    expect((await profileByEmail('linus@example.com'))!.subscription.state).toBe('complained');
+  });
+});
+
+describe('POST /v1/webhooks/ses', () => {
+  it('accepts SNS text/plain posts: confirms the subscription, then stores a bounce as a hard bounce', async () => {
+    const topic = 'arn:aws:sns:us-east-1:123456789012:ses-events';
+    const confirmation = signer.sign({
+      Type: 'SubscriptionConfirmation',
+      MessageId: 'c-1',
+      Token: 'token-1',
+      TopicArn: topic,
+      Message: 'You have chosen to subscribe to the topic.',
+      SubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${topic}&Token=token-1`,
+      Timestamp: new Date(clock.now()).toISOString(),
+    });
+    const post = (payload: unknown) =>
+      server.inject({ method: 'POST', url: `/v1/webhooks/ses?key=${WRITE}`, headers: { 'content-type': 'text/plain; charset=UTF-8' }, payload: JSON.stringify(payload) });
+    expect((await post(confirmation)).json()).toMatchObject({ success: true, subscriptionConfirmed: true });
+    expect(visited).toHaveLength(1);
+    const bounce = signer.sign({
+      Type: 'Notification',
+      MessageId: 'n-1',
+      TopicArn: topic,
+      Message: JSON.stringify({
+        notificationType: 'Bounce',
+        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'hedy@example.com' }], timestamp: new Date(clock.now()).toISOString() },
+        mail: { messageId: 'ses-1', destination: ['hedy@example.com'] },
+      }),
+      Timestamp: new Date(clock.now()).toISOString(),
+    });
+    expect((await post(bounce)).json()).toMatchObject({ accepted: 1 });
+    expect((await profileByEmail('hedy@example.com'))!.subscription).toMatchObject({ state: 'hard_bounced', reason: 'ses:Bounce' });
+  });
+});
+
+describe('ESP settings API', () => {
+  it('reports which providers are configured without ever returning a secret', async () => {
+    await configure('mailgun', { signingKey: 'mg-signing-key-123456' });
+    const res = await server.inject({ method: 'GET', url: '/api/settings/esp', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(res.json()).toEqual({ sendgrid: { configured: false }, mailgun: { configured: true }, postmark: { configured: false }, ses: { configured: false } });
+    expect(res.body).not.toContain('mg-signing-key');
+  });
+
+  it('refuses an invalid key with 400 and a request without the admin key with 401', async () => {
+    expect(await configure('sendgrid', { publicKey: 'not-a-key' })).toBe(400);
+    const anonymous = await server.inject({ method: 'PUT', url: '/api/settings/esp/mailgun', payload: { signingKey: 'mg-signing-key-123456' } });
+    expect(anonymous.statusCode).toBe(401);
+    const withWriteKey = await server.inject({
+      method: 'PUT',
+      url: '/api/settings/esp/mailgun',
+      headers: { authorization: `Bearer ${WRITE}` },
+      payload: { signingKey: 'mg-signing-key-123456' },
+    });
+    expect(withWriteKey.statusCode).toBe(401);
+  });
+});
