@@ -1,7 +1,18 @@
 /**
  * @module
- * The real-time engine: compiled rules, per-profile state, exact timers, and the segment service built on them.
+ * The real-time engine: rules compiled to closures over a compact per-profile state, an index from what changed
+ * to the segments that depend on it, exact durable timers, and the driver ({@link Engine}) that tails the event
+ * log and records membership changes; plus the {@link SegmentService} built on it ({@link EngineSegmentService}).
+ *
+ * Wiring (app/): `const changeLog = new SqlChangeLog(store.sql)`; `const engine = new Engine({ store, clock,
+ * changeLog })`; `await engine.start()`; `ingest.onCommitted((seq) => engine.wake(seq))`;
+ * `const segments = new EngineSegmentService(store, engine, changeLog)`; on shutdown `await engine.stop()`.
  */
+export { Engine } from './engine.js';
+export type { EngineOptions } from './engine.js';
+export { EngineSegmentService } from './engine-segment-service.js';
+export { historyFromEvents, historyItemsOf } from './state/history-from-events.js';
+export type { HistoryItems } from './state/history-from-events.js';
 export type {
   DryRunResult,
   MemberPage,

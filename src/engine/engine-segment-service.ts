@@ -1,0 +1,274 @@
+import { newId } from '../core/index.js';
+import type { ChangeCause, Member, Segment } from '../core/index.js';
+import { MembershipRepoSql } from '../membership/index.js';
+import type { SqlChangeLog } from '../membership/index.js';
+import { explain } from '../rules/index.js';
+import type { Condition } from '../rules/index.js';
+import type { Store } from '../store/index.js';
+import { recompute } from './backfill/recompute.js';
+import { EvalContext } from './compile/eval-context.js';
+import type { Engine } from './engine.js';
+import { acceptRule } from './rule-input.js';
+import { SegmentRepoSql } from './segment-repo-sql.js';
+import type {
+  DryRunResult,
+  MemberPage,
+  SegmentExplanation,
+  SegmentInput,
+  SegmentResult,
+  SegmentService,
+} from './segment-service.js';
+import { historyFromEvents, historyItemsOf } from './state/history-from-events.js';
+import { ProfileState } from './state/profile-state.js';
+import { conditionOf, WorkspaceRules } from './workspace-rules.js';
+
+const DRY_RUN_ID = '\u0000dry-run';
+
+/**
+ * The {@link SegmentService} backed by the engine. Every change runs inside `engine.exclusive`, so the engine
+ * processes no event meanwhile: the segment row is saved, the affected segments (the one changed, its exclusive
+ * group, the segments referring to it) are recomputed over the stored history up to the engine's cursor at the
+ * engine's instant, the diff is recorded as changes (cause `backfill` for a new segment, `rule_edit` for an edit,
+ * `segment_deleted`, `dependency` for the others), and the engine reloads its rules.
+ */
+export class EngineSegmentService implements SegmentService {
+  private readonly segments: SegmentRepoSql;
+  private readonly membership: MembershipRepoSql;
+
+  constructor(
+    private readonly store: Store,
+    private readonly engine: Engine,
+    private readonly changeLog?: SqlChangeLog,
+  ) {
+    this.segments = new SegmentRepoSql(store.sql);
+    this.membership = new MembershipRepoSql(store.sql);
+  }
+
+  list(workspaceId: string): Promise<Segment[]> {
+    return this.segments.list(workspaceId);
+  }
+
+  get(workspaceId: string, idOrName: string): Promise<Segment | undefined> {
+    return this.segments.get(workspaceId, idOrName);
+  }
+
+  async create(workspaceId: string, input: SegmentInput): Promise<SegmentResult<Segment>> {
+    return this.engine.exclusive(async () => {
+      const all = await this.segments.list(workspaceId);
+      if (all.some((s) => s.name === input.name)) return { ok: false, error: { kind: 'name_taken', name: input.name } };
+      const accepted = acceptRule(input.rule, input.name, conditionsOf(all));
+      if (!accepted.ok) return { ok: false, error: { kind: 'invalid_rule', diagnostics: accepted.problems } };
+      const now = this.engine.now();
+      const segment: Segment = {
+        id: newId('seg'),
+        workspaceId,
+        name: input.name,
+        description: input.description ?? '',
+        version: 1,
+        ruleText: accepted.text,
+        ruleJson: accepted.json,
+        group: input.group ?? null,
+        priority: input.priority ?? 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.applyChange(workspaceId, all, segment, undefined, { kind: 'backfill' });
+      return { ok: true, value: segment, warnings: accepted.warnings };
+    });
+  }
+
+  async update(workspaceId: string, idOrName: string, input: SegmentInput): Promise<SegmentResult<Segment>> {
+    return this.engine.exclusive(async () => {
+      const all = await this.segments.list(workspaceId);
+      const existing = findIn(all, idOrName);
+      if (existing === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
+      if (input.name !== existing.name && all.some((s) => s.name === input.name)) {
+        return { ok: false, error: { kind: 'name_taken', name: input.name } };
+      }
+      const others = conditionsOf(all.filter((s) => s.id !== existing.id));
+      const accepted = acceptRule(input.rule, input.name, others);
+      if (!accepted.ok) return { ok: false, error: { kind: 'invalid_rule', diagnostics: accepted.problems } };
+      const unchanged =
+        accepted.text === existing.ruleText &&
+        input.name === existing.name &&
+        (input.group ?? null) === existing.group &&
+        (input.priority ?? 0) === existing.priority &&
+        (input.description ?? existing.description) === existing.description;
+      // Saving the same definition again is a no-op (what makes `segflow apply` idempotent).
+      if (unchanged) return { ok: true, value: existing, warnings: accepted.warnings };
+      const segment: Segment = {
+        ...existing,
+        name: input.name,
+        description: input.description ?? existing.description,
+        version: existing.version + 1,
+        ruleText: accepted.text,
+        ruleJson: accepted.json,
+        group: input.group ?? null,
+        priority: input.priority ?? 0,
+        updatedAt: this.engine.now(),
+      };
+      await this.applyChange(workspaceId, all, segment, existing, { kind: 'rule_edit' });
+      return { ok: true, value: segment, warnings: accepted.warnings };
+    });
+  }
+
+  async delete(workspaceId: string, idOrName: string): Promise<SegmentResult<Segment>> {
+    return this.engine.exclusive(async () => {
+      const all = await this.segments.list(workspaceId);
+      const existing = findIn(all, idOrName);
+      if (existing === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
+      await this.applyChange(workspaceId, all, undefined, existing, { kind: 'segment_deleted' });
+      return { ok: true, value: existing, warnings: [] };
+    });
+  }
+
+  async dryRun(workspaceId: string, input: SegmentInput): Promise<SegmentResult<DryRunResult>> {
+    return this.engine.exclusive(async () => {
+      const all = await this.segments.list(workspaceId);
+      const existing = all.find((s) => s.name === input.name);
+      const others = all.filter((s) => s.id !== existing?.id);
+      const accepted = acceptRule(input.rule, input.name, conditionsOf(others));
+      if (!accepted.ok) return { ok: false, error: { kind: 'invalid_rule', diagnostics: accepted.problems } };
+      const t = this.engine.now();
+      // Evaluate the candidate under a private id, diffed against the current version's members.
+      const candidate: Segment = {
+        id: existing?.id ?? DRY_RUN_ID,
+        workspaceId,
+        name: input.name,
+        description: '',
+        version: (existing?.version ?? 0) + 1,
+        ruleText: accepted.text,
+        ruleJson: accepted.json,
+        group: input.group ?? null,
+        priority: input.priority ?? 0,
+        createdAt: t,
+        updatedAt: t,
+      };
+      const rules = new WorkspaceRules(workspaceId, [...others, candidate]);
+      const diffs = await recompute({
+        store: this.store,
+        rules,
+        segmentIds: new Set([candidate.id]),
+        t,
+        uptoSeq: this.engine.position,
+        causeFor: () => ({ kind: 'backfill' }),
+        write: false,
+      });
+      const diff = diffs.get(candidate.id);
+      const size = diff === undefined ? 0 : diff.size;
+      return {
+        ok: true,
+        value: {
+          size,
+          entered: diff?.entered ?? 0,
+          exited: diff?.exited ?? 0,
+          sampleEntered: diff?.sampleEntered ?? [],
+          sampleExited: diff?.sampleExited ?? [],
+          warnings: accepted.warnings,
+          at: t,
+        },
+        warnings: accepted.warnings,
+      };
+    });
+  }
+
+  async members(workspaceId: string, idOrName: string, page: { after?: string; limit: number }): Promise<SegmentResult<MemberPage>> {
+    const segment = await this.segments.get(workspaceId, idOrName);
+    if (segment === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
+    const limit = Math.max(1, Math.min(page.limit, 10_000));
+    const rows: Member[] = await this.membership.members(segment.id, page.after ?? null, limit + 1);
+    const members = rows.slice(0, limit);
+    const next = rows.length > limit ? (members.at(-1)?.profileId ?? null) : null;
+    return { ok: true, value: { members, next, total: await this.membership.count(segment.id) }, warnings: [] };
+  }
+
+  async explain(workspaceId: string, idOrName: string, profileRef: string): Promise<SegmentResult<SegmentExplanation>> {
+    const all = await this.segments.list(workspaceId);
+    const segment = findIn(all, idOrName);
+    if (segment === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
+    const profileId = await this.resolveProfile(workspaceId, profileRef);
+    if (profileId === undefined) return { ok: false, error: { kind: 'not_found', id: profileRef } };
+    const t = this.engine.now();
+    const events = await this.store.events.historyOf(workspaceId, profileId);
+    const history = historyFromEvents(events);
+    const env = { segments: conditionsOf(all) };
+    const explanation = explain(conditionOf(segment), history, t, env);
+    const member = (await this.membership.member(segment.id, profileId)) !== undefined;
+    let excludedBy: string | undefined;
+    if (segment.group !== null) {
+      const rules = new WorkspaceRules(workspaceId, all);
+      const state = new ProfileState(workspaceId, profileId, rules.spec);
+      for (const e of [...events].sort((a, b) => a.seq - b.seq)) state.apply(e.seq, historyItemsOf(e));
+      const cx = new EvalContext(state, rules.compiledByName);
+      const live = rules.byId.get(segment.id);
+      if (live !== undefined && live.rule.holds(cx, t) && !live.member(cx, t)) {
+        excludedBy = all.find((s) => s.group === segment.group && s.id !== segment.id && rules.byId.get(s.id)?.member(cx, t))?.name;
+      }
+    }
+    return {
+      ok: true,
+      value: { segmentId: segment.id, profileId, at: t, member, ...(excludedBy !== undefined ? { excludedBy } : {}), explanation },
+      warnings: [],
+    };
+  }
+
+  /** A profile id, `email:x`, a userId or an anonymousId → the (surviving) profile id. */
+  private async resolveProfile(workspaceId: string, ref: string): Promise<string | undefined> {
+    const profiles = this.store.profiles;
+    if (ref.startsWith('email:')) return profiles.findByIdentity(workspaceId, 'email', ref.slice('email:'.length).trim().toLowerCase());
+    const direct = await profiles.get(workspaceId, ref);
+    if (direct !== undefined) return direct.id;
+    const byIdentity =
+      (await profiles.findByIdentity(workspaceId, 'user_id', ref)) ?? (await profiles.findByIdentity(workspaceId, 'anonymous_id', ref));
+    if (byIdentity !== undefined) return byIdentity;
+    // A profile id with events but no profile row (events appended directly, e.g. by an import).
+    const events = await this.store.events.listByProfile(workspaceId, ref, { limit: 1 });
+    return events.length > 0 ? ref : undefined;
+  }
+
+  /** Saves (or deletes) a segment, recomputes what it affects, and reloads the engine's rules. */
+  private async applyChange(
+    workspaceId: string,
+    all: readonly Segment[],
+    next: Segment | undefined,
+    previous: Segment | undefined,
+    cause: ChangeCause,
+  ): Promise<void> {
+    const changedId = (next ?? previous)?.id as string;
+    const after = [...all.filter((s) => s.id !== changedId), ...(next ? [next] : [])];
+    const rules = new WorkspaceRules(workspaceId, after);
+    const names = new Set([next?.name, previous?.name].filter((n): n is string => n !== undefined));
+    const groups = new Set([next?.group, previous?.group].filter((g): g is string => g !== null && g !== undefined));
+    const affected = new Set<string>(next ? [next.id] : []);
+    for (const live of rules.byId.values()) {
+      const s = live.segment;
+      if ((s.group !== null && groups.has(s.group)) || [...live.rule.footprint.segments].some((n) => names.has(n))) affected.add(s.id);
+    }
+    await this.store.transaction(async (tx) => {
+      const repo = new SegmentRepoSql(tx.sql);
+      if (next) await repo.save(next);
+      else if (previous) await repo.delete(previous);
+    });
+    await recompute({
+      store: this.store,
+      rules,
+      segmentIds: affected,
+      removed: next === undefined && previous !== undefined ? [{ id: previous.id, version: previous.version }] : [],
+      t: this.engine.now(),
+      uptoSeq: this.engine.position,
+      causeFor: (id) => (id === changedId ? cause : { kind: 'dependency', segmentId: changedId }),
+      write: true,
+    });
+    await this.engine.loadRules();
+    const head = await this.membership.headSeq();
+    if (head > 0) this.changeLog?.notifyAppended(head);
+  }
+}
+
+function findIn(all: readonly Segment[], idOrName: string): Segment | undefined {
+  return all.find((s) => s.id === idOrName) ?? all.find((s) => s.name === idOrName);
+}
+
+function conditionsOf(segments: readonly Segment[]): Map<string, Condition> {
+  return new Map(segments.map((s) => [s.name, conditionOf(s)]));
+}
