@@ -12,6 +12,7 @@ import {
   mailgunBody,
   postmarkAuthorization,
   sendgridEvent,
+  sendgridWebhookRequest,
   signSendgridRequest,
   type SnsTestSigner,
 } from '../../ingest/esp/testing.js';
@@ -80,8 +81,7 @@ async function profileByEmail(email: string) {
 }
 
 function postSendgrid(events: unknown, at = clock.now() / 1000, key = WRITE) {
-  const signed = signSendgridRequest(sendgrid.privateKey, events, at);
-  return server.inject({ method: 'POST', url: `/v1/webhooks/sendgrid?key=${key}`, headers: signed.headers, payload: signed.body });
+  return server.inject(sendgridWebhookRequest(sendgrid.privateKey, events, at, key));
 }
 
 describe('POST /v1/webhooks/sendgrid', () => {

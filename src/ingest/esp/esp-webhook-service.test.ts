@@ -151,6 +151,18 @@ describe('EspWebhookService with Mailgun', () => {
     clock.advance(11 * 60_000);
     expect(await esp.purgeReplayTokens()).toBe(1);
   });
+
+  it('purges expired tokens by itself when Mailgun requests keep arriving, at most hourly', async () => {
+    const esp = service();
+    const tokens = async () => (await store.sql.query('SELECT token FROM esp_replay_tokens')).length;
+    await esp.receive('mailgun', WS, request(mailgunBody(MAILGUN_KEY, data('delivered', 'ev-3'), clock.now() / 1000)));
+    clock.advance(30 * 60_000);
+    await esp.receive('mailgun', WS, request(mailgunBody(MAILGUN_KEY, data('delivered', 'ev-4'), clock.now() / 1000)));
+    expect(await tokens()).toBe(2);
+    clock.advance(31 * 60_000);
+    await esp.receive('mailgun', WS, request(mailgunBody(MAILGUN_KEY, data('delivered', 'ev-5'), clock.now() / 1000)));
+    expect(await tokens()).toBe(1);
+  });
 });
 
 describe('EspWebhookService with Postmark', () => {

@@ -55,6 +55,9 @@ export interface EspWebhookDeps {
   readonly allowCertificateUrl?: (url: string) => boolean;
 }
 
+/** How often receiving a Mailgun request also deletes expired replay tokens. */
+const PURGE_EVERY_MS = 60 * 60_000;
+
 /** Messages per ingestion call: provider batches can exceed the pipeline's batch limits. */
 const CHUNK = 500;
 
@@ -71,6 +74,8 @@ function header(req: EspRequest, name: string): string | undefined {
 export class EspWebhookService {
   private readonly certificates: CertificateSource;
   private readonly subscribeGetter: HttpsGetter;
+  /** When expired replay tokens were last deleted (epoch ms); they are purged at most hourly, on receipt. */
+  private lastPurge = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: EspWebhookDeps) {
     const getter = httpsGetter();
@@ -111,6 +116,10 @@ export class EspWebhookService {
           ...(this.deps.tolerance?.mailgun === undefined ? {} : { toleranceMs: this.deps.tolerance.mailgun }),
         });
         if (!check.ok) return check;
+        if (now - this.lastPurge >= PURGE_EVERY_MS) {
+          this.lastPurge = now;
+          await this.purgeReplayTokens();
+        }
         mapped = mapMailgunEvent(body);
         break;
       }
@@ -176,7 +185,10 @@ export class EspWebhookService {
     };
   }
 
-  /** Deletes replay tokens whose window has closed; call it now and then (e.g. hourly). */
+  /**
+   * Deletes replay tokens whose window has closed. Receiving Mailgun requests already does this at most
+   * hourly, so the table stays small without a scheduler; call it yourself to purge on your own schedule.
+   */
   purgeReplayTokens(): Promise<number> {
     return this.deps.replayTokens.purgeExpired(this.deps.clock.now());
   }

@@ -52,6 +52,42 @@ export function signSendgridRequest(privateKey: KeyObject, events: unknown, time
   };
 }
 
+/** A ready-to-send SendGrid webhook request: use `payload` with Fastify `inject`, or `body` with `fetch`. */
+export interface SendgridWebhookRequest {
+  readonly method: 'POST';
+  /** `/v1/webhooks/sendgrid?key=<write key>` (prefix the server's origin for `fetch`). */
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly payload: string;
+  readonly body: string;
+}
+
+/**
+ * Builds a complete, signed SendGrid webhook request for segflow's endpoint, for route and end-to-end tests:
+ * configure the workspace with `PUT /api/settings/esp/sendgrid {"publicKey": keys.publicKey}` first.
+ *
+ * ```ts
+ * const keys = generateSendgridKeyPair();
+ * const t = clock.now() / 1000;
+ * await server.inject(sendgridWebhookRequest(keys.privateKey, [sendgridEvent('open', 'ada@example.com', t)], t, writeKey));
+ * ```
+ */
+export function sendgridWebhookRequest(
+  privateKey: KeyObject,
+  events: unknown,
+  timestampSeconds: number,
+  writeKey: string,
+): SendgridWebhookRequest {
+  const signed = signSendgridRequest(privateKey, events, timestampSeconds);
+  return {
+    method: 'POST',
+    url: `/v1/webhooks/sendgrid?key=${encodeURIComponent(writeKey)}`,
+    headers: signed.headers,
+    payload: signed.body,
+    body: signed.body,
+  };
+}
+
 /**
  * A SendGrid event as its Event Webhook documentation shows it (`email`, `timestamp` in Unix seconds,
  * `event`, `sg_event_id`, `sg_message_id`, …); `extra` adds or overrides fields (`url`, `type`, `asm_group_id`).
