@@ -74,6 +74,21 @@ export function lex(text: string): LexResult {
       tokens.push(c === '"' ? { type: 'string', value: r.value, span, ...bad } : { type: 'quoted_ident', value: r.value, span, ...bad });
       continue;
     }
+    if (c === "'" || c === '\u2018' || c === '\u201c') {
+      const close = c === "'" ? "'" : c === '\u2018' ? '\u2019' : '\u201d';
+      let end = pos + 1;
+      while (end < text.length && text[end] !== close && text[end] !== '\n') end++;
+      if (text[end] === close) {
+        const value = text.slice(pos + 1, end);
+        pos = end + 1;
+        const span = spanAt(start, pos);
+        diagnostics.push(
+          diagnostic('RULE1001', [JSON.stringify(c)], { span, hint: `Strings use straight double quotes: ${JSON.stringify(value)}.` }),
+        );
+        tokens.push({ type: 'string', value, span, bad: true });
+        continue;
+      }
+    }
     if (isDigit(c) || (c === '-' && (isDigit(text[pos + 1]) || text[pos + 1] === '.'))) {
       pos = lexNumberLike(text, pos, spanAt, tokens, diagnostics);
       continue;
@@ -117,7 +132,12 @@ export function lex(text: string): LexResult {
       }),
     );
   }
-  tokens.push({ type: 'eof', span: spanAt(pos, pos) });
+  // The end is reported just after the last token, where the missing part belongs, not on a trailing blank line.
+  const last = tokens[tokens.length - 1];
+  const eofSpan: Span = last
+    ? { offset: last.span.offset + last.span.length, length: 0, line: last.span.line, column: last.span.column + last.span.length }
+    : { offset: 0, length: 0, line: 1, column: 1 };
+  tokens.push({ type: 'eof', span: eofSpan });
   return { tokens, diagnostics, comments };
 }
 

@@ -160,7 +160,7 @@ export function parseDuration(c: Cursor, after: string): Duration {
   }
   if (t.bad) return c.fail('RULE1023', []);
   if (!Number.isSafeInteger(t.amount) || t.amount <= 0) {
-    return c.fail('RULE1020', [t.text], { hint: t.amount > 0 ? 'Use a smaller unit: 90m instead of 1.5h.' : undefined });
+    return c.fail('RULE1020', [t.text], { hint: smallerUnitHint(t.amount, t.unit) });
   }
   c.next();
   return { amount: t.amount, unit: t.unit };
@@ -196,4 +196,16 @@ export function parseWindow(c: Cursor): Window {
 
 function durationText(d: Duration): string {
   return `${d.amount}${d.unit}`;
+}
+
+const SMALLER: Readonly<Record<string, readonly [number, string]>> = { w: [7, 'd'], d: [24, 'h'], h: [60, 'm'], m: [60, 's'] };
+
+/** `1.5d` → "Write 36h instead.", when a smaller unit makes the amount whole. */
+function smallerUnitHint(amount: number, unit: string): string | undefined {
+  let [n, u] = [amount, unit];
+  while (n > 0 && !Number.isInteger(n) && SMALLER[u]) {
+    const [factor, smaller] = SMALLER[u]!;
+    [n, u] = [Math.round(n * factor * 1e9) / 1e9, smaller];
+  }
+  return n > 0 && Number.isSafeInteger(n) && u !== unit ? `Write ${n}${u} instead.` : undefined;
 }
