@@ -22,3 +22,24 @@ export type { GuardResult, PinnedTarget, ResolvedAddress, Resolver, SsrfGuardOpt
 export { METADATA_HOSTNAMES, SsrfGuard, systemResolver } from './ssrf-guard.js';
 export type { WebhookDestinationOptions } from './webhook-destination.js';
 export { WebhookDestination } from './webhook-destination.js';
+export type { SegmentInfo } from './build-payload.js';
+export { buildPayload } from './build-payload.js';
+export type { AttemptRecord, DeliveryRecord, DeliveryStatus } from './delivery-record.js';
+export { messageIdOf } from './delivery-record.js';
+export type { DeliveryWorkerOptions, TickSummary, WorkerLogEntry } from './delivery-worker.js';
+export { DeliveryWorker, EMAIL_ELIGIBLE_SEGMENT } from './delivery-worker.js';
+export type { DestinationRecord, DisabledReason, SegmentSelection } from './destination-record.js';
+export type { DestinationPatch } from './destination-repo-sql.js';
+export type {
+  DeliveryView,
+  DestinationFailure,
+  DestinationInput,
+  DestinationResult,
+  DestinationServiceOptions,
+  DestinationView,
+} from './destination-service.js';
+export { DestinationService } from './destination-service.js';
+export { isEmailEligible } from './email-eligibility.js';
+export type { OperationalEvent } from './operational-event-repo-sql.js';
+export type { RetryPolicy } from './retry-policy.js';
+export { backoffDelay, defaultRetryPolicy } from './retry-policy.js';

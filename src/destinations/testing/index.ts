@@ -5,3 +5,5 @@
  */
 export { TestReceiver } from './test-receiver.js';
 export type { ReceivedRequest, ReceiverReply } from './test-receiver.js';
+export { DeliveryHarness, FakeSegments } from './delivery-harness.js';
+export type { DeliveryHarnessOptions } from './delivery-harness.js';

@@ -27,6 +27,8 @@ export class TestReceiver {
   private readonly hanging: ServerResponse[] = [];
   /** Called for every request (after recording it), e.g. to measure latency. */
   onRequest: ((request: ReceivedRequest) => void) | undefined;
+  /** Decides the reply from the request itself; when it returns undefined the script and fallback apply. */
+  respond: ((request: ReceivedRequest) => ReceiverReply | undefined) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -72,7 +74,7 @@ export class TestReceiver {
     const request: ReceivedRequest = { method, path, headers, body, receivedAt: performance.now() };
     this.requests.push(request);
     this.onRequest?.(request);
-    const reply = this.script.shift() ?? this.fallback;
+    const reply = this.respond?.(request) ?? this.script.shift() ?? this.fallback;
     if (reply.kind === 'hang') {
       this.hanging.push(res);
     } else {

@@ -1,0 +1,317 @@
+import type { Clock, TimerHandle } from '../core/index.js';
+import type { SegmentService } from '../engine/index.js';
+import type { ChangeLog } from '../membership/index.js';
+import type { Store } from '../store/index.js';
+import type { SegmentInfo } from './build-payload.js';
+import type { DeliveryOutcome, Destination } from './destination.js';
+import { DeliveryRepoSql, type AttemptResult } from './delivery-repo-sql.js';
+import type { DeliveryRecord } from './delivery-record.js';
+import type { DestinationRecord } from './destination-record.js';
+import { DestinationRepoSql } from './destination-repo-sql.js';
+import { OperationalEventRepoSql } from './operational-event-repo-sql.js';
+import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { routeChange } from './route-change.js';
+
+/** The name of the system segment (rule `email_eligible`) the app registers in every workspace. */
+export const EMAIL_ELIGIBLE_SEGMENT = '__email_eligible';
+
+/** A structured log line from the worker (the app passes its logger). Never contains a signing secret. */
+export interface WorkerLogEntry {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+/** Everything the delivery worker needs. */
+export interface DeliveryWorkerOptions {
+  readonly store: Pick<Store, 'sql' | 'transaction'>;
+  readonly changeLog: ChangeLog;
+  /** Segment names and versions for payloads, and the `__email_eligible` segment's id. */
+  readonly segments: Pick<SegmentService, 'get'>;
+  /** All waiting (backoff, polling) goes through this clock. */
+  readonly clock: Clock;
+  /** Builds the sender for a destination (a {@link WebhookDestination} in production). */
+  readonly connect: (destination: DestinationRecord) => Destination;
+  readonly policy?: Partial<RetryPolicy>;
+  /** Source of jitter in [0, 1); injectable for tests. */
+  readonly random?: () => number;
+  /** Deliveries in flight at once per destination (each for a different profile). */
+  readonly concurrency?: number;
+  /** Change-log entries read per transaction. */
+  readonly batchSize?: number;
+  /** How often to look for changes written by other processes (ms); in-process writers wake the worker at once. */
+  readonly pollIntervalMs?: number;
+  readonly log?: (entry: WorkerLogEntry) => void;
+}
+
+/** What one {@link DeliveryWorker.tick} did. */
+export interface TickSummary {
+  /** Deliveries created from the change log. */
+  readonly created: number;
+  /** Attempts made. */
+  readonly attempted: number;
+}
+
+/**
+ * Delivers membership changes to destinations, at least once and in order per profile.
+ *
+ * Each tick, for every destination: reads the change log after the destination's durable cursor and, in one
+ * transaction, creates its delivery rows ({@link routeChange}) and moves the cursor — so a crash before the
+ * commit re-reads the same changes and a crash after it finds the rows; either way a message's `webhook-id`
+ * (`msg_<seq>_<n>_<destination>`) is the same. Then it sends the due deliveries that head their profile's
+ * queue (a profile's later message waits for its earlier one to be delivered or dead-lettered; other
+ * profiles proceed), records every attempt, and schedules retries with exponential backoff and full jitter on
+ * the injected clock. A delivery out of attempts or age is dead-lettered; a destination with
+ * `disableAfterDeadLetters` dead letters in a row, or failing for `disableAfterFailingMs`, is disabled with an
+ * operational event. Disabled destinations keep collecting deliveries (nothing is lost) and resume in order
+ * when re-enabled. One worker per database: there is no claim between several workers yet.
+ */
+export class DeliveryWorker {
+  private readonly policy: RetryPolicy;
+  private readonly random: () => number;
+  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly senders = new Map<string, { key: string; destination: Destination }>();
+  private running: Promise<TickSummary> | undefined;
+  private again = false;
+  private started = false;
+  private wakeTimer: { at: number; handle: TimerHandle } | undefined;
+  private pollTimer: TimerHandle | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    this.policy = { ...defaultRetryPolicy, ...options.policy };
+    this.random = options.random ?? Math.random;
+    this.concurrency = options.concurrency ?? 8;
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  }
+
+  /** Starts serving: wakes on new changes, on due retries and every poll interval. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.options.changeLog.onAppended(() => this.wake());
+    this.schedulePoll();
+    this.wake();
+  }
+
+  /** Stops timers and listeners and waits for the tick in progress. */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.pollTimer?.cancel();
+    this.wakeTimer?.handle.cancel();
+    this.wakeTimer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Asks for a tick soon (after the current one, if any). */
+  wake(): void {
+    void this.tick().catch((err: unknown) => this.log('error', 'delivery tick failed', { error: String(err) }));
+  }
+
+  /**
+   * One pass: route new changes into deliveries and send everything due, until nothing more is due now.
+   * Concurrent calls coalesce: a call during a tick makes that tick run once more.
+   */
+  tick(): Promise<TickSummary> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = async (): Promise<TickSummary> => {
+      let created = 0;
+      let attempted = 0;
+      try {
+        for (;;) {
+          this.again = false;
+          const destinations = await new DestinationRepoSql(this.options.store.sql).all();
+          for (const d of destinations) created += await this.route(d);
+          for (const d of destinations) attempted += await this.dispatch(d.id);
+          if (this.started) await this.scheduleWake();
+          // A wake that arrived during any await above (scheduleWake included) must not be lost.
+          if (!this.again) break;
+        }
+      } finally {
+        this.running = undefined;
+      }
+      return { created, attempted };
+    };
+    this.running = run();
+    return this.running;
+  }
+
+  /** Creates deliveries for every change after the destination's cursor. */
+  private async route(destination: DestinationRecord): Promise<number> {
+    const { store, changeLog, clock } = this.options;
+    let cursor = destination.cursorSeq;
+    let created = 0;
+    const infoCache = new Map<string, SegmentInfo>();
+    const eligibility = await this.options.segments.get(destination.workspaceId, EMAIL_ELIGIBLE_SEGMENT);
+    for (;;) {
+      const changes = await changeLog.read(cursor, this.batchSize, destination.workspaceId);
+      if (changes.length === 0) return created;
+      const last = changes[changes.length - 1]?.seq ?? cursor;
+      created += await store.transaction(async (tx) => {
+        const dests = new DestinationRepoSql(tx.sql);
+        const fresh = await dests.byId(destination.id);
+        // Deleted, or moved on by a concurrent tick: nothing to do with this batch.
+        if (!fresh || fresh.cursorSeq !== cursor) return 0;
+        let n = 0;
+        for (const change of changes) {
+          n += await routeChange(change, {
+            tx,
+            destination: fresh,
+            eligibilitySegmentId: eligibility?.id,
+            now: clock.now(),
+            segmentInfo: (ws, id, version) => this.segmentInfo(infoCache, ws, id, version),
+          });
+        }
+        await dests.setCursor(destination.id, last);
+        return n;
+      });
+      cursor = last;
+    }
+  }
+
+  private async segmentInfo(cache: Map<string, SegmentInfo>, workspaceId: string, id: string, version: number): Promise<SegmentInfo> {
+    let info = cache.get(id);
+    if (!info) {
+      const s = await this.options.segments.get(workspaceId, id);
+      // A deleted segment keeps its id in the message; its name is gone.
+      info = s ? { id: s.id, name: s.name, version: s.version } : { id, name: id, version };
+      cache.set(id, info);
+    }
+    return info;
+  }
+
+  /** Sends due deliveries of one destination until none is due now. Returns attempts made. */
+  private async dispatch(destinationId: string): Promise<number> {
+    const { store, clock } = this.options;
+    const repo = new DeliveryRepoSql(store.sql);
+    let attempted = 0;
+    for (;;) {
+      const destination = await new DestinationRepoSql(store.sql).byId(destinationId);
+      if (!destination || !destination.enabled) return attempted;
+      const due = await repo.dueHeads(destinationId, clock.now(), this.concurrency);
+      if (due.length === 0) return attempted;
+      const sender = this.senderFor(destination);
+      const results = await Promise.all(
+        due.map(async (delivery) => {
+          const startedAt = clock.now();
+          let outcome: DeliveryOutcome;
+          try {
+            outcome = await sender.deliver({ id: delivery.id, payload: delivery.payload });
+          } catch (err) {
+            outcome = { ok: false, retryable: true, error: `sender failed: ${String(err)}`, durationMs: clock.now() - startedAt };
+          }
+          return { delivery, outcome, startedAt };
+        }),
+      );
+      attempted += results.length;
+      for (const r of results) await this.record(destination, r.delivery, r.outcome, r.startedAt);
+    }
+  }
+
+  private async record(destination: DestinationRecord, delivery: DeliveryRecord, outcome: DeliveryOutcome, startedAt: number): Promise<void> {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    let next: AttemptResult['next'];
+    if (outcome.ok) {
+      next = { kind: 'delivered' };
+    } else {
+      const attempts = delivery.attempts + 1;
+      const exhausted = attempts >= this.policy.maxAttempts || now - delivery.windowStart >= this.policy.maxAgeMs;
+      next =
+        !outcome.retryable || exhausted
+          ? { kind: 'dead' }
+          : { kind: 'retry', at: now + backoffDelay(attempts, this.policy, this.random, outcome.retryAfterMs) };
+    }
+    const disabled = await store.transaction(async (tx) => {
+      const recorded = await new DeliveryRepoSql(tx.sql).recordAttempt(delivery, {
+        startedAt,
+        durationMs: outcome.durationMs,
+        status: outcome.status ?? null,
+        error: outcome.ok ? null : outcome.error,
+        next,
+      });
+      if (!recorded) return undefined;
+      const dests = new DestinationRepoSql(tx.sql);
+      if (next.kind === 'delivered') {
+        await dests.recordSuccess(destination.id);
+        return undefined;
+      }
+      const after = await dests.recordFailure(destination.id, next.kind === 'dead', now);
+      if (!after) return undefined;
+      const tooMany = after.consecutiveDead >= this.policy.disableAfterDeadLetters;
+      const tooLong = after.failingSince !== null && now - after.failingSince >= this.policy.disableAfterFailingMs;
+      if (!(tooMany || tooLong) || !(await dests.autoDisable(destination.id, now))) return undefined;
+      const detail = {
+        name: destination.name,
+        reason: tooMany ? 'consecutive_dead_letters' : 'failing_too_long',
+        consecutiveDeadLetters: after.consecutiveDead,
+        failingSince: after.failingSince,
+        lastError: outcome.ok ? null : outcome.error,
+      };
+      await new OperationalEventRepoSql(tx.sql).append({
+        workspaceId: destination.workspaceId,
+        kind: 'destination.disabled',
+        subject: destination.id,
+        detail,
+        at: now,
+      });
+      return detail;
+    });
+    if (next.kind === 'dead') {
+      this.log('warn', 'delivery dead-lettered', { destinationId: destination.id, deliveryId: delivery.id, error: outcome.ok ? null : outcome.error });
+    }
+    if (disabled) this.log('error', 'destination disabled after repeated failures', { destinationId: destination.id, ...disabled });
+  }
+
+  private senderFor(destination: DestinationRecord): Destination {
+    // Rebuilt when the URL or secret changes (PATCH), reused otherwise.
+    const key = `${destination.url}\n${destination.secret}`;
+    const cached = this.senders.get(destination.id);
+    if (cached && cached.key === key) return cached.destination;
+    const created = this.options.connect(destination);
+    this.senders.set(destination.id, { key, destination: created });
+    return created;
+  }
+
+  /** Arms one timer at the earliest pending retry of any enabled destination. */
+  private async scheduleWake(): Promise<void> {
+    const repo = new DeliveryRepoSql(this.options.store.sql);
+    let earliest: number | undefined;
+    for (const d of await new DestinationRepoSql(this.options.store.sql).all()) {
+      if (!d.enabled) continue;
+      const at = await repo.nextDue(d.id);
+      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    if (earliest === undefined) return;
+    if (this.wakeTimer && this.wakeTimer.at <= earliest) return;
+    this.wakeTimer?.handle.cancel();
+    const at = earliest;
+    this.wakeTimer = {
+      at,
+      handle: this.options.clock.schedule(at, () => {
+        this.wakeTimer = undefined;
+        this.wake();
+      }),
+    };
+  }
+
+  private schedulePoll(): void {
+    if (!this.started) return;
+    this.pollTimer = this.options.clock.schedule(this.options.clock.now() + this.pollIntervalMs, () => {
+      this.wake();
+      this.schedulePoll();
+    });
+  }
+
+  private log(level: WorkerLogEntry['level'], msg: string, fields: Record<string, unknown>): void {
+    this.options.log?.({ level, msg, ...fields });
+  }
+}
