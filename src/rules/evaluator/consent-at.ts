@@ -1,5 +1,5 @@
 import type { ProfileHistory } from '../history.js';
-import { updatesAsOf } from './updates-as-of.js';
+import { prepared, upTo } from './prepared-history.js';
 
 /**
  * Consent category preferences as of t, merged like traits: later updates overwrite per category; categories
@@ -8,7 +8,7 @@ import { updatesAsOf } from './updates-as-of.js';
  */
 export function consentAt(history: ProfileHistory, t: number): ReadonlyMap<string, boolean> {
   const merged = new Map<string, boolean>();
-  for (const update of updatesAsOf(history.consent, t)) {
+  for (const update of upTo(prepared(history).consent, t)) {
     const inThisUpdate = new Map<string, boolean>();
     for (const [category, granted] of Object.entries(update.categories)) {
       if (typeof granted !== 'boolean') continue;

@@ -1,5 +1,6 @@
 import type { ProfileHistory, SubscriptionStatus } from '../history.js';
 import { consentAt } from './consent-at.js';
+import { prepared } from './prepared-history.js';
 import { subscriptionStatusAt } from './subscription-status-at.js';
 import { traitsAt } from './traits-at.js';
 
@@ -23,9 +24,10 @@ const CONSENT_CATEGORIES = ['email', 'marketing'] as const;
  * latest consent answer for neither `email` nor `marketing` (case-insensitive) is `false`.
  */
 export function emailEligibilityAt(history: ProfileHistory, t: number): EmailEligibility {
-  const email = traitsAt(history, t)['email'];
-  const status = subscriptionStatusAt(history, t);
-  const consent = consentAt(history, t);
+  const h = prepared(history);
+  const email = traitsAt(h, t)['email'];
+  const status = subscriptionStatusAt(h, t);
+  const consent = consentAt(h, t);
   const consentRefused = CONSENT_CATEGORIES.filter((category) => consent.get(category) === false);
   const hasEmail = typeof email === 'string' && email.trim() !== '';
   const eligible = hasEmail && (status === undefined || !BLOCKING.has(status)) && consentRefused.length === 0;

@@ -6,11 +6,12 @@ import { emailEligibilityAt } from './email-eligibility-at.js';
 import type { EvalEnv } from './eval-env.js';
 import { getPath } from './get-path.js';
 import { metricReadingAt } from './metric-reading-at.js';
+import { countAtOrBefore, prepared } from './prepared-history.js';
 import { sequenceReadingAt } from './sequence-reading-at.js';
 import { subscriptionStatusAt } from './subscription-status-at.js';
 import { compareOrdered, testValue } from './test-value.js';
 import { traitsAt } from './traits-at.js';
-import { selectEvents, visibleEvents } from './visible-events.js';
+import { selectEvents } from './visible-events.js';
 import { inBounds, windowBounds } from './window-bounds.js';
 
 /**
@@ -20,12 +21,13 @@ import { inBounds, windowBounds } from './window-bounds.js';
  * meaning of each construct is in docs/rule-semantics.md.
  */
 export function evaluate(condition: Condition, history: ProfileHistory, t: number, env: EvalEnv = {}): boolean {
-  return evaluateIn(condition, history, t, env, []);
+  return evaluateIn(condition, prepared(history), t, env, []);
 }
 
 /**
  * `evaluate` with the chain of segment names being expanded, so that an `in_segment` reference closing a cycle is
- * false instead of looping. Exposed for `explain`; prefer `evaluate`.
+ * false instead of looping. Exposed for `explain` and `nextChange`, which pass a `PreparedHistory` so that many
+ * evaluations share one sort; prefer `evaluate`.
  */
 export function evaluateIn(
   condition: Condition,
@@ -34,6 +36,7 @@ export function evaluateIn(
   env: EvalEnv,
   expanding: readonly string[],
 ): boolean {
+  history = prepared(history);
   switch (condition.kind) {
     case 'and':
       return condition.conditions.every((c) => evaluateIn(c, history, t, env, expanding));
@@ -79,6 +82,8 @@ export function evaluateIn(
 
 /** The time of the profile's first (or latest) visible event of any name as of t; `undefined` if none. */
 export function seenTimeAt(history: ProfileHistory, which: 'first' | 'last', t: number): number | undefined {
-  const events = visibleEvents(history, t);
-  return (which === 'first' ? events[0] : events.at(-1))?.time;
+  const events = prepared(history).events;
+  const visible = countAtOrBefore(events, t);
+  if (visible === 0) return undefined;
+  return events[which === 'first' ? 0 : visible - 1]?.time;
 }

@@ -20,6 +20,7 @@ import { EXPLAIN_EVENT_CAP } from './explain-node.js';
 import { getPath } from './get-path.js';
 import { metricReadingAt } from './metric-reading-at.js';
 import { nextChangeIn } from './next-change.js';
+import { prepared } from './prepared-history.js';
 import type { SequenceStep } from './sequence-reading-at.js';
 import { sequenceReadingAt } from './sequence-reading-at.js';
 import { isPresent } from './test-value.js';
@@ -33,7 +34,7 @@ import { windowBounds } from './window-bounds.js';
  * UI's "why is this person in?" and the explain API.
  */
 export function explain(condition: Condition, history: ProfileHistory, t: number, env: EvalEnv = {}): ExplainNode {
-  return explainIn(condition, history, t, env, []);
+  return explainIn(condition, prepared(history), t, env, []);
 }
 
 function explainIn(

@@ -2,6 +2,7 @@ import { assertNever } from '../../core/index.js';
 import type { Metric } from '../ast/index.js';
 import type { HistoryEvent, ProfileHistory } from '../history.js';
 import { getPath } from './get-path.js';
+import { prepared } from './prepared-history.js';
 import { scoreAt } from './score-at.js';
 import { selectEvents } from './visible-events.js';
 
@@ -32,6 +33,7 @@ export interface MetricReading {
  * - `score`: the latest score value as of t.
  */
 export function metricReadingAt(metric: Metric, history: ProfileHistory, t: number): MetricReading {
+  history = prepared(history);
   switch (metric.kind) {
     case 'count': {
       const events = selectEvents(history, metric.event, metric.window, t);

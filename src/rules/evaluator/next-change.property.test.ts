@@ -212,6 +212,54 @@ describe('nextChange (property)', () => {
     );
   });
 
+  it('never misses a change of a sequence (targeted: two names, keys, hours)', () => {
+    const sequences = fc
+      .record({
+        negated: fc.boolean(),
+        hours: fc.integer({ min: 1, max: 10 }),
+        keyed: fc.boolean(),
+        events: fc.array(
+          fc.record({
+            name: fc.constantFrom('A', 'B'),
+            hour: fc.integer({ min: 0, max: 30 }),
+            product_id: fc.constantFrom('X', 'Y', undefined),
+          }),
+          { maxLength: 8 },
+        ),
+      })
+      .chain(({ negated, hours, keyed, events }) => {
+        const condition: Condition = {
+          kind: 'sequence',
+          first: { kind: 'event', name: 'A' },
+          then: { kind: 'event', name: 'B' },
+          negated,
+          within: { amount: hours, unit: 'h' },
+          ...(keyed ? { by: ['product_id'] } : {}),
+        };
+        const h: ProfileHistory = {
+          events: events.map((e, i) => ({
+            id: `e${i}`,
+            name: e.name,
+            time: T + e.hour * HOUR,
+            properties: e.product_id === undefined ? {} : { product_id: e.product_id },
+          })),
+          traits: [],
+        };
+        return fc.record({
+          condition: fc.constant(condition),
+          history: fc.constant(h),
+          t: instantNear(h),
+          samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 2, maxLength: 4 }),
+        });
+      });
+    fc.assert(
+      fc.property(sequences, ({ condition, history: h, t, samples }) => {
+        truthful(condition, h, {}, t, samples);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
   it('is the same instant from anywhere before it', () => {
     fc.assert(
       fc.property(scenario, ({ condition, history: h, env: e, t, samples }) => {

@@ -4,6 +4,7 @@ import type { Condition, Duration, EventSelector, Window } from '../ast/index.js
 import type { ProfileHistory } from '../history.js';
 import type { EvalEnv } from './eval-env.js';
 import { evaluateIn } from './evaluate.js';
+import { prepared } from './prepared-history.js';
 
 /**
  * The earliest instant u > t at which the condition's value changes with no new data added to the history
@@ -17,7 +18,7 @@ import { evaluateIn } from './evaluate.js';
  * value at t, and at u it differs.
  */
 export function nextChange(condition: Condition, history: ProfileHistory, t: number, env: EvalEnv = {}): number | undefined {
-  return nextChangeIn(condition, history, t, env, []);
+  return nextChangeIn(condition, prepared(history), t, env, []);
 }
 
 /** `nextChange` inside an `in_segment` expansion (see `evaluateIn`). Exposed for `explain`; prefer `nextChange`. */
@@ -28,9 +29,10 @@ export function nextChangeIn(
   env: EvalEnv,
   expanding: readonly string[],
 ): number | undefined {
-  const now = evaluateIn(condition, history, t, env, expanding);
-  for (const candidate of changeCandidates(condition, history, t, env)) {
-    if (evaluateIn(condition, history, candidate, env, expanding) !== now) return candidate;
+  const h = prepared(history);
+  const now = evaluateIn(condition, h, t, env, expanding);
+  for (const candidate of changeCandidates(condition, h, t, env)) {
+    if (evaluateIn(condition, h, candidate, env, expanding) !== now) return candidate;
   }
   return undefined;
 }

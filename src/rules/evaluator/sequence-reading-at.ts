@@ -2,8 +2,7 @@ import { durationMs } from '../ast/index.js';
 import type { SequenceNode } from '../ast/index.js';
 import type { HistoryEvent, ProfileHistory } from '../history.js';
 import { getPath } from './get-path.js';
-import { matchesSelector } from './matches-selector.js';
-import { visibleEvents } from './visible-events.js';
+import { countAtOrBefore, prepared, upTo } from './prepared-history.js';
 
 /** One first-step event of a sequence with its deadline (first event time + D) and, when keyed, its key. */
 export interface SequenceStep {
@@ -33,32 +32,46 @@ export interface SequenceReading {
 
 /** Reads a sequence condition as of t (see {@link SequenceReading}). */
 export function sequenceReadingAt(node: SequenceNode, history: ProfileHistory, t: number): SequenceReading {
+  const h = prepared(history);
   const d = durationMs(node.within);
-  const events = visibleEvents(history, t);
-  const keyOf = (event: HistoryEvent): string | number | boolean | undefined =>
-    node.by === undefined ? undefined : sequenceKey(getPath(event.properties, node.by));
-  const seconds = events.filter((event) => matchesSelector(node.then, event));
+  const keyOf = (event: HistoryEvent): Key | undefined =>
+    node.by === undefined ? UNKEYED : sequenceKey(getPath(event.properties, node.by));
+  // The visible second steps grouped by key, each group in time order.
+  const secondsByKey = new Map<Key, HistoryEvent[]>();
+  for (const second of upTo(h.selected(node.then), t)) {
+    const key = keyOf(second);
+    if (key === undefined) continue;
+    const group = secondsByKey.get(key);
+    if (group === undefined) secondsByKey.set(key, [second]);
+    else group.push(second);
+  }
   const matches: SequenceStep[] = [];
   const pending: SequenceStep[] = [];
-  for (const first of events) {
-    if (!matchesSelector(node.first, first)) continue;
+  for (const first of upTo(h.selected(node.first), t)) {
     const key = keyOf(first);
-    if (node.by !== undefined && key === undefined) continue;
+    if (key === undefined) continue;
     const deadline = first.time + d;
-    const step: SequenceStep = key === undefined ? { first, deadline } : { first, deadline, key };
-    const after = seconds.filter((second) => second.time > first.time && (node.by === undefined || keyOf(second) === key));
+    const step: SequenceStep = key === UNKEYED ? { first, deadline } : { first, deadline, key };
+    // The earliest second step strictly after the first one (all of them are ≤ t).
+    const group = secondsByKey.get(key) ?? [];
+    const next = group[countAtOrBefore(group, first.time)];
     if (node.negated) {
-      if (after.length > 0) continue;
+      if (next !== undefined) continue;
       if (deadline <= t) matches.push(step);
       else pending.push(step);
-    } else {
-      const then = after.find((second) => second.time <= deadline);
-      if (then !== undefined) matches.push({ ...step, then });
-      else if (deadline > t) pending.push(step);
+    } else if (next !== undefined && next.time <= deadline) {
+      matches.push({ ...step, then: next });
+    } else if (deadline > t) {
+      pending.push(step);
     }
   }
   return { holds: matches.length > 0, matches, pending };
 }
+
+type Key = string | number | boolean | typeof UNKEYED;
+
+/** The single key of an unkeyed sequence: every event shares it. */
+const UNKEYED: unique symbol = Symbol('unkeyed');
 
 function sequenceKey(value: unknown): string | number | boolean | undefined {
   if (typeof value === 'string' || typeof value === 'boolean') return value;

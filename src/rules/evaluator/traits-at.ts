@@ -1,5 +1,5 @@
 import type { ProfileHistory } from '../history.js';
-import { updatesAsOf } from './updates-as-of.js';
+import { prepared, upTo } from './prepared-history.js';
 
 /**
  * The profile's traits as of t: every trait update with time ≤ t, applied in time order (ties by array order),
@@ -9,7 +9,7 @@ import { updatesAsOf } from './updates-as-of.js';
  */
 export function traitsAt(history: ProfileHistory, t: number): Readonly<Record<string, unknown>> {
   const traits = Object.create(null) as Record<string, unknown>;
-  for (const update of updatesAsOf(history.traits, t)) {
+  for (const update of upTo(prepared(history).traits, t)) {
     for (const [key, value] of Object.entries(update.traits)) {
       if (value === null) delete traits[key];
       else if (value !== undefined) traits[key] = value;

@@ -1,12 +1,9 @@
+import { inTimeOrder, upTo } from './prepared-history.js';
+
 /**
  * The timed updates visible at t (time ≤ t), in the order they apply: by time, ties by position in the array
- * (a later entry wins). Shared by traits, subscription, consent and scores so they all break ties the same way.
+ * (a later entry wins). Traits, subscription, consent and scores all break ties this way.
  */
 export function updatesAsOf<U extends { readonly time: number }>(updates: readonly U[] | undefined, t: number): U[] {
-  if (updates === undefined) return [];
-  return updates
-    .map((update, index) => ({ update, index }))
-    .filter(({ update }) => update.time <= t)
-    .sort((a, b) => a.update.time - b.update.time || a.index - b.index)
-    .map(({ update }) => update);
+  return [...upTo(inTimeOrder(updates ?? []), t)];
 }
