@@ -6,6 +6,9 @@ import { printCondition, printDuration, printRule } from '../printer/index.js';
 import { contradicts, isTautology } from './contradiction.js';
 import { implies } from './implies.js';
 
+/** and/or chains longer than this skip the pairwise checks (contradiction, tautology, redundancy). */
+export const MAX_PAIRWISE_OPERANDS = 64;
+
 /** The window suggested when a trigger has none. */
 const DEFAULT_WINDOW: WithinWindow = { kind: 'within', duration: { amount: 30, unit: 'd' } };
 
@@ -74,6 +77,9 @@ function metric(c: MetricNode, out: Diagnostic[]): void {
 /** Contradictions, tautologies and redundancy between the operands of one and/or node. */
 function pairs(c: Condition & { kind: 'and' | 'or' }, out: Diagnostic[]): void {
   const xs = c.conditions;
+  // Pairwise checks are quadratic; a machine-generated chain this long is not what they are for, and a
+  // 64 KiB rule of thousands of operands must not cost seconds of validation.
+  if (xs.length > MAX_PAIRWISE_OPERANDS) return;
   const redundant = new Set<number>();
   for (let i = 0; i < xs.length; i++) {
     for (let j = i + 1; j < xs.length; j++) {

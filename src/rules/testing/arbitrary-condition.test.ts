@@ -40,4 +40,15 @@ describe('arbitraryCondition', () => {
       { numRuns: 200 },
     );
   });
+
+  it('leaves out excluded leaf kinds', () => {
+    fc.assert(
+      fc.property(arbitraryCondition({ exclude: ['in_segment', 'metric'] }), (c) => {
+        const json = JSON.stringify(c);
+        expect(json).not.toContain('"kind":"in_segment"');
+        expect(json).not.toContain('"kind":"metric"');
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

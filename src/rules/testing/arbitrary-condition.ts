@@ -50,7 +50,15 @@ export interface ArbitraryConditionOptions {
   readonly exotic?: boolean;
   /** Largest duration generated, in the unit chosen (default 10 in the pool mode). */
   readonly maxDurationAmount?: number;
+  /**
+   * Leaf kinds never to generate, e.g. `['in_segment', 'metric']` for a test without other segments or
+   * scores. and/or/not are always available. Excluding every leaf kind is an error.
+   */
+  readonly exclude?: readonly LeafKind[];
 }
+
+/** The condition kinds that are leaves of the tree (everything but and/or/not). */
+export type LeafKind = Exclude<Condition['kind'], 'and' | 'or' | 'not'>;
 
 /** `fc.record` with ordinary prototypes, so generated trees deep-equal parsed ones under `toStrictEqual`. */
 function rec<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
@@ -193,25 +201,37 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
     }),
   );
 
-  const leaf: fc.Arbitrary<Condition> = fc.oneof(
-    rec({ kind: fc.constant('trait' as const), path: traitPath, test: valueTest }),
-    fc.tuple(selector, optionalWindow).map(([event, w]): Condition => withWindow({ kind: 'performed', event }, w)),
-    fc.tuple(selector, optionalWindow).map(([event, w]): Condition => withWindow({ kind: 'first_performed', event }, w)),
-    rec({ kind: fc.constant('lapsed' as const), event: selector, duration }),
-    metricNode,
-    fc
-      .tuple(selector, selector, fc.boolean(), duration, fc.option(propertyPath, { nil: undefined }))
-      .map(([first, then, negated, within, by]): Condition => {
-        const base = { kind: 'sequence' as const, first, then, negated, within };
-        return by ? { ...base, by } : base;
-      }),
-    rec({ kind: fc.constant('seen' as const), which: fc.constantFrom('first' as const, 'last' as const), window }),
-    rec({ kind: fc.constant('in_segment' as const), segment: exotic ? fc.string() : fc.constantFrom(...SEGMENT_NAME_POOL) }),
-    rec({
-      kind: fc.constant('subscription' as const),
-      state: fc.constantFrom('subscribed' as const, 'email_eligible' as const),
-    }),
-  );
+  const leaves: readonly (readonly [LeafKind, fc.Arbitrary<Condition>])[] = [
+    ['trait', rec({ kind: fc.constant('trait' as const), path: traitPath, test: valueTest })],
+    ['performed', fc.tuple(selector, optionalWindow).map(([event, w]): Condition => withWindow({ kind: 'performed', event }, w))],
+    [
+      'first_performed',
+      fc.tuple(selector, optionalWindow).map(([event, w]): Condition => withWindow({ kind: 'first_performed', event }, w)),
+    ],
+    ['lapsed', rec({ kind: fc.constant('lapsed' as const), event: selector, duration })],
+    ['metric', metricNode],
+    [
+      'sequence',
+      fc
+        .tuple(selector, selector, fc.boolean(), duration, fc.option(propertyPath, { nil: undefined }))
+        .map(([first, then, negated, within, by]): Condition => {
+          const base = { kind: 'sequence' as const, first, then, negated, within };
+          return by ? { ...base, by } : base;
+        }),
+    ],
+    ['seen', rec({ kind: fc.constant('seen' as const), which: fc.constantFrom('first' as const, 'last' as const), window })],
+    [
+      'in_segment',
+      rec({ kind: fc.constant('in_segment' as const), segment: exotic ? fc.string() : fc.constantFrom(...SEGMENT_NAME_POOL) }),
+    ],
+    [
+      'subscription',
+      rec({ kind: fc.constant('subscription' as const), state: fc.constantFrom('subscribed' as const, 'email_eligible' as const) }),
+    ],
+  ];
+  const allowed = leaves.filter(([kind]) => !(options.exclude ?? []).includes(kind)).map(([, arb]) => arb);
+  if (allowed.length === 0) throw new Error('arbitraryCondition: every leaf kind is excluded');
+  const leaf: fc.Arbitrary<Condition> = fc.oneof(...allowed);
 
   const build = (depth: number): fc.Arbitrary<Condition> => {
     if (depth <= 0) return leaf;

@@ -13,4 +13,4 @@ export {
   STRING_VALUE_POOL,
   TRAIT_PATH_POOL,
 } from './arbitrary-condition.js';
-export type { ArbitraryConditionOptions } from './arbitrary-condition.js';
+export type { ArbitraryConditionOptions, LeafKind } from './arbitrary-condition.js';
