@@ -25,3 +25,4 @@ export type { BatchBody, BatchValidationResult, SegmentMessage, ValidationResult
 export { BatchSchema, SegmentMessageSchema, checkStructure, validateBatch, validateMessage } from './validate.js';
 export type { WriteQueueOptions } from './write-queue.js';
 export { QueueFullError, WriteQueue } from './write-queue.js';
+export * from './import/index.js';

@@ -8,6 +8,7 @@ import { register as apply } from './apply.js';
 import { register as check } from './check.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
+import { register as importCommand } from './import.js';
 import { register as segments } from './segments.js';
 import { register as serve } from './serve.js';
 
@@ -18,6 +19,7 @@ const commands: readonly Register[] = [
   check,
   explain,
   fmt,
+  importCommand,
   segments,
   serve,
 ];

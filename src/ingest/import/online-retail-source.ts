@@ -20,6 +20,27 @@ interface Invoice {
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
+/** Keeps each message under ingestion's 32 KB limit with room to spare. */
+const MAX_MESSAGE_BYTES = 30_000;
+
+/**
+ * The invoice's products, as detailed as fits: full entries; else compact ones (product_id, price, quantity);
+ * else as many compact entries as fit, the rest counted in `products_omitted` (revenue stays exact).
+ */
+function productsFitting(lines: readonly Line[]): { products: Record<string, unknown>[]; omitted: number } {
+  const full = lines.map((l) => ({ product_id: l.stockCode, sku: l.stockCode, name: l.description, price: l.unitPrice, quantity: l.quantity }));
+  if (JSON.stringify(full).length <= MAX_MESSAGE_BYTES - 2_000) return { products: full, omitted: 0 };
+  const compact = lines.map((l) => ({ product_id: l.stockCode, price: l.unitPrice, quantity: l.quantity }));
+  let size = 2;
+  let kept = 0;
+  for (const p of compact) {
+    size += JSON.stringify(p).length + 1;
+    if (size > MAX_MESSAGE_BYTES - 2_000) break;
+    kept++;
+  }
+  return { products: compact.slice(0, kept), omitted: compact.length - kept };
+}
+
 /** `2010-12-01 08:26:00` (no zone in the data set: UTC) → ISO 8601. */
 function isoUtc(text: string): string | null {
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
@@ -38,6 +59,8 @@ function isoUtc(text: string): string | null {
  * - one `identify` per customer at their first invoice with the `country` trait;
  * - `CustomerID` is written as a float (`17850.0`) and becomes userId `17850`; rows without one are guest
  *   checkouts: their invoice gets `anonymousId` `retail-guest-<InvoiceNo>`;
+ * - a very large invoice keeps its products compact (no name) and, past ingestion's 32 KB message limit, lists
+ *   as many as fit with the rest counted in `products_omitted`;
  * - message ids are `retail:<InvoiceNo>` and `retail:identify:<CustomerID>`, so a re-run stores nothing twice.
  * Lines of one invoice are grouped wherever they appear in the file.
  */
@@ -89,6 +112,7 @@ export function onlineRetailSource(file: string): ImportSource {
         }
         const cancelled = inv.invoiceNo.startsWith('C');
         const revenue = round2(inv.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0));
+        const { products, omitted } = productsFitting(inv.lines);
         yield {
           line: inv.row,
           message: {
@@ -103,13 +127,8 @@ export function onlineRetailSource(file: string): ImportSource {
               total: revenue,
               currency: 'GBP',
               country: inv.country,
-              products: inv.lines.map((l) => ({
-                product_id: l.stockCode,
-                sku: l.stockCode,
-                name: l.description,
-                price: l.unitPrice,
-                quantity: l.quantity,
-              })),
+              products,
+              ...(omitted > 0 ? { products_omitted: omitted } : {}),
             },
           },
         };

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../app/index.js';
+import { guessFormat } from './import.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../../..');
+const OTTO = join(ROOT, '../shared/data/otto-sessions-sample.jsonl');
+
+async function segflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('segflow import', () => {
+  it('imports the OTTO sample into SQLite, and a second run stores nothing again', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'segflow-import-cli-')), 'segflow.db');
+    const first = await segflow(['import', OTTO, '--db', db, '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ read: 862, accepted: 862, duplicates: 0, rejected: 0 });
+    const second = await segflow(['import', OTTO, '--db', db, '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ read: 862, accepted: 0, duplicates: 862 });
+
+    const store = await openStore({ kind: 'sqlite', file: db });
+    try {
+      expect(await store.events.count('ws_default')).toBe(862);
+      const profileId = await store.profiles.findByIdentity('ws_default', 'user_id', 'otto-0');
+      expect(profileId).toBeDefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('shifts timestamps so the latest event lands at the requested instant', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'segflow-import-cli-')), 'segflow.db');
+    const result = await segflow(['import', OTTO, '--db', db, '--json', '--shift-to', '2026-11-01T00:00:00Z']);
+    expect(result.code).toBe(0);
+    const store = await openStore({ kind: 'sqlite', file: db });
+    try {
+      const latest = (await store.sql.query<{ t: number }>('SELECT MAX(timestamp) AS t FROM events'))[0]!.t;
+      expect(latest).toBe(Date.parse('2026-11-01T00:00:00Z'));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports rejected messages with their line and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segflow-import-cli-'));
+    const file = join(dir, 'm.jsonl');
+    writeFileSync(file, '{"type":"track","userId":"u1","event":"A","messageId":"m1"}\n{"type":"track","userId":"u1"}\n');
+    const result = await segflow(['import', file, '--db', join(dir, 'x.db')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('stored          1');
+    expect(result.stdout).toMatch(/line 2: INGEST_MISSING_EVENT/);
+  });
+
+  it('refuses a CSV without a mapping as a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segflow-import-cli-'));
+    const file = join(dir, 'x.csv');
+    writeFileSync(file, 'a,b\n1,2\n');
+    const result = await segflow(['import', file, '--db', join(dir, 'x.db')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('CSV needs --mapping');
+  });
+
+  it('guesses the format from the file name', () => {
+    expect(guessFormat('/x/online-retail-2010-12-to-2011-06.csv.gz')).toBe('online-retail');
+    expect(guessFormat('otto-sessions-sample.jsonl')).toBe('otto');
+    expect(guessFormat('events.ndjson.gz')).toBe('jsonl');
+    expect(guessFormat('orders.csv')).toBe('csv');
+    expect(guessFormat('orders.xlsx')).toBeUndefined();
+  });
+});
