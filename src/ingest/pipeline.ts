@@ -3,6 +3,7 @@ import { AppError, systemClock } from '../core/index.js';
 import type { Repos, Store } from '../store/index.js';
 import { SeenMessageIds, messageIdOf } from './dedupe.js';
 import type { IngestProblem } from './ingest-problem.js';
+import { withIdentityCache } from './identity-cache.js';
 import { normaliseTimestamp } from './normalise.js';
 import { normaliseEmail, resolveIdentity } from './resolve-identity.js';
 import { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
@@ -200,6 +201,9 @@ export class IngestService {
       existing.set(workspaceId, await tx.events.existing(workspaceId, ids));
     }
     const seen = new SeenMessageIds();
+    const profiles = withIdentityCache(tx.profiles);
+    // First/last seen only widen, so one touch with the earliest and one with the latest time per profile suffice.
+    const seenRange = new Map<string, { workspaceId: string; min: number; max: number }>();
     const pending: Array<{ event: NewEvent; job: number; prepared: Prepared; warnings: string[] }> = [];
     const mergedInto = new Map<string, string>();
     for (const [jobIndex, job] of jobs.entries()) {
@@ -213,7 +217,7 @@ export class IngestService {
           normaliseEmail(message.type === 'identify' ? message.traits.email : undefined) ??
           normaliseEmail((message.context.traits as JsonObject | undefined)?.email);
         const resolution = await resolveIdentity(
-          tx.profiles,
+          profiles,
           job.workspaceId,
           { userId: message.userId, anonymousId: message.anonymousId, email, previousId: message.previousId },
           now,
@@ -221,14 +225,20 @@ export class IngestService {
         for (const m of resolution.merged) mergedInto.set(m.from, m.into);
         const profileId = resolution.profileId;
         if (message.type === 'identify' && Object.keys(message.traits).length > 0) {
-          await tx.profiles.mergeTraits(job.workspaceId, profileId, message.traits, now);
+          await profiles.mergeTraits(job.workspaceId, profileId, message.traits, now);
         }
-        await tx.profiles.touch(job.workspaceId, profileId, p.timestamp, now);
+        const range = seenRange.get(profileId);
+        if (range) {
+          range.min = Math.min(range.min, p.timestamp);
+          range.max = Math.max(range.max, p.timestamp);
+        } else {
+          seenRange.set(profileId, { workspaceId: job.workspaceId, min: p.timestamp, max: p.timestamp });
+        }
         const signal = subscriptionSignalOf(message);
         if (signal) {
-          const current = (await tx.profiles.get(job.workspaceId, profileId))?.subscription ?? unknownSubscription;
+          const current = (await profiles.get(job.workspaceId, profileId))?.subscription ?? unknownSubscription;
           const next = applySubscriptionSignal(current, signal, p.timestamp);
-          if (next) await tx.profiles.setSubscription(job.workspaceId, profileId, next, now);
+          if (next) await profiles.setSubscription(job.workspaceId, profileId, next, now);
         }
         const warnings: string[] = [];
         let context = message.context;
@@ -264,6 +274,21 @@ export class IngestService {
       for (let next = mergedInto.get(current); next !== undefined; next = mergedInto.get(current)) current = next;
       return current;
     };
+    const touched = new Map<string, { workspaceId: string; min: number; max: number }>();
+    for (const [profileId, range] of seenRange) {
+      const id = survivor(profileId);
+      const t = touched.get(id);
+      if (t) {
+        t.min = Math.min(t.min, range.min);
+        t.max = Math.max(t.max, range.max);
+      } else {
+        touched.set(id, { ...range });
+      }
+    }
+    for (const [profileId, range] of touched) {
+      await profiles.touch(range.workspaceId, profileId, range.min, now);
+      if (range.max !== range.min) await profiles.touch(range.workspaceId, profileId, range.max, now);
+    }
     const events = pending.map((p) => (mergedInto.size === 0 ? p.event : { ...p.event, profileId: survivor(p.event.profileId) }));
     const appended = events.length > 0 ? await tx.events.append(events) : { inserted: [], duplicates: [] };
     const seqOf = new Map(appended.inserted.map((e) => [`${e.workspaceId}\u0000${e.messageId}`, e.seq]));

@@ -1,0 +1,45 @@
+import type { ProfileRepo } from '../store/index.js';
+
+/**
+ * Wraps a transaction's {@link ProfileRepo} so that identity lookups repeated within one group commit (the
+ * same user sending many events in one batch, many batches in one group) hit memory instead of the database.
+ * Creating a profile and attaching an identity update the cache; a merge clears it, since it re-points
+ * identities. Live for one transaction only: nothing outside it can change identities meanwhile.
+ */
+export function withIdentityCache(repo: ProfileRepo): ProfileRepo {
+  const cache = new Map<string, string | undefined>();
+  const key = (workspaceId: string, kind: string, value: string): string => `${workspaceId}\u0000${kind}\u0000${value}`;
+  return {
+    ...bindAll(repo),
+    async findByIdentity(workspaceId, kind, value) {
+      const k = key(workspaceId, kind, value);
+      if (cache.has(k)) return cache.get(k);
+      const found = await repo.findByIdentity(workspaceId, kind, value);
+      cache.set(k, found);
+      return found;
+    },
+    async addIdentity(workspaceId, profileId, kind, value, now) {
+      await repo.addIdentity(workspaceId, profileId, kind, value, now);
+      cache.set(key(workspaceId, kind, value), profileId);
+    },
+    async merge(workspaceId, fromId, intoId, now) {
+      cache.clear();
+      await repo.merge(workspaceId, fromId, intoId, now);
+    },
+  };
+}
+
+function bindAll(repo: ProfileRepo): ProfileRepo {
+  return {
+    findByIdentity: repo.findByIdentity.bind(repo),
+    create: repo.create.bind(repo),
+    addIdentity: repo.addIdentity.bind(repo),
+    get: repo.get.bind(repo),
+    mergeTraits: repo.mergeTraits.bind(repo),
+    touch: repo.touch.bind(repo),
+    merge: repo.merge.bind(repo),
+    setSubscription: repo.setSubscription.bind(repo),
+    list: repo.list.bind(repo),
+    count: repo.count.bind(repo),
+  };
+}
