@@ -9,7 +9,6 @@ import {
   describeMetric,
   describeNumber,
   describeOp,
-  describeSelector,
   describeTest,
 } from './describe.js';
 import { emailEligibilityAt } from './email-eligibility-at.js';
@@ -179,8 +178,9 @@ function sequenceText(
   matches: readonly SequenceStep[],
   pending: readonly SequenceStep[],
 ): string {
-  const firstName = describeSelector(c.first);
-  const thenName = describeSelector(c.then);
+  // The head of the node already shows the filters; the body names the events only.
+  const firstName = JSON.stringify(c.first.name);
+  const thenName = JSON.stringify(c.then.name);
   const keyText = (s: SequenceStep): string => (s.key === undefined ? '' : ` (${c.by?.join('.') ?? ''} = ${JSON.stringify(s.key)})`);
   const earliestPending = pending.reduce<SequenceStep | undefined>((a, s) => (a === undefined || s.deadline < a.deadline ? s : a), undefined);
   if (c.negated) {
