@@ -82,3 +82,12 @@ describe('lintRule', () => {
     expect(d?.span).toMatchObject({ line: 1, column: 16 });
   });
 });
+
+describe('lintRule on very long chains', () => {
+  it('skips pairwise checks past the operand limit but still flags each operand', () => {
+    const long = Array.from({ length: 100 }, () => 'performed("A", within 7d)').join(' and ');
+    expect(lintRule(parseRule(long)).filter((d) => d.code === 'RULE3006')).toEqual([]);
+    const missing = Array.from({ length: 100 }, () => 'performed("A")').join(' and ');
+    expect(lintRule(parseRule(missing)).filter((d) => d.code === 'RULE3001')).toHaveLength(100);
+  });
+});
