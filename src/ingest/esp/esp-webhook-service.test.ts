@@ -144,6 +144,21 @@ describe('EspWebhookService with Mailgun', () => {
     expect((await profileByEmail('grace@example.com'))!.subscription.state).toBe('complained');
   });
 
+  it('lets Mailgun retry a request that ingestion failed to store, instead of calling it a replay', async () => {
+    const failing = new EspWebhookService({
+      workspaces: store.workspaces,
+      replayTokens: new ReplayTokenRepo(store.sql),
+      clock,
+      ingest: async () => {
+        throw new Error('write queue full');
+      },
+    });
+    const body = mailgunBody(MAILGUN_KEY, data('opened', 'ev-9'), clock.now() / 1000);
+    await expect(failing.receive('mailgun', WS, request(body))).rejects.toThrow('write queue full');
+    expect(await service().receive('mailgun', WS, request(body))).toMatchObject({ ok: true, forwarded: 1 });
+    expect(await store.events.count(WS)).toBe(1);
+  });
+
   it('purges replay tokens once their window has closed', async () => {
     const esp = service();
     await esp.receive('mailgun', WS, request(mailgunBody(MAILGUN_KEY, data('delivered', 'ev-2'), clock.now() / 1000)));

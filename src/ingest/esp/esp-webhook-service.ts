@@ -4,7 +4,7 @@ import type { WorkspaceRepo } from '../../store/index.js';
 import { cachedCertificateSource, httpsGetter, isAllowedSnsUrl, type CertificateSource, type HttpsGetter } from './certificate-source.js';
 import { toTrackMessage, type EspProvider, type EspTrackMessage } from './esp-event.js';
 import { loadEspSettings } from './esp-settings.js';
-import { mapMailgunEvent, verifyMailgunSignature } from './mailgun.js';
+import { mailgunSignatureOf, mapMailgunEvent, verifyMailgunSignature } from './mailgun.js';
 import { mapPostmarkEvent, verifyPostmarkAuth } from './postmark.js';
 import type { ReplayTokenRepo } from './replay-token-repo.js';
 import { mapSendgridEvents, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, verifySendgridSignature, type MappedEvents } from './sendgrid.js';
@@ -91,6 +91,8 @@ export class EspWebhookService {
     const now = this.deps.clock.now();
     let mapped: MappedEvents | undefined;
     let subscriptionConfirmed: boolean | undefined;
+    /** Undoes a claimed replay token if the request then fails, so the provider's retry is not a "replay". */
+    let release: (() => Promise<void>) | undefined;
     switch (provider) {
       case 'sendgrid': {
         if (settings?.provider !== 'sendgrid') return notConfigured(provider);
@@ -116,6 +118,8 @@ export class EspWebhookService {
           ...(this.deps.tolerance?.mailgun === undefined ? {} : { toleranceMs: this.deps.tolerance.mailgun }),
         });
         if (!check.ok) return check;
+        const token = mailgunSignatureOf(body)!.token;
+        release = () => this.deps.replayTokens.release('mailgun', token);
         if (now - this.lastPurge >= PURGE_EVERY_MS) {
           this.lastPurge = now;
           await this.purgeReplayTokens();
@@ -172,8 +176,13 @@ export class EspWebhookService {
       else ignored += 1;
     }
     const ingest: unknown[] = [];
-    for (let i = 0; i < messages.length; i += CHUNK) {
-      ingest.push(await this.deps.ingest(workspaceId, messages.slice(i, i + CHUNK), provider));
+    try {
+      for (let i = 0; i < messages.length; i += CHUNK) {
+        ingest.push(await this.deps.ingest(workspaceId, messages.slice(i, i + CHUNK), provider));
+      }
+    } catch (error) {
+      await release?.().catch(() => {});
+      throw error;
     }
     return {
       ok: true,

@@ -20,6 +20,14 @@ export class ReplayTokenRepo {
     return changed === 1;
   }
 
+  /**
+   * Gives a claimed token back, when the request it authenticated could not be processed (ingestion
+   * overloaded or failing): the provider's retry of the same request must then pass.
+   */
+  async release(provider: string, token: string): Promise<void> {
+    await this.sql.execute('DELETE FROM esp_replay_tokens WHERE provider = $1 AND token = $2', [provider, token]);
+  }
+
   /** Forgets tokens whose window has closed (they would be refused as stale anyway); returns how many. */
   async purgeExpired(now: number): Promise<number> {
     return this.sql.execute('DELETE FROM esp_replay_tokens WHERE expires_at < $1', [now]);
