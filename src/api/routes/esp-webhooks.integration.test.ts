@@ -30,6 +30,7 @@ let store: Store;
 let clock: FakeClock;
 let server: FastifyInstance;
 let visited: string[];
+let services: Services;
 
 beforeAll(() => {
   signer = createSnsTestSigner();
@@ -52,7 +53,7 @@ beforeEach(async () => {
     certificates: signer.certificates,
     subscribeGetter: async (url) => (visited.push(url), 'ok'),
   });
-  const services = {
+  const all = {
     store,
     ingest,
     keys: new KeyAuthenticator(store.workspaces, clock),
@@ -62,7 +63,8 @@ beforeEach(async () => {
     isShuttingDown: () => false,
     esp,
   };
-  server = await buildServer(services as Services);
+  services = all as Services;
+  server = await buildServer(services);
 });
 
 afterEach(async () => {
@@ -197,6 +199,19 @@ describe('POST /v1/webhooks/ses', () => {
     });
     expect((await post(bounce)).json()).toMatchObject({ accepted: 1 });
     expect((await profileByEmail('hedy@example.com'))!.subscription).toMatchObject({ state: 'hard_bounced', reason: 'ses:Bounce' });
+  });
+});
+
+describe('the ESP endpoints in the server', () => {
+  it('are described in the OpenAPI document and counted in the metrics by provider and outcome', async () => {
+    await configure('sendgrid', { publicKey: sendgrid.publicKey });
+    await postSendgrid([sendgridEvent('open', 'a@example.com', clock.now() / 1000)]);
+    await postSendgrid([], clock.now() / 1000 - 3600);
+    const spec = (await server.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/webhooks/{provider}', '/api/settings/esp/{provider}']));
+    const metrics = await services.metrics.metrics();
+    expect(metrics).toContain('segflow_esp_webhook_requests_total{provider="sendgrid",outcome="ok"} 1');
+    expect(metrics).toContain('segflow_esp_webhook_requests_total{provider="sendgrid",outcome="ESP_STALE_SIGNATURE"} 1');
   });
 });
 

@@ -11,6 +11,7 @@
  * in docs/esp-webhooks.md.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
 import Type from 'typebox';
 import type { Services } from '../../app/index.js';
 import { AppError } from '../../core/index.js';
@@ -19,6 +20,7 @@ import type { IngestResult } from '../../ingest/index.js';
 // eslint-disable-next-line no-restricted-imports
 import { espProviders, EspWebhookService, espSettingNames, isEspProvider, parseEspSettings, ReplayTokenRepo, saveEspSettings, type EspProvider } from '../../ingest/esp/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiMetrics } from '../api-metrics.js';
 
 /** Largest webhook body accepted: SendGrid batches events, and a batch is split into pipeline-sized chunks. */
 const MAX_WEBHOOK_BYTES = 4 * 1024 * 1024;
@@ -41,6 +43,14 @@ const Receipt = Type.Object(
 /** Services with the optional ESP webhook service the app may provide (with its own certificate source). */
 type WithEsp = Services & { readonly esp?: EspWebhookService };
 
+/** `segflow_esp_webhook_requests_total{provider, outcome}`: `ok` or the problem code (bad signatures show here). */
+function requestCounter(registry: Registry): Counter<'provider' | 'outcome'> {
+  const name = 'segflow_esp_webhook_requests_total';
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Counter<'provider' | 'outcome'>;
+  return new Counter({ name, help: 'ESP webhook requests by provider and outcome.', labelNames: ['provider', 'outcome'], registers: [registry] });
+}
+
 function isIngestResult(value: unknown): value is IngestResult {
   return value !== null && typeof value === 'object' && typeof (value as IngestResult).accepted === 'number';
 }
@@ -56,6 +66,9 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
       ingest: (workspaceId, messages, provider) =>
         services.ingest.ingest(workspaceId, messages, { receivedAt: services.clock.now(), source: `esp:${provider}` }),
     });
+
+  const requests = requestCounter(services.metrics);
+  const ingested = apiMetrics(services.metrics, () => services.ingest.queueDepth).ingested;
 
   await app.register(async (scope) => {
     // Signatures cover the exact bytes: keep the raw body, for every content type, only in this scope.
@@ -86,10 +99,12 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
         request.workspaceId = auth.workspaceId;
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const receipt = await esp.receive(provider, auth.workspaceId, { rawBody, headers: request.headers });
+        requests.inc({ provider, outcome: receipt.ok ? 'ok' : receipt.code });
         if (!receipt.ok) throw new AppError(receipt.code, receipt.status, receipt.detail);
         const totals = { accepted: 0, duplicates: 0, rejected: 0 };
         for (const result of receipt.ingest) {
           if (!isIngestResult(result)) continue;
+          for (const r of result.results) ingested.inc({ type: r.type ?? 'unknown', outcome: r.outcome });
           totals.accepted += result.accepted;
           totals.duplicates += result.duplicates;
           totals.rejected += result.rejected;
