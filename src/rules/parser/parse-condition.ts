@@ -210,6 +210,7 @@ function parseLapsed(c: Cursor): Condition | undefined {
   const parts = parseCall(c, 'lapsed', 'lapsed("Order Completed", 90d)', () => {
     const event = parseSelector(c);
     c.expectPunct(',', 'lapsed needs how long without the event: lapsed("Order Completed", 90d).');
+    if (atWindow(c)) return c.failExpected('a duration', `lapsed takes a plain duration: lapsed(${JSON.stringify(event.name)}, 90d).`);
     return { event, duration: parseDuration(c, '","') };
   });
   return parts && { kind: 'lapsed', event: parts.event, duration: parts.duration, span: c.spanFrom(start) };

@@ -71,7 +71,9 @@ export function parseEventProperty(c: Cursor, fn: string): EventProperty {
   if (!c.atPunct('.')) {
     return c.failExpected(
       `"." and a property after the event name`,
-      `${fn} needs a numeric property: ${fn}(${JSON.stringify(name)}.revenue, within 30d).`,
+      c.atWord('where')
+        ? `Write the property before the filter: ${fn}(${JSON.stringify(name)}.revenue where currency = "USD", within 30d).`
+        : `${fn} needs a numeric property: ${fn}(${JSON.stringify(name)}.revenue, within 30d).`,
     );
   }
   c.next();

@@ -247,3 +247,31 @@ describe('parser robustness', () => {
     );
   });
 });
+
+describe('parser hints for common slips', () => {
+  it('says where the window goes when it is written after the call', () => {
+    expect(safeParseRule('performed("A") within 7d').diagnostics[0]?.hint).toBe(
+      'A window goes inside the parentheses: performed("Email Opened", within 7d).',
+    );
+  });
+
+  it('says to put the property before the filter in an aggregate', () => {
+    expect(safeParseRule('sum("Order Completed" where currency = "USD".revenue, within 30d) > 1').diagnostics[0]?.hint).toBe(
+      'Write the property before the filter: sum("Order Completed".revenue where currency = "USD", within 30d).',
+    );
+  });
+
+  it('says lapsed takes a plain duration', () => {
+    expect(safeParseRule('lapsed("Order Completed", within 90d)').diagnostics[0]?.hint).toBe(
+      'lapsed takes a plain duration: lapsed("Order Completed", 90d).',
+    );
+  });
+
+  it('reads a single-quoted string once, with a hint, and goes on', () => {
+    const r = safeParseRule("traits.city = 'NYC' and perfomed(\"A\")");
+    expect(r.diagnostics.map((d) => [d.code, d.hint])).toEqual([
+      ['RULE1001', 'Strings use straight double quotes: "NYC".'],
+      ['RULE1010', undefined],
+    ]);
+  });
+});

@@ -48,7 +48,11 @@ export function safeParseRule(text: string): ParseResult {
         } else if (t.type === 'ident' && t.text !== t.text.toLowerCase() && RESERVED_WORDS.has(t.text.toLowerCase())) {
           c.report('RULE1017', [t.text.toLowerCase(), t.text], { span: t.span });
         } else {
-          c.report('RULE1014', [describeToken(t)], { span: t.span });
+          const windowWord = t.type === 'ident' && ['within', 'before', 'between'].includes(t.text);
+          c.report('RULE1014', [describeToken(t)], {
+            span: t.span,
+            hint: windowWord ? 'A window goes inside the parentheses: performed("Email Opened", within 7d).' : undefined,
+          });
         }
         condition = undefined;
       }
