@@ -109,3 +109,41 @@ describe('the HTTP API', () => {
     expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('backpressure and shutdown', () => {
+  it('answers 429 with Retry-After when the write queue is over its bound', async () => {
+    const small = await startTestApp({ ingest: { maxQueuedMessages: 10 } });
+    try {
+      const { store, ingest } = small.app.services;
+      // Hold the first group commit so the queue stays full while the second request arrives.
+      const original = store.transaction.bind(store);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      (store as { transaction: typeof store.transaction }).transaction = async (fn) => {
+        await gate;
+        return original(fn);
+      };
+      const batch = (n: number) => JSON.stringify({ batch: Array.from({ length: n }, (_, i) => ({ type: 'track', userId: `bp-${i}`, event: 'A' })) });
+      const headers = { 'content-type': 'application/json', authorization: small.writeAuth };
+      const first = small.app.server.inject({ method: 'POST', url: '/v1/batch', headers, payload: batch(10) });
+      while (ingest.queueDepth < 10) await new Promise((resolve) => setImmediate(resolve));
+      const refused = await small.app.server.inject({ method: 'POST', url: '/v1/batch', headers, payload: batch(1) });
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json()).toMatchObject({ code: 'INGEST_OVERLOADED' });
+      release();
+      expect((await first).statusCode).toBe(200);
+      expect(await store.events.count('ws_default')).toBe(10);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('reports not ready once shutdown begins', async () => {
+    const other = await startTestApp();
+    const closing = other.app.close();
+    expect(other.app.services.isShuttingDown()).toBe(true);
+    await closing;
+    await other.close();
+  });
+});
