@@ -25,6 +25,7 @@ describe('lintRule', () => {
   it('flags a count without a window but not a deliberate "never did"', () => {
     expect(fixes('count("Product Viewed") >= 2')).toEqual(['count("Product Viewed", within 30d) >= 2']);
     expect(lint('not performed("Order Completed") and first_seen before 30d ago')).toEqual([]);
+    expect(lint('count("Order Completed") = 0 and first_seen before 30d ago')).toEqual([]);
   });
 
   it('flags numeric and equality contradictions between traits', () => {

@@ -64,7 +64,8 @@ function walk(c: Condition, negated: boolean, out: Diagnostic[]): void {
 function metric(c: MetricNode, out: Diagnostic[]): void {
   const m = c.metric;
   if (m.kind === 'score') return;
-  if (!m.window) {
+  // `count(E) = 0` is "never did E", as deliberate as `not performed(E)`.
+  if (!m.window && !isZeroCount(c)) {
     const fixed: MetricNode = { ...c, metric: { ...m, window: DEFAULT_WINDOW } };
     warn(out, 'RULE3001', [printCondition(c)], c.span, { description: 'Add a time window', replacement: printCondition(fixed) });
   }
