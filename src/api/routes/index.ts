@@ -19,6 +19,7 @@ import { ingestRoutes } from './ingest.js';
 import { profileRoutes } from './profiles.js';
 import { segmentsArea } from './segments.js';
 import { changesArea } from './changes.js';
+import { destinationsArea } from './destinations.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -31,4 +32,5 @@ export const routeAreas: readonly RouteArea[] = [
   profileRoutes,
   segmentsArea,
   changesArea,
+  destinationsArea,
 ];

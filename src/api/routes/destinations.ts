@@ -1,0 +1,313 @@
+/**
+ * @module
+ * The destinations admin API: register a webhook (`POST /api/destinations` → 201 with the `whsec_…` signing
+ * secret, shown only then), list, read, `PATCH` (rename, re-point, re-select segments, enable / disable —
+ * enabling also re-enables after an automatic disable), delete; deliveries with their attempts; replay of one
+ * delivery or a range of change-log seqs; the destination's operational events. A URL the SSRF guard refuses
+ * is 422 `DESTINATION_URL_FORBIDDEN` with `field: "url"`.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import type { Services } from '../../app/index.js';
+import { AppError, assertNever } from '../../core/index.js';
+import type { DeliveryView, DestinationFailure, DestinationResult, DestinationService, DestinationView } from '../../destinations/index.js';
+import { workspaceOf } from '../admin-auth.js';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+const SegmentsSchema = Type.Union([Type.Literal('all'), Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000 })], {
+  description: '"all", or the ids of the segments whose changes this destination receives.',
+});
+
+const CountsSchema = Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), dead: Type.Integer() });
+
+/** A destination as the API returns it (never with its secret, except in the create response). */
+export const DestinationSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  url: Type.String(),
+  segments: SegmentsSchema,
+  emailTargeting: Type.Boolean(),
+  enabled: Type.Boolean(),
+  disabledReason: Type.Union([Type.Literal('manual'), Type.Literal('auto'), Type.Null()]),
+  disabledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  cursorSeq: Type.Integer({ description: 'The last change-log seq turned into deliveries.' }),
+  consecutiveDeadLetters: Type.Integer(),
+  failingSince: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  counts: Type.Optional(CountsSchema),
+});
+
+const CreatedSchema = Type.Intersect([
+  DestinationSchema,
+  Type.Object({ secret: Type.String({ description: 'The Standard Webhooks signing secret (`whsec_…`); shown only now.' }) }),
+]);
+
+const AttemptSchema = Type.Object({
+  n: Type.Integer(),
+  startedAt: Type.String({ format: 'date-time' }),
+  durationMs: Type.Integer(),
+  status: Type.Union([Type.Integer(), Type.Null()]),
+  outcome: Type.Union([Type.Literal('delivered'), Type.Literal('retry'), Type.Literal('dead')]),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+
+const DeliverySchema = Type.Object({
+  id: Type.String({ description: 'The webhook-id, identical on every attempt.' }),
+  seq: Type.Integer(),
+  profileId: Type.String(),
+  segmentId: Type.String(),
+  kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
+  attempts: Type.Integer({ description: 'Attempts since creation or the last replay.' }),
+  nextAttemptAt: Type.String({ format: 'date-time' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastStatus: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  payload: Type.Unknown({ description: 'The JSON body sent.' }),
+  attemptLog: Type.Array(AttemptSchema),
+});
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+const tags = ['destinations'];
+
+/** What the destination routes need. */
+export interface DestinationRoutesOptions {
+  readonly destinations: DestinationService;
+  readonly workspaceOf: (request: unknown) => string;
+}
+
+function destinationView(d: DestinationView): Static<typeof DestinationSchema> {
+  return {
+    id: d.id,
+    name: d.name,
+    url: d.url,
+    segments: d.segments === 'all' ? 'all' : [...d.segments],
+    emailTargeting: d.emailTargeting,
+    enabled: d.enabled,
+    disabledReason: d.disabledReason,
+    disabledAt: iso(d.disabledAt),
+    cursorSeq: d.cursorSeq,
+    consecutiveDeadLetters: d.consecutiveDead,
+    failingSince: iso(d.failingSince),
+    createdAt: new Date(d.createdAt).toISOString(),
+    updatedAt: new Date(d.updatedAt).toISOString(),
+    ...(d.counts ? { counts: d.counts } : {}),
+  };
+}
+
+function deliveryView(d: DeliveryView): Static<typeof DeliverySchema> {
+  return {
+    id: d.id,
+    seq: d.seq,
+    profileId: d.profileId,
+    segmentId: d.segmentId,
+    kind: d.kind,
+    status: d.status,
+    attempts: d.attempts,
+    nextAttemptAt: new Date(d.nextAttemptAt).toISOString(),
+    createdAt: new Date(d.createdAt).toISOString(),
+    deliveredAt: iso(d.deliveredAt),
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    payload: d.payload,
+    attemptLog: d.attemptLog.map((a) => ({
+      n: a.n,
+      startedAt: new Date(a.startedAt).toISOString(),
+      durationMs: a.durationMs,
+      status: a.status,
+      outcome: a.outcome,
+      error: a.error,
+    })),
+  };
+}
+
+/** The problem document an expected destination failure becomes. */
+export function destinationProblem(failure: DestinationFailure): AppError {
+  switch (failure.kind) {
+    case 'not_found':
+      return failure.what === 'destination'
+        ? new AppError('DESTINATION_NOT_FOUND', 404, `No destination has the id "${failure.id}".`)
+        : new AppError('DELIVERY_NOT_FOUND', 404, `No delivery has the id "${failure.id}".`);
+    case 'url_forbidden':
+      return new AppError('DESTINATION_URL_FORBIDDEN', 422, failure.refusal.message, {
+        field: 'url',
+        extensions: {
+          reason: failure.refusal.kind,
+          ...(failure.refusal.kind === 'forbidden_address' ? { address: failure.refusal.address, addressClass: failure.refusal.class } : {}),
+        },
+      });
+    case 'invalid':
+      return new AppError('DESTINATION_INVALID', 422, failure.message, { field: failure.field });
+    default:
+      return assertNever(failure);
+  }
+}
+
+function unwrap<T>(result: DestinationResult<T>): T {
+  if (!result.ok) throw destinationProblem(result.error);
+  return result.value;
+}
+
+/** Registers the `/api/destinations` routes. */
+export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptions> = async (app, options) => {
+  const { destinations, workspaceOf: ws } = options;
+
+  app.post(
+    '/api/destinations',
+    {
+      schema: {
+        tags,
+        summary: 'Register a webhook destination; the response holds the signing secret, shown only once',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL; private addresses need the operator allow-list.' }),
+            segments: SegmentsSchema,
+            emailTargeting: Type.Optional(Type.Boolean({ description: 'Suppress entries of people who may not be emailed.' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: CreatedSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = unwrap(await destinations.create(ws(request), request.body));
+      void reply.code(201).header('location', `/api/destinations/${encodeURIComponent(created.destination.id)}`);
+      return { ...destinationView(created.destination), secret: created.secret };
+    },
+  );
+
+  app.get(
+    '/api/destinations',
+    { schema: { tags, summary: 'List destinations with delivery counts', response: { 200: Type.Object({ destinations: Type.Array(DestinationSchema) }) } } },
+    async (request) => ({ destinations: (await destinations.list(ws(request))).map(destinationView) }),
+  );
+
+  app.get(
+    '/api/destinations/:id',
+    { schema: { tags, summary: 'Read a destination', params: IdParams, response: { 200: DestinationSchema } } },
+    async (request) => destinationView(unwrap(await destinations.get(ws(request), request.params.id))),
+  );
+
+  app.patch(
+    '/api/destinations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename, re-point, re-select segments, enable or disable (enabling clears an automatic disable)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+            segments: Type.Optional(SegmentsSchema),
+            emailTargeting: Type.Optional(Type.Boolean()),
+            enabled: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: DestinationSchema },
+      },
+    },
+    async (request) => destinationView(unwrap(await destinations.update(ws(request), request.params.id, request.body))),
+  );
+
+  app.delete(
+    '/api/destinations/:id',
+    { schema: { tags, summary: 'Delete a destination with its deliveries', params: IdParams, response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      unwrap(await destinations.delete(ws(request), request.params.id));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/destinations/:id/deliveries',
+    {
+      schema: {
+        tags,
+        summary: 'Deliveries in change-log order, with every attempt',
+        params: IdParams,
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')])),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          after: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page (a delivery id).' })),
+        }),
+        response: { 200: Type.Object({ deliveries: Type.Array(DeliverySchema), next: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (request) => {
+      const { status, limit = 100, after } = request.query;
+      const list = unwrap(
+        await destinations.deliveries(ws(request), request.params.id, { limit, ...(status ? { status } : {}), ...(after ? { after } : {}) }),
+      );
+      return { deliveries: list.map(deliveryView), next: list.length === limit ? (list[list.length - 1]?.id ?? null) : null };
+    },
+  );
+
+  app.post(
+    '/api/destinations/:id/deliveries/:deliveryId/replay',
+    {
+      schema: {
+        tags,
+        summary: 'Send one delivery again (same webhook-id, fresh retry budget)',
+        params: Type.Object({ id: Type.String({ minLength: 1 }), deliveryId: Type.String({ minLength: 1 }) }),
+        response: { 202: Type.Object({ replayed: Type.Integer() }) },
+      },
+    },
+    async (request, reply) => {
+      const result = unwrap(await destinations.replayDelivery(ws(request), request.params.id, request.params.deliveryId));
+      return reply.code(202).send(result);
+    },
+  );
+
+  app.post(
+    '/api/destinations/:id/replay',
+    {
+      schema: {
+        tags,
+        summary: 'Send again every delivery made from change-log seqs fromSeq..toSeq (inclusive)',
+        params: IdParams,
+        body: Type.Object({ fromSeq: Type.Integer({ minimum: 0 }), toSeq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ replayed: Type.Integer() }) },
+      },
+    },
+    async (request, reply) => {
+      const { fromSeq, toSeq } = request.body;
+      const result = unwrap(await destinations.replayRange(ws(request), request.params.id, fromSeq, toSeq));
+      return reply.code(202).send(result);
+    },
+  );
+
+  app.get(
+    '/api/destinations/:id/events',
+    {
+      schema: {
+        tags,
+        summary: 'Operational events of a destination (e.g. destination.disabled), newest first',
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            events: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), at: Type.String({ format: 'date-time' }), detail: Type.Unknown() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      unwrap(await destinations.get(ws(request), request.params.id));
+      const events = await destinations.events(ws(request), request.params.id);
+      return { events: events.map((e) => ({ id: e.id, kind: e.kind, at: new Date(e.at).toISOString(), detail: e.detail })) };
+    },
+  );
+};
+
+/** The destinations route area (see `routes/index.ts`): registers when the app provides the destination service. */
+export async function destinationsArea(app: FastifyInstance, services: Services): Promise<void> {
+  // Read the field directly once Services declares `destinations?: DestinationService` (the app's wiring adds it).
+  const s = services as Services & { readonly destinations?: DestinationService };
+  if (s.destinations) await app.register(destinationRoutes, { destinations: s.destinations, workspaceOf });
+}
