@@ -1,5 +1,16 @@
 import { assertNever } from '../../core/index.js';
-import type { CompareOp, Condition, Duration, EventSelector, Filter, Literal, Metric, ValueTest, Window } from '../ast/index.js';
+import type {
+  CompareOp,
+  Condition,
+  Duration,
+  EventProperty,
+  EventSelector,
+  Filter,
+  Literal,
+  Metric,
+  ValueTest,
+  Window,
+} from '../ast/index.js';
 
 /**
  * Short human texts for explanations. Close to the rule language's surface syntax but *not* the canonical
@@ -34,7 +45,10 @@ export function describeSelector(s: EventSelector): string {
 export function describeFilter(f: Filter): string {
   switch (f.kind) {
     case 'filter_and':
-      return f.filters.map((x) => (x.kind === 'filter_or' ? `(${describeFilter(x)})` : describeFilter(x))).join(' and ');
+      // `and` binds tighter than `or`: an `or` inside an `and` needs parentheses.
+      return f.filters
+        .map((x) => (x.kind === 'filter_or' ? `(${describeFilter(x)})` : describeFilter(x)))
+        .join(' and ');
     case 'filter_or':
       return f.filters.map(describeFilter).join(' or ');
     case 'filter_not':
@@ -106,12 +120,12 @@ export function describeMetric(m: Metric): string {
     case 'count':
       return `count(${describeSelector(m.event)}${windowPart(m.window)})`;
     case 'count_distinct':
-      return `count distinct(${describeSelector(m.property.event)}.${m.property.path.join('.')}${windowPart(m.window)})`;
+      return `count distinct(${describeProperty(m.property)}${windowPart(m.window)})`;
     case 'sum':
     case 'avg':
     case 'min':
     case 'max':
-      return `${m.kind}(${describeSelector(m.property.event)}.${m.property.path.join('.')}${windowPart(m.window)})`;
+      return `${m.kind}(${describeProperty(m.property)}${windowPart(m.window)})`;
     case 'rate': {
       const min = m.minDenominator === undefined ? '' : `, min ${m.minDenominator}`;
       return `rate(${describeSelector(m.numerator)} / ${describeSelector(m.denominator)}${windowPart(m.window)}${min})`;
@@ -121,6 +135,11 @@ export function describeMetric(m: Metric): string {
     default:
       return assertNever(m);
   }
+}
+
+/** `"Order Completed".revenue`. */
+export function describeProperty(p: EventProperty): string {
+  return `${describeSelector(p.event)}.${p.path.join('.')}`;
 }
 
 /** A one-line summary of a condition's own construct (children are summarised by their own nodes). */
@@ -142,7 +161,8 @@ export function describeHead(c: Condition): string {
       return `${describeMetric(c.metric)} ${describeOp(c.op)} ${describeLiteral(c.value)}`;
     case 'sequence': {
       const by = c.by === undefined ? '' : ` by ${c.by.join('.')}`;
-      return `${describeSelector(c.first)} then ${c.negated ? 'not ' : ''}${describeSelector(c.then)} within ${describeDuration(c.within)}${by}`;
+      const then = `${c.negated ? 'not ' : ''}${describeSelector(c.then)}`;
+      return `${describeSelector(c.first)} then ${then} within ${describeDuration(c.within)}${by}`;
     }
     case 'seen':
       return `${c.which}_seen ${describeWindow(c.window)}`;

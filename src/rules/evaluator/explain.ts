@@ -60,7 +60,8 @@ function explainIn(
       const children = c.conditions.map((x) => explainIn(x, history, t, env, expanding));
       const holding = children.filter((x) => x.value).length;
       const need = c.kind === 'and' ? 'all needed' : 'one needed';
-      return node(`${c.kind}: ${holding} of ${children.length} hold (${need})`, { kind: 'combination', holding, of: children.length }, children);
+      const evidence: Evidence = { kind: 'combination', holding, of: children.length };
+      return node(`${c.kind}: ${holding} of ${children.length} hold (${need})`, evidence, children);
     }
     case 'not': {
       const child = explainIn(c.condition, history, t, env, expanding);
@@ -81,7 +82,7 @@ function explainIn(
       const text =
         latest === undefined
           ? `${head}: no matching event`
-          : `${head}: ${events.length} matching event${events.length === 1 ? '' : 's'}, latest at ${describeInstant(latest.time)}`;
+          : `${head}: ${plural(events.length, 'matching event')}, latest at ${describeInstant(latest.time)}`;
       return node(text, { kind: 'events', window: resolve(c.window, t), matched: eventList(events) });
     }
     case 'first_performed': {
@@ -90,13 +91,15 @@ function explainIn(
         first === undefined
           ? `${head}: never performed`
           : `${head}: first at ${describeInstant(first.time)}, ${value ? 'inside' : 'outside'} the window`;
-      return node(text, { kind: 'first_performed', window: resolve(c.window, t), ...(first ? { first: ref(first) } : {}) });
+      const window = resolve(c.window, t);
+      return node(text, { kind: 'first_performed', window, ...(first ? { first: ref(first) } : {}) });
     }
     case 'lapsed': {
       const last = selectEvents(history, c.event, undefined, t).at(-1);
       if (last === undefined) return node(`${head}: never performed`, { kind: 'lapsed' });
       const lapsesAt = last.time + durationMs(c.duration);
-      const text = `${head}: last at ${describeInstant(last.time)}, ${value ? 'lapsed' : 'lapses'} at ${describeInstant(lapsesAt)}`;
+      const verb = value ? 'lapsed' : 'lapses';
+      const text = `${head}: last at ${describeInstant(last.time)}, ${verb} at ${describeInstant(lapsesAt)}`;
       return node(text, { kind: 'lapsed', last: ref(last), lapsesAt });
     }
     case 'metric': {
@@ -105,7 +108,8 @@ function explainIn(
       const comparison = `${describeOp(c.op)} ${describeLiteral(c.value)}`;
       let text: string;
       if (reading.value === undefined) {
-        text = `${describeMetric(m)} is undefined (${undefinedReason(m, reading.denominatorEvents?.length)}), so ${comparison} is false`;
+        const reason = undefinedReason(m, reading.denominatorEvents?.length);
+        text = `${describeMetric(m)} is undefined (${reason}), so ${comparison} is false`;
       } else {
         const shown =
           m.kind === 'rate'
@@ -156,11 +160,13 @@ function explainIn(
     case 'subscription': {
       const e = emailEligibilityAt(history, t);
       const status = e.status ?? 'unknown';
+      const email = e.email === undefined ? 'missing' : JSON.stringify(e.email);
+      const consent =
+        e.consentRefused.length === 0 ? 'no consent refused' : `consent refused for ${e.consentRefused.join(', ')}`;
       const text =
         c.state === 'subscribed'
           ? `subscribed: status is ${status}`
-          : `email_eligible: email ${e.email === undefined ? 'missing' : JSON.stringify(e.email)}, status ${status}, ` +
-            (e.consentRefused.length === 0 ? 'no consent refused' : `consent refused for ${e.consentRefused.join(', ')}`);
+          : `email_eligible: email ${email}, status ${status}, ${consent}`;
       return node(text, {
         kind: 'subscription',
         ...(e.status === undefined ? {} : { status: e.status }),
@@ -181,24 +187,31 @@ function sequenceText(
   // The head of the node already shows the filters; the body names the events only.
   const firstName = JSON.stringify(c.first.name);
   const thenName = JSON.stringify(c.then.name);
-  const keyText = (s: SequenceStep): string => (s.key === undefined ? '' : ` (${c.by?.join('.') ?? ''} = ${JSON.stringify(s.key)})`);
-  const earliestPending = pending.reduce<SequenceStep | undefined>((a, s) => (a === undefined || s.deadline < a.deadline ? s : a), undefined);
+  const keyText = (s: SequenceStep): string =>
+    s.key === undefined ? '' : ` (${c.by?.join('.') ?? ''} = ${JSON.stringify(s.key)})`;
+  const earliestPending = pending.reduce<SequenceStep | undefined>(
+    (a, s) => (a === undefined || s.deadline < a.deadline ? s : a),
+    undefined,
+  );
+  const at = describeInstant;
   if (c.negated) {
     const match = matches[0];
     if (match !== undefined) {
-      return `${firstName}${keyText(match)} at ${describeInstant(match.first.time)} with no ${thenName} after it; deadline ${describeInstant(match.deadline)} passed`;
+      const since = `${firstName}${keyText(match)} at ${at(match.first.time)}`;
+      return `${since} with no ${thenName} after it; deadline ${at(match.deadline)} passed`;
     }
     if (earliestPending !== undefined) {
-      return `waiting: enters at ${describeInstant(earliestPending.deadline)} unless ${thenName}${keyText(earliestPending)} comes first`;
+      const cancel = `${thenName}${keyText(earliestPending)}`;
+      return `waiting: enters at ${at(earliestPending.deadline)} unless ${cancel} comes first`;
     }
     return `no ${firstName} without a later ${thenName}`;
   }
   const pair = matches[0];
   if (pair?.then !== undefined) {
-    return `${firstName}${keyText(pair)} at ${describeInstant(pair.first.time)} then ${thenName} at ${describeInstant(pair.then.time)}`;
+    return `${firstName}${keyText(pair)} at ${at(pair.first.time)} then ${thenName} at ${at(pair.then.time)}`;
   }
   if (earliestPending !== undefined) {
-    return `waiting: ${thenName}${keyText(earliestPending)} must come by ${describeInstant(earliestPending.deadline)}`;
+    return `waiting: ${thenName}${keyText(earliestPending)} must come by ${at(earliestPending.deadline)}`;
   }
   return `no ${firstName} followed by ${thenName} within the time`;
 }
@@ -222,6 +235,10 @@ function undefinedReason(m: Extract<Condition, { kind: 'metric' }>['metric'], de
     default:
       return assertNever(m);
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function resolve(window: Window | undefined, t: number): ResolvedWindow {

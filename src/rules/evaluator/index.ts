@@ -37,6 +37,7 @@ export {
   describeHead,
   describeLiteral,
   describeMetric,
+  describeProperty,
   describeSelector,
   describeTest,
   describeWindow,

@@ -9,7 +9,8 @@ import { testValue } from './test-value.js';
  * if any, holds on its properties. Time is not considered here (see `windowBounds`).
  */
 export function matchesSelector(selector: EventSelector, event: HistoryEvent): boolean {
-  return event.name === selector.name && (selector.where === undefined || matchesFilter(selector.where, event.properties));
+  if (event.name !== selector.name) return false;
+  return selector.where === undefined || matchesFilter(selector.where, event.properties);
 }
 
 /**

@@ -12,12 +12,17 @@ import { prepared } from './prepared-history.js';
  * visible), or `undefined` if it never changes by time alone.
  *
  * Exact, not an over-approximation: the value of every construct, as a function of the evaluation instant, is
- * constant between consecutive {@link changeCandidates} (every break point has the form x + d for a stored time x
- * the condition reads and a duration d of the rule, or 0), so scanning the candidates in order and returning the first where
- * `evaluate` differs from its value at t gives the first change; for every s in [t, u) the value equals the
- * value at t, and at u it differs.
+ * constant between consecutive {@link changeCandidates} (every break point has the form x + d for a stored time
+ * x the condition reads and a duration d of the rule, or 0), so scanning the candidates in order and returning
+ * the first where `evaluate` differs from its value at t gives the first change: for every s in [t, u) the value
+ * equals the value at t, and at u it differs.
  */
-export function nextChange(condition: Condition, history: ProfileHistory, t: number, env: EvalEnv = {}): number | undefined {
+export function nextChange(
+  condition: Condition,
+  history: ProfileHistory,
+  t: number,
+  env: EvalEnv = {},
+): number | undefined {
   return nextChangeIn(condition, prepared(history), t, env, []);
 }
 
@@ -45,8 +50,21 @@ export function nextChangeIn(
  * in {0} ∪ the durations the rule mentions (windows, `lapsed`, sequence `within`), looking through `in_segment`.
  * A superset of the real change instants; engines may use it to arm timers and `evaluate` to confirm.
  */
-export function changeCandidates(condition: Condition, history: ProfileHistory, t: number, env: EvalEnv = {}): number[] {
-  const reads: Reads = { durations: new Set([0]), eventNames: new Set(), allEvents: false, traits: false, subscription: false, consent: false, scores: new Set() };
+export function changeCandidates(
+  condition: Condition,
+  history: ProfileHistory,
+  t: number,
+  env: EvalEnv = {},
+): number[] {
+  const reads: Reads = {
+    durations: new Set([0]),
+    eventNames: new Set(),
+    allEvents: false,
+    traits: false,
+    subscription: false,
+    consent: false,
+    scores: new Set(),
+  };
   collectReads(condition, env, new Set(), reads);
   const times = new Set<number>();
   for (const event of history.events) if (reads.allEvents || reads.eventNames.has(event.name)) times.add(event.time);

@@ -130,11 +130,19 @@ export function not(condition: Condition): Condition {
 }
 
 /** An event; the id defaults to `e<time>` so equal-time events need explicit ids. */
-export function ev(name: string, time: number, properties: Record<string, unknown> = {}, id = `e${time}`): HistoryEvent {
+export function ev(
+  name: string,
+  time: number,
+  properties: Record<string, unknown> = {},
+  id = `e${time}`,
+): HistoryEvent {
   return { id, name, time, properties };
 }
 
 /** A history with only events (and any other parts given). */
-export function hist(events: readonly HistoryEvent[], rest: Partial<Omit<ProfileHistory, 'events'>> = {}): ProfileHistory {
+export function hist(
+  events: readonly HistoryEvent[],
+  rest: Partial<Omit<ProfileHistory, 'events'>> = {},
+): ProfileHistory {
   return { events, traits: [], ...rest };
 }
