@@ -14,6 +14,8 @@ export interface HttpsGetterOptions {
   readonly timeoutMs?: number;
   /** Refuse bodies larger than this. Default 64 KiB (a certificate is ~2 KiB). */
   readonly maxBytes?: number;
+  /** Extra trusted CA certificates (PEM), e.g. behind a TLS-inspecting proxy; default: Node's trust store. */
+  readonly ca?: string;
 }
 
 /**
@@ -29,27 +31,36 @@ export function httpsGetter(options: HttpsGetterOptions = {}): HttpsGetter {
         reject(new Error('only https URLs are fetched'));
         return;
       }
-      const req = request(url, { method: 'GET', timeout: timeoutMs }, (res) => {
+      // Several events can report the same failure (destroy → error → close); the first outcome wins.
+      let settled = false;
+      const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+        req.destroy();
+      };
+      const req = request(url, { method: 'GET', timeout: timeoutMs, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
         if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode >= 300) {
           res.resume();
-          reject(new Error(`GET ${new URL(url).host} answered ${res.statusCode ?? 'nothing'}`));
+          fail(new Error(`GET ${new URL(url).host} answered ${res.statusCode ?? 'nothing'}`));
           return;
         }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > maxBytes) {
-            req.destroy(new Error(`response larger than ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
+          if (size > maxBytes) fail(new Error(`response larger than ${maxBytes} bytes`));
+          else chunks.push(chunk);
         });
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        res.on('error', fail);
       });
-      req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('timeout', () => fail(new Error(`timed out after ${timeoutMs} ms`)));
+      req.on('error', fail);
       req.end();
     });
 }
