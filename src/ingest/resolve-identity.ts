@@ -84,9 +84,11 @@ export async function resolveIdentity(
   // anonymousId, a reassigned email): those keys stay where they are. An alias's previousId is the exception:
   // it says explicitly that the two ids are one person.
   const usable: Key[] = [];
+  const userProfile = keys.find((k) => k.kind === 'user_id' && k.value === ids.userId)?.profileId;
   for (const key of keys) {
     if (key.profileId === undefined) continue;
-    if (ids.userId !== null && !key.explicit) {
+    // The userId's own profile (the common case: every key points at it) needs no check.
+    if (ids.userId !== null && !key.explicit && key.profileId !== userProfile) {
       const owners = await userIds(key.profileId);
       if (owners.length > 0 && !owners.includes(ids.userId)) {
         key.blocked = true;
