@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { register as apply } from './apply.js';
 import { register as check } from './check.js';
+import { register as destinations } from './destinations.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
 import { register as importCommand } from './import.js';
@@ -17,6 +18,7 @@ type Register = (program: Command) => void;
 const commands: readonly Register[] = [
   apply,
   check,
+  destinations,
   explain,
   fmt,
   importCommand,
