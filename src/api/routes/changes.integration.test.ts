@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API answers are JSON; the assertions check their shape. */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from './segments-test-server.js';
+import { type TestServer, eventually, startTestServer, waitForEngine } from './segments-test-server.js';
 
 let server: TestServer;
 
@@ -88,6 +88,7 @@ beforeAll(async () => {
   server = await startTestServer();
   await track('u1', 'Email Opened');
   await track('u2', 'Email Opened');
+  await waitForEngine(server, 'performed("Email Opened", within 7d)', 2);
   expect((await api('POST', '/api/segments', { name: 'Openers', rule: 'performed("Email Opened", within 7d)' })).status).toBe(201);
   expect((await api('POST', '/api/segments', { name: 'Clickers', rule: 'performed("Email Clicked", within 7d)' })).status).toBe(201);
 });
@@ -123,7 +124,11 @@ describe('GET /api/changes', () => {
 
   it('filters by segment name', async () => {
     await track('u3', 'Email Clicked');
-    const res = await api('GET', '/api/changes?after=0&segment=Clickers');
+    const res = await eventually(async () => {
+      const r = await api('GET', '/api/changes?after=0&segment=Clickers');
+      if (r.json.changes.length === 0) throw new Error('not yet');
+      return r;
+    });
     expect(res.json.changes.map((c: { segmentName: string; kind: string }) => [c.segmentName, c.kind])).toEqual([['Clickers', 'entered']]);
     expect(res.json.changes[0].cause).toMatchObject({ kind: 'event' });
   });
@@ -145,9 +150,9 @@ describe('GET /api/changes/stream', () => {
       expect(stream.changes.every((c) => String(c.change.seq) === c.id)).toBe(true);
 
       await track('u4', 'Email Opened');
-      const got = await stream.until((c) => c.some((x) => x.change.kind === 'entered' && x.change.segmentName === 'Openers' && x.change.cause.kind === 'event' && x.change.seq > backlog.at(-1).seq));
-      const live = got.at(-1);
-      expect(live?.change).toMatchObject({ segmentName: 'Openers', kind: 'entered' });
+      const isLive = (x: { change: any }): boolean => x.change.seq > backlog.at(-1).seq;
+      const got = await stream.until((c) => c.some(isLive));
+      expect(got.filter(isLive)[0]?.change).toMatchObject({ segmentName: 'Openers', kind: 'entered', cause: { kind: 'event' } });
     } finally {
       stream.close();
     }
@@ -183,6 +188,12 @@ describe('GET /api/changes/stream', () => {
   it('keeps serving after clients disconnect mid-stream', async () => {
     for (let i = 0; i < 5; i++) (await SseReader.open('/api/changes/stream?after=0')).close();
     await track('u6', 'Email Opened');
-    expect((await api('GET', '/api/changes?after=0&segment=Openers&limit=1000')).json.changes.length).toBeGreaterThanOrEqual(4);
+    const openers = await eventually(async () => {
+      const r = await api('GET', '/api/changes?after=0&segment=Openers&limit=1000');
+      // u1, u2 (backfill), u4, u5 and now u6 (events).
+      if (r.json.changes.length < 5) throw new Error('not yet');
+      return r.json.changes;
+    });
+    expect(openers.filter((c: { kind: string }) => c.kind === 'entered')).toHaveLength(5);
   });
 });

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API answers are JSON; the assertions check their shape. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from './segments-test-server.js';
+import { type TestServer, startTestServer, waitForEngine } from './segments-test-server.js';
 
 let server: TestServer;
 
@@ -29,6 +29,7 @@ beforeAll(async () => {
   await track('alice', 'Order Completed', { revenue: 1500 }, new Date(now - 10 * 86_400_000));
   await track('bob', 'Order Completed', { revenue: 40 }, new Date(now - 5 * 86_400_000));
   await track('carol', 'Product Viewed', { product_id: 'X' }, new Date(now - 86_400_000));
+  await waitForEngine(server, 'performed("Order Completed", within 30d) or performed("Product Viewed", within 30d)', 3);
 });
 
 afterAll(async () => {
@@ -196,8 +197,10 @@ describe('DELETE /api/segments/{id}', () => {
     expect(del.status).toBe(200);
     expect(del.json.segment.name).toBe('Buyers (json)');
     expect((await api('GET', '/api/segments/Buyers%20(json)')).status).toBe(404);
-    const changes = await api('GET', `/api/changes?after=0&limit=1000`);
-    const exits = changes.json.changes.filter((c: { segmentId: string; kind: string }) => c.segmentId === del.json.segment.id && c.kind === 'exited');
+    const changes = await api('GET', `/api/changes?after=0&limit=1000&segment=${del.json.segment.id}`);
+    expect(changes.status).toBe(404);
+    const all = await api('GET', '/api/changes?after=0&limit=1000');
+    const exits = all.json.changes.filter((c: { segmentId: string; kind: string }) => c.segmentId === del.json.segment.id && c.kind === 'exited');
     expect(exits.at(-1)?.cause).toMatchObject({ kind: 'segment_deleted' });
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, startTestServer } from '../../api/routes/segments-test-server.js';
+import { type TestServer, startTestServer, waitForEngine } from '../../api/routes/segments-test-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
@@ -49,6 +49,7 @@ beforeAll(async () => {
   await track('ann', 'Order Completed', { revenue: 1200 });
   await track('ben', 'Order Completed', { revenue: 30 });
   await track('cat', 'Email Opened');
+  await waitForEngine(server, 'performed("Order Completed", within 7d) or performed("Email Opened", within 7d)', 3);
   dir = await mkdtemp(join(tmpdir(), 'segflow-apply-it-'));
   // The VIP file sorts before the segment it references: apply must order them itself.
   await writeFile(join(dir, 'a-vip-openers.rule'), '# name: VIP openers\nin_segment("Big spenders") and performed("Email Opened", within 7d)\n');
