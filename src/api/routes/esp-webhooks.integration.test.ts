@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../app/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, type Services } from '../../app/index.js';
 import { FakeClock } from '../../core/index.js';
 import { EspWebhookService, ReplayTokenRepo } from '../../ingest/esp/index.js';
 import {
@@ -234,5 +237,31 @@ describe('ESP settings API', () => {
       payload: { signingKey: 'mg-signing-key-123456' },
     });
     expect(withWriteKey.statusCode).toBe(401);
+  });
+});
+
+describe('the ESP endpoints in the app as started', () => {
+  it('work with the service the route builds itself when the app provides none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'segflow-esp-app-'));
+    const appClock = new FakeClock(Date.UTC(2026, 5, 1));
+    const app = await startApp(
+      { port: 0, host: '127.0.0.1', storage: { kind: 'sqlite', file: join(dir, 'segflow.db') }, writeKey: WRITE, adminKey: ADMIN, logLevel: 'silent' },
+      { clock: appClock, listen: false },
+    );
+    try {
+      const put = await app.server.inject({
+        method: 'PUT',
+        url: '/api/settings/esp/sendgrid',
+        headers: { authorization: `Bearer ${ADMIN}` },
+        payload: { publicKey: sendgrid.publicKey },
+      });
+      expect(put.statusCode).toBe(200);
+      const t = appClock.now() / 1000;
+      const res = await app.server.inject(sendgridWebhookRequest(sendgrid.privateKey, [sendgridEvent('open', 'ada@example.com', t)], t, WRITE));
+      expect(res.json()).toMatchObject({ success: true, accepted: 1 });
+    } finally {
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
