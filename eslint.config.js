@@ -27,8 +27,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.\\./(?:\\.\\./)*(core|ingest|rules|engine|membership|store|destinations|workflows|predict|experiments|monitor|privacy|api|cli|app)/(?!index\\.js$).+',
-              message: 'Import another folder only through its index.ts.',
+              regex: '^\\.\\./(?:\\.\\./)*(core|ingest|rules|engine|membership|store|destinations|workflows|predict|experiments|monitor|privacy|api|cli|app)/(?!index\\.js$|testing/index\\.js$).+',
+              message: 'Import another folder only through its index.ts (or its testing/index.ts, for test support).',
             },
           ],
         },

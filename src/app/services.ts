@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
+import type { SegmentService } from '../engine/index.js';
 import type { IngestService, KeyAuthenticator } from '../ingest/index.js';
+import type { ChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -19,4 +21,8 @@ export interface Services {
   readonly metrics: Registry;
   /** True once shutdown began: `/readyz` answers 503 so load balancers stop sending traffic. */
   readonly isShuttingDown: () => boolean;
+  /** Segment administration backed by the real-time engine. */
+  readonly segments?: SegmentService;
+  /** The membership change log (the outbox every downstream consumer reads). */
+  readonly changes?: ChangeLog;
 }

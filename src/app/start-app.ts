@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { buildServer } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
+import { Engine, EngineSegmentService } from '../engine/index.js';
 import { IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
+import { SqlChangeLog } from '../membership/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
@@ -17,6 +19,8 @@ export interface StartOptions {
   readonly ingest?: IngestOptions;
   /** Listen on the configured port (default true); false builds everything but only `inject` works. */
   readonly listen?: boolean;
+  /** An already opened store to use instead of `config.storage` (tests); the caller closes it. */
+  readonly store?: Store;
 }
 
 /** A running segflow: the server, its services, the keys created on this start, and how to stop it. */
@@ -49,14 +53,24 @@ export async function openStore(storage: StorageConfig): Promise<Store> {
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config.storage);
+  const store = options.store ?? (await openStore(config.storage));
+  const closeStore = (): Promise<void> => (options.store ? Promise.resolve() : store.close());
   let shuttingDown = false;
   let server: FastifyInstance | undefined;
+  let engine: Engine | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
+    const ingest = new IngestService(store, { clock, ...options.ingest });
+    const changes = new SqlChangeLog(store.sql);
+    engine = new Engine({ store, clock, changeLog: changes });
+    await engine.start();
+    const running = engine;
+    ingest.onCommitted((seq) => running.wake(seq));
     const services: Services = {
       store,
-      ingest: new IngestService(store, { clock, ...options.ingest }),
+      ingest,
+      segments: new EngineSegmentService(store, engine, changes),
+      changes,
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,
@@ -74,21 +88,23 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     }
     let closing: Promise<void> | undefined;
-    const running = server;
+    const http = server;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         shuttingDown = true;
         try {
-          await running.close();
+          await http.close();
           await services.ingest.drain();
+          await running.stop();
         } finally {
-          await store.close();
+          await closeStore();
         }
         logger.info('segflow stopped');
       })());
     return { server, services, url, port, newKeys, close };
   } catch (error) {
     await server?.close().catch(() => {});
+    await engine?.stop().catch(() => {});
     await store.close();
     throw error;
   }
