@@ -3,6 +3,7 @@
  * Every workload `npm run bench` runs, in order. Add a file exporting a {@link Workload} and one line here.
  */
 import type { Workload } from '../workload.js';
+import { destinations } from './destinations.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 
@@ -10,4 +11,5 @@ import { ingestHttp } from './ingest-http.js';
 export const workloads: readonly Workload[] = [
   ingestHttp,
   importDatasets,
+  destinations,
 ];
