@@ -51,6 +51,13 @@ export interface EspEvent {
   readonly properties: JsonObject;
 }
 
+/** The outcome of mapping one provider payload: the normalised events and how many items were skipped. */
+export interface MappedEvents {
+  readonly events: EspEvent[];
+  /** Items not in the vocabulary (e.g. `processed`) or without an address or id. */
+  readonly ignored: number;
+}
+
 /**
  * The Segment-spec `track` message an {@link EspEvent} becomes. Validation needs a `userId` or an
  * `anonymousId`; ESP events know only an email, so `anonymousId` is derived from the address

@@ -10,7 +10,7 @@
  */
 export type { CertificateSource, HttpsGetter, HttpsGetterOptions } from './certificate-source.js';
 export { cachedCertificateSource, httpsGetter, isAllowedSnsUrl } from './certificate-source.js';
-export type { BounceType, EspEvent, EspEventName, EspProvider, EspTrackMessage } from './esp-event.js';
+export type { BounceType, EspEvent, EspEventName, EspProvider, EspTrackMessage, MappedEvents } from './esp-event.js';
 export { espProviders, isEspProvider, toTrackMessage } from './esp-event.js';
 export type { AppliedEspEnv, EspSettings, EspSettingsResult } from './esp-settings.js';
 export { applyEspEnvSettings, espSettingNames, loadEspSettings, parseEspSettings, saveEspSettings } from './esp-settings.js';
@@ -20,7 +20,7 @@ export type { MailgunSignature, MailgunVerifyInput, TokenClaim } from './mailgun
 export { mailgunSignatureHex, mailgunSignatureOf, mapMailgunEvent, verifyMailgunSignature } from './mailgun.js';
 export { mapPostmarkEvent, verifyPostmarkAuth } from './postmark.js';
 export { ReplayTokenRepo } from './replay-token-repo.js';
-export type { MappedEvents, SendgridVerifyInput } from './sendgrid.js';
+export type { SendgridVerifyInput } from './sendgrid.js';
 export {
   mapSendgridEvents,
   parseSendgridPublicKey,

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
-import type { EspEvent, EspEventName } from './esp-event.js';
-import type { MappedEvents } from './sendgrid.js';
+import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
 function digest(value: string): Buffer {

@@ -1,6 +1,6 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
-import type { EspEvent, EspEventName } from './esp-event.js';
+import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
 /** Header carrying SendGrid's base64 DER ECDSA signature. */
@@ -82,13 +82,6 @@ function commonProperties(e: Record<string, unknown>): Record<string, unknown> {
   const campaignName = str(e.singlesend_name) ?? str(e.marketing_campaign_name);
   if (campaignName) props.campaign_name = campaignName;
   return props;
-}
-
-/** The outcome of mapping one provider payload: the normalised events and how many items were skipped. */
-export interface MappedEvents {
-  readonly events: EspEvent[];
-  /** Items not in the vocabulary (e.g. `processed`) or without an address or id. */
-  readonly ignored: number;
 }
 
 /**

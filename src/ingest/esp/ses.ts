@@ -1,6 +1,5 @@
 import type { JsonObject } from '../../core/index.js';
-import type { EspEvent, EspEventName } from './esp-event.js';
-import type { MappedEvents } from './sendgrid.js';
+import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
 import type { SnsMessage } from './sns-signature.js';
 
 function str(value: unknown): string | undefined {
