@@ -60,7 +60,7 @@ describe('lintRule', () => {
       'RULE3005 not performed("Order Completed", within 30d) also matches profiles created moments ago; add first_seen before 30d ago if you mean people who had the chance.',
     ]);
     expect(fixes('subscribed and count("Order Completed", within 90d) = 0')).toEqual([
-      'subscribed\n  and count("Order Completed", within 90d) = 0\n  and first_seen before 90d ago',
+      'subscribed and count("Order Completed", within 90d) = 0 and first_seen before 90d ago',
     ]);
     expect(lint('not performed("Order Completed", within 30d) and first_seen before 30d ago')).toEqual([]);
   });

@@ -143,7 +143,7 @@ function windowReach(w: Window | undefined): Duration | undefined {
 }
 
 /** `count(…) = 0`, `< 1`, `<= 0`: "did not", written as a count. */
-function isZeroCount(c: Condition): c is MetricNode {
+function isZeroCount(c: Condition): boolean {
   if (c.kind !== 'metric' || c.metric.kind !== 'count') return false;
   const v = c.value.value;
   return (c.op === '=' && v === 0) || (c.op === '<' && v <= 1) || (c.op === '<=' && v < 1);

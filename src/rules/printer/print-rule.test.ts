@@ -91,4 +91,23 @@ describe('printRule', () => {
     expect(printRule(parseRule('traits.x = -0'))).toBe('traits.x = -0');
     expect(printRule(parseRule('traits.x = 1e21'))).toBe('traits.x = 1e+21');
   });
+
+  it('puts the arguments of a call too long for its line one per line, and a long filter one operand per line', () => {
+    const text = 'subscribed and count("Order Completed" where currency = "USD" and not (test = true or amount < 0), within 365d) >= 3';
+    expect(printRule(parseRule(text), { width: 50 })).toBe(
+      'subscribed\n' +
+        '  and count(\n' +
+        '    "Order Completed" where currency = "USD"\n' +
+        '      and not (test = true or amount < 0),\n' +
+        '    within 365d\n' +
+        '  ) >= 3',
+    );
+  });
+
+  it('breaks a long sequence before then and within', () => {
+    const text = '"Product Added" where product_id = "X" then not "Order Completed" within 3d by product_id';
+    expect(printRule(parseRule(text), { width: 40 })).toBe(
+      '"Product Added" where product_id = "X"\n  then not "Order Completed"\n  within 3d by product_id',
+    );
+  });
 });

@@ -15,7 +15,7 @@ import { RESERVED_WORDS } from '../parser/index.js';
 
 /** Options of {@link printRule}. */
 export interface PrintOptions {
-  /** Lines longer than this break their and/or chains one condition per line (default 80). */
+  /** Lines longer than this break: and/or chains one condition per line, then long calls one argument per line (default 100). */
   readonly width?: number;
 }
 
@@ -25,12 +25,16 @@ export interface PrintOptions {
  * line, continuation lines indented and led by their operator, parenthesised groups indented inside.
  */
 export function printRule(condition: Condition, options: PrintOptions = {}): string {
-  return layout(condition, 0, options.width ?? 80);
+  return layout(condition, 0, options.width ?? 100);
 }
 
 const pad = (n: number): string => ' '.repeat(n);
 
-function layout(c: Condition, indent: number, width: number): string {
+/**
+ * `c` starting at column `indent`. Continuation lines of a broken call line up with `lineIndent`, the
+ * indentation of the line the condition starts on (the same as `indent` except after `and `, `or `, `not `).
+ */
+function layout(c: Condition, indent: number, width: number, lineIndent = indent): string {
   const flat = printCondition(c);
   if (indent + flat.length <= width) return flat;
   if (c.kind === 'and' || c.kind === 'or') {
@@ -47,14 +51,85 @@ function layout(c: Condition, indent: number, width: number): string {
     if (c.condition.kind === 'and' || c.condition.kind === 'or') {
       return `not (\n${pad(indent + 2)}${layout(c.condition, indent + 2, width)}\n${pad(indent)})`;
     }
-    return `not ${layout(c.condition, indent + 4, width)}`;
+    return `not ${layout(c.condition, indent + 4, width, lineIndent)}`;
   }
-  return flat;
+  return layoutLeaf(c, lineIndent, width) ?? flat;
+}
+
+/**
+ * A call too long for its line, with its arguments one per line, indented under the line it starts on:
+ *
+ * ```
+ * count(
+ *   "Order Completed" where currency = "USD"
+ *     and not (test = true or amount < 0),
+ *   within 365d
+ * ) >= 3
+ * ```
+ */
+function layoutLeaf(c: Condition, lineIndent: number, width: number): string | undefined {
+  const inner = lineIndent + 2;
+  const call = (head: string, args: readonly string[], tail = ''): string =>
+    `${head}(\n${args.map((a) => `${pad(inner)}${a}`).join(',\n')}\n${pad(lineIndent)})${tail}`;
+  const w = (window: Window | undefined): string[] => (window ? [printWindow(window)] : []);
+  switch (c.kind) {
+    case 'performed':
+    case 'first_performed':
+      return call(c.kind, [layoutSelector(c.event, inner, width), ...w(c.window)]);
+    case 'lapsed':
+      return call('lapsed', [layoutSelector(c.event, inner, width), printDuration(c.duration)]);
+    case 'metric': {
+      const m = c.metric;
+      const tail = ` ${c.op} ${printNumber(c.value)}`;
+      switch (m.kind) {
+        case 'count':
+          return call('count', [layoutSelector(m.event, inner, width), ...w(m.window)], tail);
+        case 'count_distinct':
+        case 'sum':
+        case 'avg':
+        case 'min':
+        case 'max': {
+          const head = m.kind === 'count_distinct' ? 'count distinct' : m.kind;
+          const prefix = `${JSON.stringify(m.property.event.name)}.${printPath(m.property.path)}`;
+          return call(head, [layoutSelector(m.property.event, inner, width, prefix), ...w(m.window)], tail);
+        }
+        case 'rate': {
+          const min = m.minDenominator === undefined ? [] : [`min ${printNumber({ kind: 'number', value: m.minDenominator })}`];
+          const ratio = `${layoutSelector(m.numerator, inner, width)}\n${pad(inner)}/ ${layoutSelector(m.denominator, inner + 2, width)}`;
+          return call('rate', [ratio, ...w(m.window), ...min], tail);
+        }
+        case 'score':
+          return undefined;
+        default:
+          return assertNever(m);
+      }
+    }
+    case 'sequence':
+      return (
+        `${layoutSelector(c.first, lineIndent, width)}\n${pad(inner)}then ${c.negated ? 'not ' : ''}` +
+        `${layoutSelector(c.then, inner, width)}\n${pad(inner)}within ${printDuration(c.within)}` +
+        (c.by ? ` by ${printPath(c.by)}` : '')
+      );
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A selector (or `"E".path` property, written as `prefix`) on a line indented by `indent`; a long
+ * and/or `where` filter continues on following lines, one operand per line.
+ */
+function layoutSelector(s: EventSelector, indent: number, width: number, prefix = JSON.stringify(s.name)): string {
+  const flat = `${prefix}${s.where ? ` where ${printFilter(s.where)}` : ''}`;
+  if (!s.where || indent + flat.length <= width || (s.where.kind !== 'filter_and' && s.where.kind !== 'filter_or')) return flat;
+  const op = s.where.kind === 'filter_and' ? 'and' : 'or';
+  const group = (x: Filter): string => (x.kind === 'filter_and' || x.kind === 'filter_or' ? `(${printFilter(x)})` : printFilter(x));
+  return `${prefix} where ${s.where.filters.map(group).join(`\n${pad(indent + 2)}${op} `)}`;
 }
 
 /** An and/or operand starting at `column` on a line indented by `lineIndent`. */
 function layoutOperand(c: Condition, lineIndent: number, column: number, width: number): string {
-  if (c.kind !== 'and' && c.kind !== 'or') return layout(c, column, width);
+  if (c.kind !== 'and' && c.kind !== 'or') return layout(c, column, width, lineIndent);
   const flat = `(${printCondition(c)})`;
   if (column + flat.length <= width) return flat;
   return `(\n${pad(lineIndent + 2)}${layout(c, lineIndent + 2, width)}\n${pad(lineIndent)})`;
