@@ -5,14 +5,11 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../src/app/index.js';
+import { testStoreKinds } from '../../src/store/testing/index.js';
 
+/** The app of the backend whose suite is running (suites run one after the other). */
 let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+
 
 const WS = 'ws_default';
 
@@ -91,7 +88,14 @@ async function counts(): Promise<{ events: number; profiles: number }> {
   return { events: await store.events.count(WS), profiles: await store.profiles.count(WS) };
 }
 
-describe('bad input', () => {
+describe.each(testStoreKinds())('bad input (%s)', (storeKind) => {
+  beforeAll(async () => {
+    t = await startTestApp({ storeKind });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
   it.each(cases)('answers $name with $status $code and stores nothing', async (c) => {
     const before = await counts();
     const res = await t.app.server.inject({

@@ -5,16 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../src/app/index.js';
+import { testStoreKinds } from '../../src/store/testing/index.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-});
-afterAll(async () => {
-  await t.close();
-});
+describe.each(testStoreKinds())('duplicates (%s)', (storeKind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ listen: true, storeKind });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
-describe('duplicates', () => {
   it('stores the same 1,000 messages sent 3 times concurrently exactly once', async () => {
     const messages = Array.from({ length: 1000 }, (_, i) => ({
       type: 'track',

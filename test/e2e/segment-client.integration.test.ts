@@ -5,14 +5,11 @@
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../src/app/index.js';
+import { testStoreKinds } from '../../src/store/testing/index.js';
 
+/** The app of the backend whose suite is running (suites run one after the other). */
 let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-});
-afterAll(async () => {
-  await t.close();
-});
+
 
 interface ProfileBody {
   id: string;
@@ -34,7 +31,14 @@ function client(flushAt: number): { analytics: Analytics; errors: unknown[] } {
   return { analytics, errors };
 }
 
-describe('@segment/analytics-node against segflow', () => {
+describe.each(testStoreKinds())('@segment/analytics-node against segflow (%s)', (storeKind) => {
+  beforeAll(async () => {
+    t = await startTestApp({ listen: true, storeKind });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
   it('delivers track, identify, page, screen, group and alias to the right profiles', async () => {
     const { analytics, errors } = client(1);
     analytics.identify({ userId: 'sdk-user', traits: { email: 'sdk@example.com', plan: 'pro' } });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { IngestOptions } from '../../ingest/index.js';
+import { openTestStore, type StoreKind } from '../../store/testing/index.js';
 import type { StorageConfig } from '../config.js';
 import { startApp, type RunningApp } from '../start-app.js';
 
@@ -31,17 +32,25 @@ export interface TestAppOptions {
   /** Defaults to a fresh SQLite file in a temporary directory. */
   readonly storage?: StorageConfig;
   readonly ingest?: IngestOptions;
+  /** `postgres`: a fresh random schema in the test database (dropped on close) instead of a SQLite file. */
+  readonly storeKind?: StoreKind;
 }
 
 /** Starts segflow for a test. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dir = options.storage ? undefined : mkdtempSync(join(tmpdir(), 'segflow-e2e-'));
-  const storage = options.storage ?? { kind: 'sqlite' as const, file: join(dir!, 'segflow.db') };
+  const external = options.storeKind === 'postgres' ? await openTestStore('postgres') : undefined;
+  const dir = options.storage || external ? undefined : mkdtempSync(join(tmpdir(), 'segflow-e2e-'));
+  const storage = options.storage ?? (dir ? { kind: 'sqlite' as const, file: join(dir, 'segflow.db') } : { kind: 'postgres' as const, url: 'postgres://injected' }); // unused: the store is injected
   const writeKey = 'sfw_test_write_key_0123456789';
   const adminKey = 'sfa_test_admin_key_0123456789';
   const app = await startApp(
     { port: 0, host: '127.0.0.1', storage, writeKey, adminKey, logLevel: 'silent' },
-    { logger: pino({ level: 'silent' }), listen: options.listen ?? false, ...(options.ingest ? { ingest: options.ingest } : {}) },
+    {
+      logger: pino({ level: 'silent' }),
+      listen: options.listen ?? false,
+      ...(options.ingest ? { ingest: options.ingest } : {}),
+      ...(external ? { store: external.store } : {}),
+    },
   );
   return {
     app,
@@ -52,6 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     dbFile: storage.kind === 'sqlite' ? storage.file : undefined,
     async close() {
       await app.close();
+      await external?.dispose();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
