@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../core/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { ChangeLog } from '../membership/index.js';
-import type { Store } from '../store/index.js';
+import type { Repos, Store } from '../store/index.js';
 import type { SegmentInfo } from './build-payload.js';
 import type { DeliveryOutcome, Destination } from './destination.js';
 import { DeliveryRepoSql, type AttemptResult } from './delivery-repo-sql.js';
@@ -212,13 +212,25 @@ export class DeliveryWorker {
         }),
       );
       attempted += results.length;
-      for (const r of results) await this.record(destination, r.delivery, r.outcome, r.startedAt);
+      // One transaction for the whole batch: an attempt's record is cheap, a commit is not.
+      const logs = await store.transaction(async (tx) => {
+        const out: WorkerLogEntry[] = [];
+        for (const r of results) out.push(...(await this.record(tx, destination, r.delivery, r.outcome, r.startedAt)));
+        return out;
+      });
+      for (const entry of logs) this.options.log?.(entry);
     }
   }
 
-  private async record(destination: DestinationRecord, delivery: DeliveryRecord, outcome: DeliveryOutcome, startedAt: number): Promise<void> {
-    const { store, clock } = this.options;
-    const now = clock.now();
+  /** Records one attempt inside `tx`; returns the log lines to write once it commits. */
+  private async record(
+    tx: Repos,
+    destination: DestinationRecord,
+    delivery: DeliveryRecord,
+    outcome: DeliveryOutcome,
+    startedAt: number,
+  ): Promise<WorkerLogEntry[]> {
+    const now = this.options.clock.now();
     let next: AttemptResult['next'];
     if (outcome.ok) {
       next = { kind: 'delivered' };
@@ -230,7 +242,7 @@ export class DeliveryWorker {
           ? { kind: 'dead' }
           : { kind: 'retry', at: now + backoffDelay(attempts, this.policy, this.random, outcome.retryAfterMs) };
     }
-    const disabled = await store.transaction(async (tx) => {
+    const disabled = await (async () => {
       const recorded = await new DeliveryRepoSql(tx.sql).recordAttempt(delivery, {
         startedAt,
         durationMs: outcome.durationMs,
@@ -264,11 +276,13 @@ export class DeliveryWorker {
         at: now,
       });
       return detail;
-    });
+    })();
+    const logs: WorkerLogEntry[] = [];
     if (next.kind === 'dead') {
-      this.log('warn', 'delivery dead-lettered', { destinationId: destination.id, deliveryId: delivery.id, error: outcome.ok ? null : outcome.error });
+      logs.push({ level: 'warn', msg: 'delivery dead-lettered', destinationId: destination.id, deliveryId: delivery.id, error: outcome.ok ? null : outcome.error });
     }
-    if (disabled) this.log('error', 'destination disabled after repeated failures', { destinationId: destination.id, ...disabled });
+    if (disabled) logs.push({ level: 'error', msg: 'destination disabled after repeated failures', destinationId: destination.id, ...disabled });
+    return logs;
   }
 
   private senderFor(destination: DestinationRecord): Destination {
