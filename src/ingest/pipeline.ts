@@ -53,7 +53,7 @@ export interface IngestOptions {
   readonly clock?: Clock;
   /** Messages waiting to be written before `ingest` refuses with 429 (default 50,000). */
   readonly maxQueuedMessages?: number;
-  /** Messages per group commit (default 10,000). */
+  /** Messages per group commit (default 1,000: bounds how long one commit holds the writer, hence latency). */
   readonly maxGroupMessages?: number;
 }
 
@@ -96,7 +96,7 @@ export class IngestService {
     this.clock = options.clock ?? systemClock;
     this.queue = new WriteQueue((jobs) => this.writeGroup(jobs), {
       maxQueued: options.maxQueuedMessages ?? 50_000,
-      maxGroup: options.maxGroupMessages ?? 10_000,
+      maxGroup: options.maxGroupMessages ?? 1_000,
     });
   }
 
