@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { AsyncMutex } from '../internal/async-mutex.js';
 import type { Row, SqlExecutor } from '../sql-executor.js';
+import type { CachedStatement } from './statement-cache.js';
 import { StatementCache } from './statement-cache.js';
 
 /** The transaction a piece of async code runs in; `active` turns false once it commits or rolls back. */
@@ -12,32 +13,42 @@ interface TxScope {
 }
 
 /** better-sqlite3 binds neither booleans nor `undefined`; map them to what the SQL contract promises. */
-function bind(params: readonly unknown[] | undefined): Record<string, unknown> | undefined {
-  if (!params || params.length === 0) return undefined;
-  const named: Record<string, unknown> = {};
-  for (let i = 0; i < params.length; i++) {
-    const value = params[i];
-    named[`p${i + 1}`] = value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
+function bindable(value: unknown): unknown {
+  return value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+/** The positional values for a statement: the caller's array as it is when that is already right. */
+function bind(entry: CachedStatement, params: readonly unknown[] | undefined): unknown[] {
+  if (!params || params.length === 0) return [];
+  const { order } = entry;
+  if (order === null) {
+    let clean = true;
+    for (const v of params) {
+      if (v === undefined || typeof v === 'boolean') {
+        clean = false;
+        break;
+      }
+    }
+    return clean ? (params as unknown[]) : params.map(bindable);
   }
-  return named;
+  return order.map((i) => bindable(params[i]));
 }
 
 function runQuery<R extends Row>(cache: StatementCache, sql: string, params?: readonly unknown[]): R[] {
-  const statement = cache.get(sql);
-  const named = bind(params);
-  if (!statement.reader) {
-    if (named) statement.run(named);
-    else statement.run();
+  const entry = cache.get(sql);
+  const values = bind(entry, params);
+  if (!entry.statement.reader) {
+    entry.statement.run(...values);
     return [];
   }
-  return (named ? statement.all(named) : statement.all()) as R[];
+  return entry.statement.all(...values) as R[];
 }
 
 function runExecute(cache: StatementCache, sql: string, params?: readonly unknown[]): number {
-  const statement = cache.get(sql);
-  const named = bind(params);
-  if (statement.reader) return (named ? statement.all(named) : statement.all()).length;
-  return (named ? statement.run(named) : statement.run()).changes;
+  const entry = cache.get(sql);
+  const values = bind(entry, params);
+  if (entry.statement.reader) return entry.statement.all(...values).length;
+  return entry.statement.run(...values).changes;
 }
 
 /**
@@ -75,7 +86,7 @@ export class SqliteExecutor implements SqlExecutor {
 
   async query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     if (this.currentScope()) return runQuery<R>(this.writes, sql, params);
-    if (this.reads && this.reads.get(sql).readonly) return runQuery<R>(this.reads, sql, params);
+    if (this.reads && this.reads.get(sql).statement.readonly) return runQuery<R>(this.reads, sql, params);
     return this.exclusively(() => runQuery<R>(this.writes, sql, params));
   }
 
@@ -99,20 +110,20 @@ export class SqliteExecutor implements SqlExecutor {
     try {
       this.assertOpen();
       const scope = this.newScope();
-      this.writes.get('BEGIN IMMEDIATE').run();
+      this.writes.get('BEGIN IMMEDIATE').statement.run();
       let result: T;
       try {
         result = await this.scopes.run(scope, () => fn(scope.executor));
       } catch (error) {
         scope.active = false;
-        if (this.writer.inTransaction) this.writes.get('ROLLBACK').run();
+        if (this.writer.inTransaction) this.writes.get('ROLLBACK').statement.run();
         throw error;
       }
       scope.active = false;
       try {
-        this.writes.get('COMMIT').run();
+        this.writes.get('COMMIT').statement.run();
       } catch (error) {
-        if (this.writer.inTransaction) this.writes.get('ROLLBACK').run();
+        if (this.writer.inTransaction) this.writes.get('ROLLBACK').statement.run();
         throw error;
       }
       return result;

@@ -2,32 +2,33 @@ import type Database from 'better-sqlite3';
 import { rewritePlaceholders } from './rewrite-placeholders.js';
 
 /** How many prepared statements one connection keeps; repositories use a few dozen distinct texts. */
-const CAPACITY = 500;
+const CAPACITY = 1000;
+
+/** A prepared statement and how to arrange the caller's `$N` parameters for it. */
+export interface CachedStatement {
+  readonly statement: Database.Statement;
+  /** See {@link RewrittenSql.order}. */
+  readonly order: readonly number[] | null;
+}
 
 /**
- * Prepared statements of one connection, keyed by the original (`$N`) SQL text, least recently used evicted
- * first. Preparing is the expensive part of a small statement, so the hot path must hit this cache.
+ * Prepared statements of one connection, keyed by the original (`$N`) SQL text. Preparing is the expensive
+ * part of a small statement, so the hot path must hit this cache. When it is full (SQL built with varying
+ * text, which repositories should avoid) it starts over rather than tracking recency on every hit.
  */
 export class StatementCache {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, CachedStatement>();
 
   constructor(private readonly db: Database.Database) {}
 
   /** The prepared statement for `sql`, preparing it on first use. */
-  get(sql: string): Database.Statement {
+  get(sql: string): CachedStatement {
     const cached = this.statements.get(sql);
-    if (cached) {
-      // Re-insert to mark as most recently used (Map keeps insertion order).
-      this.statements.delete(sql);
-      this.statements.set(sql, cached);
-      return cached;
-    }
-    const statement = this.db.prepare(rewritePlaceholders(sql));
-    if (this.statements.size >= CAPACITY) {
-      const oldest = this.statements.keys().next().value;
-      if (oldest !== undefined) this.statements.delete(oldest);
-    }
-    this.statements.set(sql, statement);
-    return statement;
+    if (cached) return cached;
+    const rewritten = rewritePlaceholders(sql);
+    const entry = { statement: this.db.prepare(rewritten.sql), order: rewritten.order };
+    if (this.statements.size >= CAPACITY) this.statements.clear();
+    this.statements.set(sql, entry);
+    return entry;
   }
 }
