@@ -106,4 +106,10 @@ describe('checkRule', () => {
       'RULE2008 In between 7d ago and 30d ago the first edge must be the older one; write between 30d ago and 7d ago.',
     ]);
   });
+
+  it('checks the key of a keyed sequence against both events', () => {
+    expect(check('"Product Viewed" then not "Order Completed" within 3d by product_id')).toEqual([
+      'RULE2010 Unknown property product_id on "Order Completed"; it has never been seen.',
+    ]);
+  });
 });

@@ -122,6 +122,10 @@ class Checker {
       case 'sequence':
         this.selector(c.first);
         this.selector(c.then);
+        if (c.by) {
+          this.propertyType(c.first.name, c.by, c.span);
+          if (c.then.name !== c.first.name) this.propertyType(c.then.name, c.by, c.span);
+        }
         this.retention(c.within, `within ${printDuration(c.within)}`, c.span);
         return;
       case 'seen':
