@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { buildServer } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
-import { IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
+import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
@@ -60,6 +60,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let engine: Engine | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
+    const esp = await applyEspEnvSettings(store, process.env, clock.now());
+    if (esp.invalid.length > 0) {
+      throw new Error(`invalid ESP webhook settings in the environment: ${esp.invalid.join(', ')} (see docs/esp-webhooks.md)`);
+    }
     const ingest = new IngestService(store, { clock, ...options.ingest });
     const changes = new SqlChangeLog(store.sql);
     engine = new Engine({ store, clock, changeLog: changes });

@@ -26,3 +26,4 @@ export { BatchSchema, SegmentMessageSchema, checkStructure, validateBatch, valid
 export type { WriteQueueOptions } from './write-queue.js';
 export { QueueFullError, WriteQueue } from './write-queue.js';
 export * from './import/index.js';
+export * from './esp/index.js';

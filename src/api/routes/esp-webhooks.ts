@@ -15,10 +15,17 @@ import { Counter, type Registry } from 'prom-client';
 import Type from 'typebox';
 import type { Services } from '../../app/index.js';
 import { AppError } from '../../core/index.js';
-import type { IngestResult } from '../../ingest/index.js';
-// The ESP sub-module's public face (src/ingest/index.ts does not re-export it yet).
-// eslint-disable-next-line no-restricted-imports
-import { espProviders, EspWebhookService, espSettingNames, isEspProvider, parseEspSettings, ReplayTokenRepo, saveEspSettings, type EspProvider } from '../../ingest/esp/index.js';
+import {
+  espProviders,
+  EspWebhookService,
+  espSettingNames,
+  isEspProvider,
+  parseEspSettings,
+  ReplayTokenRepo,
+  saveEspSettings,
+  type EspProvider,
+  type IngestResult,
+} from '../../ingest/index.js';
 import { workspaceOf } from '../admin-auth.js';
 import { apiMetrics } from '../api-metrics.js';
 
