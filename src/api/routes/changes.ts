@@ -247,7 +247,6 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
 
 /** The change-log route area (see `routes/index.ts`): registers when the app provides the change log and segments. */
 export async function changesArea(app: FastifyInstance, services: Services): Promise<void> {
-  // TODO: read the fields directly once Services declares them (the engine's wiring adds them).
-  const s = services as Services & { readonly segments?: SegmentService; readonly changes?: ChangeLog };
-  if (s.segments && s.changes) await app.register(changeRoutes, { changes: s.changes, segments: s.segments, workspaceOf });
+  const { segments, changes } = services;
+  if (segments && changes) await app.register(changeRoutes, { changes, segments, workspaceOf });
 }

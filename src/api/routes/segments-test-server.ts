@@ -1,20 +1,13 @@
 /**
- * A real segflow for the segments, changes and apply tests: the real engine, segment service and change log on
- * a fresh SQLite file in a temporary directory, served by the real `buildServer` on a free local port, with
- * known keys. Test support only; production never imports it.
+ * A real segflow for the segments, changes and apply tests: `startApp` (the real engine, segment service and
+ * change log) on a fresh SQLite file in a temporary directory, listening on a free local port, with known keys.
+ * Test support only; production never imports it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
-import { type Services, bootstrapKeys, startApp } from '../../app/index.js';
-import { systemClock } from '../../core/index.js';
-import { Engine, EngineSegmentService } from '../../engine/index.js';
-import { IngestService, KeyAuthenticator } from '../../ingest/index.js';
-import { SqlChangeLog } from '../../membership/index.js';
-import { openSqliteStore } from '../../store/index.js';
-import { buildServer } from '../index.js';
+import { startApp } from '../../app/index.js';
 
 /** A running test server and how to reach it. */
 export interface TestServer {
@@ -30,45 +23,20 @@ const adminKey = 'sfa_segments_test_admin_key_0123';
 /** Starts segflow with the real engine and a real SQLite store in a temporary directory. */
 export async function startTestServer(): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'segflow-segments-'));
-  const file = join(dir, 'segflow.db');
-  const logger = pino({ level: 'silent' });
-  const app = await startApp({ port: 0, host: '127.0.0.1', storage: { kind: 'sqlite', file }, writeKey, adminKey, logLevel: 'silent' }, { logger });
-  if ((app.services as Services & { segments?: unknown }).segments !== undefined) {
-    return { url: app.url, writeKey, adminKey, close: async () => (await app.close(), await rm(dir, { recursive: true, force: true })) };
+  const app = await startApp(
+    { port: 0, host: '127.0.0.1', storage: { kind: 'sqlite', file: join(dir, 'segflow.db') }, writeKey, adminKey, logLevel: 'silent' },
+    { logger: pino({ level: 'silent' }) },
+  );
+  if (app.services.segments === undefined || app.services.changes === undefined) {
+    await app.close();
+    throw new Error('startApp did not wire the segment service and the change log');
   }
-  // TODO: remove once startApp wires the engine (then the branch above is always taken).
-  await app.close();
-  const store = await openSqliteStore({ file });
-  await bootstrapKeys(store, { writeKey, adminKey }, systemClock.now());
-  const changes = new SqlChangeLog(store.sql);
-  const engine = new Engine({ store, clock: systemClock, changeLog: changes });
-  await engine.start();
-  const ingest = new IngestService(store, { clock: systemClock });
-  ingest.onCommitted((seq) => engine.wake(seq));
-  const services = {
-    store,
-    ingest,
-    keys: new KeyAuthenticator(store.workspaces, systemClock),
-    clock: systemClock,
-    logger,
-    metrics: new Registry(),
-    isShuttingDown: () => false,
-    segments: new EngineSegmentService(store, engine, changes),
-    changes,
-  };
-  const server = await buildServer(services);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const address = server.server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: app.url,
     writeKey,
     adminKey,
     async close() {
-      await server.close();
-      await ingest.drain();
-      await engine.stop();
-      await store.close();
+      await app.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -275,7 +275,5 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
 /** The segments route area (see `routes/index.ts`): registers when the app provides a segment service. */
 export async function segmentsArea(app: FastifyInstance, services: Services): Promise<void> {
-  // TODO: read `services.segments` directly once Services declares it (the engine's wiring adds the field).
-  const segments = (services as Services & { readonly segments?: SegmentService }).segments;
-  if (segments) await app.register(segmentRoutes, { segments, workspaceOf });
+  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf });
 }
