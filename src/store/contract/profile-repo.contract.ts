@@ -113,6 +113,7 @@ export function profileRepoContract(getStore: () => Store): void {
   it('follows merges when reading by an old id, across a chain of merges', async () => {
     const { profiles } = getStore();
     for (const id of ['prof_1', 'prof_2', 'prof_3']) await profiles.create(WS, id, 1);
+    await profiles.addIdentity(WS, 'prof_1', 'anonymous_id', 'anon-1', 1);
     await profiles.mergeTraits(WS, 'prof_3', { tier: 'gold' }, 2);
     await profiles.merge(WS, 'prof_1', 'prof_2', 3);
     await profiles.merge(WS, 'prof_2', 'prof_3', 4);
@@ -120,9 +121,16 @@ export function profileRepoContract(getStore: () => Store): void {
     expect(viaOldest?.id).toBe('prof_3');
     expect(viaOldest?.traits).toEqual({ tier: 'gold' });
     expect(viaOldest?.mergedInto).toBeNull();
+    expect(await profiles.findByIdentity(WS, 'anonymous_id', 'anon-1')).toBe('prof_3');
     // Writes through an old id land on the survivor too.
     await profiles.mergeTraits(WS, 'prof_1', { vip: true }, 5);
-    expect((await profiles.get(WS, 'prof_3'))?.traits).toEqual({ tier: 'gold', vip: true });
+    await profiles.touch(WS, 'prof_2', 777, 6);
+    const subscription = { state: 'subscribed' as const, changedAt: 6, reason: 'test', consent: {} };
+    await profiles.setSubscription(WS, 'prof_1', subscription, 6);
+    const survivor = await profiles.get(WS, 'prof_3');
+    expect(survivor?.traits).toEqual({ tier: 'gold', vip: true });
+    expect([survivor?.firstSeenAt, survivor?.lastSeenAt]).toEqual([777, 777]);
+    expect(survivor?.subscription).toEqual(subscription);
   });
 
   it('treats merging a profile into itself, directly or through a merge, as a no-op', async () => {

@@ -72,12 +72,16 @@ export class ProfileRepoSql implements ProfileRepo {
   constructor(private readonly sql: SqlExecutor) {}
 
   async findByIdentity(workspaceId: string, kind: IdentityKind, value: string): Promise<string | undefined> {
-    const rows = await this.sql.query<{ profile_id: string }>(
-      'SELECT profile_id FROM identities WHERE workspace_id = $1 AND kind = $2 AND value = $3',
+    // Merges move identities to the survivor, so the join almost always answers in one statement.
+    const rows = await this.sql.query<{ profile_id: string; merged_into: string | null }>(
+      `SELECT i.profile_id, p.merged_into FROM identities i
+       LEFT JOIN profiles p ON p.workspace_id = i.workspace_id AND p.id = i.profile_id
+       WHERE i.workspace_id = $1 AND i.kind = $2 AND i.value = $3`,
       [workspaceId, kind, value],
     );
-    const id = rows[0]?.profile_id;
-    return id === undefined ? undefined : this.resolve(this.sql, workspaceId, id);
+    const row = rows[0];
+    if (!row) return undefined;
+    return row.merged_into === null ? row.profile_id : this.resolve(this.sql, workspaceId, row.merged_into);
   }
 
   async create(workspaceId: string, profileId: string, now: number): Promise<void> {
@@ -123,14 +127,15 @@ export class ProfileRepoSql implements ProfileRepo {
   }
 
   async touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void> {
-    const id = await this.resolve(this.sql, workspaceId, profileId);
-    await this.sql.execute(
-      `UPDATE profiles SET
-         first_seen_at = CASE WHEN first_seen_at IS NULL OR first_seen_at > $3 THEN $3 ELSE first_seen_at END,
-         last_seen_at  = CASE WHEN last_seen_at IS NULL OR last_seen_at < $3 THEN $3 ELSE last_seen_at END,
-         updated_at = $4
-       WHERE workspace_id = $1 AND id = $2`,
-      [workspaceId, id, at, now],
+    await this.onLiveProfile(workspaceId, profileId, (id) =>
+      this.sql.execute(
+        `UPDATE profiles SET
+           first_seen_at = CASE WHEN first_seen_at IS NULL OR first_seen_at > $3 THEN $3 ELSE first_seen_at END,
+           last_seen_at  = CASE WHEN last_seen_at IS NULL OR last_seen_at < $3 THEN $3 ELSE last_seen_at END,
+           updated_at = $4
+         WHERE workspace_id = $1 AND id = $2 AND merged_into IS NULL`,
+        [workspaceId, id, at, now],
+      ),
     );
   }
 
@@ -186,12 +191,13 @@ export class ProfileRepoSql implements ProfileRepo {
   }
 
   async setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void> {
-    const id = await this.resolve(this.sql, workspaceId, profileId);
-    await this.sql.execute(
-      `UPDATE profiles SET subscription_state = $3, subscription_changed_at = $4, subscription_reason = $5,
-         consent = $6, updated_at = $7
-       WHERE workspace_id = $1 AND id = $2`,
-      [workspaceId, id, subscription.state, subscription.changedAt, subscription.reason, toJson(subscription.consent), now],
+    await this.onLiveProfile(workspaceId, profileId, (id) =>
+      this.sql.execute(
+        `UPDATE profiles SET subscription_state = $3, subscription_changed_at = $4, subscription_reason = $5,
+           consent = $6, updated_at = $7
+         WHERE workspace_id = $1 AND id = $2 AND merged_into IS NULL`,
+        [workspaceId, id, subscription.state, subscription.changedAt, subscription.reason, toJson(subscription.consent), now],
+      ),
     );
   }
 
@@ -216,6 +222,16 @@ export class ProfileRepoSql implements ProfileRepo {
       [workspaceId],
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Runs a single-row UPDATE (guarded by `merged_into IS NULL`) on the profile itself, the common case in one
+   * statement; when it changed nothing because the id was merged, runs it again on the survivor.
+   */
+  private async onLiveProfile(workspaceId: string, profileId: string, update: (id: string) => Promise<number>): Promise<void> {
+    if ((await update(profileId)) > 0) return;
+    const id = await this.resolve(this.sql, workspaceId, profileId);
+    if (id !== profileId) await update(id);
   }
 
   /** The id reads should use: `profileId` itself, or the profile it was merged into. */
