@@ -43,3 +43,5 @@ export { isEmailEligible } from './email-eligibility.js';
 export type { OperationalEvent } from './operational-event-repo-sql.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { backoffDelay, defaultRetryPolicy } from './retry-policy.js';
+export type { RunningDestinations, StartDestinationsOptions } from './start-destinations.js';
+export { ensureEmailEligibleSegment, startDestinations } from './start-destinations.js';

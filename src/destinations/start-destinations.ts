@@ -1,0 +1,77 @@
+import type { Clock } from '../core/index.js';
+import type { SegmentService } from '../engine/index.js';
+import type { ChangeLog } from '../membership/index.js';
+import type { Store } from '../store/index.js';
+import { parseDestinationAllowlist } from './destination-allowlist.js';
+import { DeliveryWorker, EMAIL_ELIGIBLE_SEGMENT, type DeliveryWorkerOptions, type WorkerLogEntry } from './delivery-worker.js';
+import { DestinationService } from './destination-service.js';
+import { SsrfGuard, type Resolver } from './ssrf-guard.js';
+import { WebhookDestination } from './webhook-destination.js';
+
+/** What the app hands over to run destinations. */
+export interface StartDestinationsOptions {
+  readonly store: Store;
+  readonly changeLog: ChangeLog;
+  readonly segments: SegmentService;
+  readonly clock: Clock;
+  /** Reads `SEGFLOW_DESTINATION_ALLOWLIST` (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Workspaces that get the `__email_eligible` system segment now (default: the default workspace). */
+  readonly workspaces?: readonly string[];
+  readonly resolver?: Resolver;
+  readonly log?: (entry: WorkerLogEntry) => void;
+  readonly worker?: Partial<Omit<DeliveryWorkerOptions, 'store' | 'changeLog' | 'segments' | 'clock' | 'connect'>>;
+}
+
+/** Running destinations: the service for the API, the worker, and how to stop it. */
+export interface RunningDestinations {
+  readonly service: DestinationService;
+  readonly worker: DeliveryWorker;
+  readonly guard: SsrfGuard;
+  stop(): Promise<void>;
+}
+
+/**
+ * Registers the `__email_eligible` system segment (rule `email_eligible`) in a workspace unless it exists;
+ * email-targeting destinations watch its changes to send exits when people become ineligible.
+ */
+export async function ensureEmailEligibleSegment(segments: SegmentService, workspaceId: string): Promise<void> {
+  if (await segments.get(workspaceId, EMAIL_ELIGIBLE_SEGMENT)) return;
+  const created = await segments.create(workspaceId, {
+    name: EMAIL_ELIGIBLE_SEGMENT,
+    rule: 'email_eligible',
+    description: 'System segment: people who may be emailed now. Used by email-targeting destinations; do not delete.',
+  });
+  if (!created.ok && created.error.kind !== 'name_taken') {
+    throw new Error(`cannot register the ${EMAIL_ELIGIBLE_SEGMENT} system segment: ${JSON.stringify(created.error)}`);
+  }
+}
+
+/**
+ * The one call the app makes: parses the allow-list (a bad entry is a configuration error and throws),
+ * registers `__email_eligible`, builds the SSRF guard, the service and the worker, and starts the worker.
+ */
+export async function startDestinations(options: StartDestinationsOptions): Promise<RunningDestinations> {
+  const allowlist = parseDestinationAllowlist((options.env ?? process.env).SEGFLOW_DESTINATION_ALLOWLIST);
+  for (const ws of options.workspaces ?? ['ws_default']) await ensureEmailEligibleSegment(options.segments, ws);
+  const guard = new SsrfGuard({ allowlist, ...(options.resolver ? { resolver: options.resolver } : {}) });
+  const worker = new DeliveryWorker({
+    store: options.store,
+    changeLog: options.changeLog,
+    segments: options.segments,
+    clock: options.clock,
+    connect: (d) => new WebhookDestination({ url: d.url, secret: d.secret, guard, clock: options.clock }),
+    ...(options.log ? { log: options.log } : {}),
+    ...options.worker,
+  });
+  const service = new DestinationService({
+    store: options.store,
+    changeLog: options.changeLog,
+    guard,
+    clock: options.clock,
+    segments: options.segments,
+    onChange: () => worker.wake(),
+  });
+  worker.start();
+  return { service, worker, guard, stop: () => worker.stop() };
+}
