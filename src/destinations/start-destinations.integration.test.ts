@@ -26,19 +26,19 @@ describeEachStore('destinations end to end', (getStore) => {
     ingest.onCommitted((seq) => engine.wake(seq));
     const segments = new EngineSegmentService(store, engine, changeLog);
     const receiver = await TestReceiver.start();
-    let destinations: RunningDestinations | undefined;
+    const running: { destinations?: RunningDestinations } = {};
     cleanup = async () => {
-      await destinations?.stop();
+      await running.destinations?.stop();
       await engine.stop();
       await receiver.close();
     };
-    destinations = await startDestinations({
+    const destinations = (running.destinations = await startDestinations({
       store,
       changeLog,
       segments,
       clock,
       env: { SEGFLOW_DESTINATION_ALLOWLIST: '127.0.0.1' },
-    });
+    }));
     expect((await segments.get('ws_default', EMAIL_ELIGIBLE_SEGMENT))?.ruleText).toBe('email_eligible');
     const openers = await segments.create('ws_default', { name: 'Recent openers', rule: 'performed("Email Opened", within 7d)' });
     expect(openers.ok).toBe(true);
@@ -56,7 +56,7 @@ describeEachStore('destinations end to end', (getStore) => {
         source: 'test',
       });
       await engine.idle();
-      await destinations?.worker.tick();
+      await destinations.worker.tick();
     };
     await send({ type: 'identify', traits: { email: 'ann@example.com' } });
     await send({ type: 'track', event: 'Email Opened', properties: { sg_event_id: 'open-1' } });
