@@ -36,6 +36,17 @@ describe('the HTTP API', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it('accepts JSON sent as text/plain, as browser beacons send it', async () => {
+    const res = await post('/v1/page', { anonymousId: 'beacon-1', name: 'Home' }, { 'content-type': 'text/plain;charset=UTF-8' });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('warns when it clamps a far-future timestamp', async () => {
+    const res = await post('/v1/track', { userId: 'api-future', event: 'A', timestamp: '2099-01-01T00:00:00Z' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().warnings).toEqual([expect.stringContaining('2099-01-01T00:00:00.000Z')]);
+  });
+
   it('stops a gzip bomb at the body limit with 413', async () => {
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
     const res = await post('/v1/batch', bomb, { 'content-encoding': 'gzip' });
