@@ -8,6 +8,7 @@ import { migration0002 } from './0002-covering-identity-index.js';
 import { migration0100 } from './0100-segments.js';
 import { migration0101 } from './0101-membership.js';
 import { migration0102 } from './0102-engine-timers.js';
+import { migration0103 } from './0103-engine-timers-by-profile.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0300 } from './0300-esp-replay-tokens.js';
 import type { Migration } from './migration.js';
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration0100,
   migration0101,
   migration0102,
+  migration0103,
   // 0200–0299: destinations
   migration0200,
   // 0300–0399: email/ESP and subscriptions
