@@ -9,6 +9,49 @@ import { openSqliteStore } from './open-sqlite-store.js';
 
 const crashWriter = fileURLToPath(new URL('../testing/crash-writer.ts', import.meta.url));
 
+/** Starts the crash writer on `file`; `acknowledged()` is the last batch it reported committed. */
+function startWriter(file: string): {
+  child: ReturnType<typeof spawn>;
+  acknowledged: () => number;
+  reached: (batch: number) => Promise<void>;
+  exited: Promise<NodeJS.Signals | null>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', crashWriter, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let acknowledged = -1;
+  let stderr = '';
+  const waiters: Array<{ batch: number; resolve: () => void }> = [];
+  let buffer = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /^committed (\d+)$/.exec(line);
+      if (match) acknowledged = Number(match[1]);
+    }
+    for (const w of waiters.splice(0)) {
+      if (acknowledged >= w.batch) w.resolve();
+      else waiters.push(w);
+    }
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const reached = (batch: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (acknowledged >= batch) return resolve();
+      waiters.push({ batch, resolve });
+      void exited.then(() => {
+        if (acknowledged < batch) reject(new Error(`crash writer exited early: ${stderr}`));
+      });
+    });
+  return { child, acknowledged: () => acknowledged, reached, exited };
+}
+
+/** The messageIds of batches 0..last of the crash writer. */
+function writerIds(last: number): string[] {
+  return Array.from({ length: (last + 1) * 10 }, (_, n) => `b${Math.floor(n / 10)}-e${n % 10}`);
+}
+
 describe('openSqliteStore', () => {
   const dirs: string[] = [];
   const tempDir = (): string => {
@@ -68,43 +111,46 @@ describe('openSqliteStore', () => {
 
   it('keeps every acknowledged transaction when the writing process is killed with SIGKILL', async () => {
     const file = join(tempDir(), 'segflow.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', crashWriter, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let acknowledged = -1;
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const lines = buffer.split('\n');
-        buffer = lines.pop() ?? '';
-        for (const line of lines) {
-          const match = /^committed (\d+)$/.exec(line);
-          if (match) acknowledged = Number(match[1]);
-        }
-        // Kill it mid-stream, after a good number of acknowledged commits.
-        if (acknowledged >= 200) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', () => reject(new Error(`crash writer exited early: ${stderr}`)));
-    }).catch((error: unknown) => {
-      if (acknowledged < 200) throw error;
-    });
-    expect(await exited).toBe('SIGKILL');
+    const writer = startWriter(file);
+    // Kill it mid-stream, after a good number of acknowledged commits.
+    await writer.reached(200);
+    writer.child.kill('SIGKILL');
+    expect(await writer.exited).toBe('SIGKILL');
+    const acknowledged = writer.acknowledged();
 
     const store = await openSqliteStore({ file });
     try {
-      const stored = await store.events.existing(
-        'ws_default',
-        Array.from({ length: (acknowledged + 1) * 10 }, (_, n) => `b${Math.floor(n / 10)}-e${n % 10}`),
-      );
+      const stored = await store.events.existing('ws_default', writerIds(acknowledged));
       expect(stored.size).toBe((acknowledged + 1) * 10);
       // Whatever committed after the last acknowledgement is whole batches, never part of one.
       expect((await store.events.count('ws_default')) % 10).toBe(0);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('shares the file with a second process writing at the same time (e.g. an import beside the server)', async () => {
+    const file = join(tempDir(), 'segflow.db');
+    const writer = startWriter(file);
+    await writer.reached(5);
+    const store = await openSqliteStore({ file });
+    try {
+      for (let b = 0; b < 50; b++) {
+        await store.transaction((tx) =>
+          tx.events.append(Array.from({ length: 10 }, (_, i) => makeEvent({ messageId: `parent-${b}-${i}` }))),
+        );
+      }
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+      const acknowledged = writer.acknowledged();
+      expect(acknowledged).toBeGreaterThanOrEqual(5);
+      expect((await store.events.existing('ws_default', writerIds(acknowledged))).size).toBe((acknowledged + 1) * 10);
+      const parentIds = Array.from({ length: 500 }, (_, n) => `parent-${Math.floor(n / 10)}-${n % 10}`);
+      expect((await store.events.existing('ws_default', parentIds)).size).toBe(500);
+      const log = await store.events.readLog(0, 100_000);
+      expect(log.map((e) => e.seq)).toEqual([...log.map((e) => e.seq)].sort((a, b) => a - b));
+    } finally {
+      writer.child.kill('SIGKILL');
       await store.close();
     }
   });
