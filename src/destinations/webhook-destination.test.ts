@@ -130,6 +130,18 @@ describe('WebhookDestination', () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
+  it('refuses at connect time a name that passed registration and then rebinds to a private address', async () => {
+    const answers = ['93.184.216.34', '127.0.0.1'];
+    const resolver: Resolver = async () => [{ address: answers.shift() ?? '127.0.0.1', family: 4 }];
+    const guard = new SsrfGuard({ resolver });
+    const port = new URL(receiver.origin).port;
+    expect(await guard.checkUrl(`http://rebind.test:${port}/hook`)).toMatchObject({ ok: true });
+    const outcome = await destination(`http://rebind.test:${port}/hook`, guard).deliver(message);
+    expect(outcome).toMatchObject({ ok: false, retryable: false });
+    expect(outcome.ok ? '' : outcome.error).toContain('127.0.0.1, a loopback address');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('reads at most the response cap', async () => {
     receiver.reply({ kind: 'status', status: 500, body: 'x'.repeat(200_000) });
     const d = new WebhookDestination({ url: `${receiver.origin}/`, secret, guard: allowLoopback, clock, limits: { maxResponseBytes: 1024 } });

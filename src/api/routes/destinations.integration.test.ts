@@ -57,6 +57,23 @@ describe('destinations API', () => {
     },
   );
 
+  it('keeps one workspace from seeing or changing another workspace\'s destinations', async () => {
+    const { id } = await h.destination();
+    const other = Fastify();
+    installErrorHandler(other);
+    await other.register(destinationRoutes, { destinations: h.service, workspaceOf: () => 'ws_other' });
+    try {
+      expect((await other.inject({ method: 'GET', url: '/api/destinations' })).json()).toEqual({ destinations: [] });
+      expect((await other.inject({ method: 'GET', url: `/api/destinations/${id}` })).statusCode).toBe(404);
+      expect((await other.inject({ method: 'PATCH', url: `/api/destinations/${id}`, payload: { enabled: false } })).statusCode).toBe(404);
+      expect((await other.inject({ method: 'GET', url: `/api/destinations/${id}/deliveries` })).statusCode).toBe(404);
+      expect((await other.inject({ method: 'DELETE', url: `/api/destinations/${id}` })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'GET', url: `/api/destinations/${id}` })).json()).toMatchObject({ id, enabled: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses an unknown segment id and a malformed body', async () => {
     const unknown = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', url: `${h.receiver.origin}/`, segments: ['seg_nope'] } });
     expect(unknown.statusCode).toBe(422);
