@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../app/index.js';
+import { startTestApp, type TestApp } from '../app/testing/index.js';
 
 let t: TestApp;
 beforeAll(async () => {

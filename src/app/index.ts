@@ -13,5 +13,3 @@ export { createLogger, redactedPaths } from './logger.js';
 export type { Services } from './services.js';
 export type { RunningApp, StartOptions } from './start-app.js';
 export { closeOnSignals, openStore, startApp } from './start-app.js';
-export type { TestApp, TestAppOptions } from './testing/start-test-app.js';
-export { startTestApp } from './testing/start-test-app.js';

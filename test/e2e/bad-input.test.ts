@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../src/app/index.js';
+import { startTestApp, type TestApp } from '../../src/app/testing/index.js';
 import { testStoreKinds } from '../../src/store/testing/index.js';
 
 /** The app of the backend whose suite is running (suites run one after the other). */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../src/app/index.js';
+import { startTestApp, type TestApp } from '../../src/app/testing/index.js';
 import { testStoreKinds } from '../../src/store/testing/index.js';
 
 describe.each(testStoreKinds())('duplicates (%s)', (storeKind) => {
