@@ -127,4 +127,16 @@ export function eventRepoContract(getStore: () => Store): void {
     expect(await events.historyOf(WS, 'prof_a')).toEqual([]);
     expect((await events.readLog(0, 10)).map((e) => e.seq)).toEqual(before.map((e) => e.seq));
   });
+
+  it('stores each message once when the same batch is appended by concurrent transactions', async () => {
+    const store = getStore();
+    const ids = Array.from({ length: 50 }, (_, i) => `m${i}`);
+    const results = await Promise.all(
+      [0, 1, 2].map(() => store.transaction((tx) => tx.events.append(ids.map((messageId) => makeEvent({ messageId }))))),
+    );
+    const inserted = results.flatMap((r) => r.inserted.map((e) => e.messageId));
+    expect(inserted.sort()).toEqual([...ids].sort());
+    for (const r of results) expect(r.inserted.length + r.duplicates.length).toBe(50);
+    expect(await store.events.count(WS)).toBe(50);
+  });
 }

@@ -162,4 +162,30 @@ export function profileRepoContract(getStore: () => Store): void {
     expect(third[0]?.identities).toEqual([{ kind: 'user_id', value: 'u-prof_e', firstSeenAt: 1 }]);
     expect(await profiles.count(WS)).toBe(5);
   });
+
+  it('keeps the same identity in two workspaces on two separate profiles', async () => {
+    const { profiles } = getStore();
+    await profiles.create('ws_a', 'prof_a', 1);
+    await profiles.create('ws_b', 'prof_b', 1);
+    await profiles.addIdentity('ws_a', 'prof_a', 'email', 'same@example.com', 1);
+    await profiles.addIdentity('ws_b', 'prof_b', 'email', 'same@example.com', 1);
+    expect(await profiles.findByIdentity('ws_a', 'email', 'same@example.com')).toBe('prof_a');
+    expect(await profiles.findByIdentity('ws_b', 'email', 'same@example.com')).toBe('prof_b');
+  });
+
+  it('loses no trait when many updates of one profile run concurrently', async () => {
+    const store = getStore();
+    await store.profiles.create(WS, 'prof_a', 1);
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx.profiles.mergeTraits(WS, 'prof_a', { [`k${i}`]: i }, 2);
+          await tx.profiles.touch(WS, 'prof_a', 100 + i, 2);
+        }),
+      ),
+    );
+    const profile = await store.profiles.get(WS, 'prof_a');
+    expect(Object.keys(profile?.traits ?? {}).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `k${i}`).sort());
+    expect([profile?.firstSeenAt, profile?.lastSeenAt]).toEqual([100, 111]);
+  });
 }
