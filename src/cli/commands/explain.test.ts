@@ -60,8 +60,26 @@ describe('evidence formatting', () => {
     expect(lines).toEqual([
       '✓ performed("Email Opened", within 30s)',
       '    window: (2026-01-01T00:00:05.000Z, 2026-01-01T00:00:35.000Z]',
-      '    matched: 1 event(s): Email Opened at 2026-01-01T00:00:10.000Z (evt_1)',
+      '    matched: 1 event(s):',
+      '      - Email Opened at 2026-01-01T00:00:10.000Z (evt_1)',
       '    can next change at: 2026-01-01T00:00:40.000Z',
     ]);
+  });
+});
+
+describe('long evidence', () => {
+  it('shows only the latest events of a long list, one per line, and rounds float noise', () => {
+    const events = Array.from({ length: 8 }, (_, i) => ({ id: `evt_${i}`, name: 'Order Completed', time: Date.UTC(2026, 0, 1 + i) }));
+    const lines = renderExplanationTree({
+      kind: 'metric',
+      value: true,
+      text: 'sum',
+      evidence: { kind: 'metric', measured: 5391.209999999998, matched: { total: 34, events } },
+      children: [],
+    });
+    expect(lines).toContain('    measured: 5391.21');
+    expect(lines).toContain('    matched: 34 event(s), the latest 5:');
+    expect(lines.filter((l) => l.startsWith('      - Order Completed'))).toHaveLength(5);
+    expect(lines.at(-1)).toBe('      - Order Completed at 2026-01-08T00:00:00.000Z (evt_7)');
   });
 });

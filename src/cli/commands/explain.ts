@@ -17,26 +17,53 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 const iso = (ms: unknown): string => (typeof ms === 'number' ? new Date(ms).toISOString() : 'the beginning');
+const TIME_KEY = /(^at$|At$|time|Time|deadline|Deadline|since|Since|nextChange|^after$|^upTo$|^from$|^to$)/;
+/** At most this many list items (events, sequence steps) are printed per evidence field. */
+const SHOWN = 5;
 
-/** Epoch-ms numbers under time-like keys read better as ISO instants; windows and event lists get their own form. */
+function isEventList(x: unknown): x is { total: number; events: unknown[] } {
+  return isObject(x) && typeof x.total === 'number' && Array.isArray(x.events);
+}
+
+function eventText(e: unknown): string {
+  return isObject(e) ? `${String(e.name)} at ${iso(e.time)} (${String(e.id)})` : String(e);
+}
+
+/** Epoch-ms numbers under time-like keys read better as ISO instants; float noise is rounded away. */
 function formatValue(key: string, value: unknown): string {
   if (isObject(value) && 'upTo' in value && 'after' in value) return `(${iso(value.after)}, ${iso(value.upTo)}]`;
-  if (isObject(value) && typeof value.total === 'number' && Array.isArray(value.events)) {
-    const shown = (value.events as unknown[]).map((e) => (isObject(e) ? `${String(e.name)} at ${iso(e.time)} (${String(e.id)})` : String(e)));
-    const more = value.total > shown.length ? `, … ${value.total - shown.length} earlier` : '';
-    return `${value.total} event(s)${shown.length > 0 ? `: ${shown.join(', ')}` : ''}${more}`;
-  }
-  if (typeof value === 'number' && /(^at$|At$|time|Time|deadline|Deadline|since|Since|nextChange|^from$|^to$|^start$|^end$)/.test(key) && value > 1e11) {
-    return new Date(value).toISOString();
-  }
+  if (isEventList(value)) return `${value.total} event(s)`;
+  if (isObject(value) && 'name' in value && 'time' in value && 'id' in value) return eventText(value);
+  if (typeof value === 'number' && TIME_KEY.test(key) && value > 1e11) return new Date(value).toISOString();
+  if (typeof value === 'number' && !Number.isInteger(value)) return String(Number.parseFloat(value.toPrecision(12)));
   if (Array.isArray(value)) return `[${value.map((v) => formatValue(key, v)).join(', ')}]`;
-  if (isObject(value)) return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatValue(k, v)}`).join(', ')} }`;
+  if (isObject(value)) return Object.entries(value).map(([k, v]) => `${k} ${formatValue(k, v)}`).join(', ');
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** One evidence field as lines: lists of events or steps get one line each (the latest few). */
+function evidenceLines(key: string, value: unknown, indent: string): string[] {
+  if (isEventList(value)) {
+    const events = value.events.slice(-SHOWN);
+    const hidden = value.total - events.length;
+    return [
+      `${indent}${key}: ${value.total} event(s)${events.length > 0 ? (hidden > 0 ? `, the latest ${events.length}:` : ':') : ''}`,
+      ...events.map((e) => `${indent}  - ${eventText(e)}`),
+    ];
+  }
+  if (Array.isArray(value) && value.some(isObject)) {
+    const items = value.slice(-SHOWN);
+    return [
+      `${indent}${key}: ${value.length}${value.length > items.length ? `, the latest ${items.length}:` : value.length > 0 ? ':' : ''}`,
+      ...items.map((item) => `${indent}  - ${formatValue(key, item)}`),
+    ];
+  }
+  return [`${indent}${key}: ${formatValue(key, value)}`];
 }
 
 /**
  * Renders an explanation tree as indented lines: the node's text with ✓ (holds) or ✗ (does not), then its
- * evidence as `key: value` pairs, then its children. Tolerant of the tree's exact field names so that new
+ * evidence as `key: value` lines, then its children. Tolerant of the tree's exact field names so that new
  * evidence kinds show up without a change here.
  */
 export function renderExplanationTree(node: unknown, indent = ''): string[] {
@@ -50,7 +77,7 @@ export function renderExplanationTree(node: unknown, indent = ''): string[] {
   const evidence = isObject(node.evidence) ? node.evidence : Object.fromEntries(Object.entries(node).filter(([k]) => !SKIP.has(k)));
   for (const [k, v] of Object.entries(evidence)) {
     if (k === 'evidence' || k === 'kind' || v === undefined || v === null) continue;
-    lines.push(`${indent}    ${k}: ${formatValue(k, v)}`);
+    lines.push(...evidenceLines(k, v, `${indent}    `));
   }
   if (typeof node.nextChange === 'number') lines.push(`${indent}    can next change at: ${iso(node.nextChange)}`);
   if (childKey) for (const child of node[childKey] as unknown[]) lines.push(...renderExplanationTree(child, `${indent}  `));
