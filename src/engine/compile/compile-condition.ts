@@ -13,7 +13,7 @@ import {
 import type { CompiledCondition } from './compiled-rule.js';
 import { compileMetric } from './compile-metric.js';
 import { compileSequence } from './compile-sequence.js';
-import { compilePicker } from './select-events.js';
+import { compileExists, compilePicker } from './select-events.js';
 
 /**
  * Compiles a condition into closures, once per rule version: the compiled evaluator visitor (one visitor per
@@ -39,8 +39,7 @@ export function compileCondition(c: Condition): CompiledCondition {
       return (cx, t) => testValue(test, getPath(cx.traits(t), path));
     }
     case 'performed': {
-      const pick = compilePicker(c.event, c.window);
-      return (cx, t) => pick(cx, t).length > 0;
+      return compileExists(c.event, c.window);
     }
     case 'first_performed': {
       const pick = compilePicker(c.event, undefined);

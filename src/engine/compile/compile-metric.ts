@@ -2,7 +2,7 @@ import { assertNever } from '../../core/index.js';
 import type { Metric } from '../../rules/index.js';
 import { getPath, scoreAt } from '../rules-api.js';
 import type { EvalContext } from './eval-context.js';
-import { compilePicker } from './select-events.js';
+import { compileCounter, compilePicker } from './select-events.js';
 
 /** A compiled metric: its value at t, `undefined` when the measure is undefined (every comparison false). */
 export type CompiledMetric = (cx: EvalContext, t: number) => number | undefined;
@@ -10,10 +10,8 @@ export type CompiledMetric = (cx: EvalContext, t: number) => number | undefined;
 /** Compiles a metric exactly as the reference `metricReadingAt` computes its value (same order, same skips). */
 export function compileMetric(metric: Metric): CompiledMetric {
   switch (metric.kind) {
-    case 'count': {
-      const pick = compilePicker(metric.event, metric.window);
-      return (cx, t) => pick(cx, t).length;
-    }
+    case 'count':
+      return compileCounter(metric.event, metric.window);
     case 'count_distinct': {
       const pick = compilePicker(metric.property.event, metric.window);
       const path = metric.property.path;
@@ -56,12 +54,12 @@ export function compileMetric(metric: Metric): CompiledMetric {
       };
     }
     case 'rate': {
-      const numerator = compilePicker(metric.numerator, metric.window);
-      const denominator = compilePicker(metric.denominator, metric.window);
+      const numerator = compileCounter(metric.numerator, metric.window);
+      const denominator = compileCounter(metric.denominator, metric.window);
       const min = metric.minDenominator ?? 0;
       return (cx, t) => {
-        const d = denominator(cx, t).length;
-        return d === 0 || d < min ? undefined : numerator(cx, t).length / d;
+        const d = denominator(cx, t);
+        return d === 0 || d < min ? undefined : numerator(cx, t) / d;
       };
     }
     case 'score': {

@@ -51,6 +51,8 @@ export function mergeFootprints(parts: readonly RuleFootprint[]): RuleFootprint 
   const scores = new Set<string>();
   const segments = new Set<string>();
   const durations = new Set<number>();
+  const durationsByName = new Map<string, Set<number>>();
+  const seenDurations = new Set<number>();
   let traits = false;
   let subscription = false;
   let seen = false;
@@ -65,6 +67,12 @@ export function mergeFootprints(parts: readonly RuleFootprint[]): RuleFootprint 
     fp.scores.forEach((s) => scores.add(s));
     fp.segments.forEach((s) => segments.add(s));
     fp.durations.forEach((d) => durations.add(d));
+    for (const [n, ds] of fp.durationsByName) {
+      const set = durationsByName.get(n) ?? new Set<number>();
+      ds.forEach((d) => set.add(d));
+      durationsByName.set(n, set);
+    }
+    fp.seenDurations.forEach((d) => seenDurations.add(d));
     traits ||= fp.traits;
     subscription ||= fp.subscription;
     seen ||= fp.seen;
@@ -76,6 +84,8 @@ export function mergeFootprints(parts: readonly RuleFootprint[]): RuleFootprint 
     scores,
     segments,
     durations: [...durations].sort((a, b) => a - b),
+    durationsByName,
+    seenDurations,
     traits,
     subscription,
     seen,

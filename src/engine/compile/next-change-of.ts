@@ -1,12 +1,24 @@
+import type { HistoryEvent } from '../../rules/index.js';
 import type { CompiledCondition, CompiledRule } from './compiled-rule.js';
 import type { EvalContext } from './eval-context.js';
+import { firstAfter } from './select-events.js';
 
 /**
- * The earliest instant u > t at which `holds` changes value with no new data, or undefined. Same argument as the
- * reference `nextChange`: every construct's value is constant between consecutive instants x + d (x a stored
- * time the rule reads, d a duration of the rule or 0), so scanning those candidates in order and stopping at the
- * first where the value differs from `current` is exact. The candidates come from the compact state only; an
- * event dropped by pruning can no longer produce a change (its every x + d is already ≤ t).
+ * At most this many candidate instants are evaluated per call. When none of them changes the value, the last one
+ * is returned as a *re-check* instant: the timer fires there, finds the same value (so records nothing) and
+ * looks further. Membership stays exact (a re-check precedes every real change) while the work per evaluation
+ * stays bounded for profiles with long histories.
+ */
+export const MAX_CANDIDATES = 32;
+
+/**
+ * The earliest instant u > t at which `holds` changes value with no new data, or a re-check instant before it
+ * (see {@link MAX_CANDIDATES}), or undefined when it never changes. Same argument as the reference
+ * `nextChange`: every construct's value is constant between consecutive instants x + d (x a stored time the rule
+ * reads, d a duration of the rule or 0), so evaluating those candidates in ascending order and stopping at the
+ * first where the value differs from `current` is exact. Candidates come from the compact state only: an event
+ * dropped by pruning can no longer produce a change (its every x + d is already ≤ t). The lists are sorted, so
+ * the smallest candidates are found by binary search per (source, duration) without sorting everything.
  */
 export function nextChangeOf(
   holds: CompiledCondition,
@@ -15,25 +27,71 @@ export function nextChangeOf(
   t: number,
   current: boolean,
 ): number | undefined {
-  const names = new Set<string>();
-  const durations = new Set<number>();
+  const byName = new Map<string, Set<number>>();
+  const seenDurations = new Set<number>();
   let seen = false;
   let updates = false;
   for (const rule of rules) {
     const fp = rule.footprint;
-    fp.eventNames.forEach((n) => names.add(n));
-    fp.durations.forEach((d) => durations.add(d));
+    for (const [n, ds] of fp.durationsByName) {
+      const set = byName.get(n) ?? new Set<number>();
+      ds.forEach((d) => set.add(d));
+      byName.set(n, set);
+    }
+    fp.seenDurations.forEach((d) => seenDurations.add(d));
     seen ||= fp.seen;
     updates ||= fp.traits || fp.subscription || fp.scores.size > 0;
   }
-  const candidates = new Set<number>();
-  for (const x of cx.state.storedTimes(names, seen, updates)) {
+  const s = cx.state;
+  const found: number[] = [];
+  // Each (source, duration) pair is an ascending sequence; only its first MAX_CANDIDATES above t are taken. Beyond
+  // the smallest value where a sequence was cut, candidates may be missing, so nothing beyond it is evaluated.
+  let horizon = Infinity;
+  const fromSorted = (
+    durations: Iterable<number>,
+    length: number,
+    timeAt: (i: number) => number,
+    start: (after: number) => number,
+  ): void => {
     for (const d of durations) {
-      const c = x + d;
-      if (c > t && Number.isFinite(c)) candidates.add(c);
+      let i = start(t - d);
+      let k = 0;
+      for (; k < MAX_CANDIDATES && i < length; k++, i++) found.push(timeAt(i) + d);
+      if (i < length) horizon = Math.min(horizon, timeAt(i - 1) + d);
     }
+  };
+  for (const [name, durations] of byName) {
+    const list = s.events.get(name);
+    if (list !== undefined) fromSorted(durations, list.length, (i) => (list[i] as HistoryEvent).time, (after) => firstAfter(list, after));
   }
-  const sorted = [...candidates].sort((a, b) => a - b);
-  for (const u of sorted) if (holds(cx, u) !== current) return u;
-  return undefined;
+  if (seen) {
+    const times = s.activity;
+    fromSorted(seenDurations, times.length, (i) => times[i] as number, (after) => firstGreater(times, after));
+    for (const d of seenDurations) found.push(s.minActivity + d);
+  }
+  if (updates) {
+    const u = s.updates;
+    // Traits, subscription, consent and scores are read as of t with no window: a stored update changes a value
+    // only when it becomes visible (offset 0).
+    for (const list of [u.traits, u.subscription, u.consent, u.scores]) for (const x of list) found.push(x.time);
+  }
+  const candidates = [...new Set(found.filter((c) => c > t && c <= horizon && Number.isFinite(c)))].sort((a, b) => a - b);
+  let evaluated = 0;
+  for (const u of candidates) {
+    if (holds(cx, u) !== current) return u;
+    if (++evaluated >= MAX_CANDIDATES) return u;
+  }
+  // No change up to the horizon: when candidates were cut, re-check there; otherwise the value never changes.
+  return Number.isFinite(horizon) ? horizon : undefined;
+}
+
+function firstGreater(times: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -29,6 +29,10 @@ export interface RuleFootprint {
   readonly segments: ReadonlySet<string>;
   /** Every duration the rule mentions, in ms, plus 0. */
   readonly durations: readonly number[];
+  /** Per event name, the durations of the constructs reading it (plus 0): its events' only change offsets. */
+  readonly durationsByName: ReadonlyMap<string, ReadonlySet<number>>;
+  /** The durations of `first_seen` / `last_seen` windows (plus 0). */
+  readonly seenDurations: ReadonlySet<number>;
 }
 
 /** Computes the footprint of one condition (not following `in_segment`; the engine merges referenced rules). */
@@ -39,6 +43,8 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
   const scores = new Set<string>();
   const segments = new Set<string>();
   const durations = new Set<number>([0]);
+  const durationsByName = new Map<string, Set<number>>();
+  const seenDurations = new Set<number>([0]);
   let traits = false;
   let subscription = false;
   let seen = false;
@@ -48,24 +54,33 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
     if (!keys) propertyKeys.set(name, (keys = new Set()));
     return keys;
   };
+  // The durations of the construct being visited: windowHorizon adds to it, useSelector files it under the name.
+  let own: number[] = [];
   const useSelector = (selector: EventSelector, horizon: number): void => {
     eventNames.add(selector.name);
+    let ds = durationsByName.get(selector.name);
+    if (!ds) durationsByName.set(selector.name, (ds = new Set([0])));
+    for (const d of own) ds.add(d);
     horizons.set(selector.name, Math.max(horizons.get(selector.name) ?? 0, horizon));
     const keys = keysOf(selector.name);
     if (selector.where) filterKeys(selector.where, keys);
+  };
+  const addDuration = (d: number): void => {
+    durations.add(d);
+    own.push(d);
   };
   const windowHorizon = (window: Window | undefined): number => {
     if (window === undefined) return Infinity;
     switch (window.kind) {
       case 'within':
-        durations.add(durationMs(window.duration));
+        addDuration(durationMs(window.duration));
         return durationMs(window.duration);
       case 'before':
-        durations.add(durationMs(window.duration));
+        addDuration(durationMs(window.duration));
         return Infinity;
       case 'between':
-        durations.add(durationMs(window.from));
-        durations.add(durationMs(window.to));
+        addDuration(durationMs(window.from));
+        addDuration(durationMs(window.to));
         return Math.max(durationMs(window.from), durationMs(window.to));
       default:
         return assertNever(window);
@@ -73,6 +88,7 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
   };
 
   const visit = (c: Condition): void => {
+    own = [];
     switch (c.kind) {
       case 'and':
       case 'or':
@@ -92,7 +108,7 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
         useSelector(c.event, Infinity);
         return;
       case 'lapsed':
-        durations.add(durationMs(c.duration));
+        addDuration(durationMs(c.duration));
         useSelector(c.event, Infinity);
         return;
       case 'metric': {
@@ -125,7 +141,7 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
         return;
       }
       case 'sequence': {
-        durations.add(durationMs(c.within));
+        addDuration(durationMs(c.within));
         useSelector(c.first, Infinity);
         useSelector(c.then, Infinity);
         if (c.by !== undefined) {
@@ -136,6 +152,7 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
       }
       case 'seen':
         windowHorizon(c.window);
+        for (const d of own) seenDurations.add(d);
         seen = true;
         return;
       case 'in_segment':
@@ -160,6 +177,8 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
     seen,
     segments,
     durations: [...durations].sort((a, b) => a - b),
+    durationsByName,
+    seenDurations,
   };
 }
 

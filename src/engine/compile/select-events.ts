@@ -37,3 +37,38 @@ export function firstAfter(list: readonly HistoryEvent[], after: number): number
   }
   return lo;
 }
+
+/** Counts the selected events in the window at t: two binary searches without a filter, a bounded scan with one. */
+export function compileCounter(selector: EventSelector, window: Window | undefined): (cx: EvalContext, t: number) => number {
+  const { name, where } = selector;
+  return (cx, t) => {
+    const list = cx.state.events.get(name);
+    if (list === undefined) return 0;
+    const { after, upTo } = windowBounds(window, t);
+    const from = firstAfter(list, after);
+    if (where === undefined) return Math.max(0, firstAfter(list, upTo) - from);
+    let n = 0;
+    for (let i = from; i < list.length; i++) {
+      const e = list[i] as HistoryEvent;
+      if (e.time > upTo) break;
+      if (matchesFilter(where, e.properties)) n += 1;
+    }
+    return n;
+  };
+}
+
+/** Whether any selected event lies in the window at t (stops at the first match). */
+export function compileExists(selector: EventSelector, window: Window | undefined): (cx: EvalContext, t: number) => boolean {
+  const { name, where } = selector;
+  return (cx, t) => {
+    const list = cx.state.events.get(name);
+    if (list === undefined) return false;
+    const { after, upTo } = windowBounds(window, t);
+    for (let i = firstAfter(list, after); i < list.length; i++) {
+      const e = list[i] as HistoryEvent;
+      if (e.time > upTo) return false;
+      if (where === undefined || matchesFilter(where, e.properties)) return true;
+    }
+    return false;
+  };
+}
