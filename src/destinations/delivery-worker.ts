@@ -196,11 +196,16 @@ export class DeliveryWorker {
     for (;;) {
       const destination = await new DestinationRepoSql(store.sql).byId(destinationId);
       if (!destination || !destination.enabled) return attempted;
-      const due = await repo.dueHeads(destinationId, clock.now(), this.concurrency);
+      // Fetch a generous batch of queue heads (one per profile) and send it through a pool of `concurrency`:
+      // the head query and the commit that records the batch are amortised over many deliveries.
+      const due = await repo.dueHeads(destinationId, clock.now(), this.concurrency * 16);
       if (due.length === 0) return attempted;
       const sender = this.senderFor(destination);
-      const results = await Promise.all(
-        due.map(async (delivery) => {
+      const results: { delivery: DeliveryRecord; outcome: DeliveryOutcome; startedAt: number }[] = [];
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < due.length) {
+          const delivery = due[next++] as DeliveryRecord;
           const startedAt = clock.now();
           let outcome: DeliveryOutcome;
           try {
@@ -208,9 +213,10 @@ export class DeliveryWorker {
           } catch (err) {
             outcome = { ok: false, retryable: true, error: `sender failed: ${String(err)}`, durationMs: clock.now() - startedAt };
           }
-          return { delivery, outcome, startedAt };
-        }),
-      );
+          results.push({ delivery, outcome, startedAt });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, lane));
       attempted += results.length;
       // One transaction for the whole batch: an attempt's record is cheap, a commit is not.
       const logs = await store.transaction(async (tx) => {
