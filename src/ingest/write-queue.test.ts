@@ -11,7 +11,10 @@ function controlledWriter() {
   return { calls, write };
 }
 
-const flush = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets the queue run: it yields to I/O (setImmediate) before each group. */
+const flush = async () => {
+  for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe('WriteQueue', () => {
   it('coalesces jobs submitted while a group is being written into the next group', async () => {

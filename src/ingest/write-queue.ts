@@ -62,8 +62,10 @@ export class WriteQueue<J, R> {
   }
 
   private async run(): Promise<void> {
-    // Let the submitting request's microtasks finish so that concurrent submits join the first group too.
-    await Promise.resolve();
+    // Yield to I/O once before each group: with SQLite a transaction runs without ever waiting for I/O, so
+    // without this every request would commit alone. After setImmediate, every request whose bytes already
+    // arrived has been parsed and submitted, and they all share the next commit.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.pending.length > 0) {
         const group: Array<Pending<J, R>> = [];
@@ -74,6 +76,7 @@ export class WriteQueue<J, R> {
           units += next.weight;
         }
         await this.writeGroup(group);
+        if (this.pending.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.running = undefined;
