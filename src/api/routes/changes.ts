@@ -16,6 +16,7 @@ import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
 import type { Services } from '../../app/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { problemSchema } from './segments.js';
 
 /** A membership change as the API returns it. */
 export const ChangeSchema = Type.Object({
@@ -112,6 +113,8 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             next: Type.Integer({ description: 'The cursor to pass as `after` next time (the last seq read).' }),
             hasMore: Type.Boolean({ description: 'True when more changes may follow right away.' }),
           }),
+          400: problemSchema('VALIDATION_FAILED: a bad cursor or limit.'),
+          404: problemSchema('SEGMENT_NOT_FOUND: the segment filter names no segment.'),
         },
       },
     },

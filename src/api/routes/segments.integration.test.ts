@@ -219,5 +219,7 @@ describe('the OpenAPI document', () => {
     }
     expect(doc.paths['/api/segments']?.post?.requestBody).toBeDefined();
     expect(doc.paths['/api/segments/dry-run']?.post?.responses?.['200']).toBeDefined();
+    expect(Object.keys(doc.paths['/api/segments']?.post?.responses ?? {}).sort()).toEqual(['201', '400', '409', '422']);
+    expect(doc.paths['/api/segments/{id}']?.get?.responses?.['404']).toBeDefined();
   });
 });

@@ -9,7 +9,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { type Static, type TObject, type TSchema, Type } from 'typebox';
 import { AppError, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
@@ -27,6 +27,31 @@ const RuleProblemSchema = Type.Object(
   },
   { description: 'A finding about a rule, with its position in the rule text.' },
 );
+
+/** An RFC 9457 problem document as the error handler writes it (extra members allowed). */
+export function problemSchema(description: string, extra: Record<string, TSchema> = {}): TObject {
+  return Type.Object(
+    {
+      type: Type.String(),
+      title: Type.String(),
+      status: Type.Integer(),
+      code: Type.String({ description: 'Stable error code (docs/errors.md).' }),
+      detail: Type.String(),
+      field: Type.Optional(Type.String()),
+      instance: Type.Optional(Type.String()),
+      ...extra,
+    },
+    { additionalProperties: true, description },
+  );
+}
+
+const NotFound = problemSchema('SEGMENT_NOT_FOUND (or PROFILE_NOT_FOUND for explain).');
+const BadRequest = problemSchema('VALIDATION_FAILED: the body or query does not match the schema.');
+const NameTaken = problemSchema('SEGMENT_NAME_TAKEN: another segment has this name.');
+const RuleInvalid = problemSchema('RULE_INVALID: the rule has errors, each with its position in the rule text.', {
+  errors: Type.Array(RuleProblemSchema),
+  warnings: Type.Optional(Type.Array(RuleProblemSchema)),
+});
 
 const RuleJsonSchema = Type.Object(
   { version: Type.Integer({ minimum: 1 }), condition: Type.Unknown() },
@@ -172,7 +197,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.post(
     '/api/segments',
-    { schema: { tags, summary: 'Create a segment (backfills it over the stored history)', body: SegmentBodySchema, response: { 201: SavedSchema } } },
+    { schema: { tags, summary: 'Create a segment (backfills it over the stored history)', body: SegmentBodySchema, response: { 201: SavedSchema, 400: BadRequest, 409: NameTaken, 422: RuleInvalid } } },
     async (request, reply) => {
       const ws = workspaceOf(request);
       const { value, warnings } = unwrap(await segments.create(ws, request.body));
@@ -183,7 +208,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.post(
     '/api/segments/dry-run',
-    { schema: { tags, summary: 'Size and diff of a rule against the current version, without saving', body: SegmentBodySchema, response: { 200: DryRunSchema } } },
+    { schema: { tags, summary: 'Size and diff of a rule against the current version, without saving', body: SegmentBodySchema, response: { 200: DryRunSchema, 400: BadRequest, 422: RuleInvalid } } },
     async (request) => {
       const { value, warnings } = unwrap(await segments.dryRun(workspaceOf(request), request.body));
       return {
@@ -199,7 +224,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.get(
     '/api/segments/:id',
-    { schema: { tags, summary: 'Read a segment by id or name, with its size', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }) } } },
+    { schema: { tags, summary: 'Read a segment by id or name, with its size', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound } } },
     async (request) => {
       const ws = workspaceOf(request);
       const found = await segments.get(ws, request.params.id);
@@ -210,7 +235,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.put(
     '/api/segments/:id',
-    { schema: { tags, summary: 'Save a new version of a segment', params: IdParams, body: SegmentBodySchema, response: { 200: SavedSchema } } },
+    { schema: { tags, summary: 'Save a new version of a segment', params: IdParams, body: SegmentBodySchema, response: { 200: SavedSchema, 400: BadRequest, 404: NotFound, 409: NameTaken, 422: RuleInvalid } } },
     async (request) => {
       const ws = workspaceOf(request);
       const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body));
@@ -220,7 +245,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.delete(
     '/api/segments/:id',
-    { schema: { tags, summary: 'Delete a segment (its members exit)', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }) } } },
+    { schema: { tags, summary: 'Delete a segment (its members exit)', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound } } },
     async (request) => {
       const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id));
       return { segment: segmentView(value) };
@@ -238,7 +263,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           after: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page.' })),
         }),
-        response: { 200: MembersSchema },
+        response: { 200: MembersSchema, 400: BadRequest, 404: NotFound },
       },
     },
     async (request) => {
@@ -262,7 +287,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
           id: Type.String({ minLength: 1, description: 'Segment id or name.' }),
           profile: Type.String({ minLength: 1, description: 'A profile id, userId, anonymousId or email:<address>.' }),
         }),
-        response: { 200: ExplanationSchema },
+        response: { 200: ExplanationSchema, 404: NotFound },
       },
     },
     async (request) => {
