@@ -41,6 +41,15 @@ describe('the HTTP API', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it('lets browsers on any origin send events (CORS preflight and header)', async () => {
+    const preflight = await t.app.server.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(String(preflight.headers['access-control-allow-headers'])).toContain('content-type');
+    const res = await post('/v1/track', { anonymousId: 'cors-1', event: 'A' }, { origin: 'https://shop.example' });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+
   it('warns when it clamps a far-future timestamp', async () => {
     const res = await post('/v1/track', { userId: 'api-future', event: 'A', timestamp: '2099-01-01T00:00:00Z' });
     expect(res.statusCode).toBe(200);

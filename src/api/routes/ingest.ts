@@ -3,7 +3,7 @@
  * Segment-compatible ingestion: `POST /v1/track | identify | page | screen | group | alias` (one message) and
  * `POST /v1/batch` (and its alias `/v1/import`). Bodies are JSON (`application/json`, or `text/plain` as
  * browsers send beacons), optionally gzip-encoded; the write key is the Basic-auth username or `writeKey` in
- * the body. Success is `{ "success": true }`; failures are problem documents (docs/api.md has the batch rule).
+ * the body. Open to browsers on any origin (CORS `*`, preflight answered). Success is `{ "success": true }`; failures are problem documents (docs/api.md has the batch rule).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -66,6 +66,22 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson);
     scope.addHook('preParsing', gunzipBody);
+    // Browsers send from any site (analytics.js, the snippet): ingestion is open to every origin. Credentials are
+    // never cookies, only the write key, so `*` is safe.
+    scope.addHook('onRequest', async (_request, reply) => {
+      void reply.header('access-control-allow-origin', '*');
+    });
+    scope.options(
+      '/v1/*',
+      { schema: { hide: true } },
+      async (_request, reply) =>
+        reply
+          .code(204)
+          .header('access-control-allow-methods', 'POST, OPTIONS')
+          .header('access-control-allow-headers', 'authorization, content-type, content-encoding')
+          .header('access-control-max-age', '86400')
+          .send(),
+    );
 
     const authenticate = async (request: FastifyRequest): Promise<string> => {
       const result = await services.keys.authenticate(writeKeyOf(request.headers.authorization, request.body), 'write');
