@@ -4,6 +4,10 @@
  */
 import type { Workload } from '../workload.js';
 import { destinations } from './destinations.js';
+import { engineBackfill } from './engine-backfill.js';
+import { engineLatency } from './engine-latency.js';
+import { engineThroughput } from './engine-throughput.js';
+import { engineTimerStorm } from './engine-timer-storm.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 
@@ -12,4 +16,8 @@ export const workloads: readonly Workload[] = [
   ingestHttp,
   importDatasets,
   destinations,
+  engineThroughput,
+  engineLatency,
+  engineTimerStorm,
+  engineBackfill,
 ];
