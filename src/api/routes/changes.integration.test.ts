@@ -1,6 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API answers are JSON; the assertions check their shape. */
+import Fastify from 'fastify';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_WORKSPACE_ID } from '../../store/index.js';
+import { changeRoutes } from './changes.js';
 import { type TestServer, eventually, startTestServer, waitForEngine } from './segments-test-server.js';
 
 let server: TestServer;
@@ -195,5 +198,37 @@ describe('GET /api/changes/stream', () => {
       return r.json.changes;
     });
     expect(openers.filter((c: { kind: string }) => c.kind === 'entered')).toHaveLength(5);
+  });
+});
+
+describe('stream heartbeats', () => {
+  it('sends a comment line on idle streams at the configured interval', async () => {
+    const { segments, changes } = server.services;
+    if (!segments || !changes) throw new Error('the app has no segment service');
+    // The same plugin over the app's real change log, with a short heartbeat instead of the default 15 s.
+    const app = Fastify();
+    await app.register(changeRoutes, { segments, changes, workspaceOf: () => DEFAULT_WORKSPACE_ID, heartbeatMs: 50 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const port = address !== null && typeof address === 'object' ? address.port : 0;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`http://127.0.0.1:${port}/api/changes/stream`, (r) => resolve(r));
+      req.on('error', reject);
+      req.end();
+    });
+    try {
+      res.setEncoding('utf8');
+      let text = '';
+      await new Promise<void>((resolve) => {
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.includes(': heartbeat\n\n')) resolve();
+        });
+      });
+      expect(text).not.toContain('data:');
+    } finally {
+      res.destroy();
+      await app.close();
+    }
   });
 });

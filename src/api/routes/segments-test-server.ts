@@ -7,13 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { startApp } from '../../app/index.js';
+import { type Services, startApp } from '../../app/index.js';
 
 /** A running test server and how to reach it. */
 export interface TestServer {
   readonly url: string;
   readonly writeKey: string;
   readonly adminKey: string;
+  /** The app's real services, for tests that mount a route plugin with other options. */
+  readonly services: Services;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startTestServer(): Promise<TestServer> {
     url: app.url,
     writeKey,
     adminKey,
+    services: app.services,
     async close() {
       await app.close();
       await rm(dir, { recursive: true, force: true });
