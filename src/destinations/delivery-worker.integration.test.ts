@@ -164,6 +164,9 @@ describeEachStore('delivery worker', (getStore) => {
     void dying.tick();
     await vi.waitUntil(() => sentByTheDead !== undefined);
     const restarted = h.newWorker();
+    // The dead worker never released its lease on the destination: the new one takes over when it runs out.
+    expect(await restarted.tick()).toEqual({ created: 0, attempted: 0 });
+    (h.clock as FakeClock).advance(60_000);
     expect(await restarted.tick()).toEqual({ created: 0, attempted: 1 });
     // A third process start finds nothing more to do.
     expect(await h.newWorker().tick()).toEqual({ created: 0, attempted: 0 });
@@ -182,6 +185,27 @@ describeEachStore('delivery worker', (getStore) => {
     await h.change({ segmentId: b.id, profileId: p, kind: 'entered' }, { segmentId: a.id, profileId: p, kind: 'exited' });
     await h.worker.tick();
     expect(h.receiver.requests.map((_, i) => [bodyOf(h, i).type, bodyOf(h, i).data.segment.id])).toEqual([['segment.exited', a.id]]);
+  });
+
+  it('lets only the lease holder send a destination, and another worker take over once the lease runs out', async () => {
+    const h = (harness = await DeliveryHarness.create(getStore(), { worker: { leaseMs: 30_000 } }));
+    const s = h.segments.add(h.workspaceId, 'VIP');
+    await h.destination();
+    const first = h.worker;
+    const second = h.newWorker();
+    await h.change({ segmentId: s.id, profileId: await h.profile(), kind: 'entered' });
+    expect(await first.tick()).toEqual({ created: 1, attempted: 1 });
+    await h.change({ segmentId: s.id, profileId: await h.profile(), kind: 'entered' });
+    expect(await second.tick()).toEqual({ created: 0, attempted: 0 });
+    // The first worker dies without releasing; its lease expires.
+    (h.clock as FakeClock).advance(30_000);
+    expect(await second.tick()).toEqual({ created: 1, attempted: 1 });
+    expect(await first.tick()).toEqual({ created: 0, attempted: 0 });
+    // A clean stop releases at once.
+    await second.stop();
+    await h.change({ segmentId: s.id, profileId: await h.profile(), kind: 'entered' });
+    expect(await first.tick()).toEqual({ created: 1, attempted: 1 });
+    expect(new Set(h.receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(3);
   });
 
   it('wakes on appended changes and on due retries once started', async () => {

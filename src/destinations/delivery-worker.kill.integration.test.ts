@@ -31,7 +31,8 @@ it('delivers once, with the same webhook-id, after the worker process is killed 
 
     // The restarted worker (here, in this process) finds the delivery row the dead one created and sends it.
     // The child stamped that row with the system clock; bring this test's fake clock up to it.
-    (h.clock as FakeClock).advanceTo(Date.now());
+    // The child stamped its lease with the system clock too; the new worker takes over when it runs out (60 s).
+    (h.clock as FakeClock).advanceTo(Date.now() + 60_000);
     expect(await h.newWorker().tick()).toEqual({ created: 0, attempted: 1 });
     expect(await h.newWorker().tick()).toEqual({ created: 0, attempted: 0 });
     const id = `msg_${seq}_0_${dest.id}`;

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../core/index.js';
+import { newId } from '../core/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import type { Repos, Store } from '../store/index.js';
@@ -41,6 +42,10 @@ export interface DeliveryWorkerOptions {
   readonly batchSize?: number;
   /** How often to look for changes written by other processes (ms); in-process writers wake the worker at once. */
   readonly pollIntervalMs?: number;
+  /** How long a destination's lease lasts without renewal (ms); another process takes over after it runs out. */
+  readonly leaseMs?: number;
+  /** This worker's identity in leases (default: a random id). */
+  readonly workerId?: string;
   readonly log?: (entry: WorkerLogEntry) => void;
 }
 
@@ -64,7 +69,8 @@ export interface TickSummary {
  * the injected clock. A delivery out of attempts or age is dead-lettered; a destination with
  * `disableAfterDeadLetters` dead letters in a row, or failing for `disableAfterFailingMs`, is disabled with an
  * operational event. Disabled destinations keep collecting deliveries (nothing is lost) and resume in order
- * when re-enabled. One worker per database: there is no claim between several workers yet.
+ * when re-enabled. Several processes may run workers against one database: a lease per destination
+ * (`leaseMs`, renewed every batch) makes one of them its only sender, and a dead holder's lease runs out.
  */
 export class DeliveryWorker {
   private readonly policy: RetryPolicy;
@@ -72,6 +78,9 @@ export class DeliveryWorker {
   private readonly concurrency: number;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  /** This worker's name in destination leases. */
+  readonly workerId: string;
   private readonly senders = new Map<string, { key: string; destination: Destination }>();
   private running: Promise<TickSummary> | undefined;
   private again = false;
@@ -86,6 +95,8 @@ export class DeliveryWorker {
     this.concurrency = options.concurrency ?? 8;
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.workerId = options.workerId ?? newId('wrk');
   }
 
   /** Starts serving: wakes on new changes, on due retries and every poll interval. */
@@ -106,6 +117,7 @@ export class DeliveryWorker {
     this.wakeTimer?.handle.cancel();
     this.wakeTimer = undefined;
     await this.running?.catch(() => undefined);
+    await new DestinationRepoSql(this.options.store.sql).releaseAll(this.workerId).catch(() => undefined);
   }
 
   /** Asks for a tick soon (after the current one, if any). */
@@ -128,7 +140,12 @@ export class DeliveryWorker {
       try {
         for (;;) {
           this.again = false;
-          const destinations = await new DestinationRepoSql(this.options.store.sql).all();
+          const repo = new DestinationRepoSql(this.options.store.sql);
+          const destinations: DestinationRecord[] = [];
+          for (const d of await repo.all()) {
+            // Another process holds this destination: it routes and sends, in order; this one keeps off.
+            if (await repo.claim(d.id, this.workerId, this.options.clock.now(), this.leaseMs)) destinations.push(d);
+          }
           for (const d of destinations) created += await this.route(d);
           for (const d of destinations) attempted += await this.dispatch(d.id);
           if (this.started) await this.scheduleWake();
@@ -194,7 +211,9 @@ export class DeliveryWorker {
     const repo = new DeliveryRepoSql(store.sql);
     let attempted = 0;
     for (;;) {
-      const destination = await new DestinationRepoSql(store.sql).byId(destinationId);
+      const dests = new DestinationRepoSql(store.sql);
+      if (!(await dests.claim(destinationId, this.workerId, clock.now(), this.leaseMs))) return attempted;
+      const destination = await dests.byId(destinationId);
       if (!destination || !destination.enabled) return attempted;
       // Fetch a generous batch of queue heads (one per profile) and send it through a pool of `concurrency`:
       // the head query and the commit that records the batch are amortised over many deliveries.

@@ -168,6 +168,24 @@ export class DestinationRepoSql {
     return this.byId(id);
   }
 
+  /**
+   * Takes or renews the destination's lease for `owner` until `now + leaseMs`; succeeds when the lease is free,
+   * already held by `owner`, or expired. Only the holder routes and sends the destination's deliveries.
+   */
+  async claim(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const n = await this.sql.execute(
+      `UPDATE destinations SET lease_owner = $2, lease_until = $3
+       WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until IS NULL OR lease_until <= $4)`,
+      [id, owner, now + leaseMs, now],
+    );
+    return n > 0;
+  }
+
+  /** Gives up every lease `owner` holds (on a clean stop), so another process can take over at once. */
+  async releaseAll(owner: string): Promise<void> {
+    await this.sql.execute('UPDATE destinations SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [owner]);
+  }
+
   /** Disables a destination automatically; false when it was already disabled. */
   async autoDisable(id: string, now: number): Promise<boolean> {
     const n = await this.sql.execute(
