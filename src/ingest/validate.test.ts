@@ -1,3 +1,4 @@
+import fc, { type Arbitrary } from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateBatch, validateMessage } from './validate.js';
 
@@ -88,5 +89,44 @@ describe('validateBatch', () => {
 
   it('rejects an invalid batch-level sentAt', () => {
     expect(validateBatch({ batch: [], sentAt: 'soon' })).toMatchObject({ ok: false, problem: { code: 'INGEST_INVALID_TIMESTAMP', field: 'sentAt' } });
+  });
+});
+
+describe('validateMessage on arbitrary input', () => {
+  it('never throws and accepts only messages with an id and without forbidden keys', () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'userId', 'anonymousId', 'event', 'timestamp'));
+    const value = fc.letrec((tie) => ({
+      json: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), fc.dictionary(key, tie('json'), { maxKeys: 4 }), fc.array(tie('json'), { maxLength: 3 })),
+    })).json;
+    const mostly = <T, U>(good: Arbitrary<T>, bad: Arbitrary<U>) =>
+      fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
+    const message = fc.record(
+      {
+        userId: mostly(fc.string({ minLength: 1 }), fc.oneof(fc.integer(), fc.constant(null), fc.boolean())),
+        anonymousId: fc.oneof(fc.string(), fc.constant(undefined)),
+        event: mostly(fc.string({ minLength: 1 }), fc.integer()),
+        timestamp: mostly(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString()), fc.string()),
+        properties: mostly(fc.dictionary(key, value, { maxKeys: 4 }), value),
+        traits: mostly(fc.dictionary(fc.string(), value, { maxKeys: 3 }), value),
+      },
+      { requiredKeys: [] },
+    );
+    const outcomes = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(fc.oneof({ arbitrary: value, weight: 1 }, { arbitrary: message, weight: 4 }), fc.constantFrom(undefined, 'track', 'identify', 'page', 'alias'), (raw, type) => {
+        const result = validateMessage(raw, type as Parameters<typeof validateMessage>[1]);
+        outcomes[result.ok ? 'accepted' : 'rejected'] += 1;
+        if (result.ok) {
+          expect(result.message.userId ?? result.message.anonymousId).not.toBeNull();
+          expect(JSON.stringify(raw)).not.toMatch(/"(__proto__|constructor|prototype)":/);
+        } else {
+          expect(result.problem.code).toMatch(/^INGEST_[A-Z_]+$/);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // Both branches were exercised, so the property said something about each.
+    expect(outcomes.accepted).toBeGreaterThan(20);
+    expect(outcomes.rejected).toBeGreaterThan(20);
   });
 });
