@@ -27,7 +27,10 @@ export interface HistoryItems {
  * - `identify` with non-empty traits is a trait update at the event time.
  * - Subscription: `track "Unsubscribed"` → unsubscribed, `"Subscribed"` / `"Resubscribed"` → subscribed,
  *   `"Email Bounced"` with `properties.bounce_type` (or `type`) `"hard"` → hard_bounced, `"Email Marked as Spam"` →
- *   complained; an `identify` whose traits carry a boolean `unsubscribed` sets unsubscribed / subscribed.
+ *   complained; an `identify` whose traits carry a boolean `unsubscribed` (else `email_subscribed`, else
+ *   `subscribed`) sets the state — the same signals as ingestion's `subscriptionSignalOf`. Unlike the profile's
+ *   stored subscription, a later trait sync here does override a hard bounce or complaint (the reference
+ *   evaluator reads the latest update); see docs/engine.md.
  * - Consent: `context.consent.categoryPreferences` on any event.
  * - Scores: `track "Score Updated"` with `properties.name` (string) and `properties.value` (number).
  */
@@ -56,6 +59,14 @@ export function historyItemsOf(event: StoredEvent): HistoryItems {
       if (Object.keys(event.traits).length > 0) items.traits = { time, traits: event.traits };
       if (typeof event.traits['unsubscribed'] === 'boolean') {
         items.subscription = { time, status: event.traits['unsubscribed'] ? 'unsubscribed' : 'subscribed' };
+      } else {
+        for (const key of ['email_subscribed', 'subscribed']) {
+          const value = event.traits[key];
+          if (typeof value === 'boolean') {
+            items.subscription = { time, status: value ? 'subscribed' : 'unsubscribed' };
+            break;
+          }
+        }
       }
       break;
     case 'group':
