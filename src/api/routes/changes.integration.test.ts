@@ -2,6 +2,7 @@
 import Fastify from 'fastify';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeLog } from '../../membership/index.js';
 import { DEFAULT_WORKSPACE_ID } from '../../store/index.js';
 import { changeRoutes } from './changes.js';
 import { type TestServer, eventually, startTestServer, waitForEngine } from './segments-test-server.js';
@@ -201,18 +202,65 @@ describe('GET /api/changes/stream', () => {
   });
 });
 
+/** Mounts the change routes over the app's real change log (optionally wrapped) on a separate local server. */
+async function mountChanges(options: { heartbeatMs?: number; wrap?: (log: ChangeLog) => ChangeLog } = {}): Promise<{ port: number; close: () => Promise<void> }> {
+  const { segments, changes } = server.services;
+  if (!segments || !changes) throw new Error('the app has no segment service');
+  const app = Fastify();
+  await app.register(changeRoutes, {
+    segments,
+    changes: options.wrap ? options.wrap(changes) : changes,
+    workspaceOf: () => DEFAULT_WORKSPACE_ID,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return { port: address !== null && typeof address === 'object' ? address.port : 0, close: () => app.close() };
+}
+
+describe('stream clean-up', () => {
+  it('unsubscribes from the change log when the client disconnects', async () => {
+    let subscribed = 0;
+    // The real change log, counting live subscriptions.
+    const mounted = await mountChanges({
+      wrap: (log) => ({
+        read: (after, limit, ws) => log.read(after, limit, ws),
+        head: () => log.head(),
+        onAppended: (listener) => {
+          subscribed++;
+          const off = log.onAppended(listener);
+          return () => {
+            subscribed--;
+            off();
+          };
+        },
+      }),
+    });
+    try {
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = httpRequest(`http://127.0.0.1:${mounted.port}/api/changes/stream`, (r) => resolve(r));
+        req.on('error', reject);
+        req.end();
+      });
+      await new Promise<void>((resolve) => res.once('data', () => resolve()));
+      expect(subscribed).toBe(1);
+      res.destroy();
+      await eventually(async () => {
+        if (subscribed !== 0) throw new Error('still subscribed');
+      });
+      expect(subscribed).toBe(0);
+    } finally {
+      await mounted.close();
+    }
+  });
+});
+
 describe('stream heartbeats', () => {
   it('sends a comment line on idle streams at the configured interval', async () => {
-    const { segments, changes } = server.services;
-    if (!segments || !changes) throw new Error('the app has no segment service');
     // The same plugin over the app's real change log, with a short heartbeat instead of the default 15 s.
-    const app = Fastify();
-    await app.register(changeRoutes, { segments, changes, workspaceOf: () => DEFAULT_WORKSPACE_ID, heartbeatMs: 50 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    const port = address !== null && typeof address === 'object' ? address.port : 0;
+    const mounted = await mountChanges({ heartbeatMs: 50 });
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(`http://127.0.0.1:${port}/api/changes/stream`, (r) => resolve(r));
+      const req = httpRequest(`http://127.0.0.1:${mounted.port}/api/changes/stream`, (r) => resolve(r));
       req.on('error', reject);
       req.end();
     });
@@ -228,7 +276,7 @@ describe('stream heartbeats', () => {
       expect(text).not.toContain('data:');
     } finally {
       res.destroy();
-      await app.close();
+      await mounted.close();
     }
   });
 });
