@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../app/testing/index.js';
+import { buildServer } from './build-server.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -159,11 +160,22 @@ describe('backpressure and shutdown', () => {
     }
   });
 
-  it('reports not ready once shutdown begins', async () => {
+  it('refuses new requests with 503 SHUTTING_DOWN once shutdown begins, and reports not ready', async () => {
     const other = await startTestApp();
-    const closing = other.app.close();
-    expect(other.app.services.isShuttingDown()).toBe(true);
-    await closing;
-    await other.close();
+    let shuttingDown = false;
+    const services = { ...other.app.services, isShuttingDown: () => shuttingDown };
+    const server = await buildServer(services);
+    try {
+      shuttingDown = true;
+      const refused = await server.inject({ method: 'POST', url: '/v1/track', headers: { 'content-type': 'application/json', authorization: other.writeAuth }, payload: '{}' });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json()).toMatchObject({ code: 'SHUTTING_DOWN' });
+      expect((await server.inject({ url: '/readyz' })).json()).toMatchObject({ status: 503, code: 'SHUTTING_DOWN' });
+      expect((await server.inject({ url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await server.close();
+      await other.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Services } from '../app/index.js';
+import { AppError } from '../core/index.js';
 import { installAdminAuth } from './admin-auth.js';
 import { apiMetrics } from './api-metrics.js';
 import { installErrorHandler } from './error-handler.js';
@@ -25,10 +26,19 @@ export async function buildServer(services: Services, _options: ServerOptions = 
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Refusals while draining go through our own hook below, as problem documents with Retry-After.
+    return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
   }) as unknown as FastifyInstance;
   installErrorHandler(app);
+  app.addHook('onRequest', async (request) => {
+    if (!services.isShuttingDown()) return;
+    const path = request.url.split('?')[0];
+    if (path === '/healthz' || path === '/readyz' || path === '/metrics') return;
+    throw new AppError('SHUTTING_DOWN', 503, 'The server is shutting down; retry against another instance or shortly.', {
+      retryAfterSeconds: 1,
+    });
+  });
   installAdminAuth(app, services.keys);
 
   const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);
