@@ -55,6 +55,9 @@ beforeAll(async () => {
   await writeFile(join(dir, 'a-vip-openers.rule'), '# name: VIP openers\nin_segment("Big spenders") and performed("Email Opened", within 7d)\n');
   await writeFile(join(dir, 'big-spenders.rule'), '# name: Big spenders\n# description: 1,000 or more this year\nsum("Order Completed".revenue, within 365d) >= 1000\n');
   await writeFile(join(dir, 'buyers.json'), JSON.stringify({ name: 'Buyers', rule: 'performed("Order Completed", within 30d)', group: 'lifecycle', priority: 1 }));
+  // The canonical JSON form: compared with the server's canonical text, so a second run sees no change.
+  const openers = { kind: 'performed', event: { kind: 'event', name: 'Email Opened' }, window: { kind: 'within', duration: { amount: 7, unit: 'd' } } };
+  await writeFile(join(dir, 'openers.json'), JSON.stringify({ name: 'Openers', rule: { version: 1, condition: openers } }));
 });
 
 afterAll(async () => {
@@ -68,7 +71,8 @@ describe('segflow apply', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\+ create\s+Big spenders\s+\+1 entering/);
     expect(run.stdout).toMatch(/\+ create\s+Buyers\s+\+2 entering/);
-    expect(run.stdout).toContain('Plan: 3 to create, 0 to update, 0 to delete, 0 unchanged.');
+    expect(run.stdout).toMatch(/\+ create\s+Openers\s+\+1 entering/);
+    expect(run.stdout).toContain('Plan: 4 to create, 0 to update, 0 to delete, 0 unchanged.');
     expect(await segmentNames()).toEqual([]);
   });
 
@@ -83,7 +87,7 @@ describe('segflow apply', () => {
     const run = await segflow(['apply', dir, '--yes']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(await segmentNames()).toEqual(['Big spenders', 'Buyers', 'VIP openers']);
+    expect(await segmentNames()).toEqual(['Big spenders', 'Buyers', 'Openers', 'VIP openers']);
   });
 
   it('changes nothing on a second run', async () => {
@@ -91,7 +95,7 @@ describe('segflow apply', () => {
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { applied: boolean; plan: { action: string }[] };
     expect(out.applied).toBe(false);
-    expect(out.plan.map((s) => s.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(out.plan.map((s) => s.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
   });
 
   it('updates a changed rule as a new version, showing its diff', async () => {
@@ -110,7 +114,7 @@ describe('segflow apply', () => {
     const pruned = await segflow(['apply', dir, '--yes', '--prune']);
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toMatch(/- delete\s+Buyers\s+−2 exiting/);
-    expect(await segmentNames()).toEqual(['Big spenders', 'VIP openers']);
+    expect(await segmentNames()).toEqual(['Big spenders', 'Openers', 'VIP openers']);
   });
 
   it('reports an invalid rule at its line and column in the file and applies nothing', async () => {
@@ -118,7 +122,7 @@ describe('segflow apply', () => {
     const run = await segflow(['apply', dir, '--yes']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/broken\.rule:3:\d+ RULE\d{4}/);
-    expect(await segmentNames()).toEqual(['Big spenders', 'VIP openers']);
+    expect(await segmentNames()).toEqual(['Big spenders', 'Openers', 'VIP openers']);
     await unlink(join(dir, 'broken.rule'));
   });
 
