@@ -12,6 +12,7 @@ import { DestinationRepoSql } from './destination-repo-sql.js';
 import { OperationalEventRepoSql } from './operational-event-repo-sql.js';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { routeChange } from './route-change.js';
+import type { SecretCipher } from './secret-cipher.js';
 
 /** The name of the system segment (rule `email_eligible`) the app registers in every workspace. */
 export const EMAIL_ELIGIBLE_SEGMENT = '__email_eligible';
@@ -46,6 +47,8 @@ export interface DeliveryWorkerOptions {
   readonly leaseMs?: number;
   /** This worker's identity in leases (default: a random id). */
   readonly workerId?: string;
+  /** Opens signing secrets sealed at rest (default: stored in clear). */
+  readonly cipher?: SecretCipher;
   readonly log?: (entry: WorkerLogEntry) => void;
 }
 
@@ -117,7 +120,7 @@ export class DeliveryWorker {
     this.wakeTimer?.handle.cancel();
     this.wakeTimer = undefined;
     await this.running?.catch(() => undefined);
-    await new DestinationRepoSql(this.options.store.sql).releaseAll(this.workerId).catch(() => undefined);
+    await new DestinationRepoSql(this.options.store.sql, this.options.cipher).releaseAll(this.workerId).catch(() => undefined);
   }
 
   /** Asks for a tick soon (after the current one, if any). */
@@ -140,7 +143,7 @@ export class DeliveryWorker {
       try {
         for (;;) {
           this.again = false;
-          const repo = new DestinationRepoSql(this.options.store.sql);
+          const repo = new DestinationRepoSql(this.options.store.sql, this.options.cipher);
           const destinations: DestinationRecord[] = [];
           for (const d of await repo.all()) {
             // Another process holds this destination: it routes and sends, in order; this one keeps off.
@@ -173,7 +176,7 @@ export class DeliveryWorker {
       if (changes.length === 0) return created;
       const last = changes[changes.length - 1]?.seq ?? cursor;
       created += await store.transaction(async (tx) => {
-        const dests = new DestinationRepoSql(tx.sql);
+        const dests = new DestinationRepoSql(tx.sql, this.options.cipher);
         const fresh = await dests.byId(destination.id);
         // Deleted, or moved on by a concurrent tick: nothing to do with this batch.
         if (!fresh || fresh.cursorSeq !== cursor) return 0;
@@ -211,7 +214,7 @@ export class DeliveryWorker {
     const repo = new DeliveryRepoSql(store.sql);
     let attempted = 0;
     for (;;) {
-      const dests = new DestinationRepoSql(store.sql);
+      const dests = new DestinationRepoSql(store.sql, this.options.cipher);
       if (!(await dests.claim(destinationId, this.workerId, clock.now(), this.leaseMs))) return attempted;
       const destination = await dests.byId(destinationId);
       if (!destination || !destination.enabled) return attempted;
@@ -276,7 +279,7 @@ export class DeliveryWorker {
         next,
       });
       if (!recorded) return undefined;
-      const dests = new DestinationRepoSql(tx.sql);
+      const dests = new DestinationRepoSql(tx.sql, this.options.cipher);
       if (next.kind === 'delivered') {
         await dests.recordSuccess(destination.id);
         return undefined;
@@ -324,7 +327,7 @@ export class DeliveryWorker {
   private async scheduleWake(): Promise<void> {
     const repo = new DeliveryRepoSql(this.options.store.sql);
     let earliest: number | undefined;
-    for (const d of await new DestinationRepoSql(this.options.store.sql).all()) {
+    for (const d of await new DestinationRepoSql(this.options.store.sql, this.options.cipher).all()) {
       if (!d.enabled) continue;
       const at = await repo.nextDue(d.id);
       if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;

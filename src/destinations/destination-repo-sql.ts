@@ -1,5 +1,6 @@
 import type { Row, SqlExecutor } from '../store/index.js';
 import type { DestinationRecord, DisabledReason, SegmentSelection } from './destination-record.js';
+import { plainSecrets, type SecretCipher } from './secret-cipher.js';
 
 interface DestinationRow extends Row {
   id: string;
@@ -22,13 +23,13 @@ interface DestinationRow extends Row {
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function fromRow(r: DestinationRow): DestinationRecord {
+function fromRow(r: DestinationRow, cipher: SecretCipher): DestinationRecord {
   return {
     id: r.id,
     workspaceId: r.workspace_id,
     name: r.name,
     url: r.url,
-    secret: r.secret,
+    secret: cipher.open(r.secret),
     segments: JSON.parse(r.segments) as SegmentSelection,
     emailTargeting: num(r.email_targeting) === 1,
     enabled: num(r.enabled) === 1,
@@ -53,7 +54,11 @@ export interface DestinationPatch {
 
 /** Destinations, their change-log cursor and failure counters, written once for both SQL dialects. */
 export class DestinationRepoSql {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    /** Seals the signing secret at rest (see `SEGFLOW_SECRET_KEY`). */
+    private readonly cipher: SecretCipher = plainSecrets,
+  ) {}
 
   async insert(d: DestinationRecord): Promise<void> {
     await this.sql.execute(
@@ -65,7 +70,7 @@ export class DestinationRepoSql {
         d.workspaceId,
         d.name,
         d.url,
-        d.secret,
+        this.cipher.seal(d.secret),
         JSON.stringify(d.segments),
         d.emailTargeting ? 1 : 0,
         d.enabled ? 1 : 0,
@@ -82,24 +87,24 @@ export class DestinationRepoSql {
 
   async get(workspaceId: string, id: string): Promise<DestinationRecord | undefined> {
     const rows = await this.sql.query<DestinationRow>('SELECT * FROM destinations WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
-    return rows[0] && fromRow(rows[0]);
+    return rows[0] && fromRow(rows[0], this.cipher);
   }
 
   /** By id in any workspace (the worker's view). */
   async byId(id: string): Promise<DestinationRecord | undefined> {
     const rows = await this.sql.query<DestinationRow>('SELECT * FROM destinations WHERE id = $1', [id]);
-    return rows[0] && fromRow(rows[0]);
+    return rows[0] && fromRow(rows[0], this.cipher);
   }
 
   async list(workspaceId: string): Promise<DestinationRecord[]> {
     const rows = await this.sql.query<DestinationRow>('SELECT * FROM destinations WHERE workspace_id = $1 ORDER BY created_at, id', [workspaceId]);
-    return rows.map(fromRow);
+    return rows.map((r) => fromRow(r, this.cipher));
   }
 
   /** Every destination of every workspace (the worker serves them all). */
   async all(): Promise<DestinationRecord[]> {
     const rows = await this.sql.query<DestinationRow>('SELECT * FROM destinations ORDER BY created_at, id');
-    return rows.map(fromRow);
+    return rows.map((r) => fromRow(r, this.cipher));
   }
 
   /** Applies a patch; enabling clears the failure counters and the disabled reason. */

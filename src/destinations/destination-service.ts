@@ -8,6 +8,7 @@ import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from './delivery-r
 import type { DestinationRecord, SegmentSelection } from './destination-record.js';
 import { DestinationRepoSql, type DestinationPatch } from './destination-repo-sql.js';
 import { OperationalEventRepoSql, type OperationalEvent } from './operational-event-repo-sql.js';
+import type { SecretCipher } from './secret-cipher.js';
 import { newSigningSecret } from './signing-secret.js';
 import type { SsrfGuard, SsrfRefusal } from './ssrf-guard.js';
 
@@ -44,6 +45,8 @@ export interface DestinationServiceOptions {
   readonly segments?: Pick<SegmentService, 'get'>;
   /** Called after anything the delivery worker should act on at once (create, enable, replay). */
   readonly onChange?: () => void;
+  /** Seals signing secrets at rest (default: stored in clear). */
+  readonly cipher?: SecretCipher;
 }
 
 function view(d: DestinationRecord, counts?: Record<DeliveryStatus, number>): DestinationView {
@@ -82,26 +85,26 @@ export class DestinationService {
       createdAt: now,
       updatedAt: now,
     };
-    await new DestinationRepoSql(this.options.store.sql).insert(record);
+    await new DestinationRepoSql(this.options.store.sql, this.options.cipher).insert(record);
     this.options.onChange?.();
     return { ok: true, value: { destination: view(record), secret: record.secret } };
   }
 
   async list(workspaceId: string): Promise<DestinationView[]> {
     const deliveries = new DeliveryRepoSql(this.options.store.sql);
-    const all = await new DestinationRepoSql(this.options.store.sql).list(workspaceId);
+    const all = await new DestinationRepoSql(this.options.store.sql, this.options.cipher).list(workspaceId);
     return Promise.all(all.map(async (d) => view(d, await deliveries.counts(d.id))));
   }
 
   async get(workspaceId: string, id: string): Promise<DestinationResult<DestinationView>> {
-    const d = await new DestinationRepoSql(this.options.store.sql).get(workspaceId, id);
+    const d = await new DestinationRepoSql(this.options.store.sql, this.options.cipher).get(workspaceId, id);
     if (!d) return fail({ kind: 'not_found', what: 'destination', id });
     return { ok: true, value: view(d, await new DeliveryRepoSql(this.options.store.sql).counts(d.id)) };
   }
 
   /** Renames, re-points (URL checked again), re-selects segments, enables or disables. Enabling clears auto-disable. */
   async update(workspaceId: string, id: string, patch: DestinationPatch): Promise<DestinationResult<DestinationView>> {
-    const repo = new DestinationRepoSql(this.options.store.sql);
+    const repo = new DestinationRepoSql(this.options.store.sql, this.options.cipher);
     const current = await repo.get(workspaceId, id);
     if (!current) return fail({ kind: 'not_found', what: 'destination', id });
     const merged: DestinationInput = {
@@ -122,7 +125,7 @@ export class DestinationService {
   }
 
   async delete(workspaceId: string, id: string): Promise<DestinationResult<{ deleted: true }>> {
-    const ok = await new DestinationRepoSql(this.options.store.sql).delete(workspaceId, id);
+    const ok = await new DestinationRepoSql(this.options.store.sql, this.options.cipher).delete(workspaceId, id);
     return ok ? { ok: true, value: { deleted: true } } : fail({ kind: 'not_found', what: 'destination', id });
   }
 
@@ -132,7 +135,7 @@ export class DestinationService {
     id: string,
     query: { status?: DeliveryStatus; after?: string; limit: number },
   ): Promise<DestinationResult<DeliveryView[]>> {
-    const d = await new DestinationRepoSql(this.options.store.sql).get(workspaceId, id);
+    const d = await new DestinationRepoSql(this.options.store.sql, this.options.cipher).get(workspaceId, id);
     if (!d) return fail({ kind: 'not_found', what: 'destination', id });
     const repo = new DeliveryRepoSql(this.options.store.sql);
     const list = await repo.list(id, query);
@@ -142,7 +145,7 @@ export class DestinationService {
 
   /** Sends one delivery again (same webhook-id, fresh retry budget). */
   async replayDelivery(workspaceId: string, id: string, deliveryId: string): Promise<DestinationResult<{ replayed: number }>> {
-    const d = await new DestinationRepoSql(this.options.store.sql).get(workspaceId, id);
+    const d = await new DestinationRepoSql(this.options.store.sql, this.options.cipher).get(workspaceId, id);
     if (!d) return fail({ kind: 'not_found', what: 'destination', id });
     const n = await new DeliveryRepoSql(this.options.store.sql).replay(id, { ids: [deliveryId] }, this.options.clock.now());
     if (n === 0) return fail({ kind: 'not_found', what: 'delivery', id: deliveryId });
@@ -155,7 +158,7 @@ export class DestinationService {
     if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq) || fromSeq < 0 || toSeq < fromSeq) {
       return fail({ kind: 'invalid', field: 'toSeq', message: 'fromSeq and toSeq must be integers with 0 ≤ fromSeq ≤ toSeq' });
     }
-    const d = await new DestinationRepoSql(this.options.store.sql).get(workspaceId, id);
+    const d = await new DestinationRepoSql(this.options.store.sql, this.options.cipher).get(workspaceId, id);
     if (!d) return fail({ kind: 'not_found', what: 'destination', id });
     const n = await new DeliveryRepoSql(this.options.store.sql).replay(id, { range: [fromSeq, toSeq] }, this.options.clock.now());
     this.options.onChange?.();

@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { parseDestinationAllowlist } from './destination-allowlist.js';
 import { DeliveryWorker, EMAIL_ELIGIBLE_SEGMENT, type DeliveryWorkerOptions, type WorkerLogEntry } from './delivery-worker.js';
 import { DestinationService } from './destination-service.js';
+import { secretCipherFromEnv } from './secret-cipher.js';
 import { SsrfGuard, type Resolver } from './ssrf-guard.js';
 import { WebhookDestination } from './webhook-destination.js';
 
@@ -14,7 +15,7 @@ export interface StartDestinationsOptions {
   readonly changeLog: ChangeLog;
   readonly segments: SegmentService;
   readonly clock: Clock;
-  /** Reads `SEGFLOW_DESTINATION_ALLOWLIST` (default `process.env`). */
+  /** Reads `SEGFLOW_DESTINATION_ALLOWLIST` and `SEGFLOW_SECRET_KEY` (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
   /** Workspaces that get the `__email_eligible` system segment now (default: the default workspace). */
   readonly workspaces?: readonly string[];
@@ -48,18 +49,21 @@ export async function ensureEmailEligibleSegment(segments: SegmentService, works
 }
 
 /**
- * The one call the app makes: parses the allow-list (a bad entry is a configuration error and throws),
+ * The one call the app makes: parses the allow-list (a bad entry is a configuration error and throws) and the
+ * secret key (`SEGFLOW_SECRET_KEY` seals signing secrets at rest with AES-256-GCM),
  * registers `__email_eligible`, builds the SSRF guard, the service and the worker, and starts the worker.
  */
 export async function startDestinations(options: StartDestinationsOptions): Promise<RunningDestinations> {
   const allowlist = parseDestinationAllowlist((options.env ?? process.env).SEGFLOW_DESTINATION_ALLOWLIST);
   for (const ws of options.workspaces ?? ['ws_default']) await ensureEmailEligibleSegment(options.segments, ws);
+  const cipher = secretCipherFromEnv(options.env ?? process.env);
   const guard = new SsrfGuard({ allowlist, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const worker = new DeliveryWorker({
     store: options.store,
     changeLog: options.changeLog,
     segments: options.segments,
     clock: options.clock,
+    cipher,
     connect: (d) => new WebhookDestination({ url: d.url, secret: d.secret, guard, clock: options.clock }),
     ...(options.log ? { log: options.log } : {}),
     ...options.worker,
@@ -70,6 +74,7 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     guard,
     clock: options.clock,
     segments: options.segments,
+    cipher,
     onChange: () => worker.wake(),
   });
   worker.start();
