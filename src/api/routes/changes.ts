@@ -170,8 +170,9 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
     async (request, reply) => {
       const ws = workspaceOf(request);
       const only = await segmentFilter(ws, request.query.segment);
-      const lastEventId = Number(request.headers['last-event-id']);
-      let cursor = Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (request.query.after ?? (await changes.head()));
+      const header = request.headers['last-event-id']?.trim() ?? '';
+      const lastEventId = /^\d+$/.test(header) ? Number(header) : Number.NaN;
+      let cursor = Number.isSafeInteger(lastEventId) ? lastEventId : (request.query.after ?? (await changes.head()));
       const names = new SegmentNames(segments, ws);
       const res = reply.raw;
 
