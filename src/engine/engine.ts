@@ -2,6 +2,7 @@ import type { ChangeCause, Clock, StoredEvent, TimerHandle } from '../core/index
 import { MembershipRepoSql } from '../membership/index.js';
 import type { MembershipWrite, SqlChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
+import { readHistories } from './backfill/scan-histories.js';
 import { CursorRepoSql } from './cursor-repo-sql.js';
 import { evaluateProfile } from './evaluate-profile.js';
 import type { ProfileEffects, TimerWrite } from './evaluate-profile.js';
@@ -174,6 +175,8 @@ export class Engine {
 
   private async processBatch(events: readonly StoredEvent[], t: number): Promise<void> {
     const all: ProfileEffects = { changes: [], timers: [] };
+    // Rebuild every missing profile of the batch with three queries, as of the log before the batch.
+    const fresh = await this.preload(events);
     for (const e of events) {
       const ws = this.rules.get(e.workspaceId);
       if (ws === undefined) continue;
@@ -188,8 +191,9 @@ export class Engine {
           ids = new Set(ws.allIds());
         }
       }
+      entry ??= fresh.get(e.profileId);
       entry?.state.apply(e.seq, items);
-      if (entry === undefined && ws.vacuous.size > 0) {
+      if ((entry === undefined || fresh.delete(e.profileId)) && ws.vacuous.size > 0) {
         // The profile may be new: segments that hold on an empty history must be decided for it now.
         ids = new Set([...ids, ...ws.withPeers(ws.vacuous)]);
       }
@@ -241,6 +245,38 @@ export class Engine {
       }
     }
     return true;
+  }
+
+  /**
+   * Builds the entries of the batch's profiles that are not cached, from the log up to the cursor (the batch's
+   * own events are then applied one by one). Returns them by profile id; they are also cached.
+   */
+  private async preload(events: readonly StoredEvent[]): Promise<Map<string, ProfileEntry>> {
+    const missing = new Map<string, Set<string>>();
+    for (const e of events) {
+      if (!this.rules.has(e.workspaceId) || this.cache.get(e.profileId) !== undefined) continue;
+      const set = missing.get(e.workspaceId) ?? new Set<string>();
+      set.add(e.profileId);
+      missing.set(e.workspaceId, set);
+    }
+    const out = new Map<string, ProfileEntry>();
+    for (const [workspaceId, set] of missing) {
+      const ws = this.rules.get(workspaceId) as WorkspaceRules;
+      const ids = [...set];
+      const histories = await readHistories(this.store.sql, workspaceId, ids, this.cursor);
+      const memberships = await new MembershipRepoSql(this.store.sql).membershipsOfMany(ids);
+      const timers = await new TimerRepoSql(this.store.sql).ofProfiles(ids);
+      for (const id of ids) {
+        const state = new ProfileState(workspaceId, id, ws.spec);
+        for (const e of histories.get(id) ?? []) state.apply(e.seq, historyItemsOf(e));
+        state.seq = Math.max(state.seq, this.cursor);
+        const members = new Map([...(memberships.get(id) ?? new Map<string, number>())].filter(([s]) => ws.byId.has(s)));
+        const entry: ProfileEntry = { state, members, timers: timers.get(id) ?? new Map() };
+        this.cache.set(id, entry);
+        out.set(id, entry);
+      }
+    }
+    return out;
   }
 
   /** Builds a profile's entry from the log (events up to `uptoSeq`) and its stored memberships and timers. */

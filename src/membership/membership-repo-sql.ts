@@ -1,4 +1,5 @@
 import type { ChangeCause, Member, MembershipChange } from '../core/index.js';
+import { inList, inListParam } from '../store/index.js';
 import type { SqlExecutor } from '../store/index.js';
 import type { MembershipWrite } from './membership-write.js';
 
@@ -77,6 +78,18 @@ export class MembershipRepoSql {
       [profileId],
     );
     return new Map(rows.map((r) => [r.segment_id, Number(r.since)]));
+  }
+
+  /** The current memberships of several profiles (profile id → segment id → since), in one query. */
+  async membershipsOfMany(profileIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>(profileIds.map((id) => [id, new Map()]));
+    if (profileIds.length === 0) return out;
+    const rows = await this.sql.query<{ segment_id: string; profile_id: string; since: unknown }>(
+      `SELECT segment_id, profile_id, since FROM segment_members WHERE ${inList(this.sql, 'profile_id', 1)}`,
+      [inListParam(this.sql, profileIds)],
+    );
+    for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, Number(r.since));
+    return out;
   }
 
   /** Whether a profile is a member of a segment, with since. */

@@ -1,4 +1,5 @@
 import type { EventType, JsonObject, StoredEvent } from '../../core/index.js';
+import { inList, inListParam } from '../../store/index.js';
 import type { SqlExecutor } from '../../store/index.js';
 
 interface Row extends Record<string, unknown> {
@@ -17,6 +18,45 @@ const parse = (v: unknown): JsonObject => {
   const parsed = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
   return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonObject) : {};
 };
+
+function toEvent(workspaceId: string, r: Row): StoredEvent {
+  return {
+    seq: Number(r.seq),
+    workspaceId,
+    messageId: r.message_id,
+    profileId: r.profile_id,
+    type: r.type,
+    name: r.name,
+    userId: null,
+    anonymousId: null,
+    timestamp: Number(r.timestamp),
+    receivedAt: 0,
+    properties: parse(r.properties),
+    traits: parse(r.traits),
+    context: parse(r.context),
+  };
+}
+
+/**
+ * The events (up to log position `uptoSeq`, in seq order) of several profiles in one query: how the engine
+ * rebuilds the entries of every profile of a batch that is not in its cache.
+ */
+export async function readHistories(
+  sql: SqlExecutor,
+  workspaceId: string,
+  profileIds: readonly string[],
+  uptoSeq: number,
+): Promise<Map<string, StoredEvent[]>> {
+  const out = new Map<string, StoredEvent[]>(profileIds.map((id) => [id, []]));
+  if (profileIds.length === 0) return out;
+  const rows = await sql.query<Row>(
+    `SELECT seq, message_id, profile_id, type, name, timestamp, properties, traits, context FROM events
+     WHERE workspace_id = $1 AND ${inList(sql, 'profile_id', 2)} AND seq <= $3 ORDER BY seq`,
+    [workspaceId, inListParam(sql, profileIds), uptoSeq],
+  );
+  for (const r of rows) out.get(r.profile_id)?.push(toEvent(workspaceId, r));
+  return out;
+}
 
 /**
  * Streams every profile's events of a workspace, one profile at a time in profile-id order (events in seq order),
@@ -43,21 +83,7 @@ export async function* scanHistories(
       [workspaceId, uptoSeq, afterProfile, afterSeq, pageSize],
     );
     for (const r of rows) {
-      const event: StoredEvent = {
-        seq: Number(r.seq),
-        workspaceId,
-        messageId: r.message_id,
-        profileId: r.profile_id,
-        type: r.type,
-        name: r.name,
-        userId: null,
-        anonymousId: null,
-        timestamp: Number(r.timestamp),
-        receivedAt: 0,
-        properties: parse(r.properties),
-        traits: parse(r.traits),
-        context: parse(r.context),
-      };
+      const event = toEvent(workspaceId, r);
       if (current !== undefined && current.profileId !== event.profileId) {
         yield current;
         current = undefined;

@@ -1,3 +1,4 @@
+import { inList, inListParam } from '../../store/index.js';
 import type { SqlExecutor } from '../../store/index.js';
 
 /** A durable pending timer: re-evaluate `segmentId` for `profileId` at `dueAt`. */
@@ -54,6 +55,18 @@ export class TimerRepoSql {
       [profileId],
     );
     return new Map(rows.map((r) => [r.segment_id, Number(r.due_at)]));
+  }
+
+  /** The timers of several profiles (profile id → segment id → due), in one query. */
+  async ofProfiles(profileIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>(profileIds.map((id) => [id, new Map()]));
+    if (profileIds.length === 0) return out;
+    const rows = await this.sql.query<{ segment_id: string; profile_id: string; due_at: unknown }>(
+      `SELECT segment_id, profile_id, due_at FROM engine_timers WHERE ${inList(this.sql, 'profile_id', 1)}`,
+      [inListParam(this.sql, profileIds)],
+    );
+    for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, Number(r.due_at));
+    return out;
   }
 
   /** Drops every timer of a segment (deleted or re-backfilled). */
