@@ -139,4 +139,21 @@ export function eventRepoContract(getStore: () => Store): void {
     for (const r of results) expect(r.inserted.length + r.duplicates.length).toBe(50);
     expect(await store.events.count(WS)).toBe(50);
   });
+
+  it('stores NUL characters as U+FFFD on every backend instead of failing the batch', async () => {
+    const { events } = getStore();
+    const result = await events.append([
+      makeEvent({ messageId: 'nul\0id', name: 'Na\0me', properties: { 'k\0': 'v\0', list: ['\0'] }, traits: { path: 'C:\\u0000' } }),
+      makeEvent({ messageId: 'clean' }),
+    ]);
+    expect(result.inserted).toHaveLength(2);
+    const [stored] = await events.readLog(0, 1);
+    expect(stored).toMatchObject({
+      messageId: 'nul\ufffdid',
+      name: 'Na\ufffdme',
+      properties: { 'k\ufffd': 'v\ufffd', list: ['\ufffd'] },
+      traits: { path: 'C:\\u0000' },
+    });
+    expect(await events.existing(WS, ['nul\0id'])).toEqual(new Set(['nul\ufffdid']));
+  });
 }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { stripNul } from '../internal/strip-nul.js';
 import type { Row, SqlExecutor } from '../sql-executor.js';
 
 /** The transaction a piece of async code runs in; `active` turns false once it commits or rolls back. */
@@ -26,6 +27,18 @@ function typeOverrides(): pg.CustomTypesConfig {
   types.setTypeParser(JSON_OID, 'text', (v: string) => v);
   types.setTypeParser(JSONB_OID, 'text', (v: string) => v);
   return types;
+}
+
+/** A string or array parameter with NUL replaced (PostgreSQL's text cannot hold it; see `stripNul`). */
+function cleanParam(value: unknown): unknown {
+  if (typeof value === 'string') return stripNul(value);
+  if (Array.isArray(value) && value.some((v) => typeof v === 'string' && v.includes('\0'))) return value.map(cleanParam);
+  return value;
+}
+
+/** The parameters as node-postgres should get them. */
+function clean(params: readonly unknown[] | undefined): unknown[] | undefined {
+  return params?.map(cleanParam);
 }
 
 /** How to connect. */
@@ -73,14 +86,14 @@ export class PostgresExecutor implements SqlExecutor {
   async query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     const scope = this.currentScope();
     const target = scope ? (scope as ClientScope).client : this.pool;
-    const result = await target.query<R>(sql, params as unknown[] | undefined);
+    const result = await target.query<R>(sql, clean(params));
     return result.rows;
   }
 
   async execute(sql: string, params?: readonly unknown[]): Promise<number> {
     const scope = this.currentScope();
     const target = scope ? (scope as ClientScope).client : this.pool;
-    const result = await target.query(sql, params as unknown[] | undefined);
+    const result = await target.query(sql, clean(params));
     return result.rowCount ?? 0;
   }
 
@@ -148,11 +161,11 @@ export class PostgresExecutor implements SqlExecutor {
       dialect: 'postgres',
       query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
         check();
-        return (await client.query<R>(sql, params as unknown[] | undefined)).rows;
+        return (await client.query<R>(sql, clean(params))).rows;
       },
       execute: async (sql, params) => {
         check();
-        return (await client.query(sql, params as unknown[] | undefined)).rowCount ?? 0;
+        return (await client.query(sql, clean(params))).rowCount ?? 0;
       },
       script: async (sql) => {
         check();

@@ -1,5 +1,6 @@
 import type { EventType, NewEvent, StoredEvent } from '../../core/index.js';
 import type { AppendResult, EventRepo, ProfileEventsQuery } from '../event-repo.js';
+import { stripNul } from '../internal/strip-nul.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { inList, inListParam } from './in-list.js';
 import { fromJsonObject, toJson } from './json-column.js';
@@ -63,6 +64,26 @@ function toEvent(row: EventRow): StoredEvent {
 }
 
 /**
+ * The event with NUL replaced in its top-level strings, as the executors will store them, so that returned
+ * events and duplicate detection agree with the stored rows. (NUL inside properties/traits/context is replaced
+ * in storage too, but not in the returned objects.)
+ */
+function withoutNul(e: NewEvent): NewEvent {
+  const fields = [e.workspaceId, e.messageId, e.profileId, e.name, e.userId, e.anonymousId];
+  if (!fields.some((f) => f !== null && f.includes('\0'))) return e;
+  const clean = (v: string | null): string | null => (v === null ? null : stripNul(v));
+  return {
+    ...e,
+    workspaceId: stripNul(e.workspaceId),
+    messageId: stripNul(e.messageId),
+    profileId: stripNul(e.profileId),
+    name: clean(e.name),
+    userId: clean(e.userId),
+    anonymousId: clean(e.anonymousId),
+  };
+}
+
+/**
  * {@link EventRepo} written once for both dialects on a {@link SqlExecutor}.
  *
  * Gap-free log on PostgreSQL: a `bigserial` hands out numbers at insert time, not at commit, so two
@@ -71,12 +92,18 @@ function toEvent(row: EventRow): StoredEvent {
  * appending transactions hold it until they commit, so they commit in seq order and every seq a reader can
  * see has all its smaller seqs already committed (or rolled back for good). The price is that appending
  * transactions are serialised, so keep them short. On SQLite the single writer gives the same order for free.
+ *
+ * Filtering reads by `tx_id < pg_snapshot_xmin(pg_current_snapshot())` instead would not be enough: a
+ * transaction with a smaller xid can take its seq after a larger-xid one did, so a row with an old xid can
+ * still sit above an uncommitted smaller seq; and any long transaction anywhere in the cluster would hold
+ * the xmin, and so the whole log, back.
  */
 export class EventRepoSql implements EventRepo {
   constructor(private readonly sql: SqlExecutor) {}
 
-  async append(events: readonly NewEvent[]): Promise<AppendResult> {
-    if (events.length === 0) return { inserted: [], duplicates: [] };
+  async append(input: readonly NewEvent[]): Promise<AppendResult> {
+    if (input.length === 0) return { inserted: [], duplicates: [] };
+    const events = input.map(withoutNul);
     return this.sql.transaction((tx) => (tx.dialect === 'sqlite' ? appendSqlite(tx, events) : appendPostgres(tx, events)));
   }
 

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../sql-executor.js';
+import { toJson } from './json-column.js';
 
 /**
  * A membership test against a list bound as ONE parameter, so the statement text (and its prepared
@@ -13,5 +14,5 @@ export function inList(sql: SqlExecutor, column: string, param: number): string 
 
 /** The parameter value for {@link inList}: JSON text on SQLite, an array on PostgreSQL. */
 export function inListParam(sql: SqlExecutor, values: readonly string[]): unknown {
-  return sql.dialect === 'sqlite' ? JSON.stringify(values) : values;
+  return sql.dialect === 'sqlite' ? toJson(values) : values;
 }

@@ -1,8 +1,12 @@
 import type { JsonObject } from '../../core/index.js';
+import { stripJsonNul } from '../internal/strip-nul.js';
 
-/** Serialises a value for a JSON column (TEXT on SQLite, jsonb on PostgreSQL). */
+/**
+ * Serialises a value for a JSON column (TEXT on SQLite, jsonb on PostgreSQL). NUL characters in strings become
+ * U+FFFD on both backends, because jsonb cannot hold them.
+ */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value);
+  return stripJsonNul(JSON.stringify(value));
 }
 
 /**

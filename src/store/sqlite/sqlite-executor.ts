@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { AsyncMutex } from '../internal/async-mutex.js';
+import { stripNul } from '../internal/strip-nul.js';
 import type { Row, SqlExecutor } from '../sql-executor.js';
 import type { CachedStatement } from './statement-cache.js';
 import { StatementCache } from './statement-cache.js';
@@ -12,8 +13,12 @@ interface TxScope {
   active: boolean;
 }
 
-/** better-sqlite3 binds neither booleans nor `undefined`; map them to what the SQL contract promises. */
+/**
+ * better-sqlite3 binds neither booleans nor `undefined`; map them to what the SQL contract promises. NUL in
+ * strings becomes U+FFFD, as PostgreSQL requires, so that both backends store the same thing.
+ */
 function bindable(value: unknown): unknown {
+  if (typeof value === 'string') return stripNul(value);
   return value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
@@ -24,7 +29,7 @@ function bind(entry: CachedStatement, params: readonly unknown[] | undefined): u
   if (order === null) {
     let clean = true;
     for (const v of params) {
-      if (v === undefined || typeof v === 'boolean') {
+      if (v === undefined || typeof v === 'boolean' || (typeof v === 'string' && v.includes('\0'))) {
         clean = false;
         break;
       }
