@@ -49,6 +49,8 @@ export interface DeliveryWorkerOptions {
   readonly workerId?: string;
   /** Opens signing secrets sealed at rest (default: stored in clear). */
   readonly cipher?: SecretCipher;
+  /** Called after each recorded attempt (metrics). */
+  readonly onAttempt?: (attempt: { readonly outcome: 'delivered' | 'retry' | 'dead'; readonly durationMs: number }) => void;
   readonly log?: (entry: WorkerLogEntry) => void;
 }
 
@@ -241,23 +243,28 @@ export class DeliveryWorker {
       await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, lane));
       attempted += results.length;
       // One transaction for the whole batch: an attempt's record is cheap, a commit is not.
-      const logs = await store.transaction(async (tx) => {
-        const out: WorkerLogEntry[] = [];
-        for (const r of results) out.push(...(await this.record(tx, destination, r.delivery, r.outcome, r.startedAt)));
+      const recorded = await store.transaction(async (tx) => {
+        const out: { next: AttemptResult['next']['kind']; logs: WorkerLogEntry[]; durationMs: number }[] = [];
+        for (const r of results) {
+          out.push({ ...(await this.record(tx, destination, r.delivery, r.outcome, r.startedAt)), durationMs: r.outcome.durationMs });
+        }
         return out;
       });
-      for (const entry of logs) this.options.log?.(entry);
+      for (const r of recorded) {
+        for (const entry of r.logs) this.options.log?.(entry);
+        this.options.onAttempt?.({ outcome: r.next === 'retry' ? 'retry' : r.next, durationMs: r.durationMs });
+      }
     }
   }
 
-  /** Records one attempt inside `tx`; returns the log lines to write once it commits. */
+  /** Records one attempt inside `tx`; returns the delivery's next state and the log lines to write once it commits. */
   private async record(
     tx: Repos,
     destination: DestinationRecord,
     delivery: DeliveryRecord,
     outcome: DeliveryOutcome,
     startedAt: number,
-  ): Promise<WorkerLogEntry[]> {
+  ): Promise<{ next: AttemptResult['next']['kind']; logs: WorkerLogEntry[] }> {
     const now = this.options.clock.now();
     let next: AttemptResult['next'];
     if (outcome.ok) {
@@ -310,7 +317,7 @@ export class DeliveryWorker {
       logs.push({ level: 'warn', msg: 'delivery dead-lettered', destinationId: destination.id, deliveryId: delivery.id, error: outcome.ok ? null : outcome.error });
     }
     if (disabled) logs.push({ level: 'error', msg: 'destination disabled after repeated failures', destinationId: destination.id, ...disabled });
-    return logs;
+    return { next: next.kind, logs };
   }
 
   private senderFor(destination: DestinationRecord): Destination {

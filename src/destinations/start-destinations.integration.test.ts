@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { afterEach, expect, it } from 'vitest';
 import { FakeClock } from '../core/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
@@ -26,6 +27,7 @@ describeEachStore('destinations end to end', (getStore) => {
     ingest.onCommitted((seq) => engine.wake(seq));
     const segments = new EngineSegmentService(store, engine, changeLog);
     const receiver = await TestReceiver.start();
+    const metrics = new Registry();
     const running: { destinations?: RunningDestinations } = {};
     cleanup = async () => {
       await running.destinations?.stop();
@@ -38,6 +40,7 @@ describeEachStore('destinations end to end', (getStore) => {
       segments,
       clock,
       env: { SEGFLOW_DESTINATION_ALLOWLIST: '127.0.0.1' },
+      metrics,
     }));
     expect((await segments.get('ws_default', EMAIL_ELIGIBLE_SEGMENT))?.ruleText).toBe('email_eligible');
     const openers = await segments.create('ws_default', { name: 'Recent openers', rule: 'performed("Email Opened", within 7d)' });
@@ -67,5 +70,6 @@ describeEachStore('destinations end to end', (getStore) => {
       ['segment.entered', 'Recent openers', 'ann', 'ann@example.com', 'event'],
       ['segment.exited', 'Recent openers', 'ann', 'ann@example.com', 'email_eligibility'],
     ]);
+    expect(await metrics.metrics()).toContain('segflow_destination_attempts_total{outcome="delivered"} 2');
   });
 });

@@ -1,3 +1,4 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { ChangeLog } from '../membership/index.js';
@@ -21,6 +22,8 @@ export interface StartDestinationsOptions {
   readonly workspaces?: readonly string[];
   readonly resolver?: Resolver;
   readonly log?: (entry: WorkerLogEntry) => void;
+  /** When given, `segflow_destination_attempts_total{outcome}` and `segflow_destination_attempt_seconds` go here. */
+  readonly metrics?: Registry;
   readonly worker?: Partial<Omit<DeliveryWorkerOptions, 'store' | 'changeLog' | 'segments' | 'clock' | 'connect'>>;
 }
 
@@ -58,6 +61,22 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
   for (const ws of options.workspaces ?? ['ws_default']) await ensureEmailEligibleSegment(options.segments, ws);
   const cipher = secretCipherFromEnv(options.env ?? process.env);
   const guard = new SsrfGuard({ allowlist, ...(options.resolver ? { resolver: options.resolver } : {}) });
+  const attempts = options.metrics
+    ? new Counter({
+        name: 'segflow_destination_attempts_total',
+        help: 'Webhook delivery attempts by outcome (delivered, retry, dead).',
+        labelNames: ['outcome'],
+        registers: [options.metrics],
+      })
+    : undefined;
+  const seconds = options.metrics
+    ? new Histogram({
+        name: 'segflow_destination_attempt_seconds',
+        help: 'Duration of webhook delivery attempts.',
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+        registers: [options.metrics],
+      })
+    : undefined;
   const worker = new DeliveryWorker({
     store: options.store,
     changeLog: options.changeLog,
@@ -66,6 +85,10 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     cipher,
     connect: (d) => new WebhookDestination({ url: d.url, secret: d.secret, guard, clock: options.clock }),
     ...(options.log ? { log: options.log } : {}),
+    onAttempt: (a) => {
+      attempts?.inc({ outcome: a.outcome });
+      seconds?.observe(a.durationMs / 1000);
+    },
     ...options.worker,
   });
   const service = new DestinationService({
