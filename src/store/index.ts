@@ -16,7 +16,7 @@
  * 4. Test it with `describeEachStore` from `../store/testing/index.js`, which runs a suite on both backends.
  */
 export type { AppendResult, EventRepo, ProfileEventsQuery } from './event-repo.js';
-export { appliedMigrations, migrate } from './migrate.js';
+export { appliedMigrations, migrate, pendingMigrations } from './migrate.js';
 export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';
 export type { PostgresStoreOptions } from './postgres/open-postgres-store.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { appliedMigrations, migrate } from './migrate.js';
+import { appliedMigrations, migrate, pendingMigrations } from './migrate.js';
 import type { Migration } from './migrations/index.js';
 import { migrations } from './migrations/index.js';
 import { describeEachStore } from './testing/index.js';
@@ -21,7 +21,9 @@ describeEachStore('migrate', (getStore) => {
   it('applies only pending migrations, in id order, and nothing on a second run', async () => {
     const { sql } = getStore();
     const extra = [table(9002, 'extra_two'), table(9001, 'extra_one')];
+    expect((await pendingMigrations(sql, [...migrations, ...extra])).map((m) => m.id)).toEqual([9001, 9002]);
     expect(await migrate(sql, [...migrations, ...extra])).toEqual([9001, 9002]);
+    expect(await pendingMigrations(sql, [...migrations, ...extra])).toEqual([]);
     expect(await migrate(sql, [...migrations, ...extra])).toEqual([]);
     await sql.execute("INSERT INTO extra_two (id, label) VALUES (1, 'ok')");
     expect((await appliedMigrations(sql)).slice(-2)).toEqual([9001, 9002]);

@@ -78,3 +78,9 @@ export async function appliedMigrations(sql: SqlExecutor): Promise<number[]> {
   const rows = await sql.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
   return rows.map((r) => Number(r.id));
 }
+
+/** Migrations of `list` not yet recorded as applied, in id order (what {@link migrate} would apply). */
+export async function pendingMigrations(sql: SqlExecutor, list: readonly Migration[] = allMigrations): Promise<Migration[]> {
+  const applied = new Set(await appliedMigrations(sql));
+  return checkList(list).filter((m) => !applied.has(m.id));
+}

@@ -8,7 +8,9 @@ export type Row = Record<string, unknown>;
  * statement by its text). Write SQL that both SQLite ≥ 3.35 and PostgreSQL ≥ 13 accept:
  * `INSERT … ON CONFLICT … DO NOTHING/UPDATE`, `RETURNING`, `COALESCE`, `LIMIT`. Values: numbers (64-bit
  * integer columns come back as JS numbers on both), strings, null; JSON is passed and returned as text
- * (`JSON.stringify` / `JSON.parse` at the repository edge); booleans as 0/1 integers.
+ * (`JSON.stringify` / `JSON.parse` at the repository edge); booleans as 0/1 integers. NUL characters in
+ * string parameters are stored as U+FFFD on both (PostgreSQL cannot store NUL). The SQLite adapter does not
+ * treat `$N` inside single-quoted literals as a placeholder.
  */
 export interface SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';

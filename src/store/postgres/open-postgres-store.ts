@@ -11,6 +11,8 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Connection pool size (default 10). */
   readonly poolSize?: number;
+  /** Apply pending migrations on open (default true; `false` for tools that only inspect, e.g. `migrate --status`). */
+  readonly migrate?: boolean;
 }
 
 /** Opens the PostgreSQL store: creates the schema if needed and applies pending migrations. */
@@ -29,7 +31,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const store = new SqlStore(new PostgresExecutor({ url: options.url, schema, max: options.poolSize }));
   try {
-    await store.migrate();
+    if (options.migrate !== false) await store.migrate();
   } catch (error) {
     await store.close();
     throw error;

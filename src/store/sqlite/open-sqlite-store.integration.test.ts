@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeEvent } from '../contract/event-fixture.js';
+import { appliedMigrations, pendingMigrations } from '../migrate.js';
+import { migrations } from '../migrations/index.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 
 const crashWriter = fileURLToPath(new URL('../testing/crash-writer.ts', import.meta.url));
@@ -72,6 +74,23 @@ describe('openSqliteStore', () => {
       expect(row?.journal_mode).toBe('wal');
     } finally {
       await store.close();
+    }
+  });
+
+  it('leaves the schema alone when asked not to migrate, so a tool can report what is pending', async () => {
+    const file = join(tempDir(), 'segflow.db');
+    const bare = await openSqliteStore({ file, migrate: false });
+    try {
+      expect(await appliedMigrations(bare.sql)).toEqual([]);
+      expect((await pendingMigrations(bare.sql)).map((m) => m.id)).toEqual(migrations.map((m) => m.id).sort((a, b) => a - b));
+    } finally {
+      await bare.close();
+    }
+    const migrated = await openSqliteStore({ file });
+    try {
+      expect(await pendingMigrations(migrated.sql)).toEqual([]);
+    } finally {
+      await migrated.close();
     }
   });
 

@@ -13,6 +13,8 @@ export interface SqliteStoreOptions {
   readonly file: string;
   /** `NORMAL` (default, or `SEGFLOW_SQLITE_SYNCHRONOUS`) survives a process crash; `FULL` also power loss. */
   readonly synchronous?: SqliteSynchronous;
+  /** Apply pending migrations on open (default true; `false` for tools that only inspect, e.g. `migrate --status`). */
+  readonly migrate?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   }
   const store = new SqlStore(new SqliteExecutor(writer, reader));
   try {
-    await store.migrate();
+    if (options.migrate !== false) await store.migrate();
   } catch (error) {
     await store.close();
     throw error;
