@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FakeClock } from '../core/index.js';
-import type { Store } from '../store/index.js';
-import { createTestSqliteStore } from '../store/testing/index.js';
+import { describeEachStore } from '../store/testing/index.js';
 import { EngineHarness } from './testing/engine-harness.js';
 
 const SECOND = 1000;
@@ -10,17 +9,14 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 0, 1);
 
-describe('engine scenarios on a fake clock', () => {
-  let store: Store;
+describeEachStore('engine scenarios on a fake clock', (getStore) => {
   let h: EngineHarness;
 
-  beforeEach(async () => {
-    store = await createTestSqliteStore();
-    h = new EngineHarness(store, new FakeClock(T0));
+  beforeEach(() => {
+    h = new EngineHarness(getStore(), new FakeClock(T0));
   });
   afterEach(async () => {
     await h.engine.stop();
-    await store.close();
   });
 
   const expectChanges = async (expected: readonly [string, string, string, number, string][]): Promise<void> => {

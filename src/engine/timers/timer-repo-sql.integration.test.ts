@@ -1,0 +1,40 @@
+import { expect, it } from 'vitest';
+import { describeEachStore } from '../../store/testing/index.js';
+import { TimerHeap } from './timer-heap.js';
+import { TimerRepoSql } from './timer-repo-sql.js';
+
+describeEachStore('timer repo', (getStore) => {
+  it('keeps at most one timer per segment and profile, moved or removed in place', async () => {
+    const repo = new TimerRepoSql(getStore().sql);
+    await repo.set('ws', 'seg', 'p1', 100);
+    await repo.set('ws', 'seg', 'p1', 50);
+    await repo.set('ws', 'seg', 'p2', 70);
+    expect(await repo.count()).toBe(2);
+    expect(await repo.get('seg', 'p1')).toBe(50);
+    await repo.set('ws', 'seg', 'p2', undefined);
+    expect(await repo.get('seg', 'p2')).toBeUndefined();
+  });
+
+  it('reads the near horizon by due time, earliest first', async () => {
+    const repo = new TimerRepoSql(getStore().sql);
+    await repo.set('ws', 's1', 'p1', 300);
+    await repo.set('ws', 's2', 'p1', 100);
+    await repo.set('ws', 's1', 'p2', 200);
+    expect((await repo.dueBy(250, 10)).map((t) => [t.segmentId, t.profileId, t.dueAt])).toEqual([
+      ['s2', 'p1', 100],
+      ['s1', 'p2', 200],
+    ]);
+    expect(await repo.ofProfile('p1')).toEqual(new Map([['s1', 300], ['s2', 100]]));
+    expect((await repo.ofProfiles(['p2'])).get('p2')).toEqual(new Map([['s1', 200]]));
+    await repo.deleteSegment('s1');
+    expect(await repo.count()).toBe(1);
+  });
+});
+
+it('pops heap timers in due order and ignores an exact duplicate', () => {
+  const heap = new TimerHeap();
+  for (const due of [5, 1, 9, 3, 7, 3]) heap.push({ dueAt: due, workspaceId: 'w', segmentId: 's', profileId: `p${due}` });
+  const order: number[] = [];
+  for (let t = heap.pop(); t !== undefined; t = heap.pop()) order.push(t.dueAt);
+  expect(order).toEqual([1, 3, 5, 7, 9]);
+});
