@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/index.js';
 import type { OutboundMessage } from './destination.js';
+import { defaultGuardedPostLimits, guardedPost } from './guarded-post.js';
 import { parseDestinationAllowlist } from './destination-allowlist.js';
 import { newSigningSecret } from './signing-secret.js';
 import { SsrfGuard, type Resolver } from './ssrf-guard.js';
@@ -144,9 +145,14 @@ describe('WebhookDestination', () => {
 
   it('reads at most the response cap', async () => {
     receiver.reply({ kind: 'status', status: 500, body: 'x'.repeat(200_000) });
-    const d = new WebhookDestination({ url: `${receiver.origin}/`, secret, guard: allowLoopback, clock, limits: { maxResponseBytes: 1024 } });
-    const outcome = await d.deliver(message);
-    expect(outcome).toMatchObject({ ok: false, retryable: true, status: 500 });
-    expect(outcome.ok ? '' : outcome.error.length).toBeLessThan(300);
+    const result = await guardedPost({
+      url: `${receiver.origin}/`,
+      headers: {},
+      body: '{}',
+      guard: allowLoopback,
+      clock,
+      limits: { ...defaultGuardedPostLimits, maxResponseBytes: 1024 },
+    });
+    expect(result.kind === 'response' && [result.status, result.body.length]).toEqual([500, 1024]);
   });
 });
