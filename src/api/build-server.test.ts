@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../app/testing/index.js';
+import { openSqliteStore } from '../store/index.js';
 import { buildServer } from './build-server.js';
 
 let t: TestApp;
@@ -157,6 +158,35 @@ describe('backpressure and shutdown', () => {
       expect(await store.events.count('ws_default')).toBe(10);
     } finally {
       await small.close();
+    }
+  });
+
+  it('finishes an in-flight batch before a graceful close completes', async () => {
+    const app2 = await startTestApp({ listen: true });
+    const { store, ingest } = app2.app.services;
+    const original = store.transaction.bind(store);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    (store as { transaction: typeof store.transaction }).transaction = async (fn) => {
+      await gate;
+      return original(fn);
+    };
+    const response = fetch(`${app2.app.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: app2.writeAuth },
+      body: JSON.stringify({ batch: Array.from({ length: 10 }, (_, i) => ({ type: 'track', userId: `drain-${i}`, event: 'A' })) }),
+    });
+    while (ingest.queueDepth < 10) await new Promise((resolve) => setImmediate(resolve));
+    const closing = app2.app.close();
+    release();
+    expect((await response).status).toBe(200);
+    await closing;
+    const reopened = await openSqliteStore({ file: app2.dbFile! });
+    try {
+      expect(await reopened.events.count('ws_default')).toBe(10);
+    } finally {
+      await reopened.close();
+      await app2.close();
     }
   });
 

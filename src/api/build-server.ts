@@ -39,6 +39,12 @@ export async function buildServer(services: Services, _options: ServerOptions = 
       retryAfterSeconds: 1,
     });
   });
+  // A keep-alive connection whose request was in flight when shutdown began would otherwise stay open (and hold
+  // `close()`) until the client drops it: tell the client this response is the connection's last.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (services.isShuttingDown()) void reply.header('connection', 'close');
+    return payload;
+  });
   installAdminAuth(app, services.keys);
 
   const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);
