@@ -177,11 +177,11 @@ export class DeliveryWorker {
       const changes = await changeLog.read(cursor, this.batchSize, destination.workspaceId);
       if (changes.length === 0) return created;
       const last = changes[changes.length - 1]?.seq ?? cursor;
-      created += await store.transaction(async (tx) => {
+      const routed = await store.transaction(async (tx) => {
         const dests = new DestinationRepoSql(tx.sql, this.options.cipher);
         const fresh = await dests.byId(destination.id);
-        // Deleted, or moved on by a concurrent tick: nothing to do with this batch.
-        if (!fresh || fresh.cursorSeq !== cursor) return 0;
+        // Deleted, or its cursor moved by someone else (a lease lost meanwhile): leave this batch alone.
+        if (!fresh || fresh.cursorSeq !== cursor) return undefined;
         let n = 0;
         for (const change of changes) {
           n += await routeChange(change, {
@@ -195,6 +195,8 @@ export class DeliveryWorker {
         await dests.setCursor(destination.id, last);
         return n;
       });
+      if (routed === undefined) return created;
+      created += routed;
       cursor = last;
     }
   }
