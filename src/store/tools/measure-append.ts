@@ -45,19 +45,25 @@ async function measure(label: string, store: Store, total: number, batch: number
   // CPU time is counted too because on a shared machine wall time mostly measures the neighbours.
   let seconds = 0;
   let cpuSeconds = 0;
+  const latencies: number[] = [];
   for (let b = 0; b < batches; b++) {
     const events = makeBatch(b * batch, batch, t0);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await store.transaction((tx) => tx.events.append(events));
-    seconds += (performance.now() - started) / 1000;
+    const elapsed = performance.now() - started;
+    latencies.push(elapsed);
+    seconds += elapsed / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     cpuSeconds += (cpu.user + cpu.system) / 1e6;
   }
   const rate = (n: number): string => Math.round(n).toLocaleString('en');
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number): string => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2);
   console.log(
     `${label}: ${total} events in batches of ${batch}: ${rate(total / seconds)} events/s wall, ` +
-      `${rate(total / cpuSeconds)} events per CPU-second of this process, ${((seconds * 1000) / batches).toFixed(2)} ms per batch`,
+      `${rate(total / cpuSeconds)} events per CPU-second of this process; per batch p50 ${pct(0.5)} ms, ` +
+      `p99 ${pct(0.99)} ms, p99.9 ${pct(0.999)} ms, max ${pct(1)} ms`,
   );
 }
 
