@@ -47,6 +47,11 @@ export interface DestinationServiceOptions {
   readonly onChange?: () => void;
   /** Seals signing secrets at rest (default: stored in clear). */
   readonly cipher?: SecretCipher;
+  /**
+   * Makes sure a workspace has the `__email_eligible` system segment; called when a destination becomes
+   * email-targeting (see `ensureEmailEligibleSegment`).
+   */
+  readonly ensureEligibilitySegment?: (workspaceId: string) => Promise<void>;
 }
 
 function view(d: DestinationRecord, counts?: Record<DeliveryStatus, number>): DestinationView {
@@ -85,6 +90,7 @@ export class DestinationService {
       createdAt: now,
       updatedAt: now,
     };
+    if (record.emailTargeting) await this.options.ensureEligibilitySegment?.(workspaceId);
     await new DestinationRepoSql(this.options.store.sql, this.options.cipher).insert(record);
     this.options.onChange?.();
     return { ok: true, value: { destination: view(record), secret: record.secret } };
@@ -118,6 +124,7 @@ export class DestinationService {
       if (!checked.ok) return checked;
       url = checked.value;
     }
+    if (patch.emailTargeting === true) await this.options.ensureEligibilitySegment?.(workspaceId);
     const updated = await repo.update(workspaceId, id, { ...patch, ...(patch.url === undefined ? {} : { url }) }, this.options.clock.now());
     if (!updated) return fail({ kind: 'not_found', what: 'destination', id });
     this.options.onChange?.();

@@ -71,5 +71,11 @@ describeEachStore('destinations end to end', (getStore) => {
       ['segment.exited', 'Recent openers', 'ann', 'ann@example.com', 'email_eligibility'],
     ]);
     expect(await metrics.metrics()).toContain('segflow_destination_attempts_total{outcome="delivered"} 2');
+
+    // Another workspace gets the system segment with its first email-targeting destination.
+    await store.workspaces.create({ id: 'ws_other', name: 'other', createdAt: clock.now() });
+    expect(await segments.get('ws_other', EMAIL_ELIGIBLE_SEGMENT)).toBeUndefined();
+    await destinations.service.create('ws_other', { name: 'x', url: `${receiver.origin}/x`, segments: 'all', emailTargeting: true });
+    expect((await segments.get('ws_other', EMAIL_ELIGIBLE_SEGMENT))?.ruleText).toBe('email_eligible');
   });
 });

@@ -18,7 +18,10 @@ export interface StartDestinationsOptions {
   readonly clock: Clock;
   /** Reads `SEGFLOW_DESTINATION_ALLOWLIST` and `SEGFLOW_SECRET_KEY` (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Workspaces that get the `__email_eligible` system segment now (default: the default workspace). */
+  /**
+   * Workspaces that get the `__email_eligible` system segment now (default: the default workspace); any other
+   * workspace gets it when its first email-targeting destination is registered.
+   */
   readonly workspaces?: readonly string[];
   readonly resolver?: Resolver;
   readonly log?: (entry: WorkerLogEntry) => void;
@@ -98,6 +101,7 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     clock: options.clock,
     segments: options.segments,
     cipher,
+    ensureEligibilitySegment: (ws) => ensureEmailEligibleSegment(options.segments, ws),
     onChange: () => worker.wake(),
   });
   worker.start();
