@@ -142,6 +142,17 @@ describe('IngestService', () => {
     await expect(first).resolves.toMatchObject({ accepted: 2 });
   });
 
+  it('answers INGEST_OVERLOADED when the queued bytes are over their bound, whatever the message count', async () => {
+    const { store, meta } = setup();
+    const service = new IngestService(store, { maxQueuedBytes: 1000 });
+    const big = { type: 'track', userId: 'a', event: 'A', properties: { text: 'x'.repeat(800) } };
+    const first = service.ingest(WS, [big], meta);
+    const second = service.ingest(WS, [{ ...big, userId: 'b' }], meta);
+    await expect(second).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'INGEST_OVERLOADED');
+    await expect(first).resolves.toMatchObject({ accepted: 1 });
+    await expect(service.ingest(WS, [{ ...big, userId: 'c' }], meta)).resolves.toMatchObject({ accepted: 1 });
+  });
+
   it('merges batch context under each message context', async () => {
     const { service, store, meta } = setup();
     await service.ingest(WS, [{ type: 'track', userId: 'u8', event: 'A', context: { ip: '1.2.3.4' } }], { ...meta, context: { library: { name: 'x' }, ip: '0.0.0.0' } });

@@ -55,6 +55,11 @@ export interface IngestOptions {
   readonly maxQueuedMessages?: number;
   /** Messages per group commit (default 1,000: bounds how long one commit holds the writer, hence latency). */
   readonly maxGroupMessages?: number;
+  /**
+   * Bytes of messages (as JSON) waiting to be written before `ingest` refuses with 429 (default 64 MiB). With the
+   * message bound, it caps the queue's memory whatever the message sizes.
+   */
+  readonly maxQueuedBytes?: number;
 }
 
 interface Prepared {
@@ -88,12 +93,15 @@ export class IngestService {
   private readonly clock: Clock;
   private readonly queue: WriteQueue<Job, WriteOutcome>;
   private readonly listeners = new Set<(lastSeq: number) => void>();
+  private readonly maxQueuedBytes: number;
+  private queuedBytes = 0;
 
   constructor(
     private readonly store: Store,
     options: IngestOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
     this.queue = new WriteQueue((jobs) => this.writeGroup(jobs), {
       maxQueued: options.maxQueuedMessages ?? 50_000,
       maxGroup: options.maxGroupMessages ?? 1_000,
@@ -112,6 +120,7 @@ export class IngestService {
   async ingest(workspaceId: string, messages: readonly unknown[], meta: IngestMeta): Promise<IngestResult> {
     const results: Array<MessageResult | undefined> = new Array(messages.length);
     const prepared: Prepared[] = [];
+    let bytes = 0;
     const fieldOf = meta.fieldOf ?? ((i: number) => `batch[${i}]`);
     messages.forEach((raw, index) => {
       const validation = validateMessage(raw, meta.type, fieldOf(index));
@@ -121,6 +130,7 @@ export class IngestService {
         results[index] = { outcome: 'rejected', type, problem: validation.problem };
         return;
       }
+      bytes += validation.bytes;
       const message = meta.context
         ? { ...validation.message, context: { ...meta.context, ...validation.message.context } }
         : validation.message;
@@ -137,17 +147,26 @@ export class IngestService {
       });
     });
     if (prepared.length > 0) {
+      const overloaded = (cause: unknown): AppError =>
+        new AppError('INGEST_OVERLOADED', 429, 'Writes are falling behind; retry after the indicated delay.', {
+          cause,
+          retryAfterSeconds: 1,
+        });
+      if (this.queuedBytes > 0 && this.queuedBytes + bytes > this.maxQueuedBytes) {
+        throw overloaded(new QueueFullError(this.queuedBytes, this.maxQueuedBytes));
+      }
       let written: WriteOutcome;
+      let submitted: Promise<WriteOutcome>;
       try {
-        written = await this.queue.submit({ workspaceId, meta, prepared }, prepared.length);
+        submitted = this.queue.submit({ workspaceId, meta, prepared }, prepared.length);
       } catch (error) {
-        if (error instanceof QueueFullError) {
-          throw new AppError('INGEST_OVERLOADED', 429, 'Writes are falling behind; retry after the indicated delay.', {
-            cause: error,
-            retryAfterSeconds: 1,
-          });
-        }
-        throw error;
+        throw error instanceof QueueFullError ? overloaded(error) : error;
+      }
+      this.queuedBytes += bytes;
+      try {
+        written = await submitted;
+      } finally {
+        this.queuedBytes -= bytes;
       }
       for (const [index, result] of written) results[index] = result;
     }

@@ -74,7 +74,12 @@ export interface SegmentMessage {
 
 /** The outcome of validating one message: the typed message, or why it was refused. */
 export type ValidationResult =
-  | { readonly ok: true; readonly message: SegmentMessage }
+  | {
+      readonly ok: true;
+      readonly message: SegmentMessage;
+      /** Size of the message serialised as JSON, in bytes (what the 32 KB limit and the queue's byte bound count). */
+      readonly bytes: number;
+    }
   | { readonly ok: false; readonly problem: IngestProblem };
 
 /** The outcome of validating a batch envelope (not its messages). */
@@ -220,6 +225,7 @@ export function validateMessage(raw: unknown, type: EventType | undefined, field
   }
   return {
     ok: true,
+    bytes,
     message: {
       type: eventType,
       messageId: stringOf(body.messageId),
