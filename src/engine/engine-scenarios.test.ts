@@ -167,4 +167,25 @@ describeEachStore('engine scenarios on a fake clock', (getStore) => {
     await h.submit('p1', 'Order Completed', { messageId: 'same' });
     expect(await h.members('buyers')).toEqual([]);
   });
+
+  it('exits a merged profile and re-evaluates the surviving one with the merged history', async () => {
+    const store = h.store;
+    await store.profiles.create('ws_test', 'anon', T0);
+    await store.profiles.create('ws_test', 'user', T0);
+    await h.segment('buyers', 'count("Order Completed") >= 2');
+    await h.start();
+    await h.submit('anon', 'Order Completed');
+    await h.submit('anon', 'Order Completed');
+    await h.submit('user', 'Page Viewed');
+    expect(await h.members('buyers')).toEqual(['anon']);
+    await h.advance(MINUTE);
+    await store.transaction((tx) => tx.profiles.merge('ws_test', 'anon', 'user', h.clock.now()));
+    await h.submit('user', null, { type: 'alias', userId: 'u1', anonymousId: 'anon' });
+    expect(await h.members('buyers')).toEqual(['user']);
+    await expectChanges([
+      ['entered', 'anon', 'buyers', 0, 'event'],
+      ['exited', 'anon', 'buyers', MINUTE, 'profile_merged'],
+      ['entered', 'user', 'buyers', MINUTE, 'event'],
+    ]);
+  });
 });
