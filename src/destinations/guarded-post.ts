@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { Clock, TimerHandle } from '../core/index.js';
 import type { PinnedTarget, SsrfGuard, SsrfRefusal } from './ssrf-guard.js';
 
@@ -130,7 +130,8 @@ function oneHop(
       agent: false,
       lookup: pinnedLookup,
       // Keeps TLS checking the certificate against the name, not the pinned address.
-      ...(url.protocol === 'https:' ? { servername: target.hostname } : {}),
+      // (SNI never carries an IP address, RFC 6066.)
+      ...(url.protocol === 'https:' && isIP(target.hostname) === 0 ? { servername: target.hostname } : {}),
     });
     track(req);
     const connect = clock.schedule(clock.now() + limits.connectTimeoutMs, () => req.destroy(new Timeout('connect')));
