@@ -11,6 +11,8 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Connection pool size (default 10). */
   readonly poolSize?: number;
+  /** Extra run-time parameters for every connection (see `PostgresExecutorOptions.settings`). */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Apply pending migrations on open (default true; `false` for tools that only inspect, e.g. `migrate --status`). */
   readonly migrate?: boolean;
 }
@@ -29,7 +31,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   } finally {
     await admin.end();
   }
-  const store = new SqlStore(new PostgresExecutor({ url: options.url, schema, max: options.poolSize }));
+  const store = new SqlStore(new PostgresExecutor({ url: options.url, schema, max: options.poolSize, settings: options.settings }));
   try {
     if (options.migrate !== false) await store.migrate();
   } catch (error) {

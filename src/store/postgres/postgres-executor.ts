@@ -49,6 +49,23 @@ export interface PostgresExecutorOptions {
   readonly schema?: string;
   /** Pool size (default 10). */
   readonly max?: number;
+  /**
+   * Extra run-time parameters set on every connection at connect time, e.g. `{ statement_timeout: '30s' }`.
+   * Names are lower-case identifiers; values letters, digits, `_`, `.`, `-`.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** The `options` startup parameter: `-c name=value` for the schema and each extra setting. */
+function startupOptions(schema: string, settings: Readonly<Record<string, string>>): string {
+  const parts = [`-c search_path=${schema}`];
+  for (const [name, value] of Object.entries(settings)) {
+    if (!/^[a-z_][a-z0-9_.]*$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(value)) {
+      throw new Error(`invalid PostgreSQL setting ${name}=${value}`);
+    }
+    parts.push(`-c ${name}=${value}`);
+  }
+  return parts.join(' ');
 }
 
 /** Postgres identifiers we accept for a schema name: no quoting games. */
@@ -77,7 +94,7 @@ export class PostgresExecutor implements SqlExecutor {
       max: options.max ?? 10,
       types: typeOverrides(),
       // Sent in the startup packet, so the setting holds before the first query on every connection.
-      options: `-c search_path=${this.schema}`,
+      options: startupOptions(this.schema, options.settings ?? {}),
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', () => {});

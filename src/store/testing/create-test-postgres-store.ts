@@ -41,7 +41,9 @@ export async function createTestPostgresStore(options: { poolSize?: number } = {
   const schema = randomSchemaName();
   let store: Store;
   try {
-    store = await openPostgresStore({ url, schema, poolSize: options.poolSize ?? 4 });
+    // Tests need isolation, not durability: skipping the WAL flush at each commit makes set-up (a transaction
+    // per migration) several times faster.
+    store = await openPostgresStore({ url, schema, poolSize: options.poolSize ?? 4, settings: { synchronous_commit: 'off' } });
   } catch (error) {
     await dropSchema(url, schema).catch(() => {});
     throw error;
