@@ -62,6 +62,15 @@ describe.runIf(testStoreKinds().includes('postgres'))('openPostgresStore', () =>
     }
   });
 
+  it('applies extra connection settings and refuses values that could smuggle in other options', async () => {
+    const schema = randomSchemaName();
+    schemas.push(schema);
+    const store = await openPostgresStore({ url, schema, poolSize: 1, settings: { statement_timeout: '12345' } });
+    opened.push(store);
+    expect(await store.sql.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '12345ms' }]);
+    await expect(openPostgresStore({ url, schema, settings: { work_mem: '4MB -c fsync=off' } })).rejects.toThrow(/invalid PostgreSQL setting/);
+  });
+
   it('refuses a schema name that would need quoting', async () => {
     await expect(openPostgresStore({ url, schema: 'bad; DROP TABLE x' })).rejects.toThrow(/invalid PostgreSQL schema/);
   });
