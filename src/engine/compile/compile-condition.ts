@@ -23,11 +23,12 @@ import { compileExists, compilePicker } from './select-events.js';
 export function compileCondition(c: Condition): CompiledCondition {
   switch (c.kind) {
     case 'and': {
-      const parts = c.conditions.map(compileCondition);
+      // Conditions are pure, so their order does not change the result: cheap ones first short-circuit more.
+      const parts = byCost(c.conditions).map(compileCondition);
       return (cx, t) => parts.every((p) => p(cx, t));
     }
     case 'or': {
-      const parts = c.conditions.map(compileCondition);
+      const parts = byCost(c.conditions).map(compileCondition);
       return (cx, t) => parts.some((p) => p(cx, t));
     }
     case 'not': {
@@ -93,6 +94,38 @@ export function compileCondition(c: Condition): CompiledCondition {
       return c.state === 'subscribed'
         ? (cx, t) => subscriptionStatusAt(cx.state.updatesHistory, t) === 'subscribed'
         : (cx, t) => emailEligibilityAt(cx.state.updatesHistory, t).eligible;
+    default:
+      return assertNever(c);
+  }
+}
+
+/** The conditions ordered by a rough evaluation cost (stable): index lookups, then window scans, then the rest. */
+function byCost(conditions: readonly Condition[]): Condition[] {
+  return conditions
+    .map((c, i) => ({ c, i, cost: costOf(c) }))
+    .sort((a, b) => a.cost - b.cost || a.i - b.i)
+    .map((x) => x.c);
+}
+
+function costOf(c: Condition): number {
+  switch (c.kind) {
+    case 'trait':
+    case 'performed':
+    case 'seen':
+    case 'subscription':
+    case 'lapsed':
+    case 'first_performed':
+      return 1;
+    case 'metric':
+      return c.metric.kind === 'count' && c.metric.event.where === undefined ? 1 : c.metric.kind === 'score' ? 1 : 2;
+    case 'sequence':
+    case 'in_segment':
+      return 3;
+    case 'not':
+      return costOf(c.condition);
+    case 'and':
+    case 'or':
+      return Math.max(...c.conditions.map(costOf));
     default:
       return assertNever(c);
   }

@@ -18,7 +18,7 @@ export function compileSequence(node: SequenceNode): CompiledCondition {
   const seconds = compilePicker(node.then, undefined);
   const by = node.by;
   const keyOf = (e: HistoryEvent): Key | undefined => (by === undefined ? true : sequenceKey(getPath(e.properties, by)));
-  return (cx, t) => {
+  const evaluate: CompiledCondition = (cx, t) => {
     const thenTimes = new Map<Key, number[]>();
     for (const e of seconds(cx, t)) {
       const k = keyOf(e);
@@ -39,6 +39,16 @@ export function compileSequence(node: SequenceNode): CompiledCondition {
       }
     }
     return false;
+  };
+  if (node.negated) return evaluate;
+  // A completed positive pair (a < b ≤ a + D, b ≤ t) stays completed at every later instant: remember it.
+  const memoKey = {};
+  return (cx, t) => {
+    const since = cx.state.holdsSince.get(memoKey);
+    if (since !== undefined && t >= since) return true;
+    const holds = evaluate(cx, t);
+    if (holds) cx.state.holdsSince.set(memoKey, Math.min(since ?? Infinity, t));
+    return holds;
   };
 }
 

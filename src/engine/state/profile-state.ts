@@ -29,6 +29,12 @@ export class ProfileState {
   /** The latest instant the state was pruned for. */
   watermark = -Infinity;
   readonly events = new Map<string, HistoryEvent[]>();
+  /**
+   * Facts that stay true once true while the state only grows (a completed positive sequence): compiled node →
+   * the earliest instant it was seen to hold. Valid because kept events are never removed from the lists such
+   * nodes read (their horizon is unbounded) and a merge builds a new state.
+   */
+  readonly holdsSince = new Map<object, number>();
   minActivity = Infinity;
   activity: number[] = [];
   readonly updates: { traits: TraitUpdate[]; subscription: SubscriptionUpdate[]; consent: ConsentUpdate[]; scores: ScoreUpdate[] } = {
