@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appliedMigrations } from '../migrate.js';
@@ -69,6 +70,32 @@ describe.runIf(testStoreKinds().includes('postgres'))('openPostgresStore', () =>
     opened.push(store);
     expect(await store.sql.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '12345ms' }]);
     await expect(openPostgresStore({ url, schema, settings: { work_mem: '4MB -c fsync=off' } })).rejects.toThrow(/invalid PostgreSQL setting/);
+  });
+
+  it('opens an existing schema as a role that may not create schemas (least privilege in production)', async () => {
+    const schema = randomSchemaName();
+    const role = `${schema}_role`;
+    const password = randomBytes(12).toString('hex');
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      await admin.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
+      const restricted = new URL(url);
+      restricted.username = role;
+      restricted.password = password;
+      const store = await openPostgresStore({ url: restricted.toString(), schema, poolSize: 1 });
+      try {
+        expect(await store.ping()).toBe(true);
+        expect((await store.workspaces.ensureDefault(1)).id).toBe('ws_default');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    }
   });
 
   it('refuses a schema name that would need quoting', async () => {

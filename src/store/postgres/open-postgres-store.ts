@@ -24,7 +24,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const admin = new pg.Client({ connectionString: options.url });
   await admin.connect();
   try {
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // Look first: CREATE SCHEMA needs the CREATE privilege on the database even when the schema exists, which
+    // a least-privilege production role usually lacks.
+    const found = await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (found.rowCount === 0) await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   } catch (error) {
     // Two processes creating the same schema at once: the loser sees a unique violation; the schema exists.
     if ((error as { code?: string }).code !== '23505') throw error;
