@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
+import type { DestinationService } from '../destinations/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { IngestService, KeyAuthenticator } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
@@ -25,4 +26,6 @@ export interface Services {
   readonly segments?: SegmentService;
   /** The membership change log (the outbox every downstream consumer reads). */
   readonly changes?: ChangeLog;
+  /** Outbound membership webhooks (registration, deliveries, replay). */
+  readonly destinations?: DestinationService;
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { buildServer } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
+import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
@@ -58,6 +59,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let shuttingDown = false;
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
+  let destinations: RunningDestinations | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, process.env, clock.now());
@@ -70,15 +72,26 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await engine.start();
     const running = engine;
     ingest.onCommitted((seq) => running.wake(seq));
+    const segments = new EngineSegmentService(store, engine, changes);
+    const metrics = new Registry();
+    destinations = await startDestinations({
+      store,
+      changeLog: changes,
+      segments,
+      clock,
+      metrics,
+      log: ({ level, msg, ...fields }) => logger[level](fields, msg),
+    });
     const services: Services = {
       store,
       ingest,
-      segments: new EngineSegmentService(store, engine, changes),
+      segments,
       changes,
+      destinations: destinations.service,
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,
-      metrics: new Registry(),
+      metrics,
       isShuttingDown: () => shuttingDown,
     };
     server = await buildServer(services);
@@ -93,12 +106,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
     let closing: Promise<void> | undefined;
     const http = server;
+    const outbound = destinations;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         shuttingDown = true;
         try {
           await http.close();
           await services.ingest.drain();
+          await outbound.stop();
           await running.stop();
         } finally {
           await closeStore();
@@ -108,6 +123,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     return { server, services, url, port, newKeys, close };
   } catch (error) {
     await server?.close().catch(() => {});
+    await destinations?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;

@@ -10,5 +10,6 @@ export type { EventType, JsonObject, NewEvent, StoredEvent } from './event.js';
 export { newId } from './ids.js';
 export type { ChangeCause, MembershipChange } from './membership-change.js';
 export type { Member, Segment } from './segment.js';
+export { isSystemSegmentName, SYSTEM_SEGMENT_PREFIX } from './segment.js';
 export type { Identity, IdentityKind, Profile, Subscription, SubscriptionState } from './profile.js';
 export type { ApiKey, ApiKeyKind, Workspace } from './workspace.js';

@@ -24,3 +24,11 @@ export interface Member {
   /** The logical instant the profile (last) entered. */
   readonly since: number;
 }
+
+/** Segment names starting with this are reserved for segments segflow itself maintains (e.g. `__email_eligible`). */
+export const SYSTEM_SEGMENT_PREFIX = '__';
+
+/** True for a segment segflow maintains itself: hidden from lists, refused to users for create, update and delete. */
+export function isSystemSegmentName(name: string): boolean {
+  return name.startsWith(SYSTEM_SEGMENT_PREFIX);
+}

@@ -307,7 +307,5 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
 
 /** The destinations route area (see `routes/index.ts`): registers when the app provides the destination service. */
 export async function destinationsArea(app: FastifyInstance, services: Services): Promise<void> {
-  // Read the field directly once Services declares `destinations?: DestinationService` (the app's wiring adds it).
-  const s = services as Services & { readonly destinations?: DestinationService };
-  if (s.destinations) await app.register(destinationRoutes, { destinations: s.destinations, workspaceOf });
+  if (services.destinations) await app.register(destinationRoutes, { destinations: services.destinations, workspaceOf });
 }

@@ -223,3 +223,27 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/api/segments/{id}']?.get?.responses?.['404']).toBeDefined();
   });
 });
+
+describe('system segments', () => {
+  it('hides __email_eligible from the list unless asked, and refuses to change or delete it', async () => {
+    const listed = await api('GET', '/api/segments');
+    expect(listed.json.segments.map((s: { name: string }) => s.name)).not.toContain('__email_eligible');
+    const all = await api('GET', '/api/segments?system=true');
+    expect(all.json.segments.map((s: { name: string }) => s.name)).toContain('__email_eligible');
+
+    const put = await api('PUT', '/api/segments/__email_eligible', { name: 'Eligible', rule: 'subscribed' });
+    expect(put.status).toBe(409);
+    expect(put.json.code).toBe('SEGMENT_SYSTEM');
+    const del = await api('DELETE', '/api/segments/__email_eligible');
+    expect(del.status).toBe(409);
+    expect(del.json.code).toBe('SEGMENT_SYSTEM');
+    expect((await api('GET', '/api/segments/__email_eligible')).json.segment.rule).toBe('email_eligible');
+  });
+
+  it('refuses a user segment whose name starts with the reserved prefix', async () => {
+    const res = await api('POST', '/api/segments', { name: '__mine', rule: 'subscribed' });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({ code: 'SEGMENT_NAME_RESERVED', field: 'name' });
+    expect((await api('GET', '/api/segments/__mine')).status).toBe(404);
+  });
+});

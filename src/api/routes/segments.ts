@@ -10,7 +10,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, type TObject, type TSchema, Type } from 'typebox';
-import { AppError, type Segment } from '../../core/index.js';
+import { AppError, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../../app/index.js';
@@ -48,8 +48,8 @@ export function problemSchema(description: string, extra: Record<string, TSchema
 const NotFound = problemSchema('SEGMENT_NOT_FOUND (or PROFILE_NOT_FOUND for explain).');
 const BadRequest = problemSchema('VALIDATION_FAILED: the body or query does not match the schema.');
 const NameTaken = problemSchema('SEGMENT_NAME_TAKEN: another segment has this name.');
-const RuleInvalid = problemSchema('RULE_INVALID: the rule has errors, each with its position in the rule text.', {
-  errors: Type.Array(RuleProblemSchema),
+const RuleInvalid = problemSchema('RULE_INVALID: the rule has errors, each with its position in the rule text (or SEGMENT_NAME_RESERVED).', {
+  errors: Type.Optional(Type.Array(RuleProblemSchema)),
   warnings: Type.Optional(Type.Array(RuleProblemSchema)),
 });
 
@@ -180,16 +180,38 @@ async function sizeOf(segments: SegmentService, workspaceId: string, id: string)
   return page.ok ? page.value.total : undefined;
 }
 
+/** Refuses a reserved (system) name for a user's segment. */
+function assertUserName(name: string): void {
+  if (isSystemSegmentName(name)) {
+    throw new AppError('SEGMENT_NAME_RESERVED', 422, `Names starting with "${SYSTEM_SEGMENT_PREFIX}" are reserved for segments segflow maintains.`, { field: 'name' });
+  }
+}
+
+/** Refuses to change or delete a segment segflow maintains itself. */
+async function assertUserSegment(segments: SegmentService, workspaceId: string, ref: string): Promise<void> {
+  const found = await segments.get(workspaceId, ref);
+  if (found && isSystemSegmentName(found.name)) {
+    throw new AppError('SEGMENT_SYSTEM', 409, `"${found.name}" is maintained by segflow and cannot be changed or deleted.`);
+  }
+}
+
 /** Registers the `/api/segments` routes. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = async (app, options) => {
   const { segments, workspaceOf } = options;
 
   app.get(
     '/api/segments',
-    { schema: { tags, summary: 'List segments with their sizes', response: { 200: Type.Object({ segments: Type.Array(SegmentSchema) }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'List segments with their sizes (system segments such as __email_eligible only with ?system=true)',
+        querystring: Type.Object({ system: Type.Optional(Type.Boolean({ default: false })) }),
+        response: { 200: Type.Object({ segments: Type.Array(SegmentSchema) }) },
+      },
+    },
     async (request) => {
       const ws = workspaceOf(request);
-      const list = await segments.list(ws);
+      const list = (await segments.list(ws)).filter((s) => request.query.system === true || !isSystemSegmentName(s.name));
       const views = await Promise.all(list.map(async (s) => segmentView(s, await sizeOf(segments, ws, s.id))));
       return { segments: views };
     },
@@ -200,6 +222,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     { schema: { tags, summary: 'Create a segment (backfills it over the stored history)', body: SegmentBodySchema, response: { 201: SavedSchema, 400: BadRequest, 409: NameTaken, 422: RuleInvalid } } },
     async (request, reply) => {
       const ws = workspaceOf(request);
+      assertUserName(request.body.name);
       const { value, warnings } = unwrap(await segments.create(ws, request.body));
       void reply.code(201).header('location', `/api/segments/${encodeURIComponent(value.id)}`);
       return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
@@ -238,6 +261,8 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     { schema: { tags, summary: 'Save a new version of a segment', params: IdParams, body: SegmentBodySchema, response: { 200: SavedSchema, 400: BadRequest, 404: NotFound, 409: NameTaken, 422: RuleInvalid } } },
     async (request) => {
       const ws = workspaceOf(request);
+      assertUserName(request.body.name);
+      await assertUserSegment(segments, ws, request.params.id);
       const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body));
       return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
     },
@@ -247,6 +272,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     '/api/segments/:id',
     { schema: { tags, summary: 'Delete a segment (its members exit)', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound } } },
     async (request) => {
+      await assertUserSegment(segments, workspaceOf(request), request.params.id);
       const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id));
       return { segment: segmentView(value) };
     },
