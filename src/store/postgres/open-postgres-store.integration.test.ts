@@ -98,6 +98,16 @@ describe.runIf(testStoreKinds().includes('postgres'))('openPostgresStore', () =>
     }
   });
 
+  it('takes the schema from a schema parameter of the URL', async () => {
+    const schema = randomSchemaName();
+    schemas.push(schema);
+    const withSchema = new URL(url);
+    withSchema.searchParams.set('schema', schema);
+    const store = await openPostgresStore({ url: withSchema.toString(), poolSize: 1 });
+    opened.push(store);
+    expect(await store.sql.query('SELECT current_schema() AS s')).toEqual([{ s: schema }]);
+  });
+
   it('refuses a schema name that would need quoting', async () => {
     await expect(openPostgresStore({ url, schema: 'bad; DROP TABLE x' })).rejects.toThrow(/invalid PostgreSQL schema/);
   });
