@@ -1,8 +1,10 @@
 import { assertNever } from '../../core/index.js';
 import type { Metric } from '../../rules/index.js';
-import { getPath, scoreAt } from '../rules-api.js';
+import type { HistoryEvent, Window } from '../../rules/index.js';
+import { getPath, matchesFilter, scoreAt, windowBounds } from '../rules-api.js';
 import type { EvalContext } from './eval-context.js';
-import { compileCounter, compilePicker } from './select-events.js';
+import { EventColumn } from './event-column.js';
+import { compileCounter, firstAfter } from './select-events.js';
 
 /** A compiled metric: its value at t, `undefined` when the measure is undefined (every comparison false). */
 export type CompiledMetric = (cx: EvalContext, t: number) => number | undefined;
@@ -13,16 +15,20 @@ export function compileMetric(metric: Metric): CompiledMetric {
     case 'count':
       return compileCounter(metric.event, metric.window);
     case 'count_distinct': {
-      const pick = compilePicker(metric.property.event, metric.window);
-      const path = metric.property.path;
+      const { event, path } = metric.property;
+      const window = metric.window;
+      const column = new EventColumn<string | undefined>(event.name, (e) => {
+        if (event.where !== undefined && !matchesFilter(event.where, e.properties)) return undefined;
+        const v = getPath(e.properties, path);
+        return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+          ? `${typeof v}:${String(v)}`
+          : undefined;
+      });
       return (cx, t) => {
         const distinct = new Set<string>();
-        for (const e of pick(cx, t)) {
-          const v = getPath(e.properties, path);
-          if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
-            distinct.add(`${typeof v}:${String(v)}`);
-          }
-        }
+        forWindow(cx, event.name, window, t, column, (v) => {
+          if (v !== undefined) distinct.add(v);
+        });
         return distinct.size;
       };
     }
@@ -30,15 +36,20 @@ export function compileMetric(metric: Metric): CompiledMetric {
     case 'avg':
     case 'min':
     case 'max': {
-      const pick = compilePicker(metric.property.event, metric.window);
-      const path = metric.property.path;
+      const { event, path } = metric.property;
+      const window = metric.window;
       const kind = metric.kind;
+      const column = new EventColumn<number | undefined>(event.name, (e) => {
+        if (event.where !== undefined && !matchesFilter(event.where, e.properties)) return undefined;
+        const v = getPath(e.properties, path);
+        return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+      });
       return (cx, t) => {
+        // Same values in the same (time, id) order as the reference, so sums round identically.
         const values: number[] = [];
-        for (const e of pick(cx, t)) {
-          const v = getPath(e.properties, path);
-          if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
-        }
+        forWindow(cx, event.name, window, t, column, (v) => {
+          if (v !== undefined) values.push(v);
+        });
         switch (kind) {
           case 'sum':
             return values.reduce((acc, v) => acc + v, 0);
@@ -68,5 +79,17 @@ export function compileMetric(metric: Metric): CompiledMetric {
     }
     default:
       return assertNever(metric);
+  }
+}
+
+/** Calls `fn` with the column value of every kept event of `name` inside the window at t, in (time, id) order. */
+function forWindow<V>(cx: EvalContext, name: string, window: Window | undefined, t: number, column: EventColumn<V>, fn: (v: V) => void): void {
+  const list = cx.state.events.get(name);
+  if (list === undefined) return;
+  const values = column.of(cx.state);
+  const { after, upTo } = windowBounds(window, t);
+  for (let i = firstAfter(list, after); i < list.length; i++) {
+    if ((list[i] as HistoryEvent).time > upTo) break;
+    fn(values[i] as V);
   }
 }

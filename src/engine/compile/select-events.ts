@@ -1,6 +1,7 @@
 import type { EventSelector, HistoryEvent, Window } from '../../rules/index.js';
 import { matchesFilter, windowBounds } from '../rules-api.js';
 import type { EvalContext } from './eval-context.js';
+import { EventColumn } from './event-column.js';
 
 /** Picks, for instant t, the kept events a selector selects inside a window (by time then id). */
 export type EventPicker = (cx: EvalContext, t: number) => HistoryEvent[];
@@ -41,17 +42,18 @@ export function firstAfter(list: readonly HistoryEvent[], after: number): number
 /** Counts the selected events in the window at t: two binary searches without a filter, a bounded scan with one. */
 export function compileCounter(selector: EventSelector, window: Window | undefined): (cx: EvalContext, t: number) => number {
   const { name, where } = selector;
+  const matches = where === undefined ? undefined : new EventColumn<boolean>(name, (e) => matchesFilter(where, e.properties));
   return (cx, t) => {
     const list = cx.state.events.get(name);
     if (list === undefined) return 0;
     const { after, upTo } = windowBounds(window, t);
     const from = firstAfter(list, after);
-    if (where === undefined) return Math.max(0, firstAfter(list, upTo) - from);
+    if (matches === undefined) return Math.max(0, firstAfter(list, upTo) - from);
+    const column = matches.of(cx.state);
     let n = 0;
     for (let i = from; i < list.length; i++) {
-      const e = list[i] as HistoryEvent;
-      if (e.time > upTo) break;
-      if (matchesFilter(where, e.properties)) n += 1;
+      if ((list[i] as HistoryEvent).time > upTo) break;
+      if (column[i] === true) n += 1;
     }
     return n;
   };

@@ -35,6 +35,12 @@ export class ProfileState {
    * nodes read (their horizon is unbounded) and a merge builds a new state.
    */
   readonly holdsSince = new Map<object, number>();
+  /**
+   * Per event name: `inserted` counts insertions before the end of the list (late events), `dropped` counts
+   * events pruned from its front. Column caches derived from a list stay valid while `inserted` is unchanged:
+   * they drop `dropped` entries from their front and extend at the end.
+   */
+  readonly listMeta = new Map<string, { inserted: number; dropped: number }>();
   minActivity = Infinity;
   activity: number[] = [];
   readonly updates: { traits: TraitUpdate[]; subscription: SubscriptionUpdate[]; consent: ConsentUpdate[]; scores: ScoreUpdate[] } = {
@@ -76,8 +82,16 @@ export class ProfileState {
     if (!list) this.events.set(event.name, (list = []));
     let i = list.length;
     while (i > 0 && compareEvents(list[i - 1] as HistoryEvent, kept) > 0) i -= 1;
+    if (i < list.length) this.metaOf(event.name).inserted += 1;
     list.splice(i, 0, kept);
     return true;
+  }
+
+  /** The change counters of one name's list (see {@link listMeta}). */
+  metaOf(name: string): { inserted: number; dropped: number } {
+    let meta = this.listMeta.get(name);
+    if (!meta) this.listMeta.set(name, (meta = { inserted: 0, dropped: 0 }));
+    return meta;
   }
 
   /** Drops what no evaluation at an instant ≥ t can read. */
@@ -89,8 +103,14 @@ export class ProfileState {
       if (!Number.isFinite(horizon)) continue;
       let drop = 0;
       while (drop < list.length && (list[drop] as HistoryEvent).time <= t - horizon) drop += 1;
-      if (drop > 0) list.splice(0, drop);
-      if (list.length === 0) this.events.delete(name);
+      if (drop > 0) {
+        list.splice(0, drop);
+        this.metaOf(name).dropped += drop;
+      }
+      if (list.length === 0) {
+        this.events.delete(name);
+        this.metaOf(name).inserted += 1;
+      }
     }
     let last = -1;
     for (let i = 0; i < this.activity.length && (this.activity[i] as number) <= t; i++) last = i;
