@@ -20,6 +20,11 @@ export interface SqliteStoreOptions {
 /**
  * Opens (creating if needed) the SQLite store and applies pending migrations. A file database gets a second,
  * read-only connection so that reads outside transactions never wait for the writer.
+ *
+ * Open one store per file per process and share it: two stores on one file in the same process would wait
+ * for each other's write lock synchronously (better-sqlite3 blocks the thread for up to `busy_timeout`),
+ * where one store queues its transactions without blocking. Separate processes on one file are fine.
+ * With `:memory:` there is no reader connection: reads outside a transaction wait for a running one.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const synchronous = options.synchronous ?? synchronousFromEnv();
