@@ -52,7 +52,7 @@ export function evaluateProfile(
       if (member) entry.members.set(segmentId, t);
       else entry.members.delete(segmentId);
     }
-    const next = nextChangeOf(live.member, live.reads, cx, t, member);
+    const next = nextChangeOf(live.member, live.candidates, cx, t, member);
     if (next !== entry.timers.get(segmentId)) {
       timers.push({ workspaceId, segmentId, profileId, dueAt: next });
       if (next === undefined) entry.timers.delete(segmentId);

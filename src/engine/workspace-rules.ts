@@ -4,6 +4,8 @@ import { compileRuleSet } from './compile/compile-rule-set.js';
 import type { CompiledCondition, CompiledRule } from './compile/compiled-rule.js';
 import type { HistoryItems } from './state/history-from-events.js';
 import { EvalContext } from './compile/eval-context.js';
+import { candidateSpecOf } from './compile/next-change-of.js';
+import type { CandidateSpec } from './compile/next-change-of.js';
 import { ProfileState } from './state/profile-state.js';
 import { stateSpecOf } from './state/state-spec.js';
 import type { StateSpec } from './state/state-spec.js';
@@ -14,8 +16,10 @@ export interface LiveSegment {
   readonly rule: CompiledRule;
   /** Member at t: the rule holds and no higher-ranked segment of its exclusive group holds. */
   readonly member: CompiledCondition;
-  /** The rules membership reads (its own and its group's higher-ranked peers'): the timer candidates' sources. */
+  /** The rules membership reads (its own and its group's higher-ranked peers'). */
   readonly reads: readonly CompiledRule[];
+  /** Where its change instants can come from (derived from `reads`). */
+  readonly candidates: CandidateSpec;
   /** Segments whose membership must be re-evaluated with this one (its exclusive group, itself included). */
   readonly peers: readonly string[];
 }
@@ -77,7 +81,8 @@ export class WorkspaceRules {
       const higher = group.slice(0, group.indexOf(s)).map((g) => compiled.get(g.name) as CompiledRule);
       const member: CompiledCondition =
         higher.length === 0 ? rule.holds : (cx, t) => rule.holds(cx, t) && !higher.some((h) => h.holds(cx, t));
-      this.byId.set(s.id, { segment: s, rule, member, reads: [rule, ...higher], peers: group.map((g) => g.id) });
+      const reads = [rule, ...higher];
+      this.byId.set(s.id, { segment: s, rule, member, reads, candidates: candidateSpecOf(reads), peers: group.map((g) => g.id) });
       const fp = rule.footprint;
       for (const name of fp.eventNames) add(this.byEvent, name, s.id);
       if (fp.traits) this.onTraits.add(s.id);

@@ -45,20 +45,21 @@ export function compileMetric(metric: Metric): CompiledMetric {
         return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
       });
       return (cx, t) => {
-        // Same values in the same (time, id) order as the reference, so sums round identically.
-        const values: number[] = [];
+        // The same values in the same (time, id) order as the reference, so sums round identically.
+        let n = 0;
+        let acc = kind === 'min' ? Infinity : kind === 'max' ? -Infinity : 0;
         forWindow(cx, event.name, window, t, column, (v) => {
-          if (v !== undefined) values.push(v);
+          if (v === undefined) return;
+          n += 1;
+          acc = kind === 'min' ? Math.min(acc, v) : kind === 'max' ? Math.max(acc, v) : acc + v;
         });
         switch (kind) {
           case 'sum':
-            return values.reduce((acc, v) => acc + v, 0);
+            return acc;
           case 'avg':
-            return values.length === 0 ? undefined : values.reduce((acc, v) => acc + v, 0) / values.length;
           case 'min':
-            return values.length === 0 ? undefined : Math.min(...values);
           case 'max':
-            return values.length === 0 ? undefined : Math.max(...values);
+            return n === 0 ? undefined : kind === 'avg' ? acc / n : acc;
           default:
             return assertNever(kind);
         }

@@ -11,22 +11,18 @@ import { firstAfter } from './select-events.js';
  */
 export const MAX_CANDIDATES = 32;
 
-/**
- * The earliest instant u > t at which `holds` changes value with no new data, or a re-check instant before it
- * (see {@link MAX_CANDIDATES}), or undefined when it never changes. Same argument as the reference
- * `nextChange`: every construct's value is constant between consecutive instants x + d (x a stored time the rule
- * reads, d a duration of the rule or 0), so evaluating those candidates in ascending order and stopping at the
- * first where the value differs from `current` is exact. Candidates come from the compact state only: an event
- * dropped by pruning can no longer produce a change (its every x + d is already ≤ t). The lists are sorted, so
- * the smallest candidates are found by binary search per (source, duration) without sorting everything.
- */
-export function nextChangeOf(
-  holds: CompiledCondition,
-  rules: readonly CompiledRule[],
-  cx: EvalContext,
-  t: number,
-  current: boolean,
-): number | undefined {
+/** Where a membership's change instants can come from: computed once per live segment from the rules it reads. */
+export interface CandidateSpec {
+  /** Event name → the durations of the constructs reading it (with 0). */
+  readonly byName: ReadonlyMap<string, readonly number[]>;
+  readonly seen: boolean;
+  readonly seenDurations: readonly number[];
+  /** Reads traits, subscription, consent or scores (their update times, offset 0). */
+  readonly updates: boolean;
+}
+
+/** The candidate sources of a membership reading these rules. */
+export function candidateSpecOf(rules: readonly CompiledRule[]): CandidateSpec {
   const byName = new Map<string, Set<number>>();
   const seenDurations = new Set<number>();
   let seen = false;
@@ -42,6 +38,30 @@ export function nextChangeOf(
     seen ||= fp.seen;
     updates ||= fp.traits || fp.subscription || fp.scores.size > 0;
   }
+  return {
+    byName: new Map([...byName].map(([n, ds]) => [n, [...ds]])),
+    seen,
+    seenDurations: [...seenDurations],
+    updates,
+  };
+}
+
+/**
+ * The earliest instant u > t at which `holds` changes value with no new data, or a re-check instant before it
+ * (see {@link MAX_CANDIDATES}), or undefined when it never changes. Same argument as the reference
+ * `nextChange`: every construct's value is constant between consecutive instants x + d (x a stored time the rule
+ * reads, d a duration of the rule or 0), so evaluating those candidates in ascending order and stopping at the
+ * first where the value differs from `current` is exact. Candidates come from the compact state only: an event
+ * dropped by pruning can no longer produce a change (its every x + d is already ≤ t). The lists are sorted, so
+ * the smallest candidates are found by binary search per (source, duration) without sorting everything.
+ */
+export function nextChangeOf(
+  holds: CompiledCondition,
+  spec: CandidateSpec,
+  cx: EvalContext,
+  t: number,
+  current: boolean,
+): number | undefined {
   const s = cx.state;
   const found: number[] = [];
   // Each (source, duration) pair is an ascending sequence; only its first MAX_CANDIDATES above t are taken. Beyond
@@ -60,16 +80,16 @@ export function nextChangeOf(
       if (i < length) horizon = Math.min(horizon, timeAt(i - 1) + d);
     }
   };
-  for (const [name, durations] of byName) {
+  for (const [name, durations] of spec.byName) {
     const list = s.events.get(name);
     if (list !== undefined) fromSorted(durations, list.length, (i) => (list[i] as HistoryEvent).time, (after) => firstAfter(list, after));
   }
-  if (seen) {
+  if (spec.seen) {
     const times = s.activity;
-    fromSorted(seenDurations, times.length, (i) => times[i] as number, (after) => firstGreater(times, after));
-    for (const d of seenDurations) found.push(s.minActivity + d);
+    fromSorted(spec.seenDurations, times.length, (i) => times[i] as number, (after) => firstGreater(times, after));
+    for (const d of spec.seenDurations) found.push(s.minActivity + d);
   }
-  if (updates) {
+  if (spec.updates) {
     const u = s.updates;
     // Traits, subscription, consent and scores are read as of t with no window: a stored update changes a value
     // only when it becomes visible (offset 0).
