@@ -107,7 +107,15 @@ async function runScenario(rules: readonly Condition[], steps: readonly Step[]):
   const h = new EngineHarness(flaky, new FakeClock(T0), { batchSize: 3, onError: () => undefined });
   try {
     const env = { segments: new Map(SEGMENTS.map((name, i) => [name, rules[i] as Condition])) };
-    for (const [i, name] of SEGMENTS.entries()) await h.segment(name, rules[i] as Condition);
+    // VIP and Churned form an exclusive group, VIP first: Churned's membership is its rule and not VIP's.
+    await h.segment('S', rules[0] as Condition);
+    await h.segment('VIP', rules[1] as Condition, { group: 'g', priority: 2 });
+    await h.segment('Churned', rules[2] as Condition, { group: 'g', priority: 1 });
+    const membership: Condition[] = [
+      rules[0] as Condition,
+      rules[1] as Condition,
+      { kind: 'and', conditions: [rules[2] as Condition, { kind: 'not', condition: rules[1] as Condition }] },
+    ];
     await h.start();
     const stored: StoredEvent[] = [];
     const member = new Map<string, boolean>();
@@ -171,7 +179,7 @@ async function runScenario(rules: readonly Condition[], steps: readonly Step[]):
       for (const p of PROFILES.filter((q) => stored.some((e) => e.profileId === q))) {
         const history = historyOf(p);
         for (const [i, name] of SEGMENTS.entries()) {
-          const rule = rules[i] as Condition;
+          const rule = membership[i] as Condition;
           const key = `${name}|${p}`;
           let value = member.get(key) ?? false;
           if (s.kind === 'advance') {
@@ -201,7 +209,7 @@ async function runScenario(rules: readonly Condition[], steps: readonly Step[]):
 }
 
 describe('engine agrees with the reference evaluator', () => {
-  it('records exactly the reference changes for random rules, histories, clock advances, restarts and duplicates', async () => {
+  it('records exactly the reference changes for random rules, an exclusive group, histories, clock advances, restarts, duplicates and crashes', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(arbitraryCondition({ maxDepth: 2 }), { minLength: 3, maxLength: 3 }),
