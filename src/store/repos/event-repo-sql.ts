@@ -134,11 +134,13 @@ export class EventRepoSql implements EventRepo {
   }
 
   async historyOf(workspaceId: string, profileId: string): Promise<StoredEvent[]> {
+    // Read by the (workspace, profile, seq) index and sort in memory: the whole history is loaded anyway, and
+    // a second index by event time would cost every append (see migration 0003).
     const rows = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE workspace_id = $1 AND profile_id = $2 ORDER BY timestamp, seq`,
+      `SELECT ${COLUMNS} FROM events WHERE workspace_id = $1 AND profile_id = $2 ORDER BY seq`,
       [workspaceId, profileId],
     );
-    return rows.map(toEvent);
+    return rows.map(toEvent).sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
   }
 
   async readLog(afterSeq: number, limit: number): Promise<StoredEvent[]> {
