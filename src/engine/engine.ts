@@ -251,7 +251,7 @@ export class Engine {
    * Builds the entries of the batch's profiles that are not cached, from the log up to the cursor (the batch's
    * own events are then applied one by one). Returns them by profile id; they are also cached.
    */
-  private async preload(events: readonly StoredEvent[]): Promise<Map<string, ProfileEntry>> {
+  private async preload(events: Iterable<{ readonly workspaceId: string; readonly profileId: string }>): Promise<Map<string, ProfileEntry>> {
     const missing = new Map<string, Set<string>>();
     for (const e of events) {
       if (!this.rules.has(e.workspaceId) || this.cache.get(e.profileId) !== undefined) continue;
@@ -301,12 +301,17 @@ export class Engine {
       const due = this.heap.peekDue();
       if (due === undefined || due > now) return;
       const all: ProfileEffects = { changes: [], timers: [] };
-
+      const batch = [];
       for (let n = 0; n < this.batchSize; n++) {
         const d = this.heap.peekDue();
         if (d === undefined || d > now) break;
         const timer = this.heap.pop();
         if (timer === undefined) break;
+        batch.push(timer);
+      }
+      // Rebuild the batch's uncached profiles with one query per table, as for events.
+      await this.preload(batch);
+      for (const timer of batch) {
         const ws = this.rules.get(timer.workspaceId);
         if (ws === undefined || !ws.byId.has(timer.segmentId)) continue;
         let entry = this.cache.get(timer.profileId) ?? (await this.load(ws, timer.profileId, this.cursor));
@@ -319,7 +324,6 @@ export class Engine {
         const fx = evaluateProfile(ws, entry, [timer.segmentId], timer.dueAt, { kind: 'timer' });
         all.changes.push(...fx.changes);
         all.timers.push(...fx.timers);
-
       }
       const lastChange = await this.store.transaction(async (tx) => {
         const seq = await new MembershipRepoSql(tx.sql).record(all.changes, now);
