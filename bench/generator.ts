@@ -44,7 +44,7 @@ export class EventGenerator {
   constructor(private readonly options: GeneratorOptions) {
     this.random = prng(options.seed);
     this.products = options.products ?? 500;
-    const s = options.zipf ?? 1.05;
+    const s = options.zipf ?? Number(process.env.BENCH_ZIPF ?? 1.05);
     this.cdf = new Float64Array(options.profiles);
     let total = 0;
     for (let i = 0; i < options.profiles; i++) {
