@@ -72,6 +72,18 @@ describe('openSqliteStore', () => {
       expect(existsSync(file)).toBe(true);
       const [row] = await store.sql.query<{ journal_mode: string }>('PRAGMA journal_mode');
       expect(row?.journal_mode).toBe('wal');
+      // 1 = NORMAL: the default, unless SEGFLOW_SQLITE_SYNCHRONOUS says otherwise. Read inside a transaction,
+      // which runs on the write connection (the one whose setting matters).
+      expect(await store.transaction((tx) => tx.sql.query('PRAGMA synchronous'))).toEqual([{ synchronous: 1 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fsyncs every commit when asked for synchronous FULL', async () => {
+    const store = await openSqliteStore({ file: join(tempDir(), 'segflow.db'), synchronous: 'FULL' });
+    try {
+      expect(await store.transaction((tx) => tx.sql.query('PRAGMA synchronous'))).toEqual([{ synchronous: 2 }]);
     } finally {
       await store.close();
     }
