@@ -2,7 +2,6 @@ import { assertNever } from '../../core/index.js';
 import type {
   CompareOp,
   Condition,
-  Duration,
   EventProperty,
   EventSelector,
   Filter,
@@ -11,29 +10,19 @@ import type {
   ValueTest,
   Window,
 } from '../ast/index.js';
+import { printCondition, printDuration, printLiteral, printWindow } from '../printer/index.js';
 
 /**
  * Short human texts for explanations. Close to the rule language's surface syntax but *not* the canonical
- * printer (that belongs to the syntax side): these are for reading, never for parsing back.
+ * printer (that belongs to the syntax side): these are for reading, never for parsing back. Durations, windows,
+ * non-numeric literals and the heads of `seen`, `in_segment` and subscription conditions read exactly as the
+ * printer writes them, so they come from it; operators (`≥`), rounded percentages and the filter grouping are
+ * the reader's own.
  */
 
-/** `48h`. */
-export function describeDuration(d: Duration): string {
-  return `${d.amount}${d.unit}`;
-}
-
-/** `within 48h`, `before 30d ago`, `between 30d ago and 7d ago`. */
-export function describeWindow(w: Window): string {
-  switch (w.kind) {
-    case 'within':
-      return `within ${describeDuration(w.duration)}`;
-    case 'before':
-      return `before ${describeDuration(w.duration)} ago`;
-    case 'between':
-      return `between ${describeDuration(w.from)} ago and ${describeDuration(w.to)} ago`;
-    default:
-      return assertNever(w);
-  }
+/** `, within 48h` after a call's first argument, or nothing without a window. */
+function windowPart(w: Window | undefined): string {
+  return w === undefined ? '' : `, ${printWindow(w)}`;
 }
 
 /** `"Product Viewed" where product_id = "X"`. */
@@ -81,18 +70,9 @@ export function describeTest(test: ValueTest): string {
 
 /** `"X"`, `25`, `10%`, `true`, `2024-01-31`. */
 export function describeLiteral(l: Literal): string {
-  switch (l.kind) {
-    case 'string':
-      return JSON.stringify(l.value);
-    case 'number':
-      return l.percent === true ? `${round(l.value * 100)}%` : String(l.value);
-    case 'boolean':
-      return String(l.value);
-    case 'date':
-      return l.value;
-    default:
-      return assertNever(l);
-  }
+  if (l.kind !== 'number') return printLiteral(l);
+  // Numbers are for the eye: a percentage rounded to 4 decimals, not the printer's exact shortest form.
+  return l.percent === true ? `${round(l.value * 100)}%` : String(l.value);
 }
 
 /** The operator as a reader expects it: `≥`, `≤`, `≠`, `=`, `<`, `>`. */
@@ -115,7 +95,6 @@ export function describeOp(op: CompareOp): string {
 
 /** `count("Product Viewed" where product_id = "X", within 48h)`. */
 export function describeMetric(m: Metric): string {
-  const windowPart = (w: Window | undefined): string => (w === undefined ? '' : `, ${describeWindow(w)}`);
   switch (m.kind) {
     case 'count':
       return `count(${describeSelector(m.event)}${windowPart(m.window)})`;
@@ -144,7 +123,6 @@ export function describeProperty(p: EventProperty): string {
 
 /** A one-line summary of a condition's own construct (children are summarised by their own nodes). */
 export function describeHead(c: Condition): string {
-  const windowPart = (w: Window | undefined): string => (w === undefined ? '' : `, ${describeWindow(w)}`);
   switch (c.kind) {
     case 'and':
     case 'or':
@@ -156,20 +134,18 @@ export function describeHead(c: Condition): string {
     case 'first_performed':
       return `${c.kind}(${describeSelector(c.event)}${windowPart(c.window)})`;
     case 'lapsed':
-      return `lapsed(${describeSelector(c.event)}, ${describeDuration(c.duration)})`;
+      return `lapsed(${describeSelector(c.event)}, ${printDuration(c.duration)})`;
     case 'metric':
       return `${describeMetric(c.metric)} ${describeOp(c.op)} ${describeLiteral(c.value)}`;
     case 'sequence': {
       const by = c.by === undefined ? '' : ` by ${c.by.join('.')}`;
       const then = `${c.negated ? 'not ' : ''}${describeSelector(c.then)}`;
-      return `${describeSelector(c.first)} then ${then} within ${describeDuration(c.within)}${by}`;
+      return `${describeSelector(c.first)} then ${then} within ${printDuration(c.within)}${by}`;
     }
     case 'seen':
-      return `${c.which}_seen ${describeWindow(c.window)}`;
     case 'in_segment':
-      return `in_segment(${JSON.stringify(c.segment)})`;
     case 'subscription':
-      return c.state;
+      return printCondition(c);
     default:
       return assertNever(c);
   }

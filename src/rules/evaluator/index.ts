@@ -32,7 +32,6 @@ export { explain } from './explain.js';
 export type { EventList, EventRef, Evidence, ExplainNode, ResolvedWindow, SequenceStepRef } from './explain-node.js';
 export { EXPLAIN_EVENT_CAP } from './explain-node.js';
 export {
-  describeDuration,
   describeFilter,
   describeHead,
   describeLiteral,
@@ -40,5 +39,4 @@ export {
   describeProperty,
   describeSelector,
   describeTest,
-  describeWindow,
 } from './describe.js';
