@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeEvent } from '../contract/event-fixture.js';
 import { appliedMigrations, pendingMigrations } from '../migrate.js';
 import { migrations } from '../migrations/index.js';
+import { synchronousFromEnv } from './configure-sqlite.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 
 const crashWriter = fileURLToPath(new URL('../testing/crash-writer.ts', import.meta.url));
@@ -74,7 +75,8 @@ describe('openSqliteStore', () => {
       expect(row?.journal_mode).toBe('wal');
       // 1 = NORMAL: the default, unless SEGFLOW_SQLITE_SYNCHRONOUS says otherwise. Read inside a transaction,
       // which runs on the write connection (the one whose setting matters).
-      expect(await store.transaction((tx) => tx.sql.query('PRAGMA synchronous'))).toEqual([{ synchronous: 1 }]);
+      const expected = synchronousFromEnv() === 'FULL' ? 2 : 1;
+      expect(await store.transaction((tx) => tx.sql.query('PRAGMA synchronous'))).toEqual([{ synchronous: expected }]);
     } finally {
       await store.close();
     }
