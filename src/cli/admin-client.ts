@@ -5,6 +5,7 @@
  * holding the problem document; an unreachable server is an infrastructure failure and throws.
  */
 import type { Command } from 'commander';
+import type { DryRunResult, RuleProblem, SegmentExplanation, SegmentInput } from '../engine/index.js';
 
 /** A segment as the API returns it. */
 export interface ApiSegment {
@@ -21,47 +22,17 @@ export interface ApiSegment {
   readonly size?: number;
 }
 
-/** One rule diagnostic as the API returns it. */
-export interface ApiRuleProblem {
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly length?: number;
-}
+/** A value of the service with its `at` instant as the API sends it: ISO 8601 text instead of epoch ms. */
+type WithIsoAt<T extends { readonly at: number }> = Omit<T, 'at'> & { readonly at: string };
 
-/** What `POST /api/segments/dry-run` answers. */
-export interface ApiDryRun {
-  /** The rule as canonical text, comparable with a saved segment's `rule`. */
-  readonly rule: string;
-  readonly size: number;
-  readonly entered: number;
-  readonly exited: number;
-  readonly sampleEntered: readonly string[];
-  readonly sampleExited: readonly string[];
-  readonly warnings: readonly ApiRuleProblem[];
-  readonly at: string;
-}
+/**
+ * What `POST /api/segments/dry-run` answers: the service's dry run plus `rule`, the rule as canonical text,
+ * comparable with a saved segment's `rule`.
+ */
+export type ApiDryRun = WithIsoAt<DryRunResult> & { readonly rule: string };
 
 /** What the API answers to `GET /api/segments/{id}/explain/{profile}`. */
-export interface ApiExplanation {
-  readonly segmentId: string;
-  readonly profileId: string;
-  readonly at: string;
-  readonly member: boolean;
-  readonly excludedBy?: string;
-  readonly explanation: unknown;
-}
-
-/** The body of a create, update or dry-run request. */
-export interface SegmentBody {
-  readonly name: string;
-  readonly rule: string | { readonly version: number; readonly condition: unknown };
-  readonly description?: string;
-  readonly group?: string | null;
-  readonly priority?: number;
-}
+export type ApiExplanation = WithIsoAt<SegmentExplanation>;
 
 /** An RFC 9457 problem document as the API returns it, with the HTTP status. */
 export interface ApiProblem {
@@ -69,7 +40,7 @@ export interface ApiProblem {
   readonly code: string;
   readonly title: string;
   readonly detail: string;
-  readonly errors?: readonly ApiRuleProblem[];
+  readonly errors?: readonly RuleProblem[];
 }
 
 /** The answer to one request: the value, or the problem the server reported. */
@@ -105,12 +76,12 @@ export class AdminClient {
   }
 
   /** Creates a segment (backfilled by the server). */
-  createSegment(body: SegmentBody): Promise<ApiResult<{ segment: ApiSegment; warnings: ApiRuleProblem[] }>> {
+  createSegment(body: SegmentInput): Promise<ApiResult<{ segment: ApiSegment; warnings: RuleProblem[] }>> {
     return this.request('POST', '/api/segments', body);
   }
 
   /** Saves a new version of a segment. */
-  updateSegment(idOrName: string, body: SegmentBody): Promise<ApiResult<{ segment: ApiSegment; warnings: ApiRuleProblem[] }>> {
+  updateSegment(idOrName: string, body: SegmentInput): Promise<ApiResult<{ segment: ApiSegment; warnings: RuleProblem[] }>> {
     return this.request('PUT', `/api/segments/${encodeURIComponent(idOrName)}`, body);
   }
 
@@ -120,7 +91,7 @@ export class AdminClient {
   }
 
   /** Size and diff of a rule against the current version of the segment with the same name, without saving. */
-  dryRun(body: SegmentBody): Promise<ApiResult<ApiDryRun>> {
+  dryRun(body: SegmentInput): Promise<ApiResult<ApiDryRun>> {
     return this.request('POST', '/api/segments/dry-run', body);
   }
 

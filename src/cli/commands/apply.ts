@@ -14,17 +14,16 @@ import type { Command } from 'commander';
 import {
   type AdminClient,
   type ApiProblem,
-  type ApiRuleProblem,
   type ApiSegment,
-  type SegmentBody,
   addAdminOptions,
   clientFromOptions,
 } from '../admin-client.js';
+import type { RuleProblem, SegmentInput } from '../../engine/index.js';
 
 /** One segment as described by a file in the directory. */
 export interface SegmentSpec {
   readonly file: string;
-  readonly body: SegmentBody & { readonly description: string; readonly group: string | null; readonly priority: number };
+  readonly body: SegmentInput & { readonly description: string; readonly group: string | null; readonly priority: number };
 }
 
 /** One step of the plan. */
@@ -79,7 +78,7 @@ export function parseJsonFile(file: string, text: string): { ok: true; spec: Seg
   }
   return specFrom(file, {
     name: typeof o.name === 'string' ? o.name : undefined,
-    rule: rule as SegmentBody['rule'],
+    rule: rule as SegmentInput['rule'],
     description: typeof o.description === 'string' ? o.description : undefined,
     group: typeof o.group === 'string' ? o.group : undefined,
     priority: o.priority === undefined ? undefined : String(o.priority),
@@ -88,7 +87,7 @@ export function parseJsonFile(file: string, text: string): { ok: true; spec: Seg
 
 function specFrom(
   file: string,
-  f: { name: string | undefined; rule: SegmentBody['rule']; description: string | undefined; group: string | undefined; priority: string | undefined },
+  f: { name: string | undefined; rule: SegmentInput['rule']; description: string | undefined; group: string | undefined; priority: string | undefined },
 ): { ok: true; spec: SegmentSpec } | { ok: false; error: string } {
   const name = (f.name ?? basename(file, extname(file))).trim();
   if (name === '') return { ok: false, error: `${file}: the segment has no name; add a "# name: …" line` };
@@ -122,7 +121,7 @@ export async function readSegmentDir(dir: string): Promise<{ ok: true; specs: Se
   return errors.length > 0 ? { ok: false, errors } : { ok: true, specs };
 }
 
-function located(file: string, p: ApiRuleProblem): string {
+function located(file: string, p: RuleProblem): string {
   const where = p.line === undefined ? file : `${file}:${p.line}:${p.column ?? 1}`;
   return `${where} ${p.code} ${p.message}`;
 }
