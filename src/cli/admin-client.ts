@@ -1,7 +1,8 @@
 /**
  * @module
- * The small HTTP client the admin commands (`apply`, `explain`, `segments`) share. It speaks the segments API
- * documented in docs/segments.md. A refused request (4xx/5xx) is an expected failure and comes back as a value
+ * The small HTTP client the admin commands (`apply`, `explain`, `segments`, `destinations`) share. Its typed
+ * methods speak the segments API documented in docs/segments.md; {@link AdminClient.request} serves the other
+ * admin routes (the destinations command builds on it). A refused request (4xx/5xx) is an expected failure and comes back as a value
  * holding the problem document; an unreachable server is an infrastructure failure and throws.
  */
 import type { Command } from 'commander';
@@ -100,7 +101,8 @@ export class AdminClient {
     return this.request('GET', `/api/segments/${encodeURIComponent(segment)}/explain/${encodeURIComponent(profile)}`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  /** One admin API call: `path` under the server address, `body` sent as JSON, the answer as T or the problem. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.key) headers.authorization = `Bearer ${this.key}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -5,7 +5,7 @@
  * signing secret, which the server shows only once.
  */
 import type { Command } from 'commander';
-import { type ApiProblem, type ApiResult, DEFAULT_URL, addAdminOptions, describeProblem } from '../admin-client.js';
+import { type AdminClient, type ApiResult, addAdminOptions, clientFromOptions, describeProblem } from '../admin-client.js';
 
 /** A destination as the API returns it. */
 export interface ApiDestination {
@@ -38,71 +38,38 @@ interface Options {
   json?: boolean;
 }
 
-/** A minimal client for the destinations part of the admin API (the shared AdminClient speaks segments). */
+/** The destinations part of the admin API, over the shared {@link AdminClient}. */
 export class DestinationsClient {
-  constructor(
-    private readonly base: string,
-    private readonly key: string | undefined,
-  ) {}
+  constructor(private readonly client: AdminClient) {}
 
   /** From `--url`/`--key` and the environment. */
   static fromOptions(options: Options, env: NodeJS.ProcessEnv = process.env): DestinationsClient {
-    return new DestinationsClient((options.url ?? env.SEGFLOW_URL ?? DEFAULT_URL).replace(/\/+$/, ''), options.key ?? env.SEGFLOW_ADMIN_KEY);
+    return new DestinationsClient(clientFromOptions(options, env));
   }
 
   add(body: { name: string; url: string; segments: 'all' | string[]; emailTargeting: boolean }): Promise<ApiResult<ApiDestination>> {
-    return this.request('POST', '/api/destinations', body);
+    return this.client.request('POST', '/api/destinations', body);
   }
 
   list(): Promise<ApiResult<{ destinations: ApiDestination[] }>> {
-    return this.request('GET', '/api/destinations');
+    return this.client.request('GET', '/api/destinations');
   }
 
   patch(id: string, body: Record<string, unknown>): Promise<ApiResult<ApiDestination>> {
-    return this.request('PATCH', `/api/destinations/${encodeURIComponent(id)}`, body);
+    return this.client.request('PATCH', `/api/destinations/${encodeURIComponent(id)}`, body);
   }
 
   deliveries(id: string, query: { status?: string; limit?: string; after?: string }): Promise<ApiResult<{ deliveries: ApiDelivery[]; next: string | null }>> {
     const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-    return this.request('GET', `/api/destinations/${encodeURIComponent(id)}/deliveries${qs ? `?${qs}` : ''}`);
+    return this.client.request('GET', `/api/destinations/${encodeURIComponent(id)}/deliveries${qs ? `?${qs}` : ''}`);
   }
 
   replayOne(id: string, deliveryId: string): Promise<ApiResult<{ replayed: number }>> {
-    return this.request('POST', `/api/destinations/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/replay`);
+    return this.client.request('POST', `/api/destinations/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/replay`);
   }
 
   replayRange(id: string, fromSeq: number, toSeq: number): Promise<ApiResult<{ replayed: number }>> {
-    return this.request('POST', `/api/destinations/${encodeURIComponent(id)}/replay`, { fromSeq, toSeq });
-  }
-
-  private async request<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.key) headers.authorization = `Bearer ${this.key}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    } catch (err) {
-      throw new Error(`cannot reach segflow at ${this.base} (set --url or SEGFLOW_URL)`, { cause: err });
-    }
-    const text = await response.text();
-    let parsed: unknown = {};
-    try {
-      parsed = text === '' ? {} : JSON.parse(text);
-    } catch {
-      parsed = { detail: text };
-    }
-    if (response.ok) return { ok: true, value: parsed as T };
-    const doc = parsed as Partial<ApiProblem>;
-    return {
-      ok: false,
-      problem: {
-        status: response.status,
-        code: typeof doc.code === 'string' ? doc.code : `HTTP_${response.status}`,
-        title: typeof doc.title === 'string' ? doc.title : response.statusText,
-        detail: typeof doc.detail === 'string' ? doc.detail : response.statusText,
-      },
-    };
+    return this.client.request('POST', `/api/destinations/${encodeURIComponent(id)}/replay`, { fromSeq, toSeq });
   }
 }
 
