@@ -22,6 +22,7 @@ const CONSENT_CATEGORIES = ['email', 'marketing'] as const;
  * `email_eligible` as of t: the `email` trait is a string with at least one non-space character, the
  * subscription status is not unsubscribed / hard_bounced / complained (unknown counts as eligible), and the
  * latest consent answer for neither `email` nor `marketing` (case-insensitive) is `false`.
+ * Keep in step with `isEmailEligible` (src/destinations/email-eligibility.ts), the same test over a current profile.
  */
 export function emailEligibilityAt(history: ProfileHistory, t: number): EmailEligibility {
   const h = prepared(history);
