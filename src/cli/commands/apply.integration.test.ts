@@ -1,33 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer, waitForEngine } from '../../api/routes/segments-test-server.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+import { type CliRun, runCli } from './testing-cli.js';
 
 let server: TestServer;
 let dir = '';
 
 /** Runs the real CLI in a child process (the server keeps serving in this one). */
-function segflow(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, join(root, 'src/cli/main.ts'), ...args], {
-      cwd: root,
-      env: { ...process.env, CI: '', SEGFLOW_URL: server.url, SEGFLOW_ADMIN_KEY: server.adminKey, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function segflow(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { env: { ...process.env, CI: '', SEGFLOW_URL: server.url, SEGFLOW_ADMIN_KEY: server.adminKey, ...env } });
 }
 
 async function track(userId: string, event: string, properties: Record<string, unknown> = {}): Promise<void> {

@@ -1,28 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseSource, parseDurationOption } from './check.js';
+import { type CliRun, runCli } from './testing-cli.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-
-/** Runs the real CLI in a child process. */
-function segflow(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, join(root, 'src/cli/main.ts'), ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+/** Runs the real CLI in a child process, with `stdin` as its standard input. */
+const segflow = (args: string[], stdin = ''): Promise<CliRun> => runCli(args, { stdin });
 
 let dir = '';
 beforeAll(async () => {
