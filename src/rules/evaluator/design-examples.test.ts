@@ -5,9 +5,7 @@ import type { ProfileHistory } from '../history.js';
 import { evaluate } from './evaluate.js';
 import { explain } from './explain.js';
 import { nextChange } from './next-change.js';
-import { DAY, ev, hist, HOUR, SECOND } from './testing-builders.js';
-
-const T = Date.UTC(2024, 0, 1);
+import { DAY, ev, hist, HOUR, SECOND, T0 as T } from './testing-builders.js';
 
 /** One example line of DESIGN §3, a history, and hand-worked answers at boundary instants. */
 interface Example {

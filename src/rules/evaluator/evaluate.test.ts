@@ -21,12 +21,10 @@ import {
   prop,
   sel,
   sequence,
+  T0 as T,
   trait,
   within,
 } from './testing-builders.js';
-
-/** The instant every scenario starts from (2024-01-01T00:00:00Z). */
-const T = Date.UTC(2024, 0, 1);
 
 type Case = readonly [string, number, boolean];
 

@@ -23,11 +23,10 @@ import {
   prop,
   sel,
   sequence,
+  T0 as T,
   trait,
   within,
 } from './testing-builders.js';
-
-const T = Date.UTC(2024, 0, 1);
 
 describe('explain', () => {
   it('states a count with its value and threshold, and cites the matching events', () => {

@@ -13,9 +13,7 @@ import {
 import { evaluate } from './evaluate.js';
 import type { EvalEnv } from './eval-env.js';
 import { nextChange } from './next-change.js';
-import { DAY, HOUR, MINUTE, SECOND } from './testing-builders.js';
-
-const T = Date.UTC(2024, 0, 1);
+import { DAY, HOUR, MINUTE, SECOND, T0 as T } from './testing-builders.js';
 
 // Offsets on coarse grids (whole seconds, minutes, hours, days) so that stored times and rule durations line up
 // and land exactly on each other's window edges, plus a few arbitrary milliseconds.

@@ -17,11 +17,10 @@ import {
   not,
   performed,
   sequence,
+  T0 as T,
   trait,
   within,
 } from './testing-builders.js';
-
-const T = Date.UTC(2024, 0, 1);
 
 type Case = readonly [string, number, number | undefined];
 

@@ -25,6 +25,9 @@ export const HOUR = 60 * MINUTE;
 /** One day in ms. */
 export const DAY = 24 * HOUR;
 
+/** The instant the evaluator's scenarios start from (2024-01-01T00:00:00Z); tests import it as `T`. */
+export const T0 = Date.UTC(2024, 0, 1);
+
 /** `dur(3, 'd')`. */
 export function dur(amount: number, unit: DurationUnit): Duration {
   return { amount, unit };
