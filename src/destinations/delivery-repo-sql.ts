@@ -50,18 +50,11 @@ function fromRow(r: DeliveryRow): DeliveryRecord {
   };
 }
 
-/** A new delivery row. */
-export interface NewDelivery {
-  readonly id: string;
-  readonly destinationId: string;
-  readonly workspaceId: string;
-  readonly seq: number;
-  readonly sub: number;
-  readonly profileId: string;
-  readonly segmentId: string;
-  readonly kind: 'entered' | 'exited';
-  readonly payload: MembershipWebhookPayload;
-}
+/** A new delivery row: the identity and message of a {@link DeliveryRecord}, before any attempt. */
+export type NewDelivery = Pick<
+  DeliveryRecord,
+  'id' | 'destinationId' | 'workspaceId' | 'seq' | 'sub' | 'profileId' | 'segmentId' | 'kind' | 'payload'
+>;
 
 /** How an attempt ended, to record. */
 export interface AttemptResult {
