@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../app/testing/index.js';
-import { openSqliteStore } from '../store/index.js';
+import { openSqliteStore, type Store } from '../store/index.js';
 import { buildServer } from './build-server.js';
 
 let t: TestApp;
@@ -132,19 +132,25 @@ describe('the HTTP API', () => {
   });
 });
 
+/** Makes every store transaction (the ingest group commit) wait until the returned function is called. */
+function holdTransactions(store: Store): () => void {
+  const original = store.transaction.bind(store);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  (store as { transaction: typeof store.transaction }).transaction = async (fn) => {
+    await gate;
+    return original(fn);
+  };
+  return release;
+}
+
 describe('backpressure and shutdown', () => {
   it('answers 429 with Retry-After when the write queue is over its bound', async () => {
     const small = await startTestApp({ ingest: { maxQueuedMessages: 10 } });
     try {
       const { store, ingest } = small.app.services;
       // Hold the first group commit so the queue stays full while the second request arrives.
-      const original = store.transaction.bind(store);
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      (store as { transaction: typeof store.transaction }).transaction = async (fn) => {
-        await gate;
-        return original(fn);
-      };
+      const release = holdTransactions(store);
       const batch = (n: number) => JSON.stringify({ batch: Array.from({ length: n }, (_, i) => ({ type: 'track', userId: `bp-${i}`, event: 'A' })) });
       const headers = { 'content-type': 'application/json', authorization: small.writeAuth };
       const first = small.app.server.inject({ method: 'POST', url: '/v1/batch', headers, payload: batch(10) });
@@ -164,13 +170,7 @@ describe('backpressure and shutdown', () => {
   it('finishes an in-flight batch before a graceful close completes', async () => {
     const app2 = await startTestApp({ listen: true });
     const { store, ingest } = app2.app.services;
-    const original = store.transaction.bind(store);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    (store as { transaction: typeof store.transaction }).transaction = async (fn) => {
-      await gate;
-      return original(fn);
-    };
+    const release = holdTransactions(store);
     const response = fetch(`${app2.app.url}/v1/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: app2.writeAuth },
