@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { objectField, textField } from './json-fields.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
 /** The `signature` object of a Mailgun webhook body. */
@@ -70,14 +71,6 @@ export async function verifyMailgunSignature(input: MailgunVerifyInput): Promise
   return verified;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-function obj(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 /**
  * Maps the `event-data` of a Mailgun webhook body (one event per request): delivered → Email Delivered;
  * opened → Email Opened; clicked → Email Link Clicked (url); failed with severity `permanent` → Email Bounced
@@ -86,20 +79,20 @@ function obj(value: unknown): Record<string, unknown> {
  * unsubscribed → Unsubscribed. Others (accepted, …) are ignored. Undefined when there is no `event-data`.
  */
 export function mapMailgunEvent(body: unknown): MappedEvents | undefined {
-  const data = obj(obj(body)['event-data']);
+  const data = objectField(objectField(body)['event-data']);
   if (Object.keys(data).length === 0) return undefined;
-  const type = str(data.event);
-  const id = str(data.id);
-  const email = str(data.recipient);
+  const type = textField(data.event);
+  const id = textField(data.id);
+  const email = textField(data.recipient);
   const seconds = typeof data.timestamp === 'number' ? data.timestamp : Number(data.timestamp);
   if (!type || !id || !email || !Number.isFinite(seconds)) return { events: [], ignored: 1 };
   const props: Record<string, unknown> = {};
-  const messageId = str(obj(obj(data.message).headers)['message-id']);
+  const messageId = textField(objectField(objectField(data.message).headers)['message-id']);
   if (messageId) props.message_id = messageId;
   if (Array.isArray(data.campaigns) && data.campaigns.length > 0) {
-    const campaign = obj(data.campaigns[0]);
-    if (str(campaign.id)) props.campaign_id = str(campaign.id);
-    if (str(campaign.name)) props.campaign_name = str(campaign.name);
+    const campaign = objectField(data.campaigns[0]);
+    if (textField(campaign.id)) props.campaign_id = textField(campaign.id);
+    if (textField(campaign.name)) props.campaign_name = textField(campaign.name);
   }
   if (Array.isArray(data.tags) && data.tags.length > 0) props.tags = data.tags.filter((t) => typeof t === 'string');
   let name: EspEventName;
@@ -112,12 +105,12 @@ export function mapMailgunEvent(body: unknown): MappedEvents | undefined {
       break;
     case 'clicked':
       name = 'Email Link Clicked';
-      if (str(data.url)) props.url = str(data.url);
+      if (textField(data.url)) props.url = textField(data.url);
       break;
     case 'failed': {
-      const reason = str(data.reason) ?? '';
-      const status = obj(data['delivery-status']);
-      const diagnostic = str(status.description) ?? str(status.message);
+      const reason = textField(data.reason) ?? '';
+      const status = objectField(data['delivery-status']);
+      const diagnostic = textField(status.description) ?? textField(status.message);
       if (diagnostic) props.diagnostic = diagnostic;
       if (reason) props.failure_reason = reason;
       if (data.severity === 'permanent' && reason.startsWith('suppress-')) {
@@ -143,7 +136,7 @@ export function mapMailgunEvent(body: unknown): MappedEvents | undefined {
     providerEventId: id,
     email,
     timestamp: Math.round(seconds * 1000),
-    providerEvent: type === 'failed' ? `failed-${str(data.severity) ?? 'unknown'}` : type,
+    providerEvent: type === 'failed' ? `failed-${textField(data.severity) ?? 'unknown'}` : type,
     properties: props as JsonObject,
   };
   return { events: [event], ignored: 0 };

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { textField } from './json-fields.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
 function digest(value: string): Buffer {
@@ -24,10 +25,6 @@ export function verifyPostmarkAuth(authorization: string | undefined, credential
   return verified;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
 /** Postmark bounce `Type`s that mean the address is permanently undeliverable. */
 const HARD_BOUNCE_TYPES = new Set(['HardBounce', 'BadEmailAddress', 'ManuallyDeactivated']);
 /** Postmark bounce `Type`s that are a temporary failure worth recording. */
@@ -49,17 +46,17 @@ const SOFT_BOUNCE_TYPES = new Set(['SoftBounce', 'Transient', 'DnsError', 'Block
 export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const r = body as Record<string, unknown>;
-  const recordType = str(r.RecordType);
+  const recordType = textField(r.RecordType);
   if (!recordType) return undefined;
-  const email = str(r.Recipient) ?? str(r.Email);
-  const when = str(r.DeliveredAt) ?? str(r.ReceivedAt) ?? str(r.BouncedAt) ?? str(r.ChangedAt);
+  const email = textField(r.Recipient) ?? textField(r.Email);
+  const when = textField(r.DeliveredAt) ?? textField(r.ReceivedAt) ?? textField(r.BouncedAt) ?? textField(r.ChangedAt);
   const timestamp = when === undefined ? Number.NaN : Date.parse(when);
-  const messageId = str(r.MessageID);
+  const messageId = textField(r.MessageID);
   if (!email || !Number.isFinite(timestamp)) return { events: [], ignored: 1 };
   const props: Record<string, unknown> = {};
   if (messageId) props.message_id = messageId;
-  if (str(r.Tag)) props.tag = str(r.Tag);
-  if (str(r.MessageStream)) props.message_stream = str(r.MessageStream);
+  if (textField(r.Tag)) props.tag = textField(r.Tag);
+  if (textField(r.MessageStream)) props.message_stream = textField(r.MessageStream);
   if (r.Metadata !== null && typeof r.Metadata === 'object' && !Array.isArray(r.Metadata)) props.metadata = r.Metadata;
   let name: EspEventName;
   let providerEvent = recordType;
@@ -73,18 +70,18 @@ export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
       break;
     case 'Click':
       name = 'Email Link Clicked';
-      if (str(r.OriginalLink)) props.url = str(r.OriginalLink);
+      if (textField(r.OriginalLink)) props.url = textField(r.OriginalLink);
       break;
     case 'Bounce':
     case 'SpamComplaint': {
-      const type = str(r.Type) ?? recordType;
+      const type = textField(r.Type) ?? recordType;
       providerEvent = type;
       // Bounce IDs are 64-bit: past 2^53 JSON.parse rounds them, and two bounces could share an id. Such ids
       // are not used; the record's own coordinates (message, address, time, type) key it instead.
       if (typeof r.ID === 'number' && Number.isSafeInteger(r.ID)) id = `${recordType}:${r.ID}`;
       else if (typeof r.ID === 'string' && /^\d+$/.test(r.ID)) id = `${recordType}:${r.ID}`;
       else id = `${id}:${type}`;
-      if (str(r.Description) ?? str(r.Details)) props.diagnostic = str(r.Details) ?? str(r.Description);
+      if (textField(r.Description) ?? textField(r.Details)) props.diagnostic = textField(r.Details) ?? textField(r.Description);
       if (recordType === 'SpamComplaint' || type === 'SpamComplaint') {
         name = 'Email Marked as Spam';
       } else if (type === 'Unsubscribe') {
@@ -101,9 +98,9 @@ export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
       break;
     }
     case 'SubscriptionChange': {
-      const reason = str(r.SuppressionReason);
+      const reason = textField(r.SuppressionReason);
       if (reason) props.suppression_reason = reason;
-      if (str(r.Origin)) props.origin = str(r.Origin);
+      if (textField(r.Origin)) props.origin = textField(r.Origin);
       if (r.SuppressSending === false) {
         name = 'Resubscribed';
         providerEvent = 'SubscriptionChange-reactivated';

@@ -1,6 +1,7 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { textField } from './json-fields.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
 /** Header carrying SendGrid's base64 DER ECDSA signature. */
@@ -67,19 +68,15 @@ export function verifySendgridSignature(input: SendgridVerifyInput): VerifyResul
   return verified;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
 /** The optional provider properties shared by every SendGrid event. */
 function commonProperties(e: Record<string, unknown>): Record<string, unknown> {
   const props: Record<string, unknown> = {};
-  const messageId = str(e.sg_message_id);
+  const messageId = textField(e.sg_message_id);
   if (messageId) props.message_id = messageId;
   if (e.category !== undefined) props.category = e.category;
-  const campaign = str(e.singlesend_id) ?? str(e.marketing_campaign_id);
+  const campaign = textField(e.singlesend_id) ?? textField(e.marketing_campaign_id);
   if (campaign) props.campaign_id = campaign;
-  const campaignName = str(e.singlesend_name) ?? str(e.marketing_campaign_name);
+  const campaignName = textField(e.singlesend_name) ?? textField(e.marketing_campaign_name);
   if (campaignName) props.campaign_name = campaignName;
   return props;
 }
@@ -105,9 +102,9 @@ export function mapSendgridEvents(body: unknown): MappedEvents | undefined {
 }
 
 function mapOne(e: Record<string, unknown>): EspEvent | undefined {
-  const type = str(e.event);
-  const id = str(e.sg_event_id);
-  const email = str(e.email);
+  const type = textField(e.event);
+  const id = textField(e.sg_event_id);
+  const email = textField(e.email);
   const seconds = typeof e.timestamp === 'number' ? e.timestamp : Number(e.timestamp);
   if (!type || !id || !email || !Number.isFinite(seconds)) return undefined;
   const props: Record<string, unknown> = commonProperties(e);
@@ -122,7 +119,7 @@ function mapOne(e: Record<string, unknown>): EspEvent | undefined {
       break;
     case 'click':
       name = 'Email Link Clicked';
-      if (str(e.url)) props.url = str(e.url);
+      if (textField(e.url)) props.url = textField(e.url);
       break;
     case 'bounce':
       name = 'Email Bounced';
@@ -151,11 +148,11 @@ function mapOne(e: Record<string, unknown>): EspEvent | undefined {
       return undefined;
   }
   if (name === 'Email Bounced' || name === 'Email Dropped' || name === 'Email Deferred') {
-    const diagnostic = str(e.reason) ?? str(e.response);
+    const diagnostic = textField(e.reason) ?? textField(e.response);
     if (diagnostic) props.diagnostic = diagnostic;
-    if (str(e.bounce_classification)) props.bounce_classification = str(e.bounce_classification);
+    if (textField(e.bounce_classification)) props.bounce_classification = textField(e.bounce_classification);
   }
-  if (e.asm_group_id !== undefined) props.group_id = str(e.asm_group_id);
+  if (e.asm_group_id !== undefined) props.group_id = textField(e.asm_group_id);
   return {
     provider: 'sendgrid',
     name,

@@ -1,19 +1,17 @@
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { objectField } from './json-fields.js';
 import type { SnsMessage } from './sns-signature.js';
 
+// Strings only: unlike the other mappers' textField, a number is not read as text here.
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function obj(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 function addressesOf(list: unknown, key?: string): string[] {
   if (!Array.isArray(list)) return [];
   return list
-    .map((item) => (key === undefined ? str(item) : str(obj(item)[key])))
+    .map((item) => (key === undefined ? str(item) : str(objectField(item)[key])))
     .filter((e): e is string => e !== undefined);
 }
 
@@ -42,14 +40,14 @@ export function mapSesNotification(sns: SnsMessage): MappedEvents | undefined {
   } catch {
     return undefined;
   }
-  const event = obj(parsed);
+  const event = objectField(parsed);
   const type = str(event.eventType) ?? str(event.notificationType);
   if (!type) return undefined;
-  const mail = obj(event.mail);
+  const mail = objectField(event.mail);
   const destination = addressesOf(mail.destination);
   const common: Record<string, unknown> = {};
   if (str(mail.messageId)) common.message_id = str(mail.messageId);
-  const tags = obj(mail.tags);
+  const tags = objectField(mail.tags);
   const campaign = addressesOf(tags.campaign_id ?? tags['ses:configuration-set'])[0];
   if (campaign) common.campaign_id = campaign;
   const outcome = outcomeOf(type, event, destination, str(mail.timestamp));
@@ -83,46 +81,46 @@ function outcomeOf(
 ): SesOutcome | undefined {
   switch (type) {
     case 'Delivery': {
-      const d = obj(event.delivery);
+      const d = objectField(event.delivery);
       const recipients = addressesOf(d.recipients);
       const props: Record<string, unknown> = {};
       if (str(d.smtpResponse)) props.diagnostic = str(d.smtpResponse);
       return { name: 'Email Delivered', recipients: recipients.length ? recipients : destination, at: str(d.timestamp), props };
     }
     case 'Open':
-      return { name: 'Email Opened', recipients: destination, at: str(obj(event.open).timestamp), props: {} };
+      return { name: 'Email Opened', recipients: destination, at: str(objectField(event.open).timestamp), props: {} };
     case 'Click': {
-      const c = obj(event.click);
+      const c = objectField(event.click);
       return { name: 'Email Link Clicked', recipients: destination, at: str(c.timestamp), props: str(c.link) ? { url: str(c.link) } : {} };
     }
     case 'Bounce': {
-      const b = obj(event.bounce);
+      const b = objectField(event.bounce);
       const props: Record<string, unknown> = {
         bounce_type: b.bounceType === 'Permanent' ? 'hard' : 'soft',
         ...(str(b.bounceSubType) ? { bounce_subtype: str(b.bounceSubType) } : {}),
       };
-      const first = obj(Array.isArray(b.bouncedRecipients) ? b.bouncedRecipients[0] : undefined);
+      const first = objectField(Array.isArray(b.bouncedRecipients) ? b.bouncedRecipients[0] : undefined);
       if (str(first.diagnosticCode)) props.diagnostic = str(first.diagnosticCode);
       return { name: 'Email Bounced', recipients: addressesOf(b.bouncedRecipients, 'emailAddress'), at: str(b.timestamp), props };
     }
     case 'Complaint': {
-      const c = obj(event.complaint);
+      const c = objectField(event.complaint);
       const props: Record<string, unknown> = {};
       if (str(c.complaintFeedbackType)) props.feedback_type = str(c.complaintFeedbackType);
       return { name: 'Email Marked as Spam', recipients: addressesOf(c.complainedRecipients, 'emailAddress'), at: str(c.timestamp), props };
     }
     case 'Reject': {
-      const reason = str(obj(event.reject).reason);
+      const reason = str(objectField(event.reject).reason);
       return { name: 'Email Dropped', recipients: destination, at: mailTime, props: reason ? { diagnostic: reason } : {} };
     }
     case 'DeliveryDelay': {
-      const d = obj(event.deliveryDelay);
+      const d = objectField(event.deliveryDelay);
       const props: Record<string, unknown> = str(d.delayType) ? { delay_type: str(d.delayType) } : {};
       return { name: 'Email Deferred', recipients: addressesOf(d.delayedRecipients, 'emailAddress'), at: str(d.timestamp), props };
     }
     case 'Subscription': {
-      const s = obj(event.subscription);
-      if (obj(s.newTopicPreferences).unsubscribeAll !== true) return undefined;
+      const s = objectField(event.subscription);
+      if (objectField(s.newTopicPreferences).unsubscribeAll !== true) return undefined;
       const props: Record<string, unknown> = str(s.contactList) ? { contact_list: str(s.contactList) } : {};
       return { name: 'Unsubscribed', recipients: destination, at: str(s.timestamp) ?? mailTime, props };
     }
