@@ -13,7 +13,7 @@ export const engineThroughput: Workload = {
   name: 'engine-throughput',
   description: 'events/s appended and evaluated against 20 live segments; memory per profile',
   async run({ quick }) {
-    const profiles = quick ? 20_000 : 1_000_000;
+    const profiles = quick ? Number(process.env.BENCH_PROFILES ?? 20_000) : 1_000_000;
     const total = quick ? Number(process.env.BENCH_EVENTS ?? 40_000) : 400_000;
     const clock = new FakeClock(BENCH_T0);
     const bench = await openEngineBench({ clock });
