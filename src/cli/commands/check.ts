@@ -32,6 +32,20 @@ export async function readSource(file: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * {@link readSource} for a command's action: on failure it reports `segflow <command>: cannot read <file>` on
+ * stderr, sets exit code 2 and returns undefined, and the action stops.
+ */
+export async function readSourceOrReport(command: string, file: string): Promise<string | undefined> {
+  try {
+    return await readSource(file);
+  } catch (e) {
+    process.stderr.write(`segflow ${command}: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
+
 /** All diagnostics for one file's text; JSON files are read as the canonical JSON form. */
 export function diagnoseSource(file: string, text: string, context: CheckContext): Diagnostic[] {
   if (!file.endsWith('.json')) return [...analyzeRule(text, context).diagnostics];
@@ -90,14 +104,8 @@ export function register(program: Command): void {
       const all: (Diagnostic & { file: string })[] = [];
       const text: string[] = [];
       for (const file of files) {
-        let source: string;
-        try {
-          source = await readSource(file);
-        } catch (e) {
-          process.stderr.write(`segflow check: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-          process.exitCode = 2;
-          return;
-        }
+        const source = await readSourceOrReport('check', file);
+        if (source === undefined) return;
         const name = file === '-' ? '<stdin>' : file;
         const diagnostics = diagnoseSource(file, source, context);
         all.push(...diagnostics.map((d) => ({ file: name, ...d })));

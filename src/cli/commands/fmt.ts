@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatDiagnostics, formatRuleText } from '../../rules/index.js';
-import { readSource } from './check.js';
+import { readSourceOrReport } from './check.js';
 
 interface FmtOptions {
   readonly write?: boolean;
@@ -26,14 +26,8 @@ export function register(program: Command): void {
     .option('--check', 'list files that are not formatted and exit 1 if any')
     .action(async (files: string[], options: FmtOptions) => {
       for (const file of files) {
-        let source: string;
-        try {
-          source = await readSource(file);
-        } catch (e) {
-          process.stderr.write(`segflow fmt: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-          process.exitCode = 2;
-          return;
-        }
+        const source = await readSourceOrReport('fmt', file);
+        if (source === undefined) return;
         const name = file === '-' ? '<stdin>' : file;
         const result = formatRuleText(source);
         if (!result.ok) {
