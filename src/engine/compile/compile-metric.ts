@@ -23,8 +23,13 @@ export function compileMetric(metric: Metric): CompiledMetric {
         return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
           ? `${typeof v}:${String(v)}`
           : undefined;
-      });
+      }, 'distinct');
       return (cx, t) => {
+        const list = cx.state.events.get(event.name);
+        if (list === undefined) return 0;
+        const { after, upTo } = windowBounds(window, t);
+        const fast = column.distinctToEnd(cx.state, firstAfter(list, after), firstAfter(list, upTo));
+        if (fast !== undefined) return fast;
         const distinct = new Set<string>();
         forWindow(cx, event.name, window, t, column, (v) => {
           if (v !== undefined) distinct.add(v);
@@ -46,7 +51,7 @@ export function compileMetric(metric: Metric): CompiledMetric {
           const v = getPath(e.properties, path);
           return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
         },
-        kind === 'sum' || kind === 'avg',
+        kind === 'sum' || kind === 'avg' ? 'numeric' : 'plain',
       );
       return (cx, t) => {
         if (kind === 'sum' || kind === 'avg') {

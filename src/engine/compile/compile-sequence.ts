@@ -1,6 +1,9 @@
 import { durationMs } from '../../rules/index.js';
 import type { HistoryEvent, SequenceNode } from '../../rules/index.js';
-import { getPath } from '../rules-api.js';
+import type { Filter } from '../../rules/index.js';
+import { getPath, matchesFilter } from '../rules-api.js';
+import { EventColumn } from './event-column.js';
+import { firstAfter, firstAtOrAfter } from './select-events.js';
 import type { CompiledCondition } from './compiled-rule.js';
 import { compilePicker } from './select-events.js';
 
@@ -40,7 +43,7 @@ export function compileSequence(node: SequenceNode): CompiledCondition {
     }
     return false;
   };
-  if (node.negated) return evaluate;
+  if (node.negated) return by === undefined ? compileUnkeyedNegated(node, d) : evaluate;
   // A completed positive pair (a < b ≤ a + D, b ≤ t) stays completed at every later instant: remember it.
   const memoKey = {};
   return (cx, t) => {
@@ -67,4 +70,38 @@ function sequenceKey(value: unknown): Key | undefined {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   return undefined;
+}
+
+/**
+ * `A then not B within D` without a key, in O(log n) plus the filter tests near the edges: with lastB the latest
+ * visible B, it holds iff some visible A has lastB ≤ a (no B strictly after it) and a + D ≤ t.
+ */
+function compileUnkeyedNegated(node: SequenceNode, d: number): CompiledCondition {
+  const first = node.first;
+  const then = node.then;
+  const firstMatches = first.where === undefined ? undefined : new EventColumn<boolean>(first.name, (e) => matchesFilter(first.where as Filter, e.properties));
+  const thenMatches = then.where === undefined ? undefined : new EventColumn<boolean>(then.name, (e) => matchesFilter(then.where as Filter, e.properties));
+  return (cx, t) => {
+    const firsts = cx.state.events.get(first.name);
+    if (firsts === undefined) return false;
+    let lastB = -Infinity;
+    const thens = cx.state.events.get(then.name);
+    if (thens !== undefined) {
+      const ok = thenMatches?.of(cx.state);
+      for (let i = firstAfter(thens, t) - 1; i >= 0; i--) {
+        if (ok === undefined || ok[i] === true) {
+          lastB = (thens[i] as HistoryEvent).time;
+          break;
+        }
+      }
+    }
+    const ok = firstMatches?.of(cx.state);
+    // The first A with time ≥ lastB: the index after every A with time < lastB.
+    for (let i = firstAtOrAfter(firsts, lastB); i < firsts.length; i++) {
+      const a = firsts[i] as HistoryEvent;
+      if (a.time + d > t) return false;
+      if (ok === undefined || ok[i] === true) return true;
+    }
+    return false;
+  };
 }

@@ -12,6 +12,9 @@ interface ColumnCache<V> {
   /** Sum of |value| ever added: while ≤ 2^53 − 1 and every value is a safe integer, every partial sum is exact. */
   absTotal?: number;
   exact?: boolean;
+  /** Distinct columns: value → absolute index of its last occurrence, and those indexes sorted. */
+  last?: Map<V, number>;
+  lasts?: number[];
 }
 
 /**
@@ -26,7 +29,7 @@ export class EventColumn<V> {
   constructor(
     private readonly name: string,
     private readonly value: (event: HistoryEvent) => V,
-    private readonly numeric = false,
+    private readonly mode: 'plain' | 'numeric' | 'distinct' = 'plain',
   ) {}
 
   /** The values aligned with the state's current list for the name (empty when there is none). */
@@ -45,6 +48,16 @@ export class EventColumn<V> {
     return { sum: (c.prefix[to] as number) - (c.prefix[from] as number), count: (c.counts[to] as number) - (c.counts[from] as number) };
   }
 
+  /**
+   * For a distinct column: how many distinct defined values lie in [from, end of list), from the last
+   * occurrence of each value, in O(log n); undefined for a range that stops before the end (the caller scans).
+   */
+  distinctToEnd(state: ProfileState, from: number, to: number): number | undefined {
+    const c = this.sync(state);
+    if (c === undefined || c.lasts === undefined || to !== c.values.length) return undefined;
+    return c.lasts.length - lowerBound(c.lasts, c.dropped + from);
+  }
+
   private sync(state: ProfileState): ColumnCache<V> | undefined {
     const list = state.events.get(this.name);
     if (list === undefined) return undefined;
@@ -52,11 +65,21 @@ export class EventColumn<V> {
     let c = this.cache.get(state);
     if (c === undefined || c.list !== list || c.inserted !== meta.inserted) {
       c = { list, inserted: meta.inserted, dropped: meta.dropped, values: [] };
-      if (this.numeric) Object.assign(c, { prefix: [0], counts: [0], absTotal: 0, exact: true });
+      if (this.mode === 'numeric') Object.assign(c, { prefix: [0], counts: [0], absTotal: 0, exact: true });
+      if (this.mode === 'distinct') Object.assign(c, { last: new Map<V, number>(), lasts: [] });
       this.cache.set(state, c);
     }
     if (meta.dropped > c.dropped) {
       const d = meta.dropped - c.dropped;
+      if (c.last !== undefined && c.lasts !== undefined) {
+        // Last occurrences among the dropped entries leave with them.
+        let k = 0;
+        while (k < c.lasts.length && (c.lasts[k] as number) < meta.dropped) {
+          c.last.delete(c.values[(c.lasts[k] as number) - c.dropped] as V);
+          k += 1;
+        }
+        c.lasts.splice(0, k);
+      }
       c.values.splice(0, d);
       // Differences of prefix entries stay valid when the same number is dropped from their front.
       c.prefix?.splice(0, d);
@@ -66,6 +89,13 @@ export class EventColumn<V> {
     for (let i = c.values.length; i < list.length; i++) {
       const v = this.value(list[i] as HistoryEvent);
       c.values.push(v);
+      if (c.last !== undefined && c.lasts !== undefined && v !== undefined) {
+        const abs = c.dropped + i;
+        const previous = c.last.get(v);
+        if (previous !== undefined) c.lasts.splice(lowerBound(c.lasts, previous), 1);
+        c.lasts.push(abs);
+        c.last.set(v, abs);
+      }
       if (c.prefix !== undefined && c.counts !== undefined) {
         const n = typeof v === 'number' ? v : 0;
         c.absTotal = (c.absTotal ?? 0) + Math.abs(n);
@@ -76,4 +106,15 @@ export class EventColumn<V> {
     }
     return c;
   }
+}
+
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -39,6 +39,18 @@ export function firstAfter(list: readonly HistoryEvent[], after: number): number
   return lo;
 }
 
+/** Index of the first event with time ≥ x. */
+export function firstAtOrAfter(list: readonly HistoryEvent[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as HistoryEvent).time >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** Counts the selected events in the window at t: two binary searches without a filter, a bounded scan with one. */
 export function compileCounter(selector: EventSelector, window: Window | undefined): (cx: EvalContext, t: number) => number {
   const { name, where } = selector;
