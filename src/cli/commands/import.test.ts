@@ -1,25 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../app/index.js';
 import { guessFormat } from './import.js';
+import { type CliRun, runCli } from './testing-cli.js';
 
-const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../../..');
 const OTTO = join(ROOT, '../shared/data/otto-sessions-sample.jsonl');
 
-async function segflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Runs the real CLI in a child process. */
+const segflow = (args: string[]): Promise<CliRun> => runCli(args);
 
 describe('segflow import', () => {
   it('imports the OTTO sample into SQLite, and a second run stores nothing again', async () => {
