@@ -1,6 +1,6 @@
 import type { IdentityKind } from '../core/index.js';
-import { newId } from '../core/index.js';
 import type { ProfileRepo } from '../store/index.js';
+import { newProfileId } from './profile-ids.js';
 
 /** The identifiers one message carries. */
 export interface MessageIdentities {
@@ -54,7 +54,7 @@ export async function resolveIdentity(
   workspaceId: string,
   ids: MessageIdentities,
   now: number,
-  createId: () => string = () => newId('prof'),
+  createId: () => string = newProfileId,
 ): Promise<IdentityResolution> {
   const keys: Key[] = [];
   const lookup = async (kind: IdentityKind, value: string | null | undefined, explicit = false): Promise<void> => {
