@@ -1,5 +1,5 @@
 import type { ImportLineError, ImportRecord, ImportSource } from './import-record.js';
-import { readLines } from './read-lines.js';
+import { readJsonLines } from './read-lines.js';
 
 /**
  * Segment-spec JSONL: one message per line (`{"type":"track","userId":…,"event":…}`), as `analytics.js`
@@ -10,17 +10,12 @@ export function jsonlSource(file: string): ImportSource {
   return {
     label: `Segment JSONL ${file}`,
     async *records(): AsyncIterable<ImportRecord | ImportLineError> {
-      let line = 0;
-      for await (const text of readLines(file)) {
-        line++;
-        if (text.trim() === '') continue;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch (err) {
-          yield { line, message: `invalid JSON: ${(err as Error).message}` };
+      for await (const item of readJsonLines(file)) {
+        if ('message' in item) {
+          yield item;
           continue;
         }
+        const { line, value: parsed } = item;
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
           yield { line, message: 'each line must be one JSON object (a Segment message)' };
           continue;

@@ -1,5 +1,5 @@
 import type { ImportLineError, ImportRecord, ImportSource } from './import-record.js';
-import { readLines } from './read-lines.js';
+import { readJsonLines } from './read-lines.js';
 
 const EVENT_NAMES: Readonly<Record<string, string>> = {
   clicks: 'Product Viewed',
@@ -18,17 +18,13 @@ export function ottoSource(file: string): ImportSource {
   return {
     label: `OTTO sessions ${file}`,
     async *records(): AsyncIterable<ImportRecord | ImportLineError> {
-      let line = 0;
-      for await (const text of readLines(file)) {
-        line++;
-        if (text.trim() === '') continue;
-        let session: { session?: unknown; events?: unknown };
-        try {
-          session = JSON.parse(text) as typeof session;
-        } catch (err) {
-          yield { line, message: `invalid JSON: ${(err as Error).message}` };
+      for await (const item of readJsonLines(file)) {
+        if ('message' in item) {
+          yield item;
           continue;
         }
+        const { line } = item;
+        const session = item.value as { session?: unknown; events?: unknown };
         if (typeof session.session !== 'number' || !Array.isArray(session.events)) {
           yield { line, message: 'expected {"session": number, "events": [...]}' };
           continue;
