@@ -48,6 +48,13 @@ export class EventColumn<V> {
     return { sum: (c.prefix[to] as number) - (c.prefix[from] as number), count: (c.counts[to] as number) - (c.counts[from] as number) };
   }
 
+  /** For a numeric column: how many defined values lie in [from, to) (always exact). */
+  countDefined(state: ProfileState, from: number, to: number): number {
+    const c = this.sync(state);
+    if (c === undefined || c.counts === undefined) return 0;
+    return (c.counts[to] as number) - (c.counts[from] as number);
+  }
+
   /**
    * For a distinct column: how many distinct defined values lie in [from, end of list), from the last
    * occurrence of each value, in O(log n); undefined for a range that stops before the end (the caller scans).

@@ -54,20 +54,17 @@ export function firstAtOrAfter(list: readonly HistoryEvent[], x: number): number
 /** Counts the selected events in the window at t: two binary searches without a filter, a bounded scan with one. */
 export function compileCounter(selector: EventSelector, window: Window | undefined): (cx: EvalContext, t: number) => number {
   const { name, where } = selector;
-  const matches = where === undefined ? undefined : new EventColumn<boolean>(name, (e) => matchesFilter(where, e.properties));
+  // A numeric column of 1 for a matching event (undefined otherwise): its prefix counts count the window.
+  const matches =
+    where === undefined ? undefined : new EventColumn<number | undefined>(name, (e) => (matchesFilter(where, e.properties) ? 1 : undefined), 'numeric');
   return (cx, t) => {
     const list = cx.state.events.get(name);
     if (list === undefined) return 0;
     const { after, upTo } = windowBounds(window, t);
     const from = firstAfter(list, after);
-    if (matches === undefined) return Math.max(0, firstAfter(list, upTo) - from);
-    const column = matches.of(cx.state);
-    let n = 0;
-    for (let i = from; i < list.length; i++) {
-      if ((list[i] as HistoryEvent).time > upTo) break;
-      if (column[i] === true) n += 1;
-    }
-    return n;
+    const to = firstAfter(list, upTo);
+    if (matches === undefined) return Math.max(0, to - from);
+    return from >= to ? 0 : matches.countDefined(cx.state, from, to);
   };
 }
 
