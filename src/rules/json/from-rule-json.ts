@@ -88,13 +88,7 @@ class Validator {
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.fail(path, 'expected an object');
     const record = value as Record<string, unknown>;
-    let unknown = false;
-    for (const key of Object.keys(record)) {
-      if (key === 'kind' || key === 'span' || allowed.includes(key)) continue;
-      this.diagnostics.push(diagnostic('RULE1104', [path, JSON.stringify(key)], { path: `${path}.${key}` }));
-      unknown = true;
-    }
-    if (unknown) throw new Invalid();
+    this.onlyFields(record, path, allowed);
     return record;
   }
 
@@ -212,6 +206,7 @@ class Validator {
     }
   }
 
+  /** Reports each field of `r` outside `fields` (besides `kind` and an ignored `span`) as RULE1104, then fails if any was. */
   onlyFields(r: Record<string, unknown>, path: string, fields: readonly string[]): void {
     let bad = false;
     for (const key of Object.keys(r)) {
