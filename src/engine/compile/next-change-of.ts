@@ -95,9 +95,12 @@ export function nextChangeOf(
     // only when it becomes visible (offset 0).
     for (const list of [u.traits, u.subscription, u.consent, u.scores]) for (const x of list) found.push(x.time);
   }
-  const candidates = [...new Set(found.filter((c) => c > t && c <= horizon && Number.isFinite(c)))].sort((a, b) => a - b);
+  const candidates = Float64Array.from(found).sort();
   let evaluated = 0;
+  let previous = NaN;
   for (const u of candidates) {
+    if (u === previous || !(u > t) || u > horizon || !Number.isFinite(u)) continue;
+    previous = u;
     if (holds(cx, u) !== current) return u;
     if (++evaluated >= MAX_CANDIDATES) return u;
   }
