@@ -5,32 +5,17 @@
  * signing secret, which the server shows only once.
  */
 import type { Command } from 'commander';
+import type { DeliveryRecord, DestinationView } from '../../destinations/index.js';
 import { type AdminClient, type ApiResult, addAdminOptions, clientFromOptions, describeProblem } from '../admin-client.js';
 
-/** A destination as the API returns it. */
-export interface ApiDestination {
-  readonly id: string;
-  readonly name: string;
-  readonly url: string;
-  readonly segments: 'all' | readonly string[];
-  readonly emailTargeting: boolean;
-  readonly enabled: boolean;
-  readonly disabledReason: 'manual' | 'auto' | null;
-  readonly counts?: { readonly pending: number; readonly delivered: number; readonly dead: number };
-  readonly secret?: string;
-}
+/** A destination as the API returns it (the fields this command reads); `secret` only in the create response. */
+export type ApiDestination = Pick<
+  DestinationView,
+  'id' | 'name' | 'url' | 'segments' | 'emailTargeting' | 'enabled' | 'disabledReason' | 'counts'
+> & { readonly secret?: string };
 
-/** A delivery as the API returns it. */
-export interface ApiDelivery {
-  readonly id: string;
-  readonly seq: number;
-  readonly profileId: string;
-  readonly kind: 'entered' | 'exited';
-  readonly status: 'pending' | 'delivered' | 'dead';
-  readonly attempts: number;
-  readonly lastStatus: number | null;
-  readonly lastError: string | null;
-}
+/** A delivery as the API returns it (the fields this command reads). */
+export type ApiDelivery = Pick<DeliveryRecord, 'id' | 'seq' | 'profileId' | 'kind' | 'status' | 'attempts' | 'lastStatus' | 'lastError'>;
 
 interface Options {
   url?: string;
