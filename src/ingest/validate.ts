@@ -110,26 +110,47 @@ function pointerToPath(base: string, pointer: string): string {
  * deeper than {@link ingestLimits.maxDepth}. Iterative, so a hostile depth cannot overflow the stack.
  */
 export function checkStructure(value: unknown, base: string): IngestProblem | undefined {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: base, depth: 0 }];
+  if (value === null || typeof value !== 'object') return undefined;
+  // Paths are built only for the problem, from parent links: building one per key for every valid message
+  // was most of this function's cost. Primitives are never pushed (they cannot fail).
+  const stack: Frame[] = [{ value, parent: undefined, key: '', depth: 0 }];
   while (stack.length > 0) {
     const item = stack.pop()!;
-    if (item.value === null || typeof item.value !== 'object') continue;
     if (item.depth > ingestLimits.maxDepth) {
-      return ingestProblem('INGEST_TOO_DEEP', item.path, `Nesting deeper than ${ingestLimits.maxDepth} levels.`);
+      return ingestProblem('INGEST_TOO_DEEP', pathOf(item, base), `Nesting deeper than ${ingestLimits.maxDepth} levels.`);
     }
+    const depth = item.depth + 1;
     if (Array.isArray(item.value)) {
-      item.value.forEach((v, i) => stack.push({ value: v, path: joinPath(item.path, i), depth: item.depth + 1 }));
+      const items = item.value as unknown[];
+      for (let i = 0; i < items.length; i++) {
+        const v = items[i];
+        if (v !== null && typeof v === 'object') stack.push({ value: v, parent: item, key: i, depth });
+      }
       continue;
     }
-    for (const key of Object.keys(item.value)) {
-      const path = joinPath(item.path, key);
+    const object = item.value as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
       if (FORBIDDEN_KEYS.has(key)) {
+        const path = joinPath(pathOf(item, base), key);
         return ingestProblem('INGEST_FORBIDDEN_KEY', path, `The key "${key}" is not allowed anywhere in a message.`);
       }
-      stack.push({ value: (item.value as Record<string, unknown>)[key], path, depth: item.depth + 1 });
+      const v = object[key];
+      if (v !== null && typeof v === 'object') stack.push({ value: v, parent: item, key, depth });
     }
   }
   return undefined;
+}
+
+/** A value met by {@link checkStructure}, linked to its parent so its path can be built when needed. */
+interface Frame {
+  readonly value: object;
+  readonly parent: Frame | undefined;
+  readonly key: string | number;
+  readonly depth: number;
+}
+
+function pathOf(frame: Frame, base: string): string {
+  return frame.parent === undefined ? base : joinPath(pathOf(frame.parent, base), frame.key);
 }
 
 /** Parses an ISO-8601 date string to epoch ms; `undefined` when absent, `NaN` when invalid. */
@@ -141,8 +162,8 @@ function parseDate(value: unknown): number | undefined {
     return Number.NaN;
   }
   // V8 rolls impossible days over (2024-02-30 → March 1); refuse them instead.
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return Number.NaN;
+  const day = Number(value.slice(8, 10));
+  if (new Date(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, day)).getUTCDate() !== day) return Number.NaN;
   return Date.parse(value.replace(' ', 'T'));
 }
 
@@ -162,13 +183,18 @@ function stringOf(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+function fail(problem: IngestProblem): ValidationResult {
+  return { ok: false, problem };
+}
+
+const DATE_FIELDS = ['timestamp', 'originalTimestamp', 'sentAt'] as const;
+
 /**
  * Validates one Segment message. `type` is the call type fixed by the route (`/v1/track`), or undefined for
  * batch items, which carry their own `type`. `field` is the path prefix for problems (`batch[3]`). Checks, in
  * order: object root, forbidden keys and depth, size, type, field types, required ids and fields, dates.
  */
 export function validateMessage(raw: unknown, type: EventType | undefined, field = ''): ValidationResult {
-  const fail = (problem: IngestProblem): ValidationResult => ({ ok: false, problem });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return fail(ingestProblem('INGEST_NOT_AN_OBJECT', field, 'A message must be a JSON object.'));
   }
@@ -216,7 +242,7 @@ export function validateMessage(raw: unknown, type: EventType | undefined, field
     originalTimestamp: null,
     sentAt: null,
   };
-  for (const key of ['timestamp', 'originalTimestamp', 'sentAt'] as const) {
+  for (const key of DATE_FIELDS) {
     const parsed = parseDate(body[key]);
     if (parsed !== undefined && Number.isNaN(parsed)) {
       return fail(ingestProblem('INGEST_INVALID_TIMESTAMP', joinPath(field, key), `"${key}" must be an ISO-8601 date.`));
