@@ -37,6 +37,17 @@ interface Key {
   blocked?: boolean;
 }
 
+const NO_MERGES: IdentityResolution['merged'] = Object.freeze([]);
+
+/** The message's only identifier, when it carries exactly one (an alias's previousId counts unless it is the userId). */
+function singleIdentity(ids: MessageIdentities): { kind: IdentityKind; value: string } | undefined {
+  const previousId = ids.previousId !== undefined && ids.previousId !== ids.userId ? ids.previousId : null;
+  if (previousId !== null) return undefined;
+  if (ids.userId !== null) return ids.email === null && ids.anonymousId === null ? { kind: 'user_id', value: ids.userId } : undefined;
+  if (ids.email !== null) return ids.anonymousId === null ? { kind: 'email', value: ids.email } : undefined;
+  return ids.anonymousId === null ? undefined : { kind: 'anonymous_id', value: ids.anonymousId };
+}
+
 /**
  * Finds (or creates) the profile of a message and joins profiles the message proves to be one person.
  *
@@ -56,6 +67,17 @@ export async function resolveIdentity(
   now: number,
   createId: () => string = newProfileId,
 ): Promise<IdentityResolution> {
+  const single = singleIdentity(ids);
+  if (single !== undefined) {
+    // One identifier (a track with only a userId, the bulk of traffic): nothing to check, merge or re-attach,
+    // so the general path below would reach the same answer with one lookup, and a create when unknown.
+    const found = await profiles.findByIdentity(workspaceId, single.kind, single.value);
+    if (found !== undefined) return { profileId: found, created: false, merged: NO_MERGES };
+    const target = createId();
+    await profiles.create(workspaceId, target, now);
+    await profiles.addIdentity(workspaceId, target, single.kind, single.value, now);
+    return { profileId: target, created: true, merged: NO_MERGES };
+  }
   const keys: Key[] = [];
   const lookup = async (kind: IdentityKind, value: string | null | undefined, explicit = false): Promise<void> => {
     if (value === null || value === undefined) return;
