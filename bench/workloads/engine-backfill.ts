@@ -47,7 +47,18 @@ export const engineBackfill: Workload = {
         [`SELECT profile_id FROM events WHERE workspace_id = $1 AND name = 'Product Viewed' AND timestamp > $2 AND timestamp <= $3 GROUP BY profile_id HAVING COUNT(*) >= 2`, [BENCH_WS, t - 2 * DAY, t]],
         [`SELECT profile_id FROM events WHERE workspace_id = $1 AND timestamp <= $2 GROUP BY profile_id HAVING MAX(timestamp) > $3`, [BENCH_WS, t, t - 7 * DAY]],
         [`SELECT profile_id FROM events WHERE workspace_id = $1 AND name = 'Order Completed' AND timestamp > $2 AND timestamp <= $3 GROUP BY profile_id HAVING SUM(CAST(json_extract(properties, '$.revenue') AS REAL)) >= 1000`, [BENCH_WS, t - 365 * DAY, t]],
-        [`SELECT a.profile_id FROM events a WHERE a.workspace_id = $1 AND a.name = 'Product Added' AND a.timestamp <= $2 - 259200000 AND NOT EXISTS (SELECT 1 FROM events b WHERE b.workspace_id = a.workspace_id AND b.profile_id = a.profile_id AND b.name = 'Order Completed' AND b.timestamp > a.timestamp AND b.timestamp <= $2) GROUP BY a.profile_id`, [BENCH_WS, t]],
+        // Unkeyed "Product Added then not Order Completed within 3d", written the way a careful poller would
+        // (per-profile latest order, not a correlated NOT EXISTS, which is quadratic on very active profiles).
+        [
+          `SELECT a.profile_id FROM events a
+           LEFT JOIN (SELECT profile_id, MAX(timestamp) AS last_order FROM events
+                      WHERE workspace_id = $1 AND name = 'Order Completed' AND timestamp <= $2 GROUP BY profile_id) o
+             ON o.profile_id = a.profile_id
+           WHERE a.workspace_id = $1 AND a.name = 'Product Added' AND a.timestamp <= $2 - 259200000
+             AND (o.last_order IS NULL OR o.last_order <= a.timestamp)
+           GROUP BY a.profile_id`,
+          [BENCH_WS, t],
+        ],
       ] as const;
       const sqlStarted = performance.now();
       let rows = 0;
