@@ -5,6 +5,13 @@ import type { ProfileRepo } from '../store/index.js';
  * same user sending many events in one batch, many batches in one group) hit memory instead of the database.
  * Creating a profile and attaching an identity update the cache; a merge clears it, since it re-points
  * identities. Live for one transaction only: nothing outside it can change identities meanwhile.
+ *
+ * Why not keep it across groups (an LRU in IngestService): another writer may merge profiles between two
+ * groups (`segflow import` on the same SQLite file while `serve` runs, a second instance on PostgreSQL), and
+ * while the profile repo's writes (touch, mergeTraits, setSubscription) follow `merged_into`, `events.append`
+ * stores the profile id it is given: a cached id of a profile merged meanwhile would attach new events to the
+ * merged-away profile. A cross-group cache needs the store to follow `merged_into` on append too, or to tell
+ * whether another connection has written since (SQLite's `PRAGMA data_version`).
  */
 export function withIdentityCache(repo: ProfileRepo): ProfileRepo {
   const cache = new Map<string, string | undefined>();
