@@ -40,13 +40,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Opens the configured store: the only place in segflow that names a concrete adapter. */
-export async function openStore(storage: StorageConfig): Promise<Store> {
+/**
+ * Opens the configured store: the only place in segflow that names a concrete adapter. Pending migrations are
+ * applied unless `migrate: false` (for tools that only inspect the schema).
+ */
+export async function openStore(storage: StorageConfig, options: { readonly migrate?: boolean } = {}): Promise<Store> {
   switch (storage.kind) {
     case 'sqlite':
-      return openSqliteStore({ file: storage.file });
+      return openSqliteStore({ file: storage.file, ...options });
     case 'postgres':
-      return openPostgresStore({ url: storage.url });
+      return openPostgresStore({ url: storage.url, ...options });
   }
 }
 
