@@ -19,6 +19,10 @@ const parse = (v: unknown): JsonObject => {
   return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonObject) : {};
 };
 
+/**
+ * A row as an event for evaluation only: `traits` are parsed for `identify` only and `context` only when it
+ * mentions consent, since nothing else of them contributes to a history (see `historyItemsOf`).
+ */
 function toEvent(workspaceId: string, r: Row): StoredEvent {
   return {
     seq: Number(r.seq),
@@ -32,8 +36,8 @@ function toEvent(workspaceId: string, r: Row): StoredEvent {
     timestamp: Number(r.timestamp),
     receivedAt: 0,
     properties: parse(r.properties),
-    traits: parse(r.traits),
-    context: parse(r.context),
+    traits: r.type === 'identify' ? parse(r.traits) : {},
+    context: typeof r.context === 'string' && !r.context.includes('consent') ? {} : parse(r.context),
   };
 }
 
