@@ -188,4 +188,31 @@ describeEachStore('engine scenarios on a fake clock', (getStore) => {
       ['entered', 'user', 'buyers', MINUTE, 'event'],
     ]);
   });
+
+  it('picks up events appended by another process on its slow log tail, without being woken', async () => {
+    const tailing = new EngineHarness(h.store, h.clock, { tailIntervalMs: 1000 });
+    await tailing.segment('openers', 'performed("Email Opened")');
+    await tailing.start();
+    await h.store.events.append([
+      {
+        workspaceId: 'ws_test',
+        messageId: 'from-import',
+        profileId: 'p9',
+        type: 'track',
+        name: 'Email Opened',
+        userId: null,
+        anonymousId: null,
+        timestamp: h.clock.now(),
+        receivedAt: h.clock.now(),
+        properties: {},
+        traits: {},
+        context: {},
+      },
+    ]);
+    expect(await tailing.members('openers')).toEqual([]);
+    h.clock.advance(1000);
+    await tailing.engine.idle();
+    expect(await tailing.members('openers')).toEqual(['p9']);
+    await tailing.engine.stop();
+  });
 });

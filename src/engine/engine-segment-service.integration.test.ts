@@ -138,4 +138,18 @@ describeEachStore('engine segment service', (getStore) => {
     expect(why.ok && why.value.excludedBy).toBe('vip');
     await h.engine.stop();
   });
+
+  it('sizes a new segment in a dry run and pages its members after saving', async () => {
+    const { h, service } = await setup();
+    for (const p of ['p1', 'p2', 'p3']) await h.submit(p, 'Email Opened');
+    const dry = await service.dryRun(WS, { name: 'openers', rule: 'performed("Email Opened")' });
+    expect(dry.ok && [dry.value.size, dry.value.entered, dry.value.exited]).toEqual([3, 3, 0]);
+    expect(await service.list(WS)).toEqual([]);
+    await service.create(WS, { name: 'openers', rule: 'performed("Email Opened")' });
+    const first = await service.members(WS, 'openers', { limit: 2 });
+    expect(first.ok && [first.value.members.map((m) => m.profileId), first.value.next, first.value.total]).toEqual([['p1', 'p2'], 'p2', 3]);
+    const second = await service.members(WS, 'openers', { limit: 2, after: 'p2' });
+    expect(second.ok && [second.value.members.map((m) => m.profileId), second.value.next]).toEqual([['p3'], null]);
+    await h.engine.stop();
+  });
 });
