@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,6 @@ import { openSqliteStore } from '../store/index.js';
 import { DeliveryHarness } from './testing/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 
 it('delivers once, with the same webhook-id, after the worker process is killed with SIGKILL mid-delivery', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'segflow-kill-'));
@@ -23,7 +21,9 @@ it('delivers once, with the same webhook-id, after the worker process is killed 
     const seq = await h.change({ segmentId: segment.id, profileId: await h.profile({ email: 'a@example.com' }), kind: 'entered' });
     h.receiver.reply({ kind: 'hang' });
 
-    const child = spawn(process.execPath, [tsx, join(here, 'testing/worker-child.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // `node --import tsx` runs the worker in THIS child process; `tsx/cli` would fork a grandchild that SIGKILL
+    // would not reach, leaving a live worker behind.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'testing/worker-child.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     await h.receiver.waitForRequests(1);
     child.kill('SIGKILL');

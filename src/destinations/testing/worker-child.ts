@@ -1,6 +1,6 @@
 /**
  * @module
- * A delivery worker in its own process, for the `kill -9` test: `tsx worker-child.ts <sqlite file>` opens the
+ * A delivery worker in its own process, for the `kill -9` test: `node --import tsx worker-child.ts <sqlite file>` opens the
  * store, serves every destination (127.0.0.1 allow-listed) on the system clock, and prints `ready`.
  */
 import { systemClock } from '../../core/index.js';
