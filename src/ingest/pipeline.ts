@@ -1,11 +1,11 @@
 import type { Clock, EventType, JsonObject, NewEvent } from '../core/index.js';
 import { AppError, systemClock } from '../core/index.js';
-import type { Repos, Store } from '../store/index.js';
+import type { IdentityRef, Repos, SeenRange, Store } from '../store/index.js';
 import { SeenMessageIds, messageIdOf } from './dedupe.js';
 import type { IngestProblem } from './ingest-problem.js';
 import { withIdentityCache } from './identity-cache.js';
 import { normaliseTimestamp } from './normalise.js';
-import { normaliseEmail, resolveIdentity } from './resolve-identity.js';
+import { identitiesToLookUp, normaliseEmail, resolveIdentity, type MessageIdentities } from './resolve-identity.js';
 import { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
 import { validateMessage, type SegmentMessage } from './validate.js';
 import { QueueFullError, WriteQueue } from './write-queue.js';
@@ -77,6 +77,14 @@ interface Job {
 }
 
 type WriteOutcome = Map<number, MessageResult>;
+
+/** The identifiers a message carries, as identity resolution reads them. */
+function identitiesOfMessage(message: SegmentMessage): MessageIdentities {
+  const email =
+    normaliseEmail(message.type === 'identify' ? message.traits.email : undefined) ??
+    normaliseEmail((message.context.traits as JsonObject | undefined)?.email);
+  return { userId: message.userId, anonymousId: message.anonymousId, email, previousId: message.previousId };
+}
 
 /**
  * Ingestion: validate → normalise → dedupe → resolve identity → append, for any source (HTTP, ESP webhooks,
@@ -219,8 +227,23 @@ export class IngestService {
       const ids = jobs.filter((j) => j.workspaceId === workspaceId).flatMap((j) => j.prepared.map((p) => p.messageId));
       existing.set(workspaceId, await tx.events.existing(workspaceId, ids));
     }
-    const seen = new SeenMessageIds();
     const profiles = withIdentityCache(tx.profiles);
+    // Look up every identity of the group in one query per workspace; the per-message resolution below then
+    // reads the cache, which also hands later messages the profiles earlier ones created.
+    const identitiesOf = new Map<Prepared, MessageIdentities>();
+    const lookUp = new Map<string, IdentityRef[]>();
+    for (const job of jobs) {
+      const keys = lookUp.get(job.workspaceId) ?? [];
+      lookUp.set(job.workspaceId, keys);
+      for (const p of job.prepared) {
+        if (existing.get(job.workspaceId)!.has(p.messageId)) continue;
+        const ids = identitiesOfMessage(p.message);
+        identitiesOf.set(p, ids);
+        keys.push(...identitiesToLookUp(ids));
+      }
+    }
+    for (const [workspaceId, keys] of lookUp) await profiles.findByIdentities(workspaceId, keys);
+    const seen = new SeenMessageIds();
     // First/last seen only widen, so one touch with the earliest and one with the latest time per profile suffice.
     const seenRange = new Map<string, { workspaceId: string; min: number; max: number }>();
     const pending: Array<{ event: NewEvent; job: number; prepared: Prepared; warnings: string[] }> = [];
@@ -232,15 +255,7 @@ export class IngestService {
           outcomes[jobIndex]!.set(p.index, { outcome: 'duplicate', type: message.type, messageId: p.messageId });
           continue;
         }
-        const email =
-          normaliseEmail(message.type === 'identify' ? message.traits.email : undefined) ??
-          normaliseEmail((message.context.traits as JsonObject | undefined)?.email);
-        const resolution = await resolveIdentity(
-          profiles,
-          job.workspaceId,
-          { userId: message.userId, anonymousId: message.anonymousId, email, previousId: message.previousId },
-          now,
-        );
+        const resolution = await resolveIdentity(profiles, job.workspaceId, identitiesOf.get(p)!, now);
         for (const m of resolution.merged) mergedInto.set(m.from, m.into);
         const profileId = resolution.profileId;
         if (message.type === 'identify' && Object.keys(message.traits).length > 0) {
@@ -304,10 +319,13 @@ export class IngestService {
         touched.set(id, { ...range });
       }
     }
-    for (const [profileId, range] of touched) {
-      await profiles.touch(range.workspaceId, profileId, range.min, now);
-      if (range.max !== range.min) await profiles.touch(range.workspaceId, profileId, range.max, now);
+    const touches = new Map<string, SeenRange[]>();
+    for (const [profileId, { workspaceId, min, max }] of touched) {
+      const ranges = touches.get(workspaceId) ?? [];
+      touches.set(workspaceId, ranges);
+      ranges.push({ profileId, min, max });
     }
+    for (const [workspaceId, ranges] of touches) await profiles.touchMany(workspaceId, ranges, now);
     const events = pending.map((p) => (mergedInto.size === 0 ? p.event : { ...p.event, profileId: survivor(p.event.profileId) }));
     const appended = events.length > 0 ? await tx.events.append(events) : { inserted: [], duplicates: [] };
     const seqOf = new Map(appended.inserted.map((e) => [`${e.workspaceId}\u0000${e.messageId}`, e.seq]));

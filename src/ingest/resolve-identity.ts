@@ -1,5 +1,5 @@
 import type { IdentityKind } from '../core/index.js';
-import type { ProfileRepo } from '../store/index.js';
+import type { IdentityRef, ProfileRepo } from '../store/index.js';
 import { newProfileId } from './profile-ids.js';
 
 /** The identifiers one message carries. */
@@ -46,6 +46,22 @@ function singleIdentity(ids: MessageIdentities): { kind: IdentityKind; value: st
   if (ids.userId !== null) return ids.email === null && ids.anonymousId === null ? { kind: 'user_id', value: ids.userId } : undefined;
   if (ids.email !== null) return ids.anonymousId === null ? { kind: 'email', value: ids.email } : undefined;
   return ids.anonymousId === null ? undefined : { kind: 'anonymous_id', value: ids.anonymousId };
+}
+
+/**
+ * Every identity {@link resolveIdentity} may look up for these identifiers, so that a caller resolving many
+ * messages can fetch them all in one {@link ProfileRepo.findByIdentities} query first (into a cache the
+ * resolution then reads, see `withIdentityCache`).
+ */
+export function identitiesToLookUp(ids: MessageIdentities): IdentityRef[] {
+  const keys: IdentityRef[] = [];
+  if (ids.userId !== null) keys.push({ kind: 'user_id', value: ids.userId });
+  if (ids.email !== null) keys.push({ kind: 'email', value: ids.email });
+  if (ids.anonymousId !== null) keys.push({ kind: 'anonymous_id', value: ids.anonymousId });
+  if (ids.previousId !== null && ids.previousId !== undefined && ids.previousId !== ids.userId) {
+    keys.push({ kind: 'user_id', value: ids.previousId }, { kind: 'anonymous_id', value: ids.previousId });
+  }
+  return keys;
 }
 
 /**

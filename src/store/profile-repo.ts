@@ -1,9 +1,32 @@
 import type { IdentityKind, JsonObject, Profile, Subscription } from '../core/index.js';
 
+/** One identifier of a person: an identity's kind and value. */
+export interface IdentityRef {
+  readonly kind: IdentityKind;
+  readonly value: string;
+}
+
+/** The widening of one profile's first/last seen: the earliest and latest event time seen for it. */
+export interface SeenRange {
+  readonly profileId: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The key of an identity in {@link ProfileRepo.findByIdentities}'s answer: `kind`, NUL, `value`. */
+export function identityKey(kind: IdentityKind, value: string): string {
+  return `${kind}\u0000${value}`;
+}
+
 /** Profiles: traits, identities and subscription state. Identity values are unique per workspace and kind. */
 export interface ProfileRepo {
   /** The profile an identity points at (following merges), if any. */
   findByIdentity(workspaceId: string, kind: IdentityKind, value: string): Promise<string | undefined>;
+  /**
+   * {@link ProfileRepo.findByIdentity} for many identities in one query: maps {@link identityKey} of each known
+   * identity to its profile (following merges); unknown identities are absent from the map.
+   */
+  findByIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<Map<string, string>>;
   /** Creates an empty profile with the given id; throws when the id exists. */
   create(workspaceId: string, profileId: string, now: number): Promise<void>;
   /**
@@ -20,6 +43,11 @@ export interface ProfileRepo {
   mergeTraits(workspaceId: string, profileId: string, traits: JsonObject, now: number): Promise<void>;
   /** Records activity at event time `at`: widens firstSeenAt/lastSeenAt. */
   touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void>;
+  /**
+   * {@link ProfileRepo.touch} for many profiles in a few statements: widens each profile's firstSeenAt/lastSeenAt
+   * to its range (a merged id's range lands on the surviving profile). An id may appear more than once.
+   */
+  touchMany(workspaceId: string, ranges: readonly SeenRange[], now: number): Promise<void>;
   /**
    * Merges `fromId` into `intoId`: identities and events move to `intoId`, traits merge (the surviving
    * profile's values win), `fromId` keeps `mergedInto = intoId` so old references still resolve. Either id

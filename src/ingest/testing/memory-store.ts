@@ -5,6 +5,7 @@
  */
 import type { ApiKey, ApiKeyKind, IdentityKind, JsonObject, NewEvent, Profile, StoredEvent, Subscription, Workspace } from '../../core/index.js';
 import type { AppendResult, EventRepo, ProfileEventsQuery, ProfileRepo, Repos, SqlExecutor, Store, WorkspaceRepo } from '../../store/index.js';
+import { identityKey } from '../../store/index.js';
 
 interface State {
   workspaces: Map<string, Workspace>;
@@ -86,6 +87,14 @@ export class MemoryStore implements Store {
       const id = this.state.identities.get(`${ws}/${kind}/${value}`);
       return id === undefined ? undefined : this.follow(ws, id)?.id;
     },
+    findByIdentities: async (ws, keys) => {
+      const out = new Map<string, string>();
+      for (const { kind, value } of keys) {
+        const id = await this.profiles.findByIdentity(ws, kind, value);
+        if (id !== undefined) out.set(identityKey(kind, value), id);
+      }
+      return out;
+    },
     create: async (ws, id, now) =>
       this.put({
         workspaceId: ws,
@@ -126,6 +135,13 @@ export class MemoryStore implements Store {
         lastSeenAt: p.lastSeenAt === null ? at : Math.max(p.lastSeenAt, at),
         updatedAt: now,
       });
+    },
+    touchMany: async (ws, ranges, now) => {
+      for (const r of ranges) {
+        if (!this.follow(ws, r.profileId)) continue;
+        await this.profiles.touch(ws, r.profileId, r.min, now);
+        await this.profiles.touch(ws, r.profileId, r.max, now);
+      }
     },
     merge: async (ws, fromId, intoId, now) => {
       const from = this.follow(ws, fromId)!;

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { identityKey } from '../profile-repo.js';
 import type { Store } from '../store.js';
 import { makeEvent } from './event-fixture.js';
 
@@ -41,6 +42,54 @@ export function profileRepoContract(getStore: () => Store): void {
     ]);
   });
 
+  it('finds many identities in one call, keyed by kind and value, following merges and leaving unknown ones out', async () => {
+    const { profiles } = getStore();
+    for (const id of ['prof_a', 'prof_b', 'prof_c', 'prof_d']) await profiles.create(WS, id, 1);
+    await profiles.addIdentity(WS, 'prof_a', 'user_id', 'u1', 1);
+    await profiles.addIdentity(WS, 'prof_a', 'email', 'a@example.com', 1);
+    await profiles.addIdentity(WS, 'prof_b', 'anonymous_id', 'u1', 1);
+    await profiles.addIdentity(WS, 'prof_c', 'anonymous_id', 'anon-c', 1);
+    await profiles.create('ws_other', 'prof_x', 1);
+    await profiles.addIdentity('ws_other', 'prof_x', 'user_id', 'u2', 1);
+    await profiles.merge(WS, 'prof_c', 'prof_d', 2);
+    await profiles.merge(WS, 'prof_d', 'prof_b', 3);
+
+    const found = await profiles.findByIdentities(WS, [
+      { kind: 'user_id', value: 'u1' },
+      { kind: 'anonymous_id', value: 'u1' },
+      { kind: 'email', value: 'a@example.com' },
+      { kind: 'anonymous_id', value: 'anon-c' },
+      { kind: 'user_id', value: 'u2' },
+      { kind: 'email', value: 'nobody@example.com' },
+      { kind: 'user_id', value: 'u1' },
+    ]);
+
+    expect(Object.fromEntries(found)).toEqual({
+      [identityKey('user_id', 'u1')]: 'prof_a',
+      [identityKey('anonymous_id', 'u1')]: 'prof_b',
+      [identityKey('email', 'a@example.com')]: 'prof_a',
+      [identityKey('anonymous_id', 'anon-c')]: 'prof_b',
+    });
+    expect(await profiles.findByIdentities(WS, [])).toEqual(new Map());
+    expect(Object.fromEntries(await profiles.findByIdentities('ws_other', [{ kind: 'user_id', value: 'u2' }]))).toEqual({
+      [identityKey('user_id', 'u2')]: 'prof_x',
+    });
+  });
+
+  it('finds many identities whatever their number, with the same answer as one by one', async () => {
+    const { profiles } = getStore();
+    for (let i = 0; i < 300; i++) {
+      await profiles.create(WS, `prof_${i}`, 1);
+      if (i % 3 !== 0) await profiles.addIdentity(WS, `prof_${i}`, 'user_id', `u${i}`, 1);
+    }
+    const keys = Array.from({ length: 300 }, (_, i) => ({ kind: 'user_id' as const, value: `u${i}` }));
+    const found = await profiles.findByIdentities(WS, keys);
+    expect(found.size).toBe(200);
+    for (const { kind, value } of keys) {
+      expect(found.get(identityKey(kind, value))).toBe(await profiles.findByIdentity(WS, kind, value));
+    }
+  });
+
   it('refuses to attach an identity that already belongs to another profile', async () => {
     const { profiles } = getStore();
     await profiles.create(WS, 'prof_a', 1);
@@ -69,6 +118,42 @@ export function profileRepoContract(getStore: () => Store): void {
     await profiles.touch(WS, 'prof_a', 400, 13);
     const profile = await profiles.get(WS, 'prof_a');
     expect([profile?.firstSeenAt, profile?.lastSeenAt]).toEqual([300, 900]);
+  });
+
+  it('widens first and last seen of many profiles at once, a merged id landing on the survivor', async () => {
+    const { profiles } = getStore();
+    for (const id of ['prof_a', 'prof_b', 'prof_c', 'prof_d', 'prof_e']) await profiles.create(WS, id, 1);
+    await profiles.touch(WS, 'prof_a', 400, 2);
+    await profiles.touch(WS, 'prof_e', 50, 2);
+    await profiles.merge(WS, 'prof_c', 'prof_d', 3);
+    await profiles.merge(WS, 'prof_d', 'prof_e', 4);
+    await profiles.create('ws_other', 'prof_b', 1);
+
+    await profiles.touchMany(
+      WS,
+      [
+        { profileId: 'prof_a', min: 500, max: 600 },
+        { profileId: 'prof_b', min: 300, max: 700 },
+        { profileId: 'prof_a', min: 100, max: 200 },
+        { profileId: 'prof_c', min: 20, max: 30 },
+        { profileId: 'prof_d', min: 60, max: 80 },
+        { profileId: 'prof_e', min: 70, max: 75 },
+        { profileId: 'prof_missing', min: 1, max: 2 },
+      ],
+      10,
+    );
+
+    const seen = async (ws: string, id: string): Promise<unknown[]> => {
+      const p = await profiles.get(ws, id);
+      return [p?.id, p?.firstSeenAt, p?.lastSeenAt, p?.updatedAt];
+    };
+    expect(await seen(WS, 'prof_a')).toEqual(['prof_a', 100, 600, 10]);
+    expect(await seen(WS, 'prof_b')).toEqual(['prof_b', 300, 700, 10]);
+    expect(await seen(WS, 'prof_e')).toEqual(['prof_e', 20, 80, 10]);
+    expect(await seen('ws_other', 'prof_b')).toEqual(['prof_b', null, null, 1]);
+    expect(await profiles.get(WS, 'prof_missing')).toBeUndefined();
+    await profiles.touchMany(WS, [], 11);
+    expect(await seen(WS, 'prof_a')).toEqual(['prof_a', 100, 600, 10]);
   });
 
   it('round-trips the subscription state with its consent preferences', async () => {

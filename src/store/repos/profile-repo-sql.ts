@@ -1,5 +1,6 @@
 import type { Identity, IdentityKind, JsonObject, Profile, Subscription, SubscriptionState } from '../../core/index.js';
-import type { ProfileRepo } from '../profile-repo.js';
+import { stripNul } from '../internal/strip-nul.js';
+import { identityKey, type IdentityRef, type ProfileRepo, type SeenRange } from '../profile-repo.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { EventRepoSql } from './event-repo-sql.js';
 import { inList, inListParam } from './in-list.js';
@@ -7,6 +8,44 @@ import { fromJsonObject, toJson, toNumberOrNull } from './json-column.js';
 
 /** Merges form chains (a → b, then b → c); reads follow at most this many hops, which no real chain reaches. */
 const MAX_MERGE_HOPS = 32;
+
+/**
+ * The identities to look up, bound as list parameters so the statement text does not change with their number:
+ * `[[kind, value], …]` as JSON on SQLite, two parallel arrays on PostgreSQL. `idx` is the key's position.
+ */
+const IDENTITY_LIST = {
+  sqlite: `(SELECT CAST(key AS INTEGER) AS idx, json_extract(value, '$[0]') AS kind, json_extract(value, '$[1]') AS value
+            FROM json_each($2))`,
+  postgres: '(SELECT ord - 1 AS idx, kind, value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(kind, value, ord))',
+} as const;
+
+/** `touch`'s widening of first/last seen to an event-time range `r.lo … r.hi`. */
+const WIDEN_SEEN = `
+  first_seen_at = CASE WHEN profiles.first_seen_at IS NULL OR profiles.first_seen_at > r.lo THEN r.lo ELSE profiles.first_seen_at END,
+  last_seen_at  = CASE WHEN profiles.last_seen_at IS NULL OR profiles.last_seen_at < r.hi THEN r.hi ELSE profiles.last_seen_at END`;
+
+/**
+ * {@link ProfileRepoSql.touchMany}'s statement: the ranges arrive as `[[id, min, max], …]` JSON on SQLite, three
+ * arrays on PostgreSQL.
+ *
+ * SQLite's planner, without table statistics, prefers scanning the workspace's whole primary-key range with the
+ * list as the inner loop (an `UPDATE … FROM json_each(…)` joins the target first). The materialised CTE walks
+ * the list and looks each profile up instead (the `CROSS JOIN` fixes that order), and the update then finds
+ * its rows by rowid.
+ */
+const TOUCH_MANY = {
+  sqlite: `WITH r AS MATERIALIZED (
+      SELECT p.rowid AS rid, json_extract(j.value, '$[1]') AS lo, json_extract(j.value, '$[2]') AS hi
+      FROM json_each($2) j CROSS JOIN profiles p
+      WHERE p.workspace_id = $1 AND p.id = json_extract(j.value, '$[0]') AND p.merged_into IS NULL)
+    UPDATE profiles SET ${WIDEN_SEEN}, updated_at = $3
+    FROM r WHERE profiles.rowid = r.rid
+    RETURNING profiles.id`,
+  postgres: `UPDATE profiles SET ${WIDEN_SEEN}, updated_at = $5
+    FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS r(id, lo, hi)
+    WHERE profiles.workspace_id = $1 AND profiles.id = r.id AND profiles.merged_into IS NULL
+    RETURNING profiles.id`,
+} as const;
 
 const COLUMNS = `workspace_id, id, traits, subscription_state, subscription_changed_at, subscription_reason, consent,
   created_at, updated_at, first_seen_at, last_seen_at, merged_into`;
@@ -84,6 +123,32 @@ export class ProfileRepoSql implements ProfileRepo {
     return row.merged_into === null ? row.profile_id : this.resolve(this.sql, workspaceId, row.merged_into);
   }
 
+  async findByIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (keys.length === 0) return out;
+    // NUL is stored as U+FFFD; strip it here too, since a value inside JSON text escapes the executor's stripping.
+    const kinds = keys.map((k) => k.kind);
+    const values = keys.map((k) => stripNul(k.value));
+    const params =
+      this.sql.dialect === 'sqlite' ? [workspaceId, toJson(keys.map((_, i) => [kinds[i], values[i]]))] : [workspaceId, kinds, values];
+    const rows = await this.sql.query<{ idx: unknown; profile_id: string; merged_into: string | null }>(
+      // CROSS JOIN: SQLite takes the list as the outer loop and searches the primary key per entry, where it
+      // would otherwise scan all identities of the workspace against the list (it has no statistics).
+      `SELECT k.idx, i.profile_id, p.merged_into FROM ${IDENTITY_LIST[this.sql.dialect]} k
+       CROSS JOIN identities i
+       LEFT JOIN profiles p ON p.workspace_id = i.workspace_id AND p.id = i.profile_id
+       WHERE i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value`,
+      params,
+    );
+    for (const row of rows) {
+      const key = keys[Number(row.idx)]!;
+      // Merges move identities to the survivor, so following a merge here is the rare case.
+      const id = row.merged_into === null ? row.profile_id : await this.resolve(this.sql, workspaceId, row.merged_into);
+      out.set(identityKey(key.kind, key.value), id);
+    }
+    return out;
+  }
+
   async create(workspaceId: string, profileId: string, now: number): Promise<void> {
     await this.sql.execute(
       `INSERT INTO profiles (workspace_id, id, traits, consent, created_at, updated_at)
@@ -137,6 +202,29 @@ export class ProfileRepoSql implements ProfileRepo {
         [workspaceId, id, at, now],
       ),
     );
+  }
+
+  async touchMany(workspaceId: string, ranges: readonly SeenRange[], now: number): Promise<void> {
+    let pending = widest(ranges);
+    for (let hop = 0; pending.size > 0; hop++) {
+      if (hop > MAX_MERGE_HOPS) throw new Error(`touchMany: a merge chain longer than ${MAX_MERGE_HOPS} (a cycle?)`);
+      const batch = [...pending.values()];
+      const params =
+        this.sql.dialect === 'sqlite'
+          ? [workspaceId, toJson(batch.map((r) => [r.profileId, r.min, r.max]))]
+          : [workspaceId, batch.map((r) => r.profileId), batch.map((r) => r.min), batch.map((r) => r.max)];
+      // Ids are unique in `batch`, so no row is matched twice.
+      const updated = await this.sql.query<{ id: string }>(TOUCH_MANY[this.sql.dialect], [...params, now]);
+      const done = new Set(updated.map((r) => r.id));
+      // What was not updated is merged (or missing): widen its survivor in the next round, as `touch` does.
+      const next: SeenRange[] = [];
+      for (const r of batch) {
+        if (done.has(r.profileId)) continue;
+        const id = await this.resolve(this.sql, workspaceId, r.profileId);
+        if (id !== r.profileId) next.push({ ...r, profileId: id });
+      }
+      pending = widest(next);
+    }
   }
 
   async merge(workspaceId: string, fromId: string, intoId: string, now: number): Promise<void> {
@@ -284,6 +372,16 @@ export class ProfileRepoSql implements ProfileRepo {
     }
     return out;
   }
+}
+
+/** One range per profile id: the union of its ranges. */
+function widest(ranges: readonly SeenRange[]): Map<string, SeenRange> {
+  const out = new Map<string, SeenRange>();
+  for (const r of ranges) {
+    const seen = out.get(r.profileId);
+    out.set(r.profileId, seen ? { profileId: r.profileId, min: Math.min(seen.min, r.min), max: Math.max(seen.max, r.max) } : r);
+  }
+  return out;
 }
 
 function minOrNull(a: number | null, b: number | null): number | null {
