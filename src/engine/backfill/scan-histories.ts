@@ -80,9 +80,13 @@ export async function* scanHistories(
   let afterSeq = -1;
   let current: { profileId: string; events: StoredEvent[] } | undefined;
   for (;;) {
+    // Keyset paging by the row value (profile_id, seq): SQLite and PostgreSQL both seek the (workspace_id,
+    // profile_id, seq) index to where the last page ended. The spelled-out `profile_id > $3 OR (profile_id = $3
+    // AND seq > $4)` is not used as an index range by either (the OR leaves only `workspace_id = $1`), so every
+    // page rescanned the workspace from its first profile: quadratic in the number of pages.
     const rows = await sql.query<Row>(
       `SELECT seq, message_id, profile_id, type, name, timestamp, properties, traits, context FROM events
-       WHERE workspace_id = $1 AND seq <= $2 AND (profile_id > $3 OR (profile_id = $3 AND seq > $4))
+       WHERE workspace_id = $1 AND (profile_id, seq) > ($3, $4) AND seq <= $2
        ORDER BY profile_id, seq LIMIT $5`,
       [workspaceId, uptoSeq, afterProfile, afterSeq, pageSize],
     );
