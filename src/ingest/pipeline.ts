@@ -326,6 +326,7 @@ export class IngestService {
       ranges.push({ profileId, min, max });
     }
     for (const [workspaceId, ranges] of touches) await profiles.touchMany(workspaceId, ranges, now);
+    await profiles.flush();
     const events = pending.map((p) => (mergedInto.size === 0 ? p.event : { ...p.event, profileId: survivor(p.event.profileId) }));
     const appended = events.length > 0 ? await tx.events.append(events) : { inserted: [], duplicates: [] };
     const seqOf = new Map(appended.inserted.map((e) => [`${e.workspaceId}\u0000${e.messageId}`, e.seq]));

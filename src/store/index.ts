@@ -21,7 +21,7 @@ export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';
 export type { PostgresStoreOptions } from './postgres/open-postgres-store.js';
 export { openPostgresStore } from './postgres/open-postgres-store.js';
-export type { IdentityRef, ProfileRepo, SeenRange } from './profile-repo.js';
+export type { IdentityRef, NewProfile, ProfileRepo, SeenRange } from './profile-repo.js';
 export { identityKey } from './profile-repo.js';
 export { inList, inListParam } from './repos/in-list.js';
 export { fromJson, fromJsonObject, toJson } from './repos/json-column.js';

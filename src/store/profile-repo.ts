@@ -13,6 +13,12 @@ export interface SeenRange {
   readonly max: number;
 }
 
+/** A brand-new profile and the identities it starts with, for {@link ProfileRepo.createWithIdentities}. */
+export interface NewProfile {
+  readonly profileId: string;
+  readonly identities: readonly IdentityRef[];
+}
+
 /** The key of an identity in {@link ProfileRepo.findByIdentities}'s answer: `kind`, NUL, `value`. */
 export function identityKey(kind: IdentityKind, value: string): string {
   return `${kind}\u0000${value}`;
@@ -29,6 +35,12 @@ export interface ProfileRepo {
   findByIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<Map<string, string>>;
   /** Creates an empty profile with the given id; throws when the id exists. */
   create(workspaceId: string, profileId: string, now: number): Promise<void>;
+  /**
+   * {@link ProfileRepo.create} and {@link ProfileRepo.addIdentity} for many brand-new profiles, in one statement
+   * per table: every profile is created at `now` with its identities (first seen at `now`). Throws, as those do,
+   * when a profile id exists or an identity belongs to another profile.
+   */
+  createWithIdentities(workspaceId: string, profiles: readonly NewProfile[], now: number): Promise<void>;
   /**
    * Attaches an identity to a profile; a no-op if it is already attached to that profile. Throws when it
    * belongs to another profile: identity resolution must `merge` first.

@@ -108,6 +108,13 @@ export class MemoryStore implements Store {
         lastSeenAt: null,
         mergedInto: null,
       }),
+    createWithIdentities: async (ws, profiles, now) => {
+      for (const p of profiles) {
+        if (this.state.profiles.has(`${ws}/${p.profileId}`)) throw new Error(`profile ${p.profileId} exists`);
+        await this.profiles.create(ws, p.profileId, now);
+        for (const i of p.identities) await this.profiles.addIdentity(ws, p.profileId, i.kind, i.value, now);
+      }
+    },
     addIdentity: async (ws, id, kind: IdentityKind, value, now) => {
       const key = `${ws}/${kind}/${value}`;
       const owner = this.state.identities.get(key);

@@ -90,6 +90,54 @@ export function profileRepoContract(getStore: () => Store): void {
     }
   });
 
+  it('creates many profiles with their identities at once, as create and addIdentity would', async () => {
+    const { profiles } = getStore();
+    await profiles.createWithIdentities(
+      WS,
+      [
+        { profileId: 'prof_a', identities: [{ kind: 'user_id', value: 'u1' }, { kind: 'email', value: 'a@example.com' }] },
+        { profileId: 'prof_b', identities: [{ kind: 'anonymous_id', value: 'anon-b' }] },
+        { profileId: 'prof_c', identities: [] },
+      ],
+      7,
+    );
+    await profiles.createWithIdentities(WS, [], 8);
+    expect(await profiles.get(WS, 'prof_a')).toEqual({
+      workspaceId: WS,
+      id: 'prof_a',
+      traits: {},
+      identities: [
+        { kind: 'email', value: 'a@example.com', firstSeenAt: 7 },
+        { kind: 'user_id', value: 'u1', firstSeenAt: 7 },
+      ],
+      subscription: { state: 'unknown', changedAt: null, reason: null, consent: {} },
+      createdAt: 7,
+      updatedAt: 7,
+      firstSeenAt: null,
+      lastSeenAt: null,
+      mergedInto: null,
+    });
+    expect(await profiles.findByIdentity(WS, 'anonymous_id', 'anon-b')).toBe('prof_b');
+    expect((await profiles.get(WS, 'prof_c'))?.identities).toEqual([]);
+    expect(await profiles.count(WS)).toBe(3);
+  });
+
+  it('refuses to create a profile that exists or to give a new profile an identity of another', async () => {
+    const store = getStore();
+    await store.profiles.create(WS, 'prof_a', 1);
+    await store.profiles.addIdentity(WS, 'prof_a', 'user_id', 'u1', 1);
+    await expect(
+      store.transaction((tx) => tx.profiles.createWithIdentities(WS, [{ profileId: 'prof_a', identities: [] }], 2)),
+    ).rejects.toThrow();
+    await expect(
+      store.transaction((tx) =>
+        tx.profiles.createWithIdentities(WS, [{ profileId: 'prof_b', identities: [{ kind: 'user_id', value: 'u1' }] }], 2),
+      ),
+    ).rejects.toThrow(/already belongs/);
+    expect(await store.profiles.findByIdentity(WS, 'user_id', 'u1')).toBe('prof_a');
+    expect(await store.profiles.get(WS, 'prof_b')).toBeUndefined();
+  });
+
   it('refuses to attach an identity that already belongs to another profile', async () => {
     const { profiles } = getStore();
     await profiles.create(WS, 'prof_a', 1);

@@ -1,6 +1,6 @@
 import type { Identity, IdentityKind, JsonObject, Profile, Subscription, SubscriptionState } from '../../core/index.js';
 import { stripNul } from '../internal/strip-nul.js';
-import { identityKey, type IdentityRef, type ProfileRepo, type SeenRange } from '../profile-repo.js';
+import { identityKey, type IdentityRef, type NewProfile, type ProfileRepo, type SeenRange } from '../profile-repo.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { EventRepoSql } from './event-repo-sql.js';
 import { inList, inListParam } from './in-list.js';
@@ -17,6 +17,14 @@ const IDENTITY_LIST = {
   sqlite: `(SELECT CAST(key AS INTEGER) AS idx, json_extract(value, '$[0]') AS kind, json_extract(value, '$[1]') AS value
             FROM json_each($2))`,
   postgres: '(SELECT ord - 1 AS idx, kind, value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(kind, value, ord))',
+} as const;
+
+/** New identities `[[kind, value, profileId], …]`: JSON on SQLite, three arrays on PostgreSQL. */
+const NEW_IDENTITY_LIST = {
+  // `WHERE true` tells SQLite's parser that the ON CONFLICT that follows belongs to the INSERT.
+  sqlite: `SELECT $1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), $3
+           FROM json_each($2) WHERE true`,
+  postgres: 'SELECT $1, kind, value, profile_id, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS x(kind, value, profile_id)',
 } as const;
 
 /** `touch`'s widening of first/last seen to an event-time range `r.lo … r.hi`. */
@@ -155,6 +163,37 @@ export class ProfileRepoSql implements ProfileRepo {
        VALUES ($1, $2, '{}', '{}', $3, $3)`,
       [workspaceId, profileId, now],
     );
+  }
+
+  async createWithIdentities(workspaceId: string, profiles: readonly NewProfile[], now: number): Promise<void> {
+    if (profiles.length === 0) return;
+    const ids = profiles.map((p) => p.profileId);
+    await this.sql.execute(
+      `INSERT INTO profiles (workspace_id, id, traits, consent, created_at, updated_at)
+       SELECT $1, ${this.sql.dialect === 'sqlite' ? 'value' : 'id'}, '{}', '{}', $3, $3
+       FROM ${this.sql.dialect === 'sqlite' ? 'json_each($2)' : 'unnest($2::text[]) AS x(id)'}`,
+      [workspaceId, inListParam(this.sql, ids), now],
+    );
+    const identities = profiles.flatMap((p) =>
+      p.identities.map((i) => ({ kind: i.kind, value: stripNul(i.value), profileId: p.profileId })),
+    );
+    if (identities.length === 0) return;
+    const params =
+      this.sql.dialect === 'sqlite'
+        ? [workspaceId, toJson(identities.map((i) => [i.kind, i.value, i.profileId])), now]
+        : [workspaceId, identities.map((i) => i.kind), identities.map((i) => i.value), identities.map((i) => i.profileId), now];
+    const inserted = await this.sql.query<{ kind: IdentityKind; value: string }>(
+      `INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at)
+       ${NEW_IDENTITY_LIST[this.sql.dialect]}
+       ON CONFLICT (workspace_id, kind, value) DO NOTHING RETURNING kind, value`,
+      params,
+    );
+    if (inserted.length === identities.length) return;
+    // An identity that was not inserted must already be the same profile's, as `addIdentity` requires.
+    const done = new Set(inserted.map((r) => identityKey(r.kind, r.value)));
+    for (const i of identities) {
+      if (!done.has(identityKey(i.kind, i.value))) await this.addIdentity(workspaceId, i.profileId, i.kind, i.value, now);
+    }
   }
 
   async addIdentity(workspaceId: string, profileId: string, kind: IdentityKind, value: string, now: number): Promise<void> {
