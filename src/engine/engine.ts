@@ -302,6 +302,7 @@ export class Engine {
       if (due === undefined || due > now) return;
       const all: ProfileEffects = { changes: [], timers: [] };
       const batch = [];
+      const touched = new Set<ProfileEntry>();
       for (let n = 0; n < this.batchSize; n++) {
         const d = this.heap.peekDue();
         if (d === undefined || d > now) break;
@@ -321,9 +322,12 @@ export class Engine {
           this.cache.delete(timer.profileId);
           entry = await this.load(ws, timer.profileId, this.cursor);
         }
-        const fx = evaluateProfile(ws, entry, [timer.segmentId], timer.dueAt, { kind: 'timer' });
+        // Not pruned for dueAt: a re-check armed by this batch may fall due before the batch's last timer, and
+        // evaluating it on a state pruned for a later instant would force a rebuild from the log. Pruned below.
+        const fx = evaluateProfile(ws, entry, [timer.segmentId], timer.dueAt, { kind: 'timer' }, -Infinity);
         all.changes.push(...fx.changes);
         all.timers.push(...fx.timers);
+        touched.add(entry);
       }
       const lastChange = await this.store.transaction(async (tx) => {
         const seq = await new MembershipRepoSql(tx.sql).record(all.changes, now);
@@ -331,6 +335,9 @@ export class Engine {
         return seq;
       });
       this.afterCommit(all.timers, lastChange);
+      // Every later evaluation is at a heap timer's instant (re-checks just armed included) or at an instant ≥ now.
+      const floor = Math.min(this.heap.peekDue() ?? Infinity, now);
+      for (const entry of touched) entry.state.prune(floor);
     }
   }
 
@@ -375,5 +382,5 @@ async function writeTimers(repo: TimerRepoSql, timers: readonly TimerWrite[]): P
   // Later writes for the same (segment, profile) supersede earlier ones in the batch; keep only the last.
   const last = new Map<string, TimerWrite>();
   for (const t of timers) last.set(`${t.segmentId}\u0000${t.profileId}`, t);
-  for (const t of last.values()) await repo.set(t.workspaceId, t.segmentId, t.profileId, t.dueAt);
+  await repo.setMany([...last.values()]);
 }

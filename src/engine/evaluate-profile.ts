@@ -23,6 +23,7 @@ export interface ProfileEffects {
  * The engine's pure core: evaluates the given segments of one profile at instant t, diffs against the entry's
  * memberships, computes each segment's next change by time alone, and returns the writes. It also applies them to
  * the entry (write-through cache); the caller persists them in one transaction or drops the entry on failure.
+ * The state is pruned for instant t unless `pruneTo` says otherwise (a later evaluation may be earlier than t).
  */
 export function evaluateProfile(
   rules: WorkspaceRules,
@@ -30,6 +31,7 @@ export function evaluateProfile(
   segmentIds: Iterable<string>,
   t: number,
   cause: ChangeCause,
+  pruneTo: number = t,
 ): ProfileEffects {
   const changes: MembershipWrite[] = [];
   const timers: TimerWrite[] = [];
@@ -59,6 +61,6 @@ export function evaluateProfile(
       else entry.timers.set(segmentId, next);
     }
   }
-  entry.state.prune(t);
+  entry.state.prune(pruneTo);
   return { changes, timers };
 }

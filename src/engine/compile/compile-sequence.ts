@@ -5,41 +5,69 @@ import { getPath, matchesFilter } from '../rules-api.js';
 import { EventColumn } from './event-column.js';
 import { firstAfter, firstAtOrAfter } from './select-events.js';
 import type { CompiledCondition } from './compiled-rule.js';
-import { compilePicker } from './select-events.js';
 
 type Key = string | number | boolean;
 
 /**
  * Compiles `A then [not] B within D [by k]` with the reference semantics (`sequenceReadingAt`): negated holds
  * when some visible A has no B strictly after it (same key) and its deadline a + D ≤ t; positive holds when some
- * A is followed by a B with a < b ≤ a + D (b ≤ t). Second events are grouped by key once per evaluation, so the
- * work is O(n log n) instead of the reference's O(n²).
+ * A is followed by a B with a < b ≤ a + D (b ≤ t). Filters and keys are per-event columns; second events are
+ * grouped by key once per evaluation (negated: only the latest per key), so the work is O(n log n) instead of the
+ * reference's O(n²).
  */
 export function compileSequence(node: SequenceNode): CompiledCondition {
   const d = durationMs(node.within);
-  const firsts = compilePicker(node.first, undefined);
-  const seconds = compilePicker(node.then, undefined);
   const by = node.by;
-  const keyOf = (e: HistoryEvent): Key | undefined => (by === undefined ? true : sequenceKey(getPath(e.properties, by)));
+  const { first, then } = node;
+  // Each kept event's key if its selector's filter matches it (undefined when it does not, or has no usable key),
+  // computed once per event instead of at every evaluation and every next-change candidate.
+  const keyColumn = (selector: SequenceNode['first']): EventColumn<Key | undefined> =>
+    new EventColumn<Key | undefined>(selector.name, (e) =>
+      selector.where !== undefined && !matchesFilter(selector.where, e.properties) ? undefined : by === undefined ? true : sequenceKey(getPath(e.properties, by)),
+    );
+  const firstKeys = keyColumn(first);
+  const thenKeys = keyColumn(then);
   const evaluate: CompiledCondition = (cx, t) => {
+    const firsts = cx.state.events.get(first.name);
+    if (firsts === undefined) return false;
+    const aKeys = firstKeys.of(cx.state);
+    const thens = cx.state.events.get(then.name);
+    const bKeys = thens === undefined ? [] : thenKeys.of(cx.state);
+    const nB = thens === undefined ? 0 : firstAfter(thens, t);
+    if (node.negated) {
+      // The latest visible B of each key: an A of that key has no B strictly after it iff lastB ≤ a.
+      const lastB = new Map<Key, number>();
+      for (let i = 0; i < nB; i++) {
+        const k = bKeys[i];
+        if (k !== undefined) lastB.set(k, (thens as HistoryEvent[])[i]?.time as number);
+      }
+      for (let i = 0; i < firsts.length; i++) {
+        const a = (firsts[i] as HistoryEvent).time;
+        if (a + d > t || a > t) break;
+        const k = aKeys[i];
+        if (k === undefined) continue;
+        const b = lastB.get(k);
+        if (b === undefined || b <= a) return true;
+      }
+      return false;
+    }
     const thenTimes = new Map<Key, number[]>();
-    for (const e of seconds(cx, t)) {
-      const k = keyOf(e);
+    for (let i = 0; i < nB; i++) {
+      const k = bKeys[i];
       if (k === undefined) continue;
       let times = thenTimes.get(k);
       if (!times) thenTimes.set(k, (times = []));
-      times.push(e.time);
+      times.push((thens as HistoryEvent[])[i]?.time as number);
     }
-    for (const a of firsts(cx, t)) {
-      const k = keyOf(a);
+    const nA = firstAfter(firsts, t);
+    for (let i = 0; i < nA; i++) {
+      const k = aKeys[i];
       if (k === undefined) continue;
-      const times = thenTimes.get(k) ?? [];
-      const i = firstGreater(times, a.time);
-      if (node.negated) {
-        if (i === times.length && a.time + d <= t) return true;
-      } else if (i < times.length && (times[i] as number) <= a.time + d) {
-        return true;
-      }
+      const times = thenTimes.get(k);
+      if (times === undefined) continue;
+      const a = (firsts[i] as HistoryEvent).time;
+      const j = firstGreater(times, a);
+      if (j < times.length && (times[j] as number) <= a + d) return true;
     }
     return false;
   };

@@ -93,7 +93,8 @@ export function nextChangeOf(
     const u = s.updates;
     // Traits, subscription, consent and scores are read as of t with no window: a stored update changes a value
     // only when it becomes visible (offset 0).
-    for (const list of [u.traits, u.subscription, u.consent, u.scores]) for (const x of list) found.push(x.time);
+    // Updates at or before t are not candidates; skipping them here keeps the sort to the future ones.
+    for (const list of [u.traits, u.subscription, u.consent, u.scores]) for (const x of list) if (x.time > t) found.push(x.time);
   }
   const candidates = Float64Array.from(found).sort();
   let evaluated = 0;

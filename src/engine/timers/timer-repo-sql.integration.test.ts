@@ -15,6 +15,26 @@ describeEachStore('timer repo', (getStore) => {
     expect(await repo.get('seg', 'p2')).toBeUndefined();
   });
 
+  it('arms, moves and disarms many timers in one call, as the same sets one by one would', async () => {
+    const repo = new TimerRepoSql(getStore().sql);
+    await repo.set('ws', 'seg', 'p1', 100);
+    await repo.set('ws', 'seg', 'p2', 200);
+    await repo.setMany([
+      { workspaceId: 'ws', segmentId: 'seg', profileId: 'p1', dueAt: 150 },
+      { workspaceId: 'ws', segmentId: 'seg', profileId: 'p2', dueAt: undefined },
+      { workspaceId: 'ws', segmentId: 'seg', profileId: 'p3', dueAt: 300 },
+      { workspaceId: 'ws', segmentId: 'other', profileId: 'p9', dueAt: undefined },
+    ]);
+    await repo.setMany([]);
+    expect(await repo.count()).toBe(2);
+    expect(await repo.get('seg', 'p1')).toBe(150);
+    expect(await repo.get('seg', 'p2')).toBeUndefined();
+    expect((await repo.dueBy(1000, 10)).map((t) => [t.workspaceId, t.segmentId, t.profileId, t.dueAt])).toEqual([
+      ['ws', 'seg', 'p1', 150],
+      ['ws', 'seg', 'p3', 300],
+    ]);
+  });
+
   it('reads the near horizon by due time, earliest first', async () => {
     const repo = new TimerRepoSql(getStore().sql);
     await repo.set('ws', 's1', 'p1', 300);

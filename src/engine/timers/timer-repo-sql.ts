@@ -9,6 +9,14 @@ export interface TimerRow {
   readonly dueAt: number;
 }
 
+/** One timer to arm (`dueAt` set) or disarm (`dueAt` undefined), for {@link TimerRepoSql.setMany}. */
+export interface TimerSetWrite {
+  readonly workspaceId: string;
+  readonly segmentId: string;
+  readonly profileId: string;
+  readonly dueAt: number | undefined;
+}
+
 /**
  * Durable timers, at most one per (segment, profile) by primary key, with a due-time index so that the engine
  * reads only the near horizon. Written in the same transaction as the membership change a timer's evaluation
@@ -28,6 +36,48 @@ export class TimerRepoSql {
        ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
       [segmentId, profileId, workspaceId, dueAt],
     );
+  }
+
+  /**
+   * Applies many {@link set}s in two statements (one upsert, one delete) whatever their number. Each
+   * (segment, profile) must appear at most once: the statements apply the list as a set, not in order.
+   */
+  async setMany(writes: readonly TimerSetWrite[]): Promise<void> {
+    const armed = writes.filter((w) => w.dueAt !== undefined);
+    const disarmed = writes.filter((w) => w.dueAt === undefined);
+    if (armed.length > 0) {
+      if (this.sql.dialect === 'sqlite') {
+        await this.sql.execute(
+          // `WHERE true` tells SQLite's parser that the ON CONFLICT that follows belongs to the INSERT.
+          `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+           FROM json_each($1) WHERE true
+           ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
+          [JSON.stringify(armed.map((w) => [w.segmentId, w.profileId, w.workspaceId, w.dueAt]))],
+        );
+      } else {
+        await this.sql.execute(
+          `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+           ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
+          [armed.map((w) => w.segmentId), armed.map((w) => w.profileId), armed.map((w) => w.workspaceId), armed.map((w) => w.dueAt)],
+        );
+      }
+    }
+    if (disarmed.length > 0) {
+      if (this.sql.dialect === 'sqlite') {
+        await this.sql.execute(
+          `DELETE FROM engine_timers WHERE (segment_id, profile_id) IN
+           (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1))`,
+          [JSON.stringify(disarmed.map((w) => [w.segmentId, w.profileId]))],
+        );
+      } else {
+        await this.sql.execute(
+          'DELETE FROM engine_timers WHERE (segment_id, profile_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+          [disarmed.map((w) => w.segmentId), disarmed.map((w) => w.profileId)],
+        );
+      }
+    }
   }
 
   /** Timers due at or before `until`, earliest first, at most `limit`. */
