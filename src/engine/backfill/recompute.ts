@@ -8,7 +8,11 @@ import { historyItemsOf } from '../state/history-from-events.js';
 import { ProfileState } from '../state/profile-state.js';
 import { TimerRepoSql } from '../timers/timer-repo-sql.js';
 import type { WorkspaceRules } from '../workspace-rules.js';
+import { eventSelectionOf } from './event-selection.js';
 import { scanHistories } from './scan-histories.js';
+
+/** Rows per page of the history scan. */
+const PAGE_SIZE = 5000;
 
 /** Per segment: the size after recomputation and the diff against the stored members. */
 export interface RecomputeDiff {
@@ -93,8 +97,13 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
     });
   }
 
+  // Reading only the events some rule reads skips profiles that have none of them. A skipped profile's state
+  // is the empty one for every rule, so it stays out of any segment that does not hold on an empty history; with
+  // no current members either, skipping it changes nothing (with members, their exits would move to the end).
+  const skipIdle = ![...req.segmentIds].some((id) => rules.vacuous.has(id) || (current.get(id)?.size ?? 0) > 0);
+  const only = skipIdle ? eventSelectionOf(rules) : undefined;
   const seen = new Set<string>();
-  for await (const { profileId, events } of scanHistories(store.sql, rules.workspaceId, req.uptoSeq)) {
+  for await (const { profileId, events } of scanHistories(store.sql, rules.workspaceId, req.uptoSeq, PAGE_SIZE, only)) {
     seen.add(profileId);
     const state = new ProfileState(rules.workspaceId, profileId, rules.spec);
     for (const e of events) state.apply(e.seq, historyItemsOf(e));

@@ -14,6 +14,16 @@ interface Row extends Record<string, unknown> {
   context: unknown;
 }
 
+/** Which events {@link scanHistories} reads: those with one of `names` or one of `types`. */
+export interface EventSelection {
+  readonly names: readonly string[];
+  readonly types: readonly EventType[];
+  /** Read the `traits` column (else every event has `{}`). */
+  readonly traits: boolean;
+  /** Read the `context` column (else every event has `{}`). */
+  readonly context: boolean;
+}
+
 const parse = (v: unknown): JsonObject => {
   const parsed = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
   return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonObject) : {};
@@ -68,6 +78,9 @@ export async function readHistories(
  * index: one sequential pass for a backfill instead of one query per profile. Only the columns evaluation needs
  * are read (identity columns are left out).
  *
+ * With `only`, just the events it selects are read (a profile with none of them is not yielded), and `traits` /
+ * `context` are read only when asked for (otherwise `{}`).
+ *
  * This reads the event table of migration 0001 directly: the store's `EventRepo` has no streaming scan yet.
  */
 export async function* scanHistories(
@@ -75,7 +88,13 @@ export async function* scanHistories(
   workspaceId: string,
   uptoSeq: number,
   pageSize = 5000,
+  only?: EventSelection,
 ): AsyncGenerator<{ profileId: string; events: StoredEvent[] }> {
+  const columns = `seq, message_id, profile_id, type, name, timestamp, properties, ${only?.traits === false ? `'{}' AS traits` : 'traits'}, ${
+    only?.context === false ? `'{}' AS context` : 'context'
+  }`;
+  const selected = only === undefined ? '' : `AND (${inList(sql, 'name', 6)} OR ${inList(sql, 'type', 7)})`;
+  const selection = only === undefined ? [] : [inListParam(sql, only.names), inListParam(sql, only.types)];
   let afterProfile = '';
   let afterSeq = -1;
   let current: { profileId: string; events: StoredEvent[] } | undefined;
@@ -85,10 +104,10 @@ export async function* scanHistories(
     // AND seq > $4)` is not used as an index range by either (the OR leaves only `workspace_id = $1`), so every
     // page rescanned the workspace from its first profile: quadratic in the number of pages.
     const rows = await sql.query<Row>(
-      `SELECT seq, message_id, profile_id, type, name, timestamp, properties, traits, context FROM events
-       WHERE workspace_id = $1 AND (profile_id, seq) > ($3, $4) AND seq <= $2
+      `SELECT ${columns} FROM events
+       WHERE workspace_id = $1 AND (profile_id, seq) > ($3, $4) AND seq <= $2 ${selected}
        ORDER BY profile_id, seq LIMIT $5`,
-      [workspaceId, uptoSeq, afterProfile, afterSeq, pageSize],
+      [workspaceId, uptoSeq, afterProfile, afterSeq, pageSize, ...selection],
     );
     for (const r of rows) {
       const event = toEvent(workspaceId, r);
