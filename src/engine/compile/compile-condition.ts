@@ -13,7 +13,7 @@ import {
 import type { CompiledCondition } from './compiled-rule.js';
 import { compileMetric } from './compile-metric.js';
 import { compileSequence } from './compile-sequence.js';
-import { compileExists, compilePicker } from './select-events.js';
+import { compileExists, compileFirstAtOrBefore, compileLatestAtOrBefore } from './select-events.js';
 
 /**
  * Compiles a condition into closures, once per rule version: the compiled evaluator visitor (one visitor per
@@ -43,18 +43,18 @@ export function compileCondition(c: Condition): CompiledCondition {
       return compileExists(c.event, c.window);
     }
     case 'first_performed': {
-      const pick = compilePicker(c.event, undefined);
       const window = c.window;
+      const pickFirst = compileFirstAtOrBefore(c.event);
       return (cx, t) => {
-        const first = pick(cx, t)[0];
+        const first = pickFirst(cx, t);
         return first !== undefined && inBounds(windowBounds(window, t), first.time);
       };
     }
     case 'lapsed': {
-      const pick = compilePicker(c.event, undefined);
+      const pickLatest = compileLatestAtOrBefore(c.event);
       const d = durationMs(c.duration);
       return (cx, t) => {
-        const latest = pick(cx, t).at(-1);
+        const latest = pickLatest(cx, t);
         return latest !== undefined && latest.time <= t - d;
       };
     }

@@ -4,6 +4,7 @@ import type { Filter } from '../../rules/index.js';
 import { getPath, matchesFilter } from '../rules-api.js';
 import { EventColumn } from './event-column.js';
 import { firstAfter, firstAtOrAfter } from './select-events.js';
+import type { ProfileState } from '../state/profile-state.js';
 import type { CompiledCondition } from './compiled-rule.js';
 
 type Key = string | number | boolean;
@@ -27,30 +28,15 @@ export function compileSequence(node: SequenceNode): CompiledCondition {
     );
   const firstKeys = keyColumn(first);
   const thenKeys = keyColumn(then);
+  const negated = new KeyedNegated(first.name, then.name, d);
   const evaluate: CompiledCondition = (cx, t) => {
     const firsts = cx.state.events.get(first.name);
     if (firsts === undefined) return false;
     const aKeys = firstKeys.of(cx.state);
     const thens = cx.state.events.get(then.name);
     const bKeys = thens === undefined ? [] : thenKeys.of(cx.state);
+    if (node.negated) return negated.holds(cx.state, firsts, aKeys, thens, bKeys, t);
     const nB = thens === undefined ? 0 : firstAfter(thens, t);
-    if (node.negated) {
-      // The latest visible B of each key: an A of that key has no B strictly after it iff lastB ≤ a.
-      const lastB = new Map<Key, number>();
-      for (let i = 0; i < nB; i++) {
-        const k = bKeys[i];
-        if (k !== undefined) lastB.set(k, (thens as HistoryEvent[])[i]?.time as number);
-      }
-      for (let i = 0; i < firsts.length; i++) {
-        const a = (firsts[i] as HistoryEvent).time;
-        if (a + d > t || a > t) break;
-        const k = aKeys[i];
-        if (k === undefined) continue;
-        const b = lastB.get(k);
-        if (b === undefined || b <= a) return true;
-      }
-      return false;
-    }
     const thenTimes = new Map<Key, number[]>();
     for (let i = 0; i < nB; i++) {
       const k = bKeys[i];
@@ -81,6 +67,88 @@ export function compileSequence(node: SequenceNode): CompiledCondition {
     if (holds) cx.state.holdsSince.set(memoKey, Math.min(since ?? Infinity, t));
     return holds;
   };
+}
+
+interface NegatedScan {
+  readonly firsts: readonly HistoryEvent[];
+  readonly thens: readonly HistoryEvent[] | undefined;
+  readonly firstsMeta: string;
+  readonly thensMeta: string;
+  t: number;
+  /** How many A (a + D ≤ t) and B (b ≤ t) have been folded in, from the front of their lists. */
+  nA: number;
+  nB: number;
+  readonly latestA: Map<Key, number>;
+  readonly lastB: Map<Key, number>;
+  /** Keys whose latest counted A has no counted B strictly after it. */
+  good: number;
+}
+
+/**
+ * `A then not B within D by k`, folded incrementally as t grows: it holds iff, for some key, the latest A with
+ * a + D ≤ t has no B of that key in (a, t], i.e. lastB ≤ latestA. The per-key latest times only move forward as
+ * t does, so the next-change candidates of one evaluation (ascending) cost O(new events) each instead of O(n);
+ * an earlier t, a late insertion or a pruned list starts the fold again.
+ */
+class KeyedNegated {
+  private readonly scans = new WeakMap<ProfileState, NegatedScan>();
+
+  constructor(
+    private readonly firstName: string,
+    private readonly thenName: string,
+    private readonly d: number,
+  ) {}
+
+  holds(
+    state: ProfileState,
+    firsts: readonly HistoryEvent[],
+    aKeys: readonly (Key | undefined)[],
+    thens: readonly HistoryEvent[] | undefined,
+    bKeys: readonly (Key | undefined)[],
+    t: number,
+  ): boolean {
+    const firstsMeta = metaKey(state, this.firstName);
+    const thensMeta = thens === undefined ? '' : metaKey(state, this.thenName);
+    let scan = this.scans.get(state);
+    if (scan === undefined || t < scan.t || scan.firsts !== firsts || scan.thens !== thens || scan.firstsMeta !== firstsMeta || scan.thensMeta !== thensMeta) {
+      scan = { firsts, thens, firstsMeta, thensMeta, t, nA: 0, nB: 0, latestA: new Map(), lastB: new Map(), good: 0 };
+      this.scans.set(state, scan);
+    }
+    scan.t = t;
+    const isGood = (k: Key): boolean => {
+      const a = scan.latestA.get(k);
+      if (a === undefined) return false;
+      const b = scan.lastB.get(k);
+      return b === undefined || b <= a;
+    };
+    if (thens !== undefined) {
+      for (; scan.nB < thens.length; scan.nB++) {
+        const b = (thens[scan.nB] as HistoryEvent).time;
+        if (b > t) break;
+        const k = bKeys[scan.nB];
+        if (k === undefined) continue;
+        const before = isGood(k);
+        scan.lastB.set(k, b);
+        scan.good += Number(isGood(k)) - Number(before);
+      }
+    }
+    for (; scan.nA < firsts.length; scan.nA++) {
+      const a = (firsts[scan.nA] as HistoryEvent).time;
+      if (a + this.d > t || a > t) break;
+      const k = aKeys[scan.nA];
+      if (k === undefined) continue;
+      const before = isGood(k);
+      scan.latestA.set(k, a);
+      scan.good += Number(isGood(k)) - Number(before);
+    }
+    return scan.good > 0;
+  }
+}
+
+/** A list's change counters as a string: a scan over it stays valid while they are unchanged. */
+function metaKey(state: ProfileState, name: string): string {
+  const m = state.metaOf(name);
+  return `${m.inserted}:${m.dropped}`;
 }
 
 function firstGreater(times: readonly number[], x: number): number {

@@ -63,44 +63,53 @@ export function nextChangeOf(
   current: boolean,
 ): number | undefined {
   const s = cx.state;
-  const found: number[] = [];
+  let n = 0;
+  const push = (x: number): void => {
+    if (n === buffer.length) {
+      const grown = new Float64Array(buffer.length * 2);
+      grown.set(buffer);
+      buffer = grown;
+    }
+    buffer[n++] = x;
+  };
   // Each (source, duration) pair is an ascending sequence; only its first MAX_CANDIDATES above t are taken. Beyond
   // the smallest value where a sequence was cut, candidates may be missing, so nothing beyond it is evaluated.
   let horizon = Infinity;
-  const fromSorted = (
-    durations: Iterable<number>,
-    length: number,
-    timeAt: (i: number) => number,
-    start: (after: number) => number,
-  ): void => {
-    for (const d of durations) {
-      let i = start(t - d);
-      let k = 0;
-      for (; k < MAX_CANDIDATES && i < length; k++, i++) found.push(timeAt(i) + d);
-      if (i < length) horizon = Math.min(horizon, timeAt(i - 1) + d);
-    }
-  };
   for (const [name, durations] of spec.byName) {
     const list = s.events.get(name);
-    if (list !== undefined) fromSorted(durations, list.length, (i) => (list[i] as HistoryEvent).time, (after) => firstAfter(list, after));
+    if (list === undefined) continue;
+    for (const d of durations) {
+      let i = firstAfter(list, t - d);
+      for (let k = 0; k < MAX_CANDIDATES && i < list.length; k++, i++) push((list[i] as HistoryEvent).time + d);
+      if (i < list.length) horizon = Math.min(horizon, (list[i - 1] as HistoryEvent).time + d);
+    }
   }
   if (spec.seen) {
     const times = s.activity;
-    fromSorted(spec.seenDurations, times.length, (i) => times[i] as number, (after) => firstGreater(times, after));
-    for (const d of spec.seenDurations) found.push(s.minActivity + d);
+    for (const d of spec.seenDurations) {
+      let i = firstGreater(times, t - d);
+      for (let k = 0; k < MAX_CANDIDATES && i < times.length; k++, i++) push((times[i] as number) + d);
+      if (i < times.length) horizon = Math.min(horizon, (times[i - 1] as number) + d);
+    }
+    for (const d of spec.seenDurations) push(s.minActivity + d);
   }
   if (spec.updates) {
     const u = s.updates;
     // Traits, subscription, consent and scores are read as of t with no window: a stored update changes a value
-    // only when it becomes visible (offset 0).
-    // Updates at or before t are not candidates; skipping them here keeps the sort to the future ones.
-    for (const list of [u.traits, u.subscription, u.consent, u.scores]) for (const x of list) if (x.time > t) found.push(x.time);
+    // only when it becomes visible (offset 0). Updates at or before t are not candidates.
+    for (const list of [u.traits, u.subscription, u.consent, u.scores]) for (const x of list) if (x.time > t) push(x.time);
   }
-  const candidates = Float64Array.from(found).sort();
+  // Only candidates in (t, horizon] can be evaluated: drop the others before sorting.
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const u = buffer[i] as number;
+    if (u > t && u <= horizon && Number.isFinite(u)) buffer[m++] = u;
+  }
+  const candidates = buffer.subarray(0, m).sort();
   let evaluated = 0;
   let previous = NaN;
   for (const u of candidates) {
-    if (u === previous || !(u > t) || u > horizon || !Number.isFinite(u)) continue;
+    if (u === previous) continue;
     previous = u;
     if (holds(cx, u) !== current) return u;
     if (++evaluated >= MAX_CANDIDATES) return u;
@@ -108,6 +117,9 @@ export function nextChangeOf(
   // No change up to the horizon: when candidates were cut, re-check there; otherwise the value never changes.
   return Number.isFinite(horizon) ? horizon : undefined;
 }
+
+/** Scratch space for the candidates of one call (calls never nest: `holds` does not compute next changes). */
+let buffer = new Float64Array(1024);
 
 function firstGreater(times: readonly number[], x: number): number {
   let lo = 0;

@@ -3,29 +3,6 @@ import { matchesFilter, windowBounds } from '../rules-api.js';
 import type { EvalContext } from './eval-context.js';
 import { EventColumn } from './event-column.js';
 
-/** Picks, for instant t, the kept events a selector selects inside a window (by time then id). */
-export type EventPicker = (cx: EvalContext, t: number) => HistoryEvent[];
-
-/**
- * Compiles a selector and window into a picker: a binary search for the window's lower edge in the name's sorted
- * list, then a scan up to the upper edge testing the `where` filter (the reference's `matchesFilter`).
- */
-export function compilePicker(selector: EventSelector, window: Window | undefined): EventPicker {
-  const { name, where } = selector;
-  return (cx, t) => {
-    const list = cx.state.events.get(name);
-    if (list === undefined) return [];
-    const { after, upTo } = windowBounds(window, t);
-    const out: HistoryEvent[] = [];
-    for (let i = firstAfter(list, after); i < list.length; i++) {
-      const e = list[i] as HistoryEvent;
-      if (e.time > upTo) break;
-      if (where === undefined || matchesFilter(where, e.properties)) out.push(e);
-    }
-    return out;
-  };
-}
-
 /** Index of the first event with time > after. */
 export function firstAfter(list: readonly HistoryEvent[], after: number): number {
   if (after === -Infinity) return 0;
@@ -68,18 +45,58 @@ export function compileCounter(selector: EventSelector, window: Window | undefin
   };
 }
 
+/** A column of whether each kept event of the selector's name matches its filter (undefined without a filter). */
+function filterColumn(selector: EventSelector): EventColumn<boolean> | undefined {
+  const where = selector.where;
+  return where === undefined ? undefined : new EventColumn<boolean>(selector.name, (e) => matchesFilter(where, e.properties));
+}
+
 /** Whether any selected event lies in the window at t (stops at the first match). */
 export function compileExists(selector: EventSelector, window: Window | undefined): (cx: EvalContext, t: number) => boolean {
-  const { name, where } = selector;
+  const { name } = selector;
+  const matches = filterColumn(selector);
   return (cx, t) => {
     const list = cx.state.events.get(name);
     if (list === undefined) return false;
     const { after, upTo } = windowBounds(window, t);
+    const ok = matches?.of(cx.state);
     for (let i = firstAfter(list, after); i < list.length; i++) {
       const e = list[i] as HistoryEvent;
       if (e.time > upTo) return false;
-      if (where === undefined || matchesFilter(where, e.properties)) return true;
+      if (ok === undefined || ok[i] === true) return true;
     }
     return false;
+  };
+}
+
+/** The earliest selected event at or before t (the first a picker without a window would return), if any. */
+export function compileFirstAtOrBefore(selector: EventSelector): (cx: EvalContext, t: number) => HistoryEvent | undefined {
+  const { name } = selector;
+  const matches = filterColumn(selector);
+  return (cx, t) => {
+    const list = cx.state.events.get(name);
+    if (list === undefined) return undefined;
+    const ok = matches?.of(cx.state);
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as HistoryEvent;
+      if (e.time > t) return undefined;
+      if (ok === undefined || ok[i] === true) return e;
+    }
+    return undefined;
+  };
+}
+
+/** The latest selected event at or before t (the last a picker without a window would return), if any. */
+export function compileLatestAtOrBefore(selector: EventSelector): (cx: EvalContext, t: number) => HistoryEvent | undefined {
+  const { name } = selector;
+  const matches = filterColumn(selector);
+  return (cx, t) => {
+    const list = cx.state.events.get(name);
+    if (list === undefined) return undefined;
+    const ok = matches?.of(cx.state);
+    for (let i = firstAfter(list, t) - 1; i >= 0; i--) {
+      if (ok === undefined || ok[i] === true) return list[i] as HistoryEvent;
+    }
+    return undefined;
   };
 }
