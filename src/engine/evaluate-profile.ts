@@ -55,7 +55,11 @@ export function evaluateProfile(
       else entry.members.delete(segmentId);
     }
     const next = nextChangeOf(live.member, live.candidates, cx, t, member);
-    if (next !== entry.timers.get(segmentId)) {
+    const armed = entry.timers.get(segmentId);
+    // A timer already armed in (t, next] is kept, saving a write: firing before the next change is a re-check
+    // (same value, nothing recorded, next change computed again from there), as with MAX_CANDIDATES.
+    if (armed !== undefined && next !== undefined && armed > t && armed <= next) continue;
+    if (next !== armed) {
       timers.push({ workspaceId, segmentId, profileId, dueAt: next });
       if (next === undefined) entry.timers.delete(segmentId);
       else entry.timers.set(segmentId, next);
