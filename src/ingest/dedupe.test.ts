@@ -28,3 +28,9 @@ describe('SeenMessageIds', () => {
     expect(seen.claim('w2', 'm')).toBe(true);
   });
 });
+
+describe('messageIdOf with NUL', () => {
+  it('writes NUL as U+FFFD, the way the store stores it', () => {
+    expect(messageIdOf({ messageId: 'a\u0000b', userId: 'u' }, 'track')).toBe('a\ufffdb');
+  });
+});

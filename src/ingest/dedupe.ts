@@ -22,7 +22,9 @@ function canonicalJson(value: unknown): string {
  */
 export function messageIdOf(raw: Readonly<Record<string, unknown>>, type: string): string {
   const given = raw.messageId;
-  if (typeof given === 'string' && given.trim() !== '') return given.trim();
+  // The store writes NUL as U+FFFD (PostgreSQL text cannot hold it): the id must be the one the store hands back,
+  // or the pipeline would not find its own insert and would report the message as a duplicate.
+  if (typeof given === 'string' && given.trim() !== '') return given.trim().replaceAll('\0', '\ufffd');
   const content: Record<string, unknown> = { type };
   for (const [key, value] of Object.entries(raw)) {
     if (!VOLATILE_FIELDS.has(key) && key !== 'type') content[key] = value;

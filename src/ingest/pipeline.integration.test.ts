@@ -30,6 +30,17 @@ describeEachStore('IngestService on a real store', (getStore) => {
     expect(await store.profiles.count(WS)).toBe(7);
   });
 
+  it('accepts a messageId holding NUL once and recognises its redelivery as a duplicate', async () => {
+    const store = getStore();
+    const { service, meta } = await setup(store);
+    const message = { type: 'track', messageId: 'm\u0000nul', userId: 'u-nul', event: 'Viewed' };
+    const first = await service.ingest(WS, [message], meta);
+    expect(first.results[0]).toMatchObject({ outcome: 'accepted', messageId: 'm\ufffdnul' });
+    const again = await service.ingest(WS, [message], meta);
+    expect(again.results[0]).toMatchObject({ outcome: 'duplicate' });
+    expect(await store.events.count(WS)).toBe(1);
+  });
+
   it('joins anonymous activity to the user on identify and merges traits', async () => {
     const store = getStore();
     const { service, meta, profileOf } = await setup(store);
