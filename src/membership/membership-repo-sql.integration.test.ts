@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../store/testing/index.js';
-import { MembershipRepoSql } from './membership-repo-sql.js';
+import { MembershipRepoSql, RECORD_CHUNK } from './membership-repo-sql.js';
 import type { MembershipWrite } from './membership-write.js';
 import { SqlChangeLog } from './sql-change-log.js';
 
@@ -27,6 +27,62 @@ describeEachStore('membership repo and change log', (getStore) => {
       [last, 'p1', 'exited', 12, 99, 3, { kind: 'event', eventId: 'm_12' }],
     ]);
     expect(await log.head()).toBe(last);
+  });
+
+  it('writes the final state of a key entered, exited and re-entered within one batch, logging every change', async () => {
+    const repo = new MembershipRepoSql(getStore().sql);
+    await repo.record([change('p1', 'entered', 1), change('p3', 'entered', 2)], 5);
+    const last = await repo.record(
+      [
+        change('p1', 'exited', 10),
+        change('p1', 'entered', 11),
+        change('p2', 'entered', 12),
+        change('p2', 'exited', 13),
+        change('p3', 'exited', 14),
+        change('p3', 'entered', 15),
+        change('p3', 'exited', 16),
+        change('p4', 'entered', 17),
+        change('p4', 'entered', 18),
+      ],
+      20,
+    );
+    expect(await repo.members('seg_1', null, 10)).toEqual([
+      { segmentId: 'seg_1', profileId: 'p1', since: 11 },
+      { segmentId: 'seg_1', profileId: 'p4', since: 18 },
+    ]);
+    const changes = await new SqlChangeLog(getStore().sql).read(2, 100);
+    expect(changes.map((c) => [c.profileId, c.kind, c.at])).toEqual([
+      ['p1', 'exited', 10],
+      ['p1', 'entered', 11],
+      ['p2', 'entered', 12],
+      ['p2', 'exited', 13],
+      ['p3', 'exited', 14],
+      ['p3', 'entered', 15],
+      ['p3', 'exited', 16],
+      ['p4', 'entered', 17],
+      ['p4', 'entered', 18],
+    ]);
+    expect(changes.map((c) => c.seq)).toEqual(changes.map((_, i) => 3 + i));
+    expect(last).toBe(11);
+  });
+
+  it('records a batch larger than a chunk with seqs in write order and the final state per key', async () => {
+    const repo = new MembershipRepoSql(getStore().sql);
+    const n = RECORD_CHUNK * 2 + 77;
+    // Profiles cycle through 300 keys, so keys are entered and exited across chunk boundaries.
+    const writes = Array.from({ length: n }, (_, i) => change(`p${String(i % 300).padStart(3, '0')}`, i % 7 === 3 ? 'exited' : 'entered', i));
+    const last = await repo.record(writes, 1);
+    const changes = await new SqlChangeLog(getStore().sql).read(0, n + 10);
+    expect(changes.map((c) => c.at)).toEqual(writes.map((w) => w.at));
+    expect(changes.map((c) => c.seq)).toEqual(writes.map((_, i) => (changes[0]?.seq ?? 0) + i));
+    expect(last).toBe(changes[n - 1]?.seq);
+    const final = new Map<string, number>();
+    for (const w of writes) {
+      if (w.kind === 'entered') final.set(w.profileId, w.at);
+      else final.delete(w.profileId);
+    }
+    const expected = [...final].sort(([a], [b]) => (a < b ? -1 : 1)).map(([profileId, since]) => ({ segmentId: 'seg_1', profileId, since }));
+    expect(await repo.members('seg_1', null, 1000)).toEqual(expected);
   });
 
   it('reads the change log by cursor and by workspace', async () => {

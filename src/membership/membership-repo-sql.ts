@@ -6,6 +6,50 @@ import type { MembershipWrite } from './membership-write.js';
 /** Advisory lock class for change-log appends on PostgreSQL (the second key is the schema's hash). */
 const CHANGES_LOCK_CLASS = 0x5ef3;
 
+/** Rows per statement in a full chunk (8 parameters a log row: 4,096, far under SQLite's 32,766). */
+export const RECORD_CHUNK = 512;
+
+/**
+ * Splits `count` rows into statements: full chunks of {@link RECORD_CHUNK}, then the rest in descending powers of
+ * two, so at most 10 row counts (and statement texts) ever occur per statement kind. Yields [from, size].
+ */
+function* slices(count: number): Generator<[number, number]> {
+  let from = 0;
+  while (count - from >= RECORD_CHUNK) {
+    yield [from, RECORD_CHUNK];
+    from += RECORD_CHUNK;
+  }
+  for (let size = RECORD_CHUNK / 2; size >= 1; size /= 2) {
+    if (count - from >= size) {
+      yield [from, size];
+      from += size;
+    }
+  }
+}
+
+/** An id as the store keeps it: both executors write NUL as U+FFFD, so ids equal in the table are equal here. */
+function storedId(id: string): string {
+  return id.includes('\0') ? id.replaceAll('\0', '\ufffd') : id;
+}
+
+const placeholderCache = new Map<number, string>();
+
+/** `($1, $2), ($3, $4), …`: `rows` tuples of `width` placeholders (memoised: few shapes occur). */
+function placeholders(rows: number, width: number): string {
+  const key = rows * 16 + width;
+  const cached = placeholderCache.get(key);
+  if (cached !== undefined) return cached;
+  const tuples: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cols: string[] = [];
+    for (let c = 1; c <= width; c++) cols.push(`$${r * width + c}`);
+    tuples.push(`(${cols.join(', ')})`);
+  }
+  const text = tuples.join(', ');
+  placeholderCache.set(key, text);
+  return text;
+}
+
 interface ChangeRow extends Record<string, unknown> {
   seq: unknown;
   workspace_id: string;
@@ -44,30 +88,64 @@ function toChange(row: ChangeRow): MembershipChange {
 export class MembershipRepoSql {
   constructor(private readonly sql: SqlExecutor) {}
 
-  /** Records changes (member rows and log entries) in one transaction; returns the last seq written (0 if none). */
+  /**
+   * Records changes (member rows and log entries) in one transaction; returns the last seq written (0 if none).
+   *
+   * A constant number of statements per chunk: the log rows go in one multi-row INSERT per chunk, in write
+   * order (both SQLite and PostgreSQL number a multi-row VALUES in order, so seqs follow the writes); the member
+   * rows are written from each (segment, profile)'s FINAL state in the batch — one multi-row DELETE for keys whose
+   * last write is an exit, one multi-row upsert (since = that write's `at`) for keys whose last write is an entry.
+   * Statement sizes come from a fixed ladder (full chunks, then powers of two) so the prepared-statement cache
+   * sees a bounded set of texts.
+   */
   async record(writes: readonly MembershipWrite[], recordedAt: number): Promise<number> {
     if (writes.length === 0) return 0;
+    // The last write per (segment, profile) as stored.
+    const last = new Map<string, Map<string, MembershipWrite>>();
+    for (const w of writes) {
+      const segmentId = storedId(w.segmentId);
+      let bySegment = last.get(segmentId);
+      if (bySegment === undefined) last.set(segmentId, (bySegment = new Map()));
+      bySegment.set(storedId(w.profileId), w);
+    }
+    const entered: MembershipWrite[] = [];
+    const exited: MembershipWrite[] = [];
+    for (const bySegment of last.values()) for (const w of bySegment.values()) (w.kind === 'entered' ? entered : exited).push(w);
     return this.sql.transaction(async (tx) => {
       if (tx.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(${CHANGES_LOCK_CLASS}, hashtext(current_schema()))`);
-      let last = 0;
-      for (const w of writes) {
-        if (w.kind === 'entered') {
-          await tx.execute(
-            `INSERT INTO segment_members (segment_id, profile_id, workspace_id, since) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (segment_id, profile_id) DO UPDATE SET since = excluded.since`,
-            [w.segmentId, w.profileId, w.workspaceId, w.at],
-          );
-        } else {
-          await tx.execute('DELETE FROM segment_members WHERE segment_id = $1 AND profile_id = $2', [w.segmentId, w.profileId]);
+      for (const [from, n] of slices(exited.length)) {
+        const params: unknown[] = [];
+        for (let i = from; i < from + n; i++) params.push(exited[i]?.segmentId, exited[i]?.profileId);
+        await tx.execute(`DELETE FROM segment_members WHERE (segment_id, profile_id) IN (VALUES ${placeholders(n, 2)})`, params);
+      }
+      for (const [from, n] of slices(entered.length)) {
+        const params: unknown[] = [];
+        for (let i = from; i < from + n; i++) {
+          const w = entered[i] as MembershipWrite;
+          params.push(w.segmentId, w.profileId, w.workspaceId, w.at);
+        }
+        await tx.execute(
+          `INSERT INTO segment_members (segment_id, profile_id, workspace_id, since) VALUES ${placeholders(n, 4)}
+           ON CONFLICT (segment_id, profile_id) DO UPDATE SET since = excluded.since`,
+          params,
+        );
+      }
+      let lastSeq = 0;
+      for (const [from, n] of slices(writes.length)) {
+        const params: unknown[] = [];
+        for (let i = from; i < from + n; i++) {
+          const w = writes[i] as MembershipWrite;
+          params.push(w.workspaceId, w.segmentId, w.segmentVersion, w.profileId, w.kind, w.at, recordedAt, JSON.stringify(w.cause));
         }
         const rows = await tx.query<{ seq: unknown }>(
           `INSERT INTO membership_changes (workspace_id, segment_id, segment_version, profile_id, kind, at, recorded_at, cause)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
-          [w.workspaceId, w.segmentId, w.segmentVersion, w.profileId, w.kind, w.at, recordedAt, JSON.stringify(w.cause)],
+           VALUES ${placeholders(n, 8)} RETURNING seq`,
+          params,
         );
-        last = Number(rows[0]?.seq ?? last);
+        // RETURNING's row order is unspecified (SQLite); the seqs themselves follow the VALUES order.
+        for (const r of rows) lastSeq = Math.max(lastSeq, Number(r.seq));
       }
-      return last;
+      return lastSeq;
     });
   }
 
