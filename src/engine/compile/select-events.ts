@@ -51,6 +51,21 @@ function filterColumn(selector: EventSelector): EventColumn<boolean> | undefined
   return where === undefined ? undefined : new EventColumn<boolean>(selector.name, (e) => matchesFilter(where, e.properties));
 }
 
+/** The first event of the time-ordered `list`, from index `from` on and no later than `upTo`, that the filter column `ok` accepts (all when absent). */
+function firstAccepted(
+  list: readonly HistoryEvent[],
+  ok: readonly boolean[] | undefined,
+  from: number,
+  upTo: number,
+): HistoryEvent | undefined {
+  for (let i = from; i < list.length; i++) {
+    const e = list[i] as HistoryEvent;
+    if (e.time > upTo) return undefined;
+    if (ok === undefined || ok[i] === true) return e;
+  }
+  return undefined;
+}
+
 /** Whether any selected event lies in the window at t (stops at the first match). */
 export function compileExists(selector: EventSelector, window: Window | undefined): (cx: EvalContext, t: number) => boolean {
   const { name } = selector;
@@ -59,13 +74,7 @@ export function compileExists(selector: EventSelector, window: Window | undefine
     const list = cx.state.events.get(name);
     if (list === undefined) return false;
     const { after, upTo } = windowBounds(window, t);
-    const ok = matches?.of(cx.state);
-    for (let i = firstAfter(list, after); i < list.length; i++) {
-      const e = list[i] as HistoryEvent;
-      if (e.time > upTo) return false;
-      if (ok === undefined || ok[i] === true) return true;
-    }
-    return false;
+    return firstAccepted(list, matches?.of(cx.state), firstAfter(list, after), upTo) !== undefined;
   };
 }
 
@@ -76,13 +85,7 @@ export function compileFirstAtOrBefore(selector: EventSelector): (cx: EvalContex
   return (cx, t) => {
     const list = cx.state.events.get(name);
     if (list === undefined) return undefined;
-    const ok = matches?.of(cx.state);
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i] as HistoryEvent;
-      if (e.time > t) return undefined;
-      if (ok === undefined || ok[i] === true) return e;
-    }
-    return undefined;
+    return firstAccepted(list, matches?.of(cx.state), 0, t);
   };
 }
 
