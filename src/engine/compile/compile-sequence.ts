@@ -3,7 +3,7 @@ import type { HistoryEvent, SequenceNode } from '../../rules/index.js';
 import type { Filter } from '../../rules/index.js';
 import { getPath, matchesFilter } from '../rules-api.js';
 import { EventColumn } from './event-column.js';
-import { firstAfter, firstAtOrAfter } from './select-events.js';
+import { firstAfter, firstAtOrAfter, firstGreater } from './select-events.js';
 import type { ProfileState } from '../state/profile-state.js';
 import type { CompiledCondition } from './compiled-rule.js';
 
@@ -149,17 +149,6 @@ class KeyedNegated {
 function metaKey(state: ProfileState, name: string): string {
   const m = state.metaOf(name);
   return `${m.inserted}:${m.dropped}`;
-}
-
-function firstGreater(times: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 function sequenceKey(value: unknown): Key | undefined {

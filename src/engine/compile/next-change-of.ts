@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../../rules/index.js';
 import type { CompiledCondition, CompiledRule } from './compiled-rule.js';
 import type { EvalContext } from './eval-context.js';
-import { firstAfter } from './select-events.js';
+import { firstAfter, firstGreater } from './select-events.js';
 
 /**
  * At most this many candidate instants are evaluated per call. When none of them changes the value, the last one
@@ -120,14 +120,3 @@ export function nextChangeOf(
 
 /** Scratch space for the candidates of one call (calls never nest: `holds` does not compute next changes). */
 let buffer = new Float64Array(1024);
-
-function firstGreater(times: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}

@@ -16,6 +16,18 @@ export function firstAfter(list: readonly HistoryEvent[], after: number): number
   return lo;
 }
 
+/** Index of the first value > x in an ascending list of times. */
+export function firstGreater(times: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** Index of the first event with time ≥ x. */
 export function firstAtOrAfter(list: readonly HistoryEvent[], x: number): number {
   let lo = 0;
