@@ -172,25 +172,30 @@ export class EventRepoSql implements EventRepo {
   }
 }
 
+/** An event's column values in the order both INSERT statements list them (12 columns). */
+function rowOf(e: NewEvent): unknown[] {
+  return [
+    e.workspaceId,
+    e.messageId,
+    e.profileId,
+    e.type,
+    e.name,
+    e.userId,
+    e.anonymousId,
+    e.timestamp,
+    e.receivedAt,
+    toJson(e.properties),
+    toJson(e.traits),
+    toJson(e.context),
+  ];
+}
+
 /** One prepared INSERT per row: with a cached statement this is faster on SQLite than a multi-row text. */
 async function appendSqlite(tx: SqlExecutor, events: readonly NewEvent[]): Promise<AppendResult> {
   const inserted: StoredEvent[] = [];
   const duplicates: string[] = [];
   for (const e of events) {
-    const rows = await tx.query<{ seq: number }>(SQLITE_INSERT, [
-      e.workspaceId,
-      e.messageId,
-      e.profileId,
-      e.type,
-      e.name,
-      e.userId,
-      e.anonymousId,
-      e.timestamp,
-      e.receivedAt,
-      toJson(e.properties),
-      toJson(e.traits),
-      toJson(e.context),
-    ]);
+    const rows = await tx.query<{ seq: number }>(SQLITE_INSERT, rowOf(e));
     const row = rows[0];
     if (row) inserted.push({ ...e, seq: Number(row.seq) });
     else duplicates.push(e.messageId);
@@ -202,20 +207,7 @@ async function appendPostgres(tx: SqlExecutor, events: readonly NewEvent[]): Pro
   await tx.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(current_schema()))`);
   const columns: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(events.length));
   events.forEach((e, i) => {
-    const values = [
-      e.workspaceId,
-      e.messageId,
-      e.profileId,
-      e.type,
-      e.name,
-      e.userId,
-      e.anonymousId,
-      e.timestamp,
-      e.receivedAt,
-      toJson(e.properties),
-      toJson(e.traits),
-      toJson(e.context),
-    ];
+    const values = rowOf(e);
     values.forEach((v, c) => {
       columns[c]![i] = v;
     });
