@@ -1,7 +1,7 @@
 import type { Clock, EventType } from '../core/index.js';
 import { AppError, systemClock } from '../core/index.js';
-import type { Store } from '../store/index.js';
-import { commitGroup } from './commit-group.js';
+import { isWriteConflict, type Store } from '../store/index.js';
+import { commitGroup, type GroupCommitResult } from './commit-group.js';
 import { messageIdOf } from './dedupe.js';
 import type { GroupJob, JobOutcome, PreparedMessage } from './group-job.js';
 import type { IngestMeta } from './ingest-meta.js';
@@ -12,6 +12,9 @@ import { QueueFullError, WriteQueue } from './write-queue.js';
 
 export type { IngestMeta } from './ingest-meta.js';
 export type { MessageResult } from './message-result.js';
+
+/** Runs of one group commit before a write conflict with another process is thrown (see `commitWithRetry`). */
+const MAX_COMMIT_ATTEMPTS = 5;
 
 /** The per-message results of one {@link IngestService.ingest} call, in input order. */
 export interface IngestResult {
@@ -152,7 +155,7 @@ export class IngestService {
 
   private async writeGroup(jobs: readonly GroupJob[]): Promise<JobOutcome[]> {
     const now = this.clock.now();
-    const { outcomes, lastSeq } = await this.store.transaction((tx) => commitGroup(tx, jobs, now));
+    const { outcomes, lastSeq } = await this.commitWithRetry(jobs, now);
     if (lastSeq > 0) {
       for (const listener of this.listeners) {
         try {
@@ -163,5 +166,25 @@ export class IngestService {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Runs the group commit, again from the start when it lost a race with another writer. Two processes that
+   * see the same new user at once both miss the identity and both create a profile; on PostgreSQL the second
+   * INSERT of the identifier waits for the first transaction and then finds it taken (IdentityTakenError), or
+   * the two wait on each other's identifiers and PostgreSQL aborts one (deadlock). Either way the loser's whole
+   * transaction rolled back, and re-running it reads the winner's committed profile, so the person keeps one
+   * profile and nobody gets a 500. Locking every new identifier up front in a global order would avoid the
+   * aborts, but costs a round trip on every group for a race that is rare; the retry costs only when it
+   * happens. Bounded: a conflict that persists is a bug and is thrown.
+   */
+  private async commitWithRetry(jobs: readonly GroupJob[], now: number): Promise<GroupCommitResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction((tx) => commitGroup(tx, jobs, now));
+      } catch (error) {
+        if (attempt >= MAX_COMMIT_ATTEMPTS || !isWriteConflict(error)) throw error;
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IdentityRef } from '../store/index.js';
+import { withIdentityCache } from './identity-cache.js';
 import { prefetchIdentities } from './prefetch-identities.js';
 import { groupJob } from './testing/group-jobs.js';
 import { MemoryStore } from './testing/memory-store.js';
@@ -15,6 +16,7 @@ describe('prefetchIdentities', () => {
         queries.push({ workspaceId, keys });
         return store.profiles.findByIdentities(workspaceId, keys);
       },
+      lockIdentities: store.profiles.lockIdentities,
     };
     const job = groupJob(
       'ws_a',
@@ -44,9 +46,31 @@ describe('prefetchIdentities', () => {
 
   it('makes no query when every message is already stored', async () => {
     let queries = 0;
-    const profiles = { findByIdentities: async () => (queries++, new Map<string, string>()) };
+    const profiles = { findByIdentities: async () => (queries++, new Map<string, string>()), lockIdentities: async () => false };
     const job = groupJob('ws_a', [{ type: 'track', userId: 'u1', event: 'A', messageId: 'm1' }], T);
     expect((await prefetchIdentities(profiles, [job], { has: () => true })).size).toBe(0);
     expect(queries).toBe(0);
+  });
+
+  it('locks the unknown identifiers and reads them again, seeing a profile another writer attached meanwhile', async () => {
+    const store = new MemoryStore();
+    await store.profiles.create('ws_a', 'prof_known', 1);
+    await store.profiles.addIdentity('ws_a', 'prof_known', 'anonymous_id', 'a1', 1);
+    const locked: IdentityRef[][] = [];
+    const repo = {
+      ...store.profiles,
+      // Stands for PostgreSQL: while we waited for the lock, another process created u1's profile.
+      lockIdentities: async (workspaceId: string, keys: readonly IdentityRef[]) => {
+        locked.push([...keys]);
+        await store.profiles.create(workspaceId, 'prof_other', 2);
+        await store.profiles.addIdentity(workspaceId, 'prof_other', 'user_id', 'u1', 2);
+        return true;
+      },
+    };
+    const profiles = withIdentityCache(repo);
+    const job = groupJob('ws_a', [{ type: 'identify', userId: 'u1', anonymousId: 'a1', messageId: 'm1' }], T);
+    await prefetchIdentities(profiles, [job], { has: () => false });
+    expect(locked).toEqual([[{ kind: 'user_id', value: 'u1' }]]);
+    expect(await profiles.findByIdentity('ws_a', 'user_id', 'u1')).toBe('prof_other');
   });
 });

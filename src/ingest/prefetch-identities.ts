@@ -1,5 +1,5 @@
 import type { JsonObject } from '../core/index.js';
-import type { IdentityRef, ProfileRepo } from '../store/index.js';
+import { identityKey, type IdentityRef, type ProfileRepo } from '../store/index.js';
 import type { ExistingMessages } from './find-existing-messages.js';
 import type { GroupJob, PreparedMessage } from './group-job.js';
 import { identitiesToLookUp, normaliseEmail, type MessageIdentities } from './resolve-identity.js';
@@ -17,10 +17,12 @@ export function identitiesOfMessage(message: SegmentMessage): MessageIdentities 
  * Group-commit step 2: looks up every identity the group's new messages may need in one
  * {@link ProfileRepo.findByIdentities} query per workspace. `profiles` is the group's identity cache
  * (`withIdentityCache`), which the query seeds, misses included, so that resolving message by message then
- * reads memory. Returns each new message's identifiers; messages already stored get none.
+ * reads memory. Identifiers still unknown are locked against other writers first (on PostgreSQL; see
+ * {@link ProfileRepo.lockIdentities}) and looked up again, so that two processes seeing one new person at once
+ * give them one profile. Returns each new message's identifiers; messages already stored get none.
  */
 export async function prefetchIdentities(
-  profiles: Pick<ProfileRepo, 'findByIdentities'>,
+  profiles: Pick<ProfileRepo, 'findByIdentities' | 'lockIdentities'>,
   jobs: readonly GroupJob[],
   existing: ExistingMessages,
 ): Promise<Map<PreparedMessage, MessageIdentities>> {
@@ -36,6 +38,13 @@ export async function prefetchIdentities(
       keys.push(...identitiesToLookUp(ids));
     }
   }
-  for (const [workspaceId, keys] of lookUp) if (keys.length > 0) await profiles.findByIdentities(workspaceId, keys);
+  for (const [workspaceId, keys] of lookUp) {
+    if (keys.length === 0) continue;
+    const found = await profiles.findByIdentities(workspaceId, keys);
+    const unknown = keys.filter((k) => !found.has(identityKey(k.kind, k.value)));
+    // Identifiers this group may create: lock them against other writers, then read again what one of them
+    // attached before we held the locks (see ProfileRepo.lockIdentities).
+    if (unknown.length > 0 && (await profiles.lockIdentities(workspaceId, unknown))) await profiles.findByIdentities(workspaceId, unknown);
+  }
   return identitiesOf;
 }
