@@ -6,6 +6,7 @@
  * holding the problem document; an unreachable server is an infrastructure failure and throws.
  */
 import type { Command } from 'commander';
+import { cliDetail } from './cli-wording.js';
 import type { DryRunResult, RuleProblem, SegmentExplanation, SegmentInput } from '../engine/index.js';
 
 /** A segment as the API returns it. */
@@ -155,9 +156,9 @@ export function clientFromOptions(options: { url?: string; key?: string }, env: 
   });
 }
 
-/** One line describing a problem the server reported, for the terminal. */
+/** One line describing a problem the server reported, for the terminal, worded for the CLI (see {@link cliDetail}). */
 export function describeProblem(problem: ApiProblem): string {
-  const lines = [`${problem.code}: ${problem.detail}`];
+  const lines = [`${problem.code}: ${cliDetail(problem)}`];
   for (const e of problem.errors ?? []) {
     const where = e.line === undefined ? '' : `${e.line}:${e.column ?? 1} `;
     lines.push(`  ${where}${e.code} ${e.message}`);

@@ -4,7 +4,9 @@
  * key authentication ({@link KeyAuthenticator}), dedupe ({@link messageIdOf}), timestamp normalisation
  * ({@link normaliseTimestamp}), identity resolution ({@link resolveIdentity}), subscription derivation
  * ({@link subscriptionSignalOf}), tied together by {@link IngestService}, whose bounded group-commit queue writes
- * every concurrent request of a moment in one transaction and notifies `onCommitted` listeners. HTTP, ESP
+ * every concurrent request of a moment in one transaction and notifies `onCommitted` listeners. A group
+ * commit is a sequence of named steps, each in its own file: find existing messages, prefetch identities,
+ * resolve messages, widen first/last seen, append and report (`commit-group.ts` runs them). HTTP, ESP
  * webhooks and bulk import all ingest through it.
  */
 export type { AuthResult, GeneratedKey } from './authenticate.js';
@@ -15,7 +17,9 @@ export { ingestProblem } from './ingest-problem.js';
 export { ingestLimits } from './limits.js';
 export type { MessageTimes, NormalisedTime } from './normalise.js';
 export { normaliseTimestamp } from './normalise.js';
-export type { IngestMeta, IngestOptions, IngestResult, MessageResult } from './pipeline.js';
+export type { IngestMeta } from './ingest-meta.js';
+export type { MessageResult } from './message-result.js';
+export type { IngestOptions, IngestResult } from './pipeline.js';
 export { IngestService } from './pipeline.js';
 export type { IdentityResolution, MessageIdentities } from './resolve-identity.js';
 export { normaliseEmail, resolveIdentity } from './resolve-identity.js';
