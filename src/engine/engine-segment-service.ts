@@ -1,5 +1,6 @@
 import { newId } from '../core/index.js';
 import type { ChangeCause, Member, Segment } from '../core/index.js';
+import { resolveProfileReference } from '../ingest/index.js';
 import { MembershipRepoSql } from '../membership/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
 import { explain } from '../rules/index.js';
@@ -212,15 +213,10 @@ export class EngineSegmentService implements SegmentService {
     };
   }
 
-  /** A profile id, `email:x`, a userId or an anonymousId → the (surviving) profile id. */
+  /** Any profile reference (the shared resolver: `prof_…`, `user_id:…`, `email:…`, a bare id) → the (surviving) profile id. */
   private async resolveProfile(workspaceId: string, ref: string): Promise<string | undefined> {
-    const profiles = this.store.profiles;
-    if (ref.startsWith('email:')) return profiles.findByIdentity(workspaceId, 'email', ref.slice('email:'.length).trim().toLowerCase());
-    const direct = await profiles.get(workspaceId, ref);
-    if (direct !== undefined) return direct.id;
-    const byIdentity =
-      (await profiles.findByIdentity(workspaceId, 'user_id', ref)) ?? (await profiles.findByIdentity(workspaceId, 'anonymous_id', ref));
-    if (byIdentity !== undefined) return byIdentity;
+    const resolved = await resolveProfileReference(this.store.profiles, workspaceId, ref);
+    if (resolved !== undefined) return resolved;
     // A profile id with events but no profile row (events appended directly, e.g. by an import).
     const events = await this.store.events.listByProfile(workspaceId, ref, { limit: 1 });
     return events.length > 0 ? ref : undefined;

@@ -19,6 +19,8 @@ export type { IngestMeta, IngestOptions, IngestResult, MessageResult } from './p
 export { IngestService } from './pipeline.js';
 export type { IdentityResolution, MessageIdentities } from './resolve-identity.js';
 export { normaliseEmail, resolveIdentity } from './resolve-identity.js';
+export type { ProfileLookup, ProfileReference } from './profile-reference.js';
+export { parseProfileReference, resolveProfileReference } from './profile-reference.js';
 export type { SubscriptionSignal } from './subscription.js';
 export { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
 export type { BatchBody, BatchValidationResult, SegmentMessage, ValidationResult } from './validate.js';

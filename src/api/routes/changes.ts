@@ -11,11 +11,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { AppError, type MembershipChange, type Segment } from '../../core/index.js';
+import type { MembershipChange, Segment } from '../../core/index.js';
 import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
 import { problemSchema } from './segments.js';
 
 /** A membership change as the API returns it. */
@@ -92,7 +93,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
   async function segmentFilter(ws: string, ref: string | undefined): Promise<string | undefined> {
     if (ref === undefined) return undefined;
     const found = await segments.get(ws, ref);
-    if (!found) throw new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${ref}".`, { field: 'segment' });
+    if (!found) throw apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${ref}".`, { field: 'segment' });
     return found.id;
   }
 

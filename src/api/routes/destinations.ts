@@ -9,10 +9,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, assertNever } from '../../core/index.js';
+import type { Services } from '../services.js';
+import { type AppError, assertNever } from '../../core/index.js';
 import type { DeliveryView, DestinationFailure, DestinationResult, DestinationService, DestinationView } from '../../destinations/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -130,10 +131,10 @@ export function destinationProblem(failure: DestinationFailure): AppError {
   switch (failure.kind) {
     case 'not_found':
       return failure.what === 'destination'
-        ? new AppError('DESTINATION_NOT_FOUND', 404, `No destination has the id "${failure.id}".`)
-        : new AppError('DELIVERY_NOT_FOUND', 404, `No delivery has the id "${failure.id}".`);
+        ? apiError('DESTINATION_NOT_FOUND', `No destination has the id "${failure.id}".`)
+        : apiError('DELIVERY_NOT_FOUND', `No delivery has the id "${failure.id}".`);
     case 'url_forbidden':
-      return new AppError('DESTINATION_URL_FORBIDDEN', 422, failure.refusal.message, {
+      return apiError('DESTINATION_URL_FORBIDDEN', failure.refusal.message, {
         field: 'url',
         extensions: {
           reason: failure.refusal.kind,
@@ -141,7 +142,7 @@ export function destinationProblem(failure: DestinationFailure): AppError {
         },
       });
     case 'invalid':
-      return new AppError('DESTINATION_INVALID', 422, failure.message, { field: failure.field });
+      return apiError('DESTINATION_INVALID', failure.message, { field: failure.field });
     default:
       return assertNever(failure);
   }

@@ -10,11 +10,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, type TObject, type TSchema, Type } from 'typebox';
-import { AppError, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
+import { type AppError, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
 
 const RuleProblemSchema = Type.Object(
   {
@@ -153,20 +154,20 @@ export function segmentProblem(failure: SegmentFailure, segmentRef?: string): Ap
     case 'invalid_rule': {
       const errors = failure.diagnostics.filter((d) => d.severity === 'error');
       const shown = errors.length > 0 ? errors : failure.diagnostics;
-      return new AppError('RULE_INVALID', 422, `The rule has ${shown.length} error(s); see errors for where and how to fix them.`, {
+      return apiError('RULE_INVALID', `The rule has ${shown.length} error(s); see errors for where and how to fix them.`, {
         field: 'rule',
         extensions: { errors: shown, warnings: failure.diagnostics.filter((d) => d.severity === 'warning') },
       });
     }
     case 'name_taken':
-      return new AppError('SEGMENT_NAME_TAKEN', 409, `A segment named "${failure.name}" already exists; update it with PUT or choose another name.`, {
+      return apiError('SEGMENT_NAME_TAKEN', `A segment named "${failure.name}" already exists; update it with PUT or choose another name.`, {
         field: 'name',
       });
     case 'not_found':
       if (segmentRef !== undefined && failure.id !== segmentRef) {
-        return new AppError('PROFILE_NOT_FOUND', 404, `No profile is known as "${failure.id}".`);
+        return apiError('PROFILE_NOT_FOUND', `No profile is known as "${failure.id}".`);
       }
-      return new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${failure.id}".`);
+      return apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${failure.id}".`);
   }
 }
 
@@ -183,7 +184,7 @@ async function sizeOf(segments: SegmentService, workspaceId: string, id: string)
 /** Refuses a reserved (system) name for a user's segment. */
 function assertUserName(name: string): void {
   if (isSystemSegmentName(name)) {
-    throw new AppError('SEGMENT_NAME_RESERVED', 422, `Names starting with "${SYSTEM_SEGMENT_PREFIX}" are reserved for segments segflow maintains.`, { field: 'name' });
+    throw apiError('SEGMENT_NAME_RESERVED', `Names starting with "${SYSTEM_SEGMENT_PREFIX}" are reserved for segments segflow maintains.`, { field: 'name' });
   }
 }
 
@@ -191,7 +192,7 @@ function assertUserName(name: string): void {
 async function assertUserSegment(segments: SegmentService, workspaceId: string, ref: string): Promise<void> {
   const found = await segments.get(workspaceId, ref);
   if (found && isSystemSegmentName(found.name)) {
-    throw new AppError('SEGMENT_SYSTEM', 409, `"${found.name}" is maintained by segflow and cannot be changed or deleted.`);
+    throw apiError('SEGMENT_SYSTEM', `"${found.name}" is maintained by segflow and cannot be changed or deleted.`);
   }
 }
 
