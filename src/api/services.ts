@@ -31,6 +31,8 @@ export interface ProfilePage {
  * `anonymous_id:…`, `email:…`, or a bare userId / anonymousId), resolved by the one shared resolver.
  */
 export interface ProfileQueries {
+  /** The profile id `ref` names (following merges), or undefined. */
+  resolve(workspaceId: string, ref: string): Promise<string | undefined>;
   /** The profile `ref` names (following merges) with `limit` of its events older than `beforeSeq`. */
   page(workspaceId: string, ref: string, options: { readonly limit: number; readonly beforeSeq?: number }): Promise<ProfilePage | undefined>;
 }

@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 /** {@link ProfileQueries} over the store: the shared reference resolver, then the profile and a page of events. */
 export function storeProfileQueries(store: Pick<Store, 'profiles' | 'events'>): ProfileQueries {
   return {
+    resolve: (workspaceId, ref) => resolveProfileReference(store.profiles, workspaceId, ref),
     async page(workspaceId, ref, { limit, beforeSeq }): Promise<ProfilePage | undefined> {
       const id = await resolveProfileReference(store.profiles, workspaceId, ref);
       const profile = id === undefined ? undefined : await store.profiles.get(workspaceId, id);

@@ -49,6 +49,25 @@ export class EngineSegmentService implements SegmentService {
     return this.segments.list(workspaceId);
   }
 
+  async names(workspaceId: string): Promise<Map<string, string>> {
+    // The version history keeps deleted segments (marked deleted), so a change log entry of a deleted segment
+    // still shows the name it had. Rows are few per segment; picking the latest version here keeps the SQL
+    // plain on both dialects.
+    const rows = await this.store.sql.query<{ segment_id: string; name: string; version: number | string }>(
+      'SELECT segment_id, name, version FROM segment_versions WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    const latest = new Map<string, { name: string; version: number }>();
+    for (const r of rows) {
+      const version = Number(r.version);
+      const seen = latest.get(r.segment_id);
+      if (seen === undefined || seen.version < version) latest.set(r.segment_id, { name: r.name, version });
+    }
+    const names = new Map([...latest].map(([id, v]) => [id, v.name] as const));
+    for (const s of await this.segments.list(workspaceId)) names.set(s.id, s.name);
+    return names;
+  }
+
   get(workspaceId: string, idOrName: string): Promise<Segment | undefined> {
     return this.segments.get(workspaceId, idOrName);
   }
@@ -113,11 +132,17 @@ export class EngineSegmentService implements SegmentService {
     });
   }
 
-  async delete(workspaceId: string, idOrName: string): Promise<SegmentResult<Segment>> {
+  async delete(workspaceId: string, idOrName: string, options: { readonly cascade?: boolean } = {}): Promise<SegmentResult<Segment>> {
     return this.engine.exclusive(async () => {
       const all = await this.segments.list(workspaceId);
       const existing = findIn(all, idOrName);
       if (existing === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
+      // Deleting a segment others read through in_segment would empty them without a word: the caller must
+      // see who depends on it and say `cascade` to go ahead.
+      const dependents = dependentsOf(workspaceId, all, existing);
+      if (dependents.length > 0 && options.cascade !== true) {
+        return { ok: false, error: { kind: 'has_dependents', name: existing.name, dependents } };
+      }
       await this.applyChange(workspaceId, all, undefined, existing, { kind: 'segment_deleted' });
       return { ok: true, value: existing, warnings: [] };
     });
@@ -259,6 +284,16 @@ export class EngineSegmentService implements SegmentService {
     const head = await this.membership.headSeq();
     if (head > 0) this.changeLog?.notifyAppended(head);
   }
+}
+
+/** Names of the other segments whose rules read `target` through `in_segment`, sorted. */
+function dependentsOf(workspaceId: string, all: readonly Segment[], target: Segment): string[] {
+  const rules = new WorkspaceRules(workspaceId, all);
+  const out: string[] = [];
+  for (const live of rules.byId.values()) {
+    if (live.segment.id !== target.id && live.rule.footprint.segments.has(target.name)) out.push(live.segment.name);
+  }
+  return out.sort();
 }
 
 function findIn(all: readonly Segment[], idOrName: string): Segment | undefined {

@@ -10,7 +10,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, type TObject, type TSchema, Type } from 'typebox';
-import { type AppError, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
+import { type AppError, assertNever, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../services.js';
@@ -49,6 +49,9 @@ export function problemSchema(description: string, extra: Record<string, TSchema
 const NotFound = problemSchema('SEGMENT_NOT_FOUND (or PROFILE_NOT_FOUND for explain).');
 const BadRequest = problemSchema('VALIDATION_FAILED: the body or query does not match the schema.');
 const NameTaken = problemSchema('SEGMENT_NAME_TAKEN: another segment has this name.');
+const HasDependents = problemSchema('SEGMENT_HAS_DEPENDENTS (or SEGMENT_SYSTEM): other segments read this one through in_segment.', {
+  dependents: Type.Optional(Type.Array(Type.String(), { description: 'Names of the segments that read this one.' })),
+});
 const RuleInvalid = problemSchema('RULE_INVALID: the rule has errors, each with its position in the rule text (or SEGMENT_NAME_RESERVED).', {
   errors: Type.Optional(Type.Array(RuleProblemSchema)),
   warnings: Type.Optional(Type.Array(RuleProblemSchema)),
@@ -168,6 +171,15 @@ export function segmentProblem(failure: SegmentFailure, segmentRef?: string): Ap
         return apiError('PROFILE_NOT_FOUND', `No profile is known as "${failure.id}".`);
       }
       return apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${failure.id}".`);
+    case 'has_dependents':
+      return apiError(
+        'SEGMENT_HAS_DEPENDENTS',
+        `"${failure.name}" is read through in_segment by ${failure.dependents.map((d) => `"${d}"`).join(', ')}; deleting it would empty them. ` +
+          'Edit or delete those first, or send ?cascade=true to delete it anyway.',
+        { extensions: { dependents: [...failure.dependents] } },
+      );
+    default:
+      return assertNever(failure);
   }
 }
 
@@ -271,10 +283,22 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.delete(
     '/api/segments/:id',
-    { schema: { tags, summary: 'Delete a segment (its members exit)', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a segment (its members exit); refused while other segments read it through in_segment',
+        params: IdParams,
+        querystring: Type.Object({
+          cascade: Type.Optional(
+            Type.Boolean({ default: false, description: 'Delete even though other segments read this one (they then see it as empty).' }),
+          ),
+        }),
+        response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound, 409: HasDependents },
+      },
+    },
     async (request) => {
       await assertUserSegment(segments, workspaceOf(request), request.params.id);
-      const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id));
+      const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id, { cascade: request.query.cascade === true }));
       return { segment: segmentView(value) };
     },
   );
