@@ -57,6 +57,30 @@ describe('POST /api/segments', () => {
     expect(Array.isArray(res.json.warnings)).toBe(true);
   });
 
+  it('returns the linter warnings segflow check prints, with their positions in the rule text', async () => {
+    const res = await api('POST', '/api/segments', { name: 'Ever bought', rule: 'performed("Order Completed")' });
+    expect(res.status).toBe(201);
+    expect(res.json.warnings).toContainEqual(expect.objectContaining({ code: 'RULE3001', severity: 'warning', line: 1, column: 1 }));
+    const edited = await api('PUT', '/api/segments/Ever%20bought', { name: 'Ever bought', rule: 'rate("Email Opened" / "Email Delivered", within 30d) < 10%' });
+    expect(edited.status).toBe(200);
+    expect(edited.json.warnings.map((w: { code: string }) => w.code)).toContain('RULE3004');
+    const dry = await api('POST', '/api/segments/dry-run', { name: 'Ever bought', rule: 'performed("Order Completed")' });
+    expect(dry.json.warnings.map((w: { code: string }) => w.code)).toContain('RULE3001');
+    expect((await api('DELETE', '/api/segments/Ever%20bought')).status).toBe(200);
+  });
+
+  it('warns when a segment ties on priority with another of its exclusive group', async () => {
+    const first = await api('POST', '/api/segments', { name: 'Tier A', rule: 'traits.plan = "a"', group: 'tiers', priority: 1 });
+    expect(first.json.warnings.map((w: { code: string }) => w.code)).not.toContain('RULE3007');
+    const second = await api('POST', '/api/segments', { name: 'Tier B', rule: 'traits.plan = "b"', group: 'tiers', priority: 1 });
+    expect(second.status).toBe(201);
+    const tie = second.json.warnings.find((w: { code: string }) => w.code === 'RULE3007');
+    expect(tie?.message).toContain('"Tier A", "Tier B"');
+    const fixed = await api('PUT', '/api/segments/Tier%20B', { name: 'Tier B', rule: 'traits.plan = "b"', group: 'tiers', priority: 2 });
+    expect(fixed.json.warnings.map((w: { code: string }) => w.code)).not.toContain('RULE3007');
+    for (const name of ['Tier%20A', 'Tier%20B']) expect((await api('DELETE', `/api/segments/${name}`)).status).toBe(200);
+  });
+
   it('accepts the canonical JSON form of a rule', async () => {
     const buyers = await api('GET', '/api/segments/Buyers');
     const res = await api('POST', '/api/segments', { name: 'Buyers (json)', rule: buyers.json.segment.ruleJson, group: 'g', priority: 3 });

@@ -16,6 +16,7 @@ import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
 import { apiError } from '../error-catalogue.js';
+import { lintSegment } from './segment-lint.js';
 
 const RuleProblemSchema = Type.Object(
   {
@@ -238,7 +239,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       assertUserName(request.body.name);
       const { value, warnings } = unwrap(await segments.create(ws, request.body));
       void reply.code(201).header('location', `/api/segments/${encodeURIComponent(value.id)}`);
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
   );
 
@@ -246,13 +247,14 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     '/api/segments/dry-run',
     { schema: { tags, summary: 'Size and diff of a rule against the current version, without saving', body: SegmentBodySchema, response: { 200: DryRunSchema, 400: BadRequest, 422: RuleInvalid } } },
     async (request) => {
-      const { value, warnings } = unwrap(await segments.dryRun(workspaceOf(request), request.body));
+      const ws = workspaceOf(request);
+      const { value, warnings } = unwrap(await segments.dryRun(ws, request.body));
       return {
         ...value,
         rule: canonicalRuleText(request.body.rule) ?? '',
         sampleEntered: [...value.sampleEntered],
         sampleExited: [...value.sampleExited],
-        warnings: [...(value.warnings.length > 0 ? value.warnings : warnings)],
+        warnings: await lintSegment(segments, ws, request.body, value.warnings.length > 0 ? value.warnings : warnings),
         at: new Date(value.at).toISOString(),
       };
     },
@@ -277,7 +279,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       assertUserName(request.body.name);
       await assertUserSegment(segments, ws, request.params.id);
       const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body));
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
   );
 
