@@ -68,7 +68,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let destinations: RunningDestinations | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
-    const esp = await applyEspEnvSettings(store, process.env, clock.now());
+    const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
     if (esp.invalid.length > 0) {
       throw new Error(`invalid ESP webhook settings in the environment: ${esp.invalid.join(', ')} (see docs/esp-webhooks.md)`);
     }
@@ -81,6 +81,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const segments = new EngineSegmentService(store, engine, changes);
     const metrics = new Registry();
     destinations = await startDestinations({
+      env: config.env ?? {},
       store,
       changeLog: changes,
       segments,
