@@ -17,4 +17,5 @@ export type { ApiErrorCode, ApiErrorDefinition, ApiErrorOptions } from './error-
 export { API_ERRORS, apiError, BATCH_REJECTION_STATUS, isApiErrorCode } from './error-catalogue.js';
 export type { EspPort, IngestPort, KeyPort, ProfilePage, ProfileQueries, Services } from './services.js';
 export type { RouteArea } from './routes/index.js';
+export * from './contract/index.js';
 export { routeAreas } from './routes/index.js';

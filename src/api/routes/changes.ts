@@ -17,20 +17,7 @@ import type { ChangeLog } from '../../membership/index.js';
 import type { ProfileQueries, Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
 import { apiError } from '../error-catalogue.js';
-import { problemSchema } from './segments.js';
-
-/** A membership change as the API returns it. */
-export const ChangeSchema = Type.Object({
-  seq: Type.Integer({ description: 'Position in the change log: the cursor.' }),
-  segmentId: Type.String(),
-  segmentName: Type.Optional(Type.String()),
-  segmentVersion: Type.Integer(),
-  profileId: Type.String(),
-  kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
-  at: Type.String({ format: 'date-time', description: 'The logical instant of the change (event time, window expiry).' }),
-  recordedAt: Type.String({ format: 'date-time' }),
-  cause: Type.Unknown({ description: 'Why: { kind: event | timer | backfill | rule_edit | segment_deleted | … }.' }),
-});
+import { ChangeSchema, problemSchema } from '../contract/index.js';
 
 /** What the change routes need. */
 export interface ChangeRoutesOptions {

@@ -9,45 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
 import type { StoredEvent } from '../../core/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { EventSchema, ProfileSchema } from '../contract/index.js';
 import { apiError } from '../error-catalogue.js';
 import type { Services } from '../services.js';
-
-const Iso = Type.String({ format: 'date-time' });
-const IsoOrNull = Type.Union([Iso, Type.Null()]);
-
-const EventSchema = Type.Object({
-  seq: Type.Integer({ description: 'Position in the event log; pass as `before` for the next page.' }),
-  messageId: Type.String(),
-  type: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
-  userId: Type.Union([Type.String(), Type.Null()]),
-  anonymousId: Type.Union([Type.String(), Type.Null()]),
-  timestamp: Iso,
-  receivedAt: Iso,
-  properties: Type.Record(Type.String(), Type.Unknown()),
-  traits: Type.Record(Type.String(), Type.Unknown()),
-  context: Type.Record(Type.String(), Type.Unknown()),
-});
-
-const ProfileSchema = Type.Object({
-  id: Type.String(),
-  traits: Type.Record(Type.String(), Type.Unknown()),
-  identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), firstSeenAt: Iso })),
-  subscription: Type.Object({
-    state: Type.String({ description: 'unknown | subscribed | unsubscribed | hard_bounced | complained' }),
-    changedAt: IsoOrNull,
-    reason: Type.Union([Type.String(), Type.Null()]),
-    consent: Type.Record(Type.String(), Type.Boolean()),
-  }),
-  firstSeenAt: IsoOrNull,
-  lastSeenAt: IsoOrNull,
-  createdAt: Iso,
-  updatedAt: Iso,
-  events: Type.Object({
-    items: Type.Array(EventSchema),
-    nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor of the next (older) page; null at the end.' }),
-  }),
-});
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));

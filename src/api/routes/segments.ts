@@ -9,43 +9,24 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, type TObject, type TSchema, Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { type AppError, assertNever, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
+import {
+  DryRunSchema,
+  ExplanationSchema,
+  MembersSchema,
+  problemSchema,
+  RuleProblemSchema,
+  SavedSchema,
+  SegmentBodySchema,
+  SegmentSchema,
+} from '../contract/index.js';
 import { apiError } from '../error-catalogue.js';
 import { lintSegment } from './segment-lint.js';
-
-const RuleProblemSchema = Type.Object(
-  {
-    code: Type.String({ description: 'Stable diagnostic code, e.g. RULE1007 (docs/errors.md).' }),
-    severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
-    message: Type.String(),
-    line: Type.Optional(Type.Integer({ minimum: 1 })),
-    column: Type.Optional(Type.Integer({ minimum: 1 })),
-    length: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { description: 'A finding about a rule, with its position in the rule text.' },
-);
-
-/** An RFC 9457 problem document as the error handler writes it (extra members allowed). */
-export function problemSchema(description: string, extra: Record<string, TSchema> = {}): TObject {
-  return Type.Object(
-    {
-      type: Type.String(),
-      title: Type.String(),
-      status: Type.Integer(),
-      code: Type.String({ description: 'Stable error code (docs/errors.md).' }),
-      detail: Type.String(),
-      field: Type.Optional(Type.String()),
-      instance: Type.Optional(Type.String()),
-      ...extra,
-    },
-    { additionalProperties: true, description },
-  );
-}
 
 const NotFound = problemSchema('SEGMENT_NOT_FOUND (or PROFILE_NOT_FOUND for explain).');
 const BadRequest = problemSchema('VALIDATION_FAILED: the body or query does not match the schema.');
@@ -56,68 +37,6 @@ const HasDependents = problemSchema('SEGMENT_HAS_DEPENDENTS (or SEGMENT_SYSTEM):
 const RuleInvalid = problemSchema('RULE_INVALID: the rule has errors, each with its position in the rule text (or SEGMENT_NAME_RESERVED).', {
   errors: Type.Optional(Type.Array(RuleProblemSchema)),
   warnings: Type.Optional(Type.Array(RuleProblemSchema)),
-});
-
-const RuleJsonSchema = Type.Object(
-  { version: Type.Integer({ minimum: 1 }), condition: Type.Unknown() },
-  { description: 'The canonical JSON form of a rule.' },
-);
-
-/** The body of create, update and dry-run. */
-export const SegmentBodySchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200, description: 'Unique within the workspace; what in_segment("…") refers to.' }),
-    rule: Type.Union([Type.String({ minLength: 1, maxLength: 65_536 }), RuleJsonSchema], {
-      description: 'Rule text, e.g. performed("Email Opened", within 7d), or the canonical JSON form.',
-    }),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-    group: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Exclusive group.' })),
-    priority: Type.Optional(Type.Integer({ description: 'Within a group, the highest priority whose rule holds wins.' })),
-  },
-  { additionalProperties: false },
-);
-
-/** A segment as the API returns it. */
-export const SegmentSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  version: Type.Integer(),
-  rule: Type.String({ description: 'The rule as canonical text.' }),
-  ruleJson: Type.Unknown({ description: 'The rule in canonical JSON form.' }),
-  group: Type.Union([Type.String(), Type.Null()]),
-  priority: Type.Integer(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  size: Type.Optional(Type.Integer({ minimum: 0, description: 'Current number of members.' })),
-});
-
-const SavedSchema = Type.Object({ segment: SegmentSchema, warnings: Type.Array(RuleProblemSchema) });
-
-const DryRunSchema = Type.Object({
-  rule: Type.String({ description: 'The rule as canonical text: equal to a saved segment\'s `rule` when unchanged.' }),
-  size: Type.Integer({ minimum: 0 }),
-  entered: Type.Integer({ minimum: 0, description: 'Profiles that would enter compared with the current version.' }),
-  exited: Type.Integer({ minimum: 0, description: 'Profiles that would exit compared with the current version.' }),
-  sampleEntered: Type.Array(Type.String()),
-  sampleExited: Type.Array(Type.String()),
-  warnings: Type.Array(RuleProblemSchema),
-  at: Type.String({ format: 'date-time', description: 'The instant the rule was evaluated at.' }),
-});
-
-const MembersSchema = Type.Object({
-  members: Type.Array(Type.Object({ profileId: Type.String(), since: Type.String({ format: 'date-time' }) })),
-  next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor for the next page (`after`), null at the end.' }),
-  total: Type.Integer({ minimum: 0 }),
-});
-
-const ExplanationSchema = Type.Object({
-  segmentId: Type.String(),
-  profileId: Type.String(),
-  at: Type.String({ format: 'date-time' }),
-  member: Type.Boolean(),
-  excludedBy: Type.Optional(Type.String({ description: 'Set when an exclusive group gives the profile to another segment.' })),
-  explanation: Type.Unknown({ description: 'The rule\'s explanation tree: each condition with its value and evidence.' }),
 });
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, description: 'Segment id or name.' }) });
