@@ -33,11 +33,11 @@ export function adminKeyHook(keys: KeyPort): onRequestHookHandler {
   return async function requireAdminKey(request) {
     const result = await keys.authenticate(bearerTokenOf(request.headers.authorization), 'admin');
     if (!result.ok) {
-      throw result.code === 'AUTH_MISSING_KEY'
+      throw result.error === 'AUTH_MISSING_KEY'
         ? apiError('AUTH_MISSING_ADMIN_KEY', 'Send an admin key as "Authorization: Bearer <key>" (segflow CLI: --key or SEGFLOW_ADMIN_KEY).')
         : apiError('AUTH_INVALID_ADMIN_KEY', 'The admin key is not valid.');
     }
-    request.workspaceId = result.workspaceId;
+    request.workspaceId = result.value.workspaceId;
   };
 }
 

@@ -80,13 +80,13 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
         if (!isEspProvider(provider)) throw apiError('ESP_UNKNOWN_PROVIDER', `No webhook endpoint for "${provider}".`, { field: 'provider' });
         const auth = await services.keys.authenticate(request.query.key, 'write');
         if (!auth.ok) {
-          throw auth.code === 'AUTH_MISSING_KEY'
+          throw auth.error === 'AUTH_MISSING_KEY'
             ? apiError('AUTH_MISSING_WRITE_KEY', 'Add the write key to the webhook URL as ?key=<write key>.')
             : apiError('AUTH_INVALID_WRITE_KEY', 'The write key is not valid.');
         }
-        request.workspaceId = auth.workspaceId;
+        request.workspaceId = auth.value.workspaceId;
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const receipt = await esp.receive(provider, auth.workspaceId, { rawBody, headers: request.headers });
+        const receipt = await esp.receive(provider, auth.value.workspaceId, { rawBody, headers: request.headers });
         requests.inc({ provider, outcome: receipt.ok ? 'ok' : receipt.code });
         if (!receipt.ok) throw apiError(receipt.code, receipt.detail);
         const totals = { accepted: 0, duplicates: 0, rejected: 0 };
@@ -99,7 +99,7 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
         }
         if (totals.rejected > 0) {
           // Answering 4xx would make the provider retry the same events forever; they are logged instead.
-          request.log.warn({ provider, workspaceId: auth.workspaceId, rejected: totals.rejected }, 'ESP webhook events rejected by validation');
+          request.log.warn({ provider, workspaceId: auth.value.workspaceId, rejected: totals.rejected }, 'ESP webhook events rejected by validation');
         }
         return {
           success: true as const,

@@ -82,12 +82,12 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
     const authenticate = async (request: FastifyRequest): Promise<string> => {
       const result = await services.keys.authenticate(writeKeyOf(request.headers.authorization, request.body), 'write');
       if (!result.ok) {
-        throw result.code === 'AUTH_MISSING_KEY'
+        throw result.error === 'AUTH_MISSING_KEY'
           ? apiError('AUTH_MISSING_WRITE_KEY', 'Send the write key as the Basic-auth username or as "writeKey" in the body.')
           : apiError('AUTH_INVALID_WRITE_KEY', 'The write key is not valid.');
       }
-      request.workspaceId = result.workspaceId;
-      return result.workspaceId;
+      request.workspaceId = result.value.workspaceId;
+      return result.value.workspaceId;
     };
 
     const count = (result: IngestResult): void => {
@@ -134,13 +134,13 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
       const envelope = validateBatch(request.body);
       if (!envelope.ok) {
         metrics.ingested.inc({ type: 'unknown', outcome: 'rejected' });
-        const p = envelope.problem;
+        const p = envelope.error;
         throw apiError(p.code, p.detail, { field: p.field });
       }
-      const result = await services.ingest.ingest(workspaceId, envelope.messages, {
+      const result = await services.ingest.ingest(workspaceId, envelope.value.messages, {
         receivedAt: services.clock.now(),
-        sentAt: envelope.sentAt,
-        context: Object.keys(envelope.context).length > 0 ? envelope.context : undefined,
+        sentAt: envelope.value.sentAt,
+        context: Object.keys(envelope.value.context).length > 0 ? envelope.value.context : undefined,
         source: `http:${request.routeOptions.url}`,
       });
       count(result);
