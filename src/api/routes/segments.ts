@@ -229,10 +229,12 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     {
       schema: {
         tags,
-        summary: 'Current members, cursor-paged',
+        summary: 'Current members, cursor-paged (at most 1000 per page)',
         params: IdParams,
         querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          limit: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Members per page: 100 by default, at most 1000 (more is 400 VALIDATION_FAILED).' }),
+          ),
           after: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page.' })),
         }),
         response: { 200: MembersSchema, 400: BadRequest, 404: NotFound },
