@@ -9,7 +9,7 @@
  * resolve messages, widen first/last seen, append and report (`commit-group.ts` runs them). HTTP, ESP
  * webhooks and bulk import all ingest through it.
  */
-export type { AuthResult, GeneratedKey } from './authenticate.js';
+export type { AuthResult, GeneratedKey, KeyOwner } from './authenticate.js';
 export { KeyAuthenticator, bearerTokenOf, generateKey, hashKey, keyRecord, writeKeyOf } from './authenticate.js';
 export { SeenMessageIds, messageIdOf } from './dedupe.js';
 export type { IngestProblem, IngestProblemCode } from './ingest-problem.js';
@@ -23,9 +23,11 @@ export type { IngestOptions, IngestResult } from './pipeline.js';
 export { IngestService } from './pipeline.js';
 export type { IdentityResolution, MessageIdentities } from './resolve-identity.js';
 export { normaliseEmail, resolveIdentity } from './resolve-identity.js';
+export type { ProfileLookup, ProfileReference } from './profile-reference.js';
+export { parseProfileReference, resolveProfileReference } from './profile-reference.js';
 export type { SubscriptionSignal } from './subscription.js';
 export { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
-export type { BatchBody, BatchValidationResult, SegmentMessage, ValidationResult } from './validate.js';
+export type { BatchBody, BatchEnvelope, BatchValidationResult, SegmentMessage, ValidationResult } from './validate.js';
 export { BatchSchema, SegmentMessageSchema, checkStructure, validateBatch, validateMessage } from './validate.js';
 export type { WriteQueueOptions } from './write-queue.js';
 export { QueueFullError, WriteQueue } from './write-queue.js';

@@ -30,7 +30,7 @@ describe('segflow import to a running server', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ target: { kind: 'server', url: server.url }, read: 862, accepted: 862, rejected: 0 });
-    expect(await server.services.store.events.count('ws_default')).toBe(862);
+    expect(await server.store.events.count('ws_default')).toBe(862);
   });
 
   it('goes to the server answering at SEGFLOW_URL when no database is named, and reports rejected lines', async () => {
@@ -42,7 +42,7 @@ describe('segflow import to a running server', () => {
     expect(run.stderr).toContain(`writing to the segflow server at ${server.url}`);
     expect(run.stdout).toContain(`imported ${file} into the segflow server at ${server.url}`);
     expect(run.stdout).toMatch(/line 2: INGEST_MISSING_EVENT/);
-    expect(await server.services.store.profiles.findByIdentity('ws_default', 'user_id', 'srv-1')).toBeDefined();
+    expect(await server.store.profiles.findByIdentity('ws_default', 'user_id', 'srv-1')).toBeDefined();
   });
 
   it('asks for the write key when a server answers, rather than writing to a file it would not read', async () => {
