@@ -5,7 +5,7 @@
  */
 import type { ApiKey, ApiKeyKind, IdentityKind, JsonObject, NewEvent, Profile, StoredEvent, Subscription, Workspace } from '../../core/index.js';
 import type { AppendResult, EventRepo, ProfileEventsQuery, ProfileRepo, Repos, SqlExecutor, Store, WorkspaceRepo } from '../../store/index.js';
-import { identityKey } from '../../store/index.js';
+import { identityKey, sqliteDialect } from '../../store/index.js';
 
 interface State {
   workspaces: Map<string, Workspace>;
@@ -28,7 +28,7 @@ const clone = (s: State): State => ({
 });
 
 const noSql: SqlExecutor = {
-  dialect: 'sqlite',
+  dialect: sqliteDialect,
   query: () => Promise.reject(new Error('memory store has no SQL')),
   execute: () => Promise.reject(new Error('memory store has no SQL')),
   script: () => Promise.reject(new Error('memory store has no SQL')),
