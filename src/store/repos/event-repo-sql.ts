@@ -1,5 +1,6 @@
 import type { EventType, NewEvent, StoredEvent } from '../../core/index.js';
-import type { AppendResult, EventRepo, ProfileEventsQuery } from '../event-repo.js';
+import type { AppendResult, EventRepo, HistoryScan, ProfileEventsQuery, ProfileHistory } from '../event-repo.js';
+import { readHistories, scanHistories } from './history-reads-sql.js';
 import { stripNul } from '../internal/strip-nul.js';
 import type { DialectName } from '../sql-dialect.js';
 import type { SqlExecutor } from '../sql-executor.js';
@@ -142,6 +143,14 @@ export class EventRepoSql implements EventRepo {
       [workspaceId, profileId],
     );
     return rows.map(toEvent).sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
+  }
+
+  historiesOf(workspaceId: string, profileIds: readonly string[], uptoSeq: number): Promise<Map<string, StoredEvent[]>> {
+    return readHistories(this.sql, workspaceId, profileIds, uptoSeq);
+  }
+
+  scanHistories(workspaceId: string, scan: HistoryScan): AsyncIterable<ProfileHistory> {
+    return scanHistories(this.sql, workspaceId, scan);
   }
 
   async readLog(afterSeq: number, limit: number): Promise<StoredEvent[]> {

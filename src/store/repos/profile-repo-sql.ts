@@ -239,19 +239,6 @@ export class ProfileRepoSql implements ProfileRepo {
     });
   }
 
-  async touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void> {
-    await this.onLiveProfile(workspaceId, profileId, (id) =>
-      this.sql.execute(
-        `UPDATE profiles SET
-           first_seen_at = CASE WHEN first_seen_at IS NULL OR first_seen_at > $3 THEN $3 ELSE first_seen_at END,
-           last_seen_at  = CASE WHEN last_seen_at IS NULL OR last_seen_at < $3 THEN $3 ELSE last_seen_at END,
-           updated_at = $4
-         WHERE workspace_id = $1 AND id = $2 AND merged_into IS NULL`,
-        [workspaceId, id, at, now],
-      ),
-    );
-  }
-
   async touchMany(workspaceId: string, ranges: readonly SeenRange[], now: number): Promise<void> {
     let pending = widest(ranges);
     for (let hop = 0; pending.size > 0; hop++) {
@@ -265,7 +252,7 @@ export class ProfileRepoSql implements ProfileRepo {
       // Ids are unique in `batch`, so no row is matched twice.
       const updated = await this.sql.query<{ id: string }>(TOUCH_MANY[this.sql.dialect.name], [workspaceId, ...set.params, now]);
       const done = new Set(updated.map((r) => r.id));
-      // What was not updated is merged (or missing): widen its survivor in the next round, as `touch` does.
+      // What was not updated is merged (or missing): widen its survivor in the next round.
       const next: SeenRange[] = [];
       for (const r of batch) {
         if (done.has(r.profileId)) continue;
@@ -325,6 +312,14 @@ export class ProfileRepoSql implements ProfileRepo {
         [workspaceId, from.id, into.id, now],
       );
     });
+  }
+
+  async mergedInto(workspaceId: string, survivorId: string): Promise<string[]> {
+    const rows = await this.sql.query<{ id: string }>('SELECT id FROM profiles WHERE workspace_id = $1 AND merged_into = $2 ORDER BY id', [
+      workspaceId,
+      survivorId,
+    ]);
+    return rows.map((r) => r.id);
   }
 
   async setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void> {
