@@ -123,7 +123,7 @@ describeEachStore('engine segment service', (getStore) => {
     await h.engine.stop();
   });
 
-  it('keeps exclusive groups exact when a higher-priority segment is added later', async () => {
+  it('keeps exclusive groups exact when a higher-priority segment is added later, the exit from the old one written first', async () => {
     const { h, service } = await setup();
     await h.submit('p1', 'Order Completed', { properties: { revenue: 2000 } });
     await service.create(WS, { name: 'buyer', rule: 'performed("Order Completed")', group: 'tier', priority: 1 });
@@ -131,8 +131,8 @@ describeEachStore('engine segment service', (getStore) => {
     const changes = await h.changes();
     expect(changes.map((c) => [c.kind, c.segmentId === (vip.ok && vip.value.id) ? 'vip' : 'buyer', c.cause.kind])).toEqual([
       ['entered', 'buyer', 'backfill'],
-      ['entered', 'vip', 'backfill'],
       ['exited', 'buyer', 'dependency'],
+      ['entered', 'vip', 'backfill'],
     ]);
     const why = await service.explain(WS, 'buyer', 'p1');
     expect(why.ok && why.value.excludedBy).toBe('vip');
