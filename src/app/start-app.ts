@@ -74,7 +74,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     engine = new Engine({ store, clock, changeLog: changes });
     await engine.start();
     const running = engine;
-    ingest.onCommitted((seq) => running.wake(seq));
+    ingest.onCommitted(() => running.wake());
     const segments = new EngineSegmentService(store, engine, changes);
     const metrics = new Registry();
     destinations = await startDestinations({

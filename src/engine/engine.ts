@@ -131,8 +131,8 @@ export class Engine {
     return !this.started ? 'stopped' : this.active ? 'active' : 'standby';
   }
 
-  /** Asks the engine to read new log entries and fire due timers soon (coalesced). `lastSeq` is informative. */
-  wake(_lastSeq?: number): void {
+  /** Asks the engine to read new log entries and fire due timers soon (coalesced). */
+  wake(): void {
     if (!this.started || !this.active || this.wakeQueued) return;
     this.wakeQueued = true;
     void this.exclusive(async () => {
