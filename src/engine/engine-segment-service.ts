@@ -249,6 +249,9 @@ export class EngineSegmentService implements SegmentService {
       if (next) await repo.save(next);
       else if (previous) await repo.delete(previous);
     });
+    // A standby engine writes nothing: the active engine (another process) sees the segments' generation move and
+    // backfills the change itself (see backfillForeignChanges).
+    if (this.engine.role !== 'active') return;
     await recompute({
       store: this.store,
       rules,

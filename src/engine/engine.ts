@@ -1,6 +1,7 @@
 import type { Clock, StoredEvent, TimerHandle } from '../core/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
+import { backfillForeignChanges } from './backfill/foreign-changes.js';
 import { engineReposOf, inEngineTransaction } from './engine-repos.js';
 import type { EngineRepos } from './engine-repos.js';
 import { evaluateProfile } from './evaluate-profile.js';
@@ -229,7 +230,12 @@ export class Engine {
   }
 
   private async drain(): Promise<void> {
-    if ((await this.repos.segments.generation()) !== this.generation) await this.loadRules();
+    if ((await this.repos.segments.generation()) !== this.generation) {
+      // Segments changed by another process (saved while its engine was a standby): reload and backfill them.
+      const before = this.rules;
+      await this.loadRules();
+      await backfillForeignChanges(this.store, before, this.rules, { t: this.now(), uptoSeq: this.cursor });
+    }
     for (;;) {
       const now = this.now();
       await this.fireDue(now);

@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { FakeClock } from '../../core/index.js';
 import type { EngineRole } from '../engine.js';
 import { describeEachStore } from '../../store/testing/index.js';
-import { EngineHarness } from '../testing/engine-harness.js';
+import { EngineSegmentService } from '../engine-segment-service.js';
+import { EngineHarness, TEST_WORKSPACE } from '../testing/engine-harness.js';
 import { LeaseRepoSql } from './lease-repo-sql.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -57,5 +58,24 @@ describeEachStore('engine lease', (getStore) => {
     expect(await leases.renew({ name: 'engine', holder: 'a', epoch: 1 }, 5000)).toBe(false);
     expect(await leases.fence({ name: 'engine', holder: 'a', epoch: 1 })).toBe(false);
     expect(await leases.fence({ name: 'engine', holder: 'b', epoch: 2 })).toBe(true);
+  });
+
+  it('lets a standby process save a segment and has the active engine backfill it', async () => {
+    const clock = new FakeClock(T0);
+    const a = new EngineHarness(getStore(), clock, { lease: { ttlMs: TTL, holder: 'a' } });
+    const b = new EngineHarness(getStore(), clock, { lease: { ttlMs: TTL, holder: 'b' } });
+    await a.start();
+    await b.start();
+    await a.submit('p1', 'Email Opened');
+    const saved = await new EngineSegmentService(getStore(), b.engine, b.changeLog).create(TEST_WORKSPACE, {
+      name: 'openers',
+      rule: 'performed("Email Opened")',
+    });
+    expect(saved.ok).toBe(true);
+    expect(await a.changes()).toEqual([]);
+    await a.advance(1);
+    expect((await a.changes()).map((c) => `${c.kind} ${c.profileId} ${c.cause.kind}`)).toEqual(['entered p1 backfill']);
+    await b.engine.stop();
+    await a.engine.stop();
   });
 });
