@@ -152,4 +152,12 @@ describeEachStore('engine segment service', (getStore) => {
     expect(second.ok && [second.value.members.map((m) => m.profileId), second.value.next]).toEqual([['p3'], null]);
     await h.engine.stop();
   });
+
+  it('creates a name once when two processes create it at the same moment: the other gets name_taken', async () => {
+    const [a, b] = [0, 1].map(() => new EngineHarness(getStore(), new FakeClock(T0), { lease: false }));
+    const services = [a, b].map((h) => new EngineSegmentService(getStore(), (h as EngineHarness).engine, (h as EngineHarness).changeLog));
+    const results = await Promise.all(services.map((s) => s.create(WS, { name: 'same', rule: 'performed("Order Completed")' })));
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.kind)).sort()).toEqual(['name_taken', 'ok']);
+    expect((await services[0]!.list(WS)).map((s) => s.name)).toEqual(['same']);
+  });
 });
