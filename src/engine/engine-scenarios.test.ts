@@ -136,6 +136,22 @@ describeEachStore('engine scenarios on a fake clock', (getStore) => {
     await expectChanges([['entered', 'p1', 'old', 30 * DAY, 'timer']]);
   });
 
+  it('fires a group peer\'s re-check armed by an earlier timer of the same batch at its own instant, not at the later timer\'s', async () => {
+    await h.segment('recent', 'performed("Product Viewed", between 2h ago and 1h ago)', { group: 'tier', priority: 2 });
+    await h.segment('lapsing', 'performed("Product Viewed", between 3d ago and 1d ago)', { group: 'tier', priority: 1 });
+    await h.start();
+    await h.submit('p1', 'Product Viewed');
+    // One advance makes both first timers due in one batch: recent's entry (+1h) arms its exit (+2h), which must
+    // fire before lapsing's entry (+1d) evaluates the group.
+    await h.advance(3 * DAY);
+    await expectChanges([
+      ['entered', 'p1', 'recent', HOUR, 'timer'],
+      ['exited', 'p1', 'recent', 2 * HOUR, 'timer'],
+      ['entered', 'p1', 'lapsing', DAY, 'timer'],
+      ['exited', 'p1', 'lapsing', 3 * DAY, 'timer'],
+    ]);
+  });
+
   it('keeps a person in at most one segment of an exclusive group, the highest priority that holds', async () => {
     await h.segment('vip', 'sum("Order Completed".revenue) >= 1000', { group: 'tier', priority: 10 });
     await h.segment('buyer', 'performed("Order Completed")', { group: 'tier', priority: 1 });

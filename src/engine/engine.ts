@@ -319,7 +319,24 @@ export class Engine {
     // before the entry (two timers of one instant would otherwise record them in heap order).
     // Not pruned for dueAt: a re-check armed by this batch may fall due before the batch's last timer, and
     // evaluating it on a state pruned for a later instant would force a rebuild from the log. Pruned by the caller.
-    const fx = evaluateProfile(ws, entry, ws.withPeers([timer.segmentId]), timer.dueAt, { kind: 'timer' }, -Infinity);
+    const peers = ws.withPeers([timer.segmentId]);
+    // A peer's re-check armed earlier in this batch may fall due before this timer (it reaches the heap only at
+    // the batch's commit): evaluating the peer here first at the later instant would record its change late.
+    // So each earlier re-check of a peer is evaluated first, at its own instant; its heap copy is then stale and
+    // skipped. Each evaluation moves that peer's timer strictly later, so the loop ends.
+    for (;;) {
+      let earliest = timer.dueAt;
+      let first: string | undefined;
+      for (const id of peers) {
+        const due = entry.timers.get(id);
+        if (due !== undefined && due < earliest) [earliest, first] = [due, id];
+      }
+      if (first === undefined) break;
+      const fx = evaluateProfile(ws, entry, ws.withPeers([first]), earliest, { kind: 'timer' }, -Infinity);
+      out.changes.push(...fx.changes);
+      out.timers.push(...fx.timers);
+    }
+    const fx = evaluateProfile(ws, entry, peers, timer.dueAt, { kind: 'timer' }, -Infinity);
     out.changes.push(...fx.changes);
     out.timers.push(...fx.timers);
     return entry;
