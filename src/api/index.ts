@@ -12,5 +12,6 @@ export { buildServer } from './build-server.js';
 export { installErrorHandler } from './error-handler.js';
 export type { ProblemDetails, ProblemResponse } from './problem.js';
 export { problem, problemFromError } from './problem.js';
+export { findProfile } from './routes/profiles.js';
 export type { RouteArea } from './routes/index.js';
 export { routeAreas } from './routes/index.js';

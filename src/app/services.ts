@@ -5,6 +5,7 @@ import type { DestinationService } from '../destinations/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { IngestService, KeyAuthenticator } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
+import type { ScoreService } from '../predict/index.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -28,4 +29,6 @@ export interface Services {
   readonly changes?: ChangeLog;
   /** Outbound membership webhooks (registration, deliveries, replay). */
   readonly destinations?: DestinationService;
+  /** Scores set through the admin API and read per profile (predictions). */
+  readonly scores?: ScoreService;
 }

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { buildServer } from '../api/index.js';
+import { buildServer, findProfile } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
+import { ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
@@ -76,6 +77,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const running = engine;
     ingest.onCommitted((seq) => running.wake(seq));
     const segments = new EngineSegmentService(store, engine, changes);
+    const scoreWriter = new ScoreWriter(store, clock);
+    scoreWriter.onCommitted((seq) => running.wake(seq));
+    const scores = new ScoreService(
+      scoreWriter,
+      new ProfileScoreRepoSql(store.sql),
+      async (workspaceId, ref) => (await findProfile(store.profiles, workspaceId, ref))?.id,
+      clock,
+    );
     const metrics = new Registry();
     destinations = await startDestinations({
       store,
@@ -91,6 +100,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       segments,
       changes,
       destinations: destinations.service,
+      scores,
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,

@@ -1,0 +1,16 @@
+/**
+ * @module
+ * Predictions: point-in-time features computed from the event log, models trained on a time split with an
+ * honest evaluation against an RFM baseline, and scores. A score is a system `score` event that only
+ * {@link ScoreWriter} appends (ingestion never accepts it), mirrored as the latest value per profile × model in
+ * `profile_scores`; rules read it with `score("NAME")` and the engine treats a score change as a cause like any
+ * event. See docs/predictions.md.
+ */
+export type { ProfileScore } from './scores/profile-score-repo-sql.js';
+export { ProfileScoreRepoSql } from './scores/profile-score-repo-sql.js';
+export type { ScoreWrite } from './scores/score-event.js';
+export { SCORE_NAME_PATTERN, scoreEventOf } from './scores/score-event.js';
+export type { ProfileResolver, SetScoreFailure, SetScoreResult } from './scores/score-service.js';
+export { EXTERNAL_VERSION, ScoreService } from './scores/score-service.js';
+export type { ScoreWriteOptions, ScoreWriteReport } from './scores/score-writer.js';
+export { ScoreWriter } from './scores/score-writer.js';
