@@ -14,3 +14,6 @@ export type { ProfileResolver, SetScoreFailure, SetScoreResult } from './scores/
 export { EXTERNAL_VERSION, ScoreService } from './scores/score-service.js';
 export type { ScoreWriteOptions, ScoreWriteReport } from './scores/score-writer.js';
 export { ScoreWriter } from './scores/score-writer.js';
+export type { FeatureEvents } from './features/feature-set.js';
+export { defaultFeatureEvents, FEATURE_NAMES, FEATURE_SET_VERSION, FEATURE_WINDOWS_DAYS } from './features/feature-set.js';
+export { ProfileFeatures } from './features/profile-features.js';
