@@ -85,6 +85,11 @@ export class ProfileFeatures {
     return first !== undefined && first <= t ? first : undefined;
   }
 
+  /** The latest activity instant of all (for the default cut-off: the end of the data). */
+  lastActivity(): number | undefined {
+    return this.activity.lastUpTo(Number.POSITIVE_INFINITY);
+  }
+
   /** The purchases ≤ t: instants and values, oldest first. */
   ordersUpTo(t: number): { times: number[]; values: number[] } {
     return this.orders.upTo(t);
