@@ -7,7 +7,7 @@ import { startDestinations, type RunningDestinations } from '../destinations/ind
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
-import { ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
+import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
@@ -64,6 +64,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
   let destinations: RunningDestinations | undefined;
+  let liveScorer: LiveScorer | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, process.env, clock.now());
@@ -85,6 +86,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       async (workspaceId, ref) => (await findProfile(store.profiles, workspaceId, ref))?.id,
       clock,
     );
+    // Scores follow events (a consumer of the log by its own cursor) and time (a daily full pass).
+    liveScorer = new LiveScorer({ store, clock, writer: scoreWriter, onError: (error) => logger.error({ err: error }, 'live scoring failed') });
+    await liveScorer.start();
+    const scorer = liveScorer;
+    ingest.onCommitted(() => scorer.wake());
     const metrics = new Registry();
     destinations = await startDestinations({
       store,
@@ -127,6 +133,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await http.close();
           await services.ingest.drain();
           await outbound.stop();
+          await scorer.stop();
           await running.stop();
         } finally {
           await closeStore();
@@ -137,6 +144,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   } catch (error) {
     await server?.close().catch(() => {});
     await destinations?.stop().catch(() => {});
+    await liveScorer?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;

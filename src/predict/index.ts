@@ -28,3 +28,5 @@ export { featureSetMismatch, scoreProfile } from './model-spec.js';
 export { loadProfileFeatures } from './training/load-profiles.js';
 export type { TrainRequest, TrainResult } from './training/train-model.js';
 export { trainModel } from './training/train-model.js';
+export type { LiveScorerOptions } from './live/live-scorer.js';
+export { LiveScorer } from './live/live-scorer.js';

@@ -33,6 +33,21 @@ export class ModelRepoSql {
     return rows[0] === undefined ? undefined : (JSON.parse(rows[0].body) as TrainedModel);
   }
 
+  /** The latest version number of every model name of the workspace. */
+  async latestVersions(workspaceId: string): Promise<{ name: string; version: number }[]> {
+    const rows = await this.sql.query<{ name: string; v: unknown }>(
+      'SELECT name, MAX(version) AS v FROM predict_models WHERE workspace_id = $1 GROUP BY name ORDER BY name',
+      [workspaceId],
+    );
+    return rows.map((r) => ({ name: r.name, version: Number(r.v) }));
+  }
+
+  /** One model version, or undefined. */
+  async get(workspaceId: string, name: string, version: number): Promise<TrainedModel | undefined> {
+    const rows = await this.sql.query<Row>('SELECT body FROM predict_models WHERE workspace_id = $1 AND name = $2 AND version = $3', [workspaceId, name, version]);
+    return rows[0] === undefined ? undefined : (JSON.parse(rows[0].body) as TrainedModel);
+  }
+
   /** The latest version of every model of the workspace, by name. */
   async latestAll(workspaceId: string): Promise<TrainedModel[]> {
     const rows = await this.sql.query<Row>(

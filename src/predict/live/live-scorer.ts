@@ -1,0 +1,229 @@
+import type { Clock, TimerHandle } from '../../core/index.js';
+import type { Store } from '../../store/index.js';
+import { defaultFeatureEvents } from '../features/feature-set.js';
+import { ProfileFeatures } from '../features/profile-features.js';
+import { featureSetMismatch, scoreProfile, type TrainedModel } from '../model-spec.js';
+import { ModelRepoSql } from '../model-repo-sql.js';
+import type { ScoreWrite } from '../scores/score-event.js';
+import type { ScoreWriter } from '../scores/score-writer.js';
+import { loadProfileFeatures } from '../training/load-profiles.js';
+import { PredictCursorRepoSql } from './predict-cursor-repo-sql.js';
+
+/** How the live scorer is built. */
+export interface LiveScorerOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly writer: ScoreWriter;
+  /** Full rescoring of everyone, for the passage of time (default every 24 h; 0 disables). */
+  readonly fullIntervalMs?: number;
+  /** Log entries read per batch (default 500). */
+  readonly batchSize?: number;
+  /** Scores that moved by no more than this are not rewritten (default 0.001). */
+  readonly minDelta?: number;
+  readonly cursorName?: string;
+  /**
+   * How often to look for events appended by other processes (e.g. `segflow import`) and for model versions
+   * trained since (e.g. by `segflow predict train`), which get a full pass at once (default 5 s; 0 disables).
+   */
+  readonly tailIntervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps every profile's scores current: a downstream consumer of the event log with its own durable cursor
+ * (never inside the engine). When a profile's events change it rescores that profile with the workspace's
+ * latest model of each name, as of now, through the one {@link ScoreWriter} (whose `score` events the engine
+ * then folds like any event); a full pass over everyone runs at start and every `fullIntervalMs` for the
+ * passage of time. Its own `score` events are skipped (features do not read them), so scoring cannot feed on
+ * itself. The cursor moves after the scores commit: a crash rescores a batch again, which writes nothing new.
+ */
+export class LiveScorer {
+  private readonly cursors: PredictCursorRepoSql;
+  private readonly models: ModelRepoSql;
+  private readonly cursorName: string;
+  private readonly onError: (error: unknown) => void;
+  private cursor = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private wakeQueued = false;
+  private running = false;
+  private fullTimer: TimerHandle | undefined;
+  private tailTimer: TimerHandle | undefined;
+  private readonly refused = new Set<string>();
+  /** Parsed models by `workspace/name/version` (a version never changes once written). */
+  private readonly loaded = new Map<string, TrainedModel>();
+
+  constructor(private readonly options: LiveScorerOptions) {
+    this.cursors = new PredictCursorRepoSql(options.store.sql);
+    this.models = new ModelRepoSql(options.store.sql);
+    this.cursorName = options.cursorName ?? 'predict';
+    this.onError = options.onError ?? ((error) => console.error('segflow live scorer:', error));
+  }
+
+  /** Loads the cursor, catches up with the log and runs a first full pass. */
+  async start(): Promise<void> {
+    this.running = true;
+    await this.exclusive(async () => {
+      this.cursor = await this.cursors.get(this.cursorName);
+    });
+    this.wake();
+    await this.rescoreEveryone();
+    this.armFull();
+    this.armTail();
+  }
+
+  /** Stops scheduling; work in progress finishes. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.fullTimer?.cancel();
+    this.tailTimer?.cancel();
+    await this.idle();
+  }
+
+  /** Asks for the log to be read (e.g. from ingestion's `onCommitted`); calls while work is queued coalesce. */
+  wake(): void {
+    if (this.wakeQueued || !this.running) return;
+    this.wakeQueued = true;
+    void this.exclusive(async () => {
+      this.wakeQueued = false;
+      await this.catchUp();
+    }).catch(this.onError);
+  }
+
+  /** Resolves when all queued work has finished. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const q = this.queue;
+      await q.catch(() => {});
+      if (q === this.queue) return;
+    }
+  }
+
+  /** Rescores every profile of every workspace that has models, as of now. */
+  async rescoreEveryone(): Promise<number> {
+    return this.exclusive(async () => {
+      let written = 0;
+      for (const workspaceId of await this.workspacesWithModels()) {
+        const models = await this.usableModels(workspaceId);
+        if (models.length === 0) continue;
+        const profiles = await loadProfileFeatures(this.options.store.sql, workspaceId, defaultFeatureEvents(models[0]?.purchaseEvent));
+        written += await this.writeScores(workspaceId, models, profiles);
+      }
+      return written;
+    });
+  }
+
+  private armFull(): void {
+    const every = this.options.fullIntervalMs ?? 86_400_000;
+    if (every <= 0 || !this.running) return;
+    this.fullTimer = this.options.clock.schedule(this.options.clock.now() + every, () => {
+      this.rescoreEveryone().catch(this.onError).finally(() => this.armFull());
+    });
+  }
+
+  private armTail(): void {
+    const every = this.options.tailIntervalMs ?? 5000;
+    if (every <= 0 || !this.running) return;
+    this.tailTimer = this.options.clock.schedule(this.options.clock.now() + every, () => {
+      this.wake();
+      this.scoreNewModels()
+        .catch(this.onError)
+        .finally(() => this.armTail());
+    });
+  }
+
+  /** A full pass over the workspaces where a model version appeared that this process has not scored with. */
+  async scoreNewModels(): Promise<void> {
+    for (const workspaceId of await this.workspacesWithModels()) {
+      const versions = await this.models.latestVersions(workspaceId);
+      if (versions.every(({ name, version }) => this.loaded.has(`${workspaceId}/${name}/${version}`))) continue;
+      await this.exclusive(async () => {
+        const models = await this.usableModels(workspaceId);
+        if (models.length === 0) return;
+        const profiles = await loadProfileFeatures(this.options.store.sql, workspaceId, defaultFeatureEvents(models[0]?.purchaseEvent));
+        await this.writeScores(workspaceId, models, profiles);
+      });
+    }
+  }
+
+  private async catchUp(): Promise<void> {
+    const { store } = this.options;
+    for (;;) {
+      const events = await store.events.readLog(this.cursor, this.options.batchSize ?? 500);
+      if (events.length === 0) return;
+      const touched = new Map<string, Set<string>>();
+      for (const e of events) {
+        if (e.type === 'score') continue;
+        let set = touched.get(e.workspaceId);
+        if (set === undefined) touched.set(e.workspaceId, (set = new Set()));
+        set.add(e.profileId);
+      }
+      for (const [workspaceId, ids] of touched) {
+        const models = await this.usableModels(workspaceId);
+        if (models.length === 0) continue;
+        const profiles = new Map<string, ProfileFeatures>();
+        for (const id of ids) {
+          const history = await store.events.historyOf(workspaceId, id);
+          // A profile merged away keeps no events; the surviving profile is in the batch too (the merging event).
+          if (history.length > 0) profiles.set(id, new ProfileFeatures(defaultFeatureEvents(models[0]?.purchaseEvent)).addAll(history));
+        }
+        await this.writeScores(workspaceId, models, profiles);
+      }
+      const last = events.at(-1)?.seq as number;
+      await this.cursors.set(this.cursorName, last);
+      this.cursor = last;
+    }
+  }
+
+  private async writeScores(workspaceId: string, models: readonly TrainedModel[], profiles: ReadonlyMap<string, ProfileFeatures>): Promise<number> {
+    const now = this.options.clock.now();
+    let batch: ScoreWrite[] = [];
+    let written = 0;
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      written += (await this.options.writer.write(batch, { minDelta: this.options.minDelta ?? 0.001 })).written.length;
+      batch = [];
+    };
+    for (const [profileId, features] of profiles) {
+      for (const model of models) {
+        const value = scoreProfile(model, features, now);
+        if (value === undefined || !Number.isFinite(value)) continue;
+        batch.push({ workspaceId, profileId, model: model.name, value: Math.round(value * 1e6) / 1e6, version: String(model.version), at: now });
+      }
+      if (batch.length >= 500) await flush();
+    }
+    await flush();
+    return written;
+  }
+
+  /** The latest model of each name whose feature set matches this code (others are reported once and skipped). */
+  private async usableModels(workspaceId: string): Promise<TrainedModel[]> {
+    const out: TrainedModel[] = [];
+    for (const { name, version } of await this.models.latestVersions(workspaceId)) {
+      const key = `${workspaceId}/${name}/${version}`;
+      let model = this.loaded.get(key);
+      if (model === undefined) {
+        model = await this.models.get(workspaceId, name, version);
+        if (model === undefined) continue;
+        this.loaded.set(key, model);
+      }
+      const mismatch = featureSetMismatch(model);
+      if (mismatch === undefined) out.push(model);
+      else if (!this.refused.has(key)) {
+        this.refused.add(key);
+        this.onError(new Error(`model ${model.name} v${model.version} is not scored: ${mismatch}`));
+      }
+    }
+    return out;
+  }
+
+  private async workspacesWithModels(): Promise<string[]> {
+    const rows = await this.options.store.sql.query<{ workspace_id: string }>('SELECT DISTINCT workspace_id FROM predict_models ORDER BY workspace_id');
+    return rows.map((r) => r.workspace_id);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+}
