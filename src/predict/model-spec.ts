@@ -6,6 +6,8 @@ import { conditionalExpectedPurchases, type BgNbdParams, type RfmSummary } from 
 import { conditionalExpectedSpend, type GammaGammaParams } from './models/gamma-gamma.js';
 import { predictTrees, type TreeEnsemble } from './models/gradient-boosted-trees.js';
 import { predictLogistic, type LogisticModel } from './models/logistic-regression.js';
+import type { OnnxPredictor } from './byom/onnx-model.js';
+import { predictXgboost, type XgboostPredictor } from './byom/xgboost-model.js';
 
 /** What a model predicts. */
 export type ModelKind = 'purchase' | 'churn' | 'value';
@@ -19,8 +21,8 @@ export interface ValuePredictor {
   readonly spendRefusal?: string;
 }
 
-/** Any predictor segflow can run on its own features. Imported models (ONNX, XGBoost) add their own kinds. */
-export type Predictor = TreeEnsemble | LogisticModel | ValuePredictor;
+/** Any predictor segflow can run on its features: trained here, or imported (ONNX, XGBoost JSON). */
+export type Predictor = TreeEnsemble | LogisticModel | ValuePredictor | XgboostPredictor | OnnxPredictor;
 
 /** One scorer's figures on the validation cut-off, the model's beside the RFM baseline's. */
 export interface Evaluation {
@@ -54,7 +56,8 @@ export interface TrainedModel {
   readonly trainRows: number;
   readonly candidates: readonly Candidate[];
   readonly predictor: Predictor;
-  readonly evaluation: Evaluation;
+  /** Absent for an imported model (it was evaluated where it was trained). */
+  readonly evaluation?: Evaluation;
   readonly createdAt: number;
 }
 
@@ -99,12 +102,15 @@ export function scoreProfile(model: Pick<TrainedModel, 'kind' | 'predictor' | 'h
   const p = model.predictor;
   switch (p.type) {
     case 'gbt':
-    case 'logistic': {
+    case 'logistic':
+    case 'xgboost': {
       const x = features.featuresAt(t);
       if (model.kind === 'churn' && x[0] === 0) return undefined;
       if (features.firstSeenAt(t) === undefined) return undefined;
-      return p.type === 'gbt' ? predictTrees(p, x) : predictLogistic(p, x);
+      return p.type === 'gbt' ? predictTrees(p, x) : p.type === 'logistic' ? predictLogistic(p, x) : predictXgboost(p, x);
     }
+    case 'onnx':
+      throw new Error('an ONNX model scores rows in batches: use ModelScorers');
     case 'bgnbd': {
       const s = rfmSummaryAt(features, t);
       if (s === undefined) return undefined;

@@ -5,12 +5,15 @@
  * - `predict train NAME --kind purchase|churn|value --event "Order Completed" --horizon 90d [--as-of ISO]`
  *   trains on a time split, prints the evaluation beside the RFM baseline and saves the next version.
  * - `predict scores NAME [--as-of ISO] --format csv|jsonl` writes `userId,score` for every known person.
+ * - `predict import NAME --onnx FILE | --xgboost FILE [--features a,b,…]` brings a model trained elsewhere,
+ *   checking its inputs against segflow's features (docs/predictions.md).
  * Exit codes: 0 done, 1 training refused (too little data) or unknown model, 2 usage error.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, openStore } from '../../app/index.js';
 import { systemClock } from '../../core/index.js';
-import { formatEvaluation, ModelRepoSql, parseHorizon, scoreEveryone, trainAndSave, type ModelKind } from '../../predict/index.js';
+import { formatEvaluation, importAndSave, ModelRepoSql, parseHorizon, scoreEveryone, trainAndSave, type ModelKind } from '../../predict/index.js';
 
 interface StoreFlags {
   db?: string;
@@ -28,6 +31,15 @@ interface TrainFlags extends StoreFlags {
 interface ScoresFlags extends StoreFlags {
   asOf?: string;
   format: string;
+}
+
+interface ImportFlags extends StoreFlags {
+  onnx?: string;
+  xgboost?: string;
+  features?: string;
+  kind: string;
+  event: string;
+  horizon: string;
 }
 
 const KINDS: readonly ModelKind[] = ['purchase', 'churn', 'value'];
@@ -130,6 +142,58 @@ export function register(program: Command): void {
         }
       }
       process.stdout.write(out);
+      process.exitCode = 0;
+    } finally {
+      await store.close();
+    }
+  });
+
+  storeOptions(
+    predict
+      .command('import')
+      .description('import a model trained elsewhere (ONNX or XGBoost JSON), mapped onto segflow features')
+      .argument('<name>', 'model name: the score name rules read with score("NAME")')
+      .option('--onnx <file>', 'an ONNX binary classifier (probabilities as a tensor, no ZipMap)')
+      .option('--xgboost <file>', 'an XGBoost binary:logistic model saved as JSON')
+      .option('--features <names>', 'comma-separated segflow feature of each input column, in order (XGBoost default: its feature_names)')
+      .option('--kind <kind>', 'purchase or churn (what its probability means)', 'purchase')
+      .option('--event <name>', 'the purchase event the features count', 'Order Completed')
+      .option('--horizon <duration>', 'the horizon it predicts', '90d'),
+  ).action(async (name: string, flags: ImportFlags) => {
+    const problems: string[] = [];
+    const loaded = loadConfig({ db: flags.db, databaseUrl: flags.databaseUrl });
+    if (!loaded.ok) problems.push(...loaded.errors);
+    if ((flags.onnx === undefined) === (flags.xgboost === undefined)) problems.push('give exactly one of --onnx FILE or --xgboost FILE');
+    if (flags.kind !== 'purchase' && flags.kind !== 'churn') problems.push('--kind must be purchase or churn');
+    const horizonMs = parseHorizon(flags.horizon);
+    if (horizonMs === undefined) problems.push('--horizon must be a whole number of h, d or w, e.g. 90d');
+    let bytes: Uint8Array | undefined;
+    const file = flags.onnx ?? flags.xgboost;
+    try {
+      if (file !== undefined) bytes = readFileSync(file);
+    } catch (err) {
+      problems.push(`cannot read ${file}: ${(err as Error).message}`);
+    }
+    if (problems.length > 0 || !loaded.ok || bytes === undefined || horizonMs === undefined) return usage('import', problems);
+    const store = await openStore(loaded.config.storage);
+    try {
+      const workspace = await store.workspaces.ensureDefault(systemClock.now());
+      const result = await importAndSave(store, workspace.id, {
+        name,
+        format: flags.onnx !== undefined ? 'onnx' : 'xgboost',
+        bytes,
+        ...(flags.features === undefined ? {} : { featureNames: flags.features.split(',').map((f) => f.trim()) }),
+        kind: flags.kind as 'purchase' | 'churn',
+        purchaseEvent: flags.event,
+        horizonMs,
+        now: systemClock.now(),
+      });
+      if (!result.ok) {
+        process.stderr.write(`segflow predict import: the model is refused:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`imported ${name} v${result.model.version} (${result.model.predictor.type}); the running server scores everyone with it within seconds\n`);
       process.exitCode = 0;
     } finally {
       await store.close();

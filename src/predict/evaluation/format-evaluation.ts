@@ -11,6 +11,9 @@ const f3 = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '  n/a');
 export function formatEvaluation(model: TrainedModel): string {
   const e = model.evaluation;
   const p = model.predictor;
+  if (e === undefined) {
+    return `model ${model.name} v${model.version} (${model.kind}, imported ${p.type}) — feature set v${model.featureSetVersion}\n  not evaluated here: it was trained outside segflow`;
+  }
   const lines = [
     `model ${model.name} v${model.version} (${model.kind}, ${p.type}) — feature set v${model.featureSetVersion}`,
     `  trained on features as of ${iso(model.trainCutoff)}, labels in the ${Math.round(model.horizonMs / 86_400_000)} days after (${model.trainRows} profiles)`,

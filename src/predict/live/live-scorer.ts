@@ -2,7 +2,8 @@ import type { Clock, TimerHandle } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { defaultFeatureEvents } from '../features/feature-set.js';
 import { ProfileFeatures } from '../features/profile-features.js';
-import { featureSetMismatch, scoreProfile, type TrainedModel } from '../model-spec.js';
+import { featureSetMismatch, type TrainedModel } from '../model-spec.js';
+import { ModelScorers } from '../model-scorers.js';
 import { ModelRepoSql } from '../model-repo-sql.js';
 import type { ScoreWrite } from '../scores/score-event.js';
 import type { ScoreWriter } from '../scores/score-writer.js';
@@ -51,6 +52,7 @@ export class LiveScorer {
   private readonly refused = new Set<string>();
   /** Parsed models by `workspace/name/version` (a version never changes once written). */
   private readonly loaded = new Map<string, TrainedModel>();
+  private readonly scorers = new ModelScorers();
 
   constructor(private readonly options: LiveScorerOptions) {
     this.cursors = new PredictCursorRepoSql(options.store.sql);
@@ -77,6 +79,7 @@ export class LiveScorer {
     this.fullTimer?.cancel();
     this.tailTimer?.cancel();
     await this.idle();
+    await this.scorers.release();
   }
 
   /** Asks for the log to be read (e.g. from ingestion's `onCommitted`); calls while work is queued coalesce. */
@@ -183,13 +186,18 @@ export class LiveScorer {
       written += (await this.options.writer.write(batch, { minDelta: this.options.minDelta ?? 0.001 })).written.length;
       batch = [];
     };
-    for (const [profileId, features] of profiles) {
+    const ids = [...profiles.keys()];
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const features = chunk.map((id) => profiles.get(id) as ProfileFeatures);
       for (const model of models) {
-        const value = scoreProfile(model, features, now);
-        if (value === undefined || !Number.isFinite(value)) continue;
-        batch.push({ workspaceId, profileId, model: model.name, value: Math.round(value * 1e6) / 1e6, version: String(model.version), at: now });
+        const values = await this.scorers.score(model, features, now);
+        values.forEach((value, i) => {
+          if (value === undefined || !Number.isFinite(value)) return;
+          batch.push({ workspaceId, profileId: chunk[i] as string, model: model.name, value: Math.round(value * 1e6) / 1e6, version: String(model.version), at: now });
+        });
       }
-      if (batch.length >= 500) await flush();
+      await flush();
     }
     await flush();
     return written;

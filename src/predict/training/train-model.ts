@@ -36,7 +36,7 @@ interface Dataset {
 }
 
 /** Why training could not run (an expected failure: too little data, not a bug). */
-export type TrainResult = { readonly ok: true; readonly model: TrainedModel } | { readonly ok: false; readonly reason: string };
+export type TrainResult = { readonly ok: true; readonly model: TrainedModel & { readonly evaluation: Evaluation } } | { readonly ok: false; readonly reason: string };
 
 /**
  * Rows as of `cutoff`: purchase — everyone seen by then, label 1 when they order in the horizon after;
