@@ -61,14 +61,18 @@ export class LiveScorer {
     this.onError = options.onError ?? ((error) => console.error('segflow live scorer:', error));
   }
 
-  /** Loads the cursor, catches up with the log and runs a first full pass. */
+  /** Runs a first full pass, moves the cursor past what it covered, then follows the log. */
   async start(): Promise<void> {
     this.running = true;
+    // The full pass scores everyone as of now from the whole log, which covers every event up to the head: the
+    // cursor jumps there instead of rescoring each of those profiles a second time one by one.
+    const head = await this.options.store.events.headSeq();
+    await this.rescoreEveryone();
     await this.exclusive(async () => {
+      await this.cursors.set(this.cursorName, head);
       this.cursor = await this.cursors.get(this.cursorName);
     });
     this.wake();
-    await this.rescoreEveryone();
     this.armFull();
     this.armTail();
   }
