@@ -24,7 +24,7 @@ export type { Metrics, ReliabilityBin } from './evaluation/metrics.js';
 export { parseHorizon } from './horizon.js';
 export { ModelRepoSql } from './model-repo-sql.js';
 export type { Candidate, Evaluation, ModelKind, Predictor, TrainedModel, ValuePredictor } from './model-spec.js';
-export { featureSetMismatch, scoreProfile } from './model-spec.js';
+export { companionScores, featureSetMismatch, scoreProfile } from './model-spec.js';
 export { loadProfileFeatures } from './training/load-profiles.js';
 export type { TrainRequest, TrainResult } from './training/train-model.js';
 export { trainModel } from './training/train-model.js';

@@ -2,7 +2,7 @@ import { assertNever } from '../core/index.js';
 import type { Metrics } from './evaluation/metrics.js';
 import { FEATURE_NAMES, FEATURE_SET_VERSION } from './features/feature-set.js';
 import type { ProfileFeatures } from './features/profile-features.js';
-import { conditionalExpectedPurchases, type BgNbdParams, type RfmSummary } from './models/bg-nbd.js';
+import { conditionalExpectedPurchases, probabilityAlive, type BgNbdParams, type RfmSummary } from './models/bg-nbd.js';
 import { conditionalExpectedSpend, type GammaGammaParams } from './models/gamma-gamma.js';
 import { predictTrees, type TreeEnsemble } from './models/gradient-boosted-trees.js';
 import { predictLogistic, type LogisticModel } from './models/logistic-regression.js';
@@ -120,4 +120,17 @@ export function scoreProfile(model: Pick<TrainedModel, 'kind' | 'predictor' | 'h
     default:
       return assertNever(p);
   }
+}
+
+/**
+ * The companion scores a model writes beside its main one, by suffix: a value model also writes `NAME.orders`
+ * (expected purchases in the horizon) and `NAME.alive` (the probability the customer is still active). Other
+ * models have none.
+ */
+export function companionScores(model: Pick<TrainedModel, 'predictor' | 'horizonMs'>, features: ProfileFeatures, t: number): Record<string, number> {
+  const p = model.predictor;
+  if (p.type !== 'bgnbd') return {};
+  const s = rfmSummaryAt(features, t);
+  if (s === undefined) return {};
+  return { orders: conditionalExpectedPurchases(p.bgnbd, s, model.horizonMs / DAY), alive: probabilityAlive(p.bgnbd, s) };
 }

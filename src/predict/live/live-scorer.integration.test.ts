@@ -137,4 +137,26 @@ describeEachStore('live scoring', (getStore) => {
     await s.scorer().stop();
     await s.h.engine.stop();
   });
+
+  it('writes a value model\'s expected revenue with its expected orders and probability of being active', async () => {
+    const base = oneFeatureModel('clv', 'frequency', 0, 0);
+    const value: TrainedModel = {
+      ...base,
+      kind: 'value',
+      predictor: { type: 'bgnbd', bgnbd: { r: 0.24, alpha: 4.4, a: 0.79, b: 2.4 }, gammaGamma: { p: 6.25, q: 3.74, v: 15.45 } },
+    };
+    const s = await setup(getStore(), value);
+    await s.order('p1');
+    s.clock.advance(3 * DAY);
+    await s.order('p1');
+    const stored = await new ProfileScoreRepoSql(getStore().sql).forProfile(TEST_WORKSPACE, 'p1');
+    const byName = Object.fromEntries(stored.map((x) => [x.model, x.value]));
+    expect(Object.keys(byName)).toEqual(['clv', 'clv.alive', 'clv.orders']);
+    expect(byName['clv.alive']).toBeGreaterThan(0);
+    expect(byName['clv.alive']).toBeLessThanOrEqual(1);
+    expect(byName['clv.orders']).toBeGreaterThan(0);
+    expect(byName['clv']).toBeGreaterThan(byName['clv.orders'] as number);
+    await s.scorer().stop();
+    await s.h.engine.stop();
+  });
 });

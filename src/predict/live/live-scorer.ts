@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { defaultFeatureEvents } from '../features/feature-set.js';
 import { ProfileFeatures } from '../features/profile-features.js';
-import { featureSetMismatch, type TrainedModel } from '../model-spec.js';
+import { companionScores, featureSetMismatch, type TrainedModel } from '../model-spec.js';
 import { ModelScorers } from '../model-scorers.js';
 import { ModelRepoSql } from '../model-repo-sql.js';
 import type { ScoreWrite } from '../scores/score-event.js';
@@ -198,7 +198,12 @@ export class LiveScorer {
         const values = await this.scorers.score(model, features, now);
         values.forEach((value, i) => {
           if (value === undefined || !Number.isFinite(value)) return;
-          batch.push({ workspaceId, profileId: chunk[i] as string, model: model.name, value: Math.round(value * 1e6) / 1e6, version: String(model.version), at: now });
+          const profileId = chunk[i] as string;
+          const write = (name: string, v: number): void => {
+            if (Number.isFinite(v)) batch.push({ workspaceId, profileId, model: name, value: Math.round(v * 1e6) / 1e6, version: String(model.version), at: now });
+          };
+          write(model.name, value);
+          for (const [suffix, v] of Object.entries(companionScores(model, features[i] as ProfileFeatures, now))) write(`${model.name}.${suffix}`, v);
         });
       }
       await flush();
