@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../core/index.js';
+import type { Clock, StoredEvent, TimerHandle } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { defaultFeatureEvents } from '../features/feature-set.js';
 import { ProfileFeatures } from '../features/profile-features.js';
@@ -22,6 +22,8 @@ export interface LiveScorerOptions {
   /** Scores that moved by no more than this are not rewritten (default 0.001). */
   readonly minDelta?: number;
   readonly cursorName?: string;
+  /** Profiles whose feature state stays in memory between events (default 100,000). */
+  readonly cacheCapacity?: number;
   /**
    * How often to look for events appended by other processes (e.g. `segflow import`) and for model versions
    * trained since (e.g. by `segflow predict train`), which get a full pass at once (default 5 s; 0 disables).
@@ -36,7 +38,8 @@ export interface LiveScorerOptions {
  * latest model of each name, as of now, through the one {@link ScoreWriter} (whose `score` events the engine
  * then folds like any event); a full pass over everyone runs at start and every `fullIntervalMs` for the
  * passage of time. Its own `score` events are skipped (features do not read them), so scoring cannot feed on
- * itself. The cursor moves after the scores commit: a crash rescores a batch again, which writes nothing new.
+ * itself. Feature states are kept per profile in a bounded cache and advanced incrementally by each new event.
+ * The cursor moves after the scores commit: a crash rescores a batch again, which writes nothing new.
  */
 export class LiveScorer {
   private readonly cursors: PredictCursorRepoSql;
@@ -53,6 +56,8 @@ export class LiveScorer {
   /** Parsed models by `workspace/name/version` (a version never changes once written). */
   private readonly loaded = new Map<string, TrainedModel>();
   private readonly scorers = new ModelScorers();
+  /** Feature states of recently rescored profiles, least recently used first (a Map keeps insertion order). */
+  private readonly cache = new Map<string, { features: ProfileFeatures; purchaseEvent: string }>();
 
   constructor(private readonly options: LiveScorerOptions) {
     this.cursors = new PredictCursorRepoSql(options.store.sql);
@@ -92,7 +97,13 @@ export class LiveScorer {
     this.wakeQueued = true;
     void this.exclusive(async () => {
       this.wakeQueued = false;
-      await this.catchUp();
+      try {
+        await this.catchUp();
+      } catch (error) {
+        // The batch that failed is read again from the cursor: states that already took its events must go.
+        this.cache.clear();
+        throw error;
+      }
     }).catch(this.onError);
   }
 
@@ -157,28 +168,58 @@ export class LiveScorer {
     for (;;) {
       const events = await store.events.readLog(this.cursor, this.options.batchSize ?? 500);
       if (events.length === 0) return;
-      const touched = new Map<string, Set<string>>();
+      const last = events.at(-1)?.seq as number;
+      const touched = new Map<string, Map<string, StoredEvent[]>>();
       for (const e of events) {
         if (e.type === 'score') continue;
-        let set = touched.get(e.workspaceId);
-        if (set === undefined) touched.set(e.workspaceId, (set = new Set()));
-        set.add(e.profileId);
+        let byProfile = touched.get(e.workspaceId);
+        if (byProfile === undefined) touched.set(e.workspaceId, (byProfile = new Map()));
+        const list = byProfile.get(e.profileId);
+        if (list === undefined) byProfile.set(e.profileId, [e]);
+        else list.push(e);
       }
-      for (const [workspaceId, ids] of touched) {
+      for (const [workspaceId, byProfile] of touched) {
         const models = await this.usableModels(workspaceId);
         if (models.length === 0) continue;
+        const purchaseEvent = models[0]?.purchaseEvent ?? 'Order Completed';
         const profiles = new Map<string, ProfileFeatures>();
-        for (const id of ids) {
-          const history = await store.events.historyOf(workspaceId, id);
-          // A profile merged away keeps no events; the surviving profile is in the batch too (the merging event).
-          if (history.length > 0) profiles.set(id, new ProfileFeatures(defaultFeatureEvents(models[0]?.purchaseEvent)).addAll(history));
+        for (const [id, batch] of byProfile) {
+          const features = await this.featuresOf(workspaceId, id, purchaseEvent, batch, last);
+          if (features !== undefined) profiles.set(id, features);
         }
         await this.writeScores(workspaceId, models, profiles);
       }
-      const last = events.at(-1)?.seq as number;
       await this.cursors.set(this.cursorName, last);
       this.cursor = last;
     }
+  }
+
+  /**
+   * A profile's features after `batch` (its events of the log batch ending at `uptoSeq`): the cached state plus
+   * the batch (incremental), or rebuilt from its history up to `uptoSeq` when not cached or when the batch may
+   * hold a merge (an alias, an identify with both ids), which re-points another profile's events to it. Reading
+   * the history only up to the batch keeps each event counted once: later ones arrive with their own batch.
+   */
+  private async featuresOf(workspaceId: string, profileId: string, purchaseEvent: string, batch: readonly StoredEvent[], uptoSeq: number): Promise<ProfileFeatures | undefined> {
+    const key = `${workspaceId}\u0000${profileId}`;
+    const cached = this.cache.get(key);
+    const merges = batch.some((e) => e.type === 'alias' || (e.type === 'identify' && e.userId !== null && e.anonymousId !== null));
+    this.cache.delete(key);
+    let features: ProfileFeatures;
+    if (cached !== undefined && cached.purchaseEvent === purchaseEvent && !merges) {
+      features = cached.features.addAll(batch);
+    } else {
+      const history = (await this.options.store.events.historyOf(workspaceId, profileId)).filter((e) => e.seq <= uptoSeq);
+      // A profile merged away keeps no events; the surviving profile is in the batch too (the merging event).
+      if (history.length === 0) return undefined;
+      features = new ProfileFeatures(defaultFeatureEvents(purchaseEvent)).addAll(history);
+    }
+    this.cache.set(key, { features, purchaseEvent });
+    if (this.cache.size > (this.options.cacheCapacity ?? 100_000)) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return features;
   }
 
   private async writeScores(workspaceId: string, models: readonly TrainedModel[], profiles: ReadonlyMap<string, ProfileFeatures>): Promise<number> {

@@ -40,7 +40,7 @@ describe('classifiers', () => {
 
   it('logistic regression ranks by the right signs and gives probabilities that average to the base rate', () => {
     const rows = train.rows.map((x) => Float64Array.of(x[0]!, x[2]!));
-    const labels = train.rows.map((x, i) => ((x[0]! > 5 ? 0.8 : 0.2) > (i % 10) / 10 ? 1 : 0));
+    const labels: number[] = train.rows.map((x, i) => ((x[0]! > 5 ? 0.8 : 0.2) > (i % 10) / 10 ? 1 : 0));
     const model = fitLogistic(rows, labels);
     expect(model.weights[0]).toBeGreaterThan(0);
     const mean = rows.reduce((s, x) => s + predictLogistic(model, x), 0) / rows.length;
