@@ -7,11 +7,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, assertNever } from '../../core/index.js';
+import { type AppError, assertNever } from '../../core/index.js';
 import type { ProfileScore, ScoreService, SetScoreFailure } from '../../predict/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { problemSchema } from './segments.js';
+import { problemSchema } from '../contract/index.js';
+import { apiError } from '../error-catalogue.js';
+import type { Services } from '../services.js';
 
 const ScoreSchema = Type.Object({
   name: Type.String(),
@@ -41,13 +42,13 @@ const view = (s: ProfileScore): Static<typeof ScoreSchema> => ({
 function refusal(failure: SetScoreFailure, ref: string, name: string): AppError {
   switch (failure.kind) {
     case 'profile_not_found':
-      return new AppError('PROFILE_NOT_FOUND', 404, `No profile is known by "${ref}".`, { field: 'ref' });
+      return apiError('PROFILE_NOT_FOUND', `No profile is known by "${ref}".`, { field: 'ref' });
     case 'invalid_name':
-      return new AppError('SCORE_NAME_INVALID', 422, `"${name}" is not a score name: use letters, digits, _ . - (at most 64, not starting with a digit).`, {
+      return apiError('SCORE_NAME_INVALID', `"${name}" is not a score name: use letters, digits, _ . - (at most 64, not starting with a digit).`, {
         field: 'name',
       });
     case 'invalid_value':
-      return new AppError('VALIDATION_FAILED', 400, 'value must be a finite number.', { field: 'body.value' });
+      return apiError('VALIDATION_FAILED', 'value must be a finite number.', { field: 'body.value' });
     default:
       return assertNever(failure);
   }
@@ -84,7 +85,7 @@ export const scoreRoutes: FastifyPluginAsyncTypebox<ScoreRoutesOptions> = async 
       let at: number | undefined;
       if (request.body.at !== undefined) {
         at = Date.parse(request.body.at);
-        if (!Number.isFinite(at)) throw new AppError('VALIDATION_FAILED', 400, '"at" must be an ISO 8601 instant.', { field: 'body.at' });
+        if (!Number.isFinite(at)) throw apiError('VALIDATION_FAILED', '"at" must be an ISO 8601 instant.', { field: 'body.at' });
       }
       const result = await scores.setExternal(ws(request), ref, name, request.body.value, at);
       if (!result.ok) throw refusal(result.failure, ref, name);
@@ -109,7 +110,7 @@ export const scoreRoutes: FastifyPluginAsyncTypebox<ScoreRoutesOptions> = async 
     async (request) => {
       const { ref } = request.params;
       const found = await scores.forProfile(ws(request), ref);
-      if (found === undefined) throw new AppError('PROFILE_NOT_FOUND', 404, `No profile is known by "${ref}".`, { field: 'ref' });
+      if (found === undefined) throw apiError('PROFILE_NOT_FOUND', `No profile is known by "${ref}".`, { field: 'ref' });
       return { profileId: found.profileId, scores: found.scores.map(view) };
     },
   );
