@@ -39,7 +39,7 @@ export const predict: Workload = {
     try {
       const { workspaceId } = await importOnlineRetail(store);
       let started = performance.now();
-      const profiles = await loadProfileFeatures(store.sql, workspaceId, defaultFeatureEvents());
+      const profiles = await loadProfileFeatures(store.events, workspaceId, defaultFeatureEvents());
       row('features: fold the whole log', (performance.now() - started) / 1000, 's', `${profiles.size} profiles`);
       const repo = new ModelRepoSql(store.sql);
       for (const kind of ['purchase', 'churn', 'value'] as ModelKind[]) {

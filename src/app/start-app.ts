@@ -83,7 +83,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const segments = new EngineSegmentService(store, engine, changes);
     const profiles = storeProfileQueries(store);
     const scoreWriter = new ScoreWriter(store, clock);
-    scoreWriter.onCommitted((seq) => running.wake(seq));
+    scoreWriter.onCommitted(() => running.wake());
     const scores = new ScoreService(
       scoreWriter,
       new ProfileScoreRepoSql(store.sql),
@@ -91,7 +91,13 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       clock,
     );
     // Scores follow events (a consumer of the log by its own cursor) and time (a daily full pass).
-    liveScorer = new LiveScorer({ store, clock, writer: scoreWriter, onError: (error) => logger.error({ err: error }, 'live scoring failed') });
+    liveScorer = new LiveScorer({
+      store,
+      clock,
+      writer: scoreWriter,
+      isActive: () => running.role === 'active',
+      onError: (error) => logger.error({ err: error }, 'live scoring failed'),
+    });
     await liveScorer.start();
     const scorer = liveScorer;
     ingest.onCommitted(() => scorer.wake());

@@ -15,7 +15,7 @@ import { trainModel, type TrainRequest, type TrainResult } from './training/trai
  */
 export async function trainAndSave(store: Store, workspaceId: string, request: Omit<TrainRequest, 'version'>): Promise<TrainResult> {
   const repo = new ModelRepoSql(store.sql);
-  const profiles = await loadProfileFeatures(store.sql, workspaceId, defaultFeatureEvents(request.purchaseEvent));
+  const profiles = await loadProfileFeatures(store.events, workspaceId, defaultFeatureEvents(request.purchaseEvent));
   const result = trainModel(profiles, { ...request, version: await repo.nextVersion(workspaceId, request.name) });
   if (result.ok) await repo.save(workspaceId, result.model);
   return result;
@@ -35,7 +35,7 @@ export interface PersonScore {
 export async function* scoreEveryone(store: Store, workspaceId: string, model: TrainedModel, asOf: number): AsyncGenerator<PersonScore> {
   const mismatch = featureSetMismatch(model);
   if (mismatch !== undefined) throw new Error(mismatch);
-  const features = await loadProfileFeatures(store.sql, workspaceId, defaultFeatureEvents(model.purchaseEvent));
+  const features = await loadProfileFeatures(store.events, workspaceId, defaultFeatureEvents(model.purchaseEvent));
   const scorers = new ModelScorers();
   const empty = new ProfileFeatures();
   try {

@@ -159,4 +159,26 @@ describeEachStore('live scoring', (getStore) => {
     await s.scorer().stop();
     await s.h.engine.stop();
   });
+
+  it('writes nothing while standing by, and catches up from its cursor once active', async () => {
+    const store = getStore();
+    const clock = new FakeClock(T0);
+    const h = new EngineHarness(store, clock);
+    await h.start();
+    await new ModelRepoSql(store.sql).save(TEST_WORKSPACE, oneFeatureModel('buyer', 'frequency', 4, -3.5));
+    let active = false;
+    const writer = new ScoreWriter(store, clock);
+    const scorer = new LiveScorer({ store, clock, writer, fullIntervalMs: 0, tailIntervalMs: 0, isActive: () => active });
+    await scorer.start();
+    await h.submit('p1', 'Order Completed', { properties: { revenue: 10 } });
+    scorer.wake();
+    await scorer.idle();
+    expect(await scoreEvents(store)).toBe(0);
+    active = true;
+    scorer.wake();
+    await scorer.idle();
+    expect((await new ProfileScoreRepoSql(store.sql).forProfile(TEST_WORKSPACE, 'p1')).map((x) => x.value)).toEqual([buyerScore(1)]);
+    await scorer.stop();
+    await h.engine.stop();
+  });
 });

@@ -30,6 +30,12 @@ export interface LiveScorerOptions {
    */
   readonly tailIntervalMs?: number;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Whether this process should score now (default: always). The app passes "the engine holds its lease", so of
+   * several processes on one database only the active one writes scores; a standby keeps its cursor and catches
+   * up from it when it takes over.
+   */
+  readonly isActive?: () => boolean;
 }
 
 /**
@@ -71,8 +77,15 @@ export class LiveScorer {
     this.running = true;
     // The full pass scores everyone as of now from the whole log, which covers every event up to the head: the
     // cursor jumps there instead of rescoring each of those profiles a second time one by one.
+    this.cursor = await this.cursors.get(this.cursorName);
     const head = await this.options.store.events.headSeq();
-    await this.rescoreEveryone();
+    if (!this.isActive()) {
+      this.wake();
+      this.armFull();
+      this.armTail();
+      return;
+    }
+    await this.rescoreEveryone(head);
     await this.exclusive(async () => {
       await this.cursors.set(this.cursorName, head);
       this.cursor = await this.cursors.get(this.cursorName);
@@ -116,14 +129,15 @@ export class LiveScorer {
     }
   }
 
-  /** Rescores every profile of every workspace that has models, as of now. */
-  async rescoreEveryone(): Promise<number> {
+  /** Rescores every profile of every workspace that has models, as of now, from the log up to `uptoSeq` (default its head). */
+  async rescoreEveryone(uptoSeq?: number): Promise<number> {
     return this.exclusive(async () => {
       let written = 0;
+      if (!this.isActive()) return written;
       for (const workspaceId of await this.workspacesWithModels()) {
         const models = await this.usableModels(workspaceId);
         if (models.length === 0) continue;
-        const profiles = await loadProfileFeatures(this.options.store.sql, workspaceId, defaultFeatureEvents(models[0]?.purchaseEvent));
+        const profiles = await loadProfileFeatures(this.options.store.events, workspaceId, defaultFeatureEvents(models[0]?.purchaseEvent), uptoSeq);
         written += await this.writeScores(workspaceId, models, profiles);
       }
       return written;
@@ -151,13 +165,14 @@ export class LiveScorer {
 
   /** A full pass over the workspaces where a model version appeared that this process has not scored with. */
   async scoreNewModels(): Promise<void> {
+    if (!this.isActive()) return;
     for (const workspaceId of await this.workspacesWithModels()) {
       const versions = await this.models.latestVersions(workspaceId);
       if (versions.every(({ name, version }) => this.loaded.has(`${workspaceId}/${name}/${version}`))) continue;
       await this.exclusive(async () => {
         const models = await this.usableModels(workspaceId);
         if (models.length === 0) return;
-        const profiles = await loadProfileFeatures(this.options.store.sql, workspaceId, defaultFeatureEvents(models[0]?.purchaseEvent));
+        const profiles = await loadProfileFeatures(this.options.store.events, workspaceId, defaultFeatureEvents(models[0]?.purchaseEvent));
         await this.writeScores(workspaceId, models, profiles);
       });
     }
@@ -165,7 +180,7 @@ export class LiveScorer {
 
   private async catchUp(): Promise<void> {
     const { store } = this.options;
-    for (;;) {
+    while (this.isActive()) {
       const events = await store.events.readLog(this.cursor, this.options.batchSize ?? 500);
       if (events.length === 0) return;
       const last = events.at(-1)?.seq as number;
@@ -277,6 +292,10 @@ export class LiveScorer {
   private async workspacesWithModels(): Promise<string[]> {
     const rows = await this.options.store.sql.query<{ workspace_id: string }>('SELECT DISTINCT workspace_id FROM predict_models ORDER BY workspace_id');
     return rows.map((r) => r.workspace_id);
+  }
+
+  private isActive(): boolean {
+    return this.options.isActive?.() ?? true;
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

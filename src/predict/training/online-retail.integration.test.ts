@@ -17,7 +17,7 @@ let profiles: Map<string, ProfileFeatures>;
 beforeAll(async () => {
   store = await createTestSqliteStore();
   ({ workspaceId } = await importOnlineRetail(store));
-  profiles = await loadProfileFeatures(store.sql, workspaceId, defaultFeatureEvents());
+  profiles = await loadProfileFeatures(store.events, workspaceId, defaultFeatureEvents());
 }, 300_000);
 
 afterAll(async () => {
@@ -44,7 +44,7 @@ describe('predictions on the Online Retail data (cut-off 2011-03-31, 90-day hori
       for (let i = 0; i < all.length; i += 1000) {
         await early.events.append(all.slice(i, i + 1000).filter((e) => e.timestamp <= CUTOFF));
       }
-      const truncated = await loadProfileFeatures(early.sql, workspaceId, defaultFeatureEvents());
+      const truncated = await loadProfileFeatures(early.events, workspaceId, defaultFeatureEvents());
       let compared = 0;
       for (const [id, features] of profiles) {
         if (features.firstSeenAt(CUTOFF) === undefined) continue;
