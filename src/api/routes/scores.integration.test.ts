@@ -51,6 +51,8 @@ describe('scores on the HTTP API', () => {
     await eventually(async () => expect(await members('likely buyers')).toEqual([set.json.profileId]));
     const listed = await api('GET', '/api/profiles/ada/scores');
     expect(listed.json.scores.map((s: any) => [s.name, s.value])).toEqual([['purchase', 0.95]]);
+    const profile = await api('GET', '/api/profiles/ada');
+    expect(profile.json.scores.map((s: any) => [s.name, s.value, s.version])).toEqual([['purchase', 0.95, 'external']]);
 
     expect((await api('PUT', '/api/profiles/ada/scores/purchase', { value: 0.95 })).json.changed).toBe(false);
     expect((await api('PUT', '/api/profiles/ada/scores/purchase', { value: 0.1 })).status).toBe(200);

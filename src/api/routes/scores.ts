@@ -6,21 +6,13 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { type AppError, assertNever } from '../../core/index.js';
 import type { ProfileScore, ScoreService, SetScoreFailure } from '../../predict/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { problemSchema } from '../contract/index.js';
+import { type ApiScore, problemSchema, ScoreSchema } from '../contract/index.js';
 import { apiError } from '../error-catalogue.js';
 import type { Services } from '../services.js';
-
-const ScoreSchema = Type.Object({
-  name: Type.String(),
-  value: Type.Number(),
-  version: Type.String({ description: 'The model version that produced it; "external" when set through this API.' }),
-  scoredAt: Type.String({ format: 'date-time' }),
-  seq: Type.Integer({ description: 'Log position of the system `score` event that set it.' }),
-});
 
 const RefParam = Type.String({ minLength: 1, maxLength: 1100, description: 'prof_…, a userId, an anonymousId or email:<address>' });
 const NameParam = Type.String({ minLength: 1, maxLength: 64, description: 'The score name rules read with score("NAME").' });
@@ -31,7 +23,8 @@ export interface ScoreRoutesOptions {
   readonly workspaceOf: (request: unknown) => string;
 }
 
-const view = (s: ProfileScore): Static<typeof ScoreSchema> => ({
+/** A score in its API form. */
+export const scoreView = (s: ProfileScore): ApiScore => ({
   name: s.model,
   value: s.value,
   version: s.version,
@@ -89,7 +82,7 @@ export const scoreRoutes: FastifyPluginAsyncTypebox<ScoreRoutesOptions> = async 
       }
       const result = await scores.setExternal(ws(request), ref, name, request.body.value, at);
       if (!result.ok) throw refusal(result.failure, ref, name);
-      return { profileId: result.score.profileId, changed: result.changed, score: view(result.score) };
+      return { profileId: result.score.profileId, changed: result.changed, score: scoreView(result.score) };
     },
   );
 
@@ -111,7 +104,7 @@ export const scoreRoutes: FastifyPluginAsyncTypebox<ScoreRoutesOptions> = async 
       const { ref } = request.params;
       const found = await scores.forProfile(ws(request), ref);
       if (found === undefined) throw apiError('PROFILE_NOT_FOUND', `No profile is known by "${ref}".`, { field: 'ref' });
-      return { profileId: found.profileId, scores: found.scores.map(view) };
+      return { profileId: found.profileId, scores: found.scores.map(scoreView) };
     },
   );
 };

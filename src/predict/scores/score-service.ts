@@ -44,6 +44,11 @@ export class ScoreService {
     return { ok: true, score: current, changed: false };
   }
 
+  /** The latest score of every model of a profile known by its id. */
+  async latest(workspaceId: string, profileId: string): Promise<ProfileScore[]> {
+    return this.scores.forProfile(workspaceId, profileId);
+  }
+
   /** The profile's latest score of every model, or undefined when no profile is known by `ref`. */
   async forProfile(workspaceId: string, ref: string): Promise<{ profileId: string; scores: ProfileScore[] } | undefined> {
     const profileId = await this.resolve(workspaceId, ref);
