@@ -106,8 +106,10 @@ export class EventGenerator {
       name = 'Session Ended';
       properties = { duration_s: Math.round(this.random() * 600) };
     } else if (r < 0.93) {
-      name = 'Score Updated';
-      properties = { name: 'purchase_propensity', value: Math.round(this.random() * 100) / 100 };
+      // segflow's system score record (what the predict scorer appends), not an ingestible track.
+      type = 'score';
+      name = 'purchase_propensity';
+      properties = { value: Math.round(this.random() * 100) / 100 };
     } else if (r < 0.97) {
       type = 'page';
       name = 'Home';

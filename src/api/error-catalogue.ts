@@ -76,6 +76,8 @@ export const API_ERRORS = {
   DESTINATION_INVALID: { status: 422 },
   DESTINATION_NOT_FOUND: { status: 404 },
   DELIVERY_NOT_FOUND: { status: 404 },
+  // Scores.
+  SCORE_NAME_INVALID: { status: 422 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

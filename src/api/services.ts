@@ -5,6 +5,7 @@ import type { DestinationService } from '../destinations/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSettings, IngestMeta, IngestResult } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
+import type { ScoreService } from '../predict/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
 export interface IngestPort {
@@ -73,5 +74,7 @@ export interface Services {
   readonly changes?: ChangeLog;
   /** Outbound membership webhooks (registration, deliveries, replay). */
   readonly destinations?: DestinationService;
+  /** Scores set through the admin API and read per profile (predictions). */
+  readonly scores?: ScoreService;
 }
 

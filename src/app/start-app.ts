@@ -7,6 +7,7 @@ import { startDestinations, type RunningDestinations } from '../destinations/ind
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
+import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
@@ -66,6 +67,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
   let destinations: RunningDestinations | undefined;
+  let liveScorer: LiveScorer | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
@@ -79,6 +81,26 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const running = engine;
     ingest.onCommitted(() => running.wake());
     const segments = new EngineSegmentService(store, engine, changes);
+    const profiles = storeProfileQueries(store);
+    const scoreWriter = new ScoreWriter(store, clock);
+    scoreWriter.onCommitted(() => running.wake());
+    const scores = new ScoreService(
+      scoreWriter,
+      new ProfileScoreRepoSql(store.sql),
+      (workspaceId, ref) => profiles.resolve(workspaceId, ref),
+      clock,
+    );
+    // Scores follow events (a consumer of the log by its own cursor) and time (a daily full pass).
+    liveScorer = new LiveScorer({
+      store,
+      clock,
+      writer: scoreWriter,
+      isActive: () => running.role === 'active',
+      onError: (error) => logger.error({ err: error }, 'live scoring failed'),
+    });
+    await liveScorer.start();
+    const scorer = liveScorer;
+    ingest.onCommitted(() => scorer.wake());
     const metrics = new Registry();
     destinations = await startDestinations({
       env: config.env ?? {},
@@ -92,11 +114,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const services: Services = {
       ingest,
       ping: () => store.ping(),
-      profiles: storeProfileQueries(store),
+      profiles,
       esp: storeEspPort({ store, ingest, clock }),
       segments,
       changes,
       destinations: destinations.service,
+      scores,
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,
@@ -123,6 +146,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await http.close();
           await ingest.drain();
           await outbound.stop();
+          await scorer.stop();
           await running.stop();
         } finally {
           await closeStore();
@@ -133,6 +157,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   } catch (error) {
     await server?.close().catch(() => {});
     await destinations?.stop().catch(() => {});
+    await liveScorer?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;

@@ -1,5 +1,5 @@
 /** The Segment-spec call types segflow accepts. */
-export type EventType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+export type EventType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias' | 'score';
 
 /** A JSON object as received (after validation: no `__proto__`/`constructor` keys, bounded depth). */
 export type JsonObject = { readonly [key: string]: unknown };

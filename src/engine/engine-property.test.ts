@@ -19,6 +19,7 @@ const SECOND = 1000;
 const T0 = Date.UTC(2026, 0, 1);
 const PROFILES = ['p1', 'p2'] as const;
 const SEGMENTS = ['S', 'VIP', 'Churned'] as const;
+const SCORE_STEP = '<system score>';
 
 type Step =
   | { kind: 'track'; profile: number; name: string; properties: Record<string, unknown>; skewMs: number }
@@ -50,7 +51,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('track' as const),
       profile: fc.integer({ min: 0, max: 1 }),
-      name: fc.constantFrom(...EVENT_NAME_POOL, 'Score Updated', 'Unsubscribed', 'Subscribed', 'Page Viewed'),
+      // SCORE_STEP becomes segflow's system `score` event; "Score Updated" stays an ordinary track (no score).
+      name: fc.constantFrom(...EVENT_NAME_POOL, SCORE_STEP, 'Score Updated', 'Unsubscribed', 'Subscribed', 'Page Viewed'),
       properties: props,
       skewMs: skew,
     }),
@@ -132,7 +134,10 @@ async function runScenario(rules: readonly Condition[], steps: readonly Step[]):
           const id = `m${++n}`;
           messageIds = [...messageIds, id];
           const profile = PROFILES[s.profile] as string;
-          if (s.kind === 'track') await h.submit(profile, s.name, { properties: s.properties, time: t0 - s.skewMs, messageId: id });
+          if (s.kind === 'track' && s.name === SCORE_STEP) {
+            const model = typeof s.properties['name'] === 'string' ? s.properties['name'] : 'churn';
+            await h.submit(profile, model, { type: 'score', properties: { value: s.properties['value'] ?? 0.5 }, time: t0 - s.skewMs, messageId: id });
+          } else if (s.kind === 'track') await h.submit(profile, s.name, { properties: s.properties, time: t0 - s.skewMs, messageId: id });
           else await h.submit(profile, null, { type: 'identify', traits: s.traits, time: t0 - s.skewMs, messageId: id });
           break;
         }

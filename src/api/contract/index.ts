@@ -8,4 +8,5 @@ export * from './change-schema.js';
 export * from './destination-schemas.js';
 export * from './problem-schema.js';
 export * from './profile-schema.js';
+export * from './score-schema.js';
 export * from './segment-schemas.js';

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { ScoreSchema } from './score-schema.js';
 
 const Iso = Type.String({ format: 'date-time' });
 const IsoOrNull = Type.Union([Iso, Type.Null()]);
@@ -37,6 +38,7 @@ export const ProfileSchema = Type.Object({
     items: Type.Array(EventSchema),
     nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor of the next (older) page; null at the end.' }),
   }),
+  scores: Type.Optional(Type.Array(ScoreSchema, { description: 'The latest score of every model (present when predictions run).' })),
 });
 
 /** A stored event on the wire. */

@@ -12,6 +12,7 @@ import { workspaceOf } from '../admin-auth.js';
 import { EventSchema, ProfileSchema } from '../contract/index.js';
 import { apiError } from '../error-catalogue.js';
 import type { Services } from '../services.js';
+import { scoreView } from './scores.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -66,6 +67,7 @@ export async function profileRoutes(app: FastifyInstance, services: Services): P
         createdAt: iso(profile.createdAt),
         updatedAt: iso(profile.updatedAt),
         events: { items: found.events.map(eventView), nextBefore: found.nextBefore },
+        ...(services.scores ? { scores: (await services.scores.latest(workspaceOf(request), profile.id)).map(scoreView) } : {}),
       };
       return body;
     },

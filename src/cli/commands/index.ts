@@ -11,6 +11,7 @@ import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
 import { register as importCommand } from './import.js';
 import { register as migrate } from './migrate.js';
+import { register as predict } from './predict.js';
 import { register as segments } from './segments.js';
 import { register as serve } from './serve.js';
 
@@ -24,6 +25,7 @@ const commands: readonly Register[] = [
   fmt,
   importCommand,
   migrate,
+  predict,
   segments,
   serve,
 ];

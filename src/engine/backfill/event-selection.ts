@@ -2,9 +2,6 @@ import type { EventType } from '../../core/index.js';
 import type { WorkspaceRules } from '../workspace-rules.js';
 import type { EventSelection } from './scan-histories.js';
 
-/** Subscription signals and scores come from `track` events of these names (see `historyItemsOf`). */
-const SCORE_EVENT = 'Score Updated';
-
 /**
  * The events a backfill under `rules` needs to read, or undefined when it needs them all. Every live rule of the
  * workspace counts (not only the segments being recomputed), which covers `in_segment` references and exclusive
@@ -12,7 +9,7 @@ const SCORE_EVENT = 'Score Updated';
  * - its activity would only matter to `first_seen` / `last_seen` (then nothing is left out);
  * - its name is not selected by any rule (`page` / `screen` become "Page Viewed" / "Screen Viewed", so those
  *   types are kept whole when a rule selects those names);
- * - it is not an `identify` when traits are read, and not a "Score Updated" when scores are read;
+ * - it is not an `identify` when traits are read, and not a system `score` event when scores are read;
  * - subscription and consent can come from any event's context, so reading them turns the selection off.
  */
 export function eventSelectionOf(rules: WorkspaceRules): EventSelection | undefined {
@@ -23,7 +20,7 @@ export function eventSelectionOf(rules: WorkspaceRules): EventSelection | undefi
     const fp = rule.footprint;
     if (fp.seen || fp.subscription) return undefined;
     for (const name of fp.eventNames) names.add(name);
-    if (fp.scores.size > 0) names.add(SCORE_EVENT);
+    if (fp.scores.size > 0) types.add('score');
     traits ||= fp.traits;
   }
   if (names.has('Page Viewed')) types.add('page');

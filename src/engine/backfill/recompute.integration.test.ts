@@ -32,10 +32,11 @@ describeEachStore('backfill of a new segment', (getStore) => {
       await h.submit('p2', 'B');
       await h.submit('p2', 'Main', { type: 'screen' });
       await h.submit('p2', 'B');
-      await h.submit('p2', 'Score Updated', { properties: { name: 'churn', value: 0.9 } });
+      await h.submit('p2', 'churn', { type: 'score', properties: { value: 0.9 } });
+      await h.submit('p3', 'Score Updated', { properties: { name: 'churn', value: 0.9 } });
       await h.submit('p3', 'Other');
       await h.submit('p4', null, { type: 'identify', traits: { age: 20 } });
-      await h.submit('p4', 'Score Updated', { properties: { name: 'churn', value: 0.1 } });
+      await h.submit('p4', 'churn', { type: 'score', properties: { value: 0.1 } });
       await h.submit('p4', 'A');
       await h.submit('p5', 'Page Viewed');
       await h.advance(2 * 86_400_000);

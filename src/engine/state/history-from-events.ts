@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../core/index.js';
+import { assertNever, type StoredEvent } from '../../core/index.js';
 import type {
   ConsentUpdate,
   HistoryEvent,
@@ -32,7 +32,9 @@ export interface HistoryItems {
  *   stored subscription, a later trait sync here does override a hard bounce or complaint (the reference
  *   evaluator reads the latest update); see docs/engine.md.
  * - Consent: `context.consent.categoryPreferences` on any event.
- * - Scores: `track "Score Updated"` with `properties.name` (string) and `properties.value` (number).
+ * - Scores: a `score` event, the system record segflow itself appends (see `src/predict/score-writer.ts`; ingestion
+ *   never accepts this type), named after the model, with `properties.value` (a finite number). A `track`
+ *   named "Score Updated" is an ordinary activity event: a write key cannot move a score.
  */
 export function historyItemsOf(event: StoredEvent): HistoryItems {
   const items: {
@@ -69,17 +71,20 @@ export function historyItemsOf(event: StoredEvent): HistoryItems {
         }
       }
       break;
+    case 'score': {
+      const value = event.properties['value'];
+      if (event.name !== null && typeof value === 'number' && Number.isFinite(value)) items.score = { time, name: event.name, value };
+      break;
+    }
     case 'group':
     case 'alias':
       break;
+    default:
+      assertNever(event.type);
   }
   if (items.event !== undefined) {
     const status = subscriptionFromTrack(items.event);
     if (status !== undefined) items.subscription = { time, status };
-    if (items.event.name === 'Score Updated') {
-      const { name, value } = items.event.properties;
-      if (typeof name === 'string' && typeof value === 'number') items.score = { time, name, value };
-    }
   }
   const consent = event.context['consent'];
   if (consent !== null && typeof consent === 'object') {

@@ -15,6 +15,7 @@ import { migration0105 } from './0105-engine-lease.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
 import { migration0300 } from './0300-esp-replay-tokens.js';
+import { migration0500 } from './0500-predict.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -37,4 +38,6 @@ export const migrations: readonly Migration[] = [
   migration0201,
   // 0300–0399: email/ESP and subscriptions
   migration0300,
+  // 0500–0599: predictions
+  migration0500,
 ];
