@@ -11,3 +11,4 @@ export type { CsvAnalysisProblem, CsvAnalysisRequest, CsvAnalysisResult } from '
 export { analysisJson } from './report/analysis-json.js';
 export type { AnalysisJson, MetricJson } from './report/analysis-json.js';
 export { renderAnalysis } from './report/render-analysis.js';
+export * from './live/index.js';

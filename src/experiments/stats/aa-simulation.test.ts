@@ -1,6 +1,6 @@
 import binomial from '@stdlib/random-base-binomial';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { confidenceSequence, effectiveN, proportionMoments, relativeLift, twoProportionZTest } from './index.js';
+import { absoluteLift, confidenceSequence, effectiveN, proportionMoments, twoProportionZTest } from './index.js';
 
 /**
  * A/A simulations: both arms have the same true rate, so every "significant" result is a false positive.
@@ -33,8 +33,8 @@ describe('an A/A simulation of 10,000 seeded experiments read daily for 14 days'
         n += perDay;
         const z = twoProportionZTest(xa, n, xb, n);
         if (z.pValue.value < 0.05) peekedSignificant = true;
-        const rel = relativeLift(proportionMoments(n, xa), proportionMoments(n, xb), 'proportion');
-        if (confidenceSequence(rel.estimate, rel.variance, effectiveN(n, n), days * perDay).significant) sequentialSignificant = true;
+        const diff = absoluteLift(proportionMoments(n, xa), proportionMoments(n, xb), 'proportion');
+        if (confidenceSequence(diff.estimate, diff.variance, effectiveN(n, n), days * perDay).significant) sequentialSignificant = true;
         if (d === days - 1 && z.pValue.value < 0.05) fixedHorizon += 1;
       }
       if (peekedSignificant) naiveDailyPeeking += 1;
@@ -75,8 +75,8 @@ describe('the confidence sequence under continuous peeking', () => {
         n += batch;
         // the plug-in variance needs some data; the report starts the sequential verdict at 100 units per arm
         if (n < 100) continue;
-        const rel = relativeLift(proportionMoments(n, xa), proportionMoments(n, xb), 'proportion');
-        if (confidenceSequence(rel.estimate, rel.variance, effectiveN(n, n), 5_000).significant) {
+        const diff = absoluteLift(proportionMoments(n, xa), proportionMoments(n, xb), 'proportion');
+        if (confidenceSequence(diff.estimate, diff.variance, effectiveN(n, n), 5_000).significant) {
           falsePositives += 1;
           break;
         }
@@ -97,8 +97,8 @@ describe('the confidence sequence under continuous peeking', () => {
         xb += draw(10, 0.2);
         n += 10;
         if (n < 100) continue;
-        const rel = relativeLift(proportionMoments(n, xa), proportionMoments(n, xb), 'proportion');
-        if (confidenceSequence(rel.estimate, rel.variance, effectiveN(n, n), 5_000).significant) {
+        const diff = absoluteLift(proportionMoments(n, xa), proportionMoments(n, xb), 'proportion');
+        if (confidenceSequence(diff.estimate, diff.variance, effectiveN(n, n), 5_000).significant) {
           detected += 1;
           break;
         }

@@ -42,7 +42,10 @@ export interface MetricComparison {
   readonly relative: Interval;
   /** Fixed-horizon p-value: two-proportion z-test for rates, Welch's t-test for means. */
   readonly pValue: PValue;
-  /** Always-valid confidence sequence on the relative lift. */
+  /**
+   * Always-valid confidence sequence on the absolute lift (the difference of means, where the mixture boundary
+   * is exact under the normal approximation; the delta-method ratio adds noise from the control's mean).
+   */
   readonly sequential: SequentialInterval;
 }
 
@@ -115,15 +118,16 @@ function controlRow(metric: MetricSpec, m: Moments): MetricComparison {
 
 function compare(metric: MetricSpec, t: Moments, c: Moments, alpha: number, plannedPerArm: number): MetricComparison {
   const relative = relativeLift(t, c, metric.kind, alpha);
+  const absolute = absoluteLift(t, c, metric.kind, alpha);
   const pValue = metric.kind === 'proportion' ? twoProportionZTest(t.mean * t.n, t.n, c.mean * c.n, c.n).pValue : welchTTest(t, c).pValue;
   return {
     kind: metric.kind,
     guardrail: metric.guardrail ?? false,
     n: t.n,
     mean: t.mean,
-    absolute: absoluteLift(t, c, metric.kind, alpha),
+    absolute,
     relative,
     pValue,
-    sequential: confidenceSequence(relative.estimate, relative.variance, effectiveN(t.n, c.n), plannedPerArm, alpha),
+    sequential: confidenceSequence(absolute.estimate, absolute.variance, effectiveN(t.n, c.n), plannedPerArm, alpha),
   };
 }

@@ -1,0 +1,170 @@
+import type { SqlExecutor } from '../../store/index.js';
+import type { ExperimentDefinition } from './experiment-definition.js';
+import type { ArmAggregate, Conversion, ExperimentRecord, ExperimentStatus, Exposure } from './experiment-record.js';
+
+interface ExperimentRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  definition: string;
+  salt: string;
+  status: string;
+  created_at: unknown;
+  updated_at: unknown;
+  [key: string]: unknown;
+}
+
+function toRecord(row: ExperimentRow): ExperimentRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    definition: JSON.parse(row.definition) as ExperimentDefinition,
+    salt: row.salt,
+    status: row.status as ExperimentStatus,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+const placeholders = (n: number, from = 1): string => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
+
+/** Rows per multi-row INSERT: well under SQLite's 32,766 parameters and PostgreSQL's 65,535. */
+const CHUNK = 500;
+
+/**
+ * Experiments, exposures, conversions and the worker's cursors, written once for SQLite and PostgreSQL. Every
+ * write is idempotent (`ON CONFLICT DO NOTHING` on natural keys: one exposure per person and experiment, one
+ * conversion per metric and event), so replaying a batch after a crash between the effects and the cursor
+ * move — impossible here as both commit together, but cheap insurance — counts nothing twice.
+ */
+export class ExperimentRepoSql {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  /** Saves a new experiment; false when the name is taken in the workspace. */
+  async insert(record: ExperimentRecord): Promise<boolean> {
+    const changed = await this.sql.execute(
+      `INSERT INTO experiments (id, workspace_id, name, definition, salt, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, name) DO NOTHING`,
+      [record.id, record.workspaceId, record.name, JSON.stringify(record.definition), record.salt, record.status, record.createdAt, record.updatedAt],
+    );
+    return changed === 1;
+  }
+
+  /** By id or by name. */
+  async get(workspaceId: string, idOrName: string): Promise<ExperimentRecord | undefined> {
+    const rows = await this.sql.query<ExperimentRow>('SELECT * FROM experiments WHERE workspace_id = $1 AND (id = $2 OR name = $2)', [workspaceId, idOrName]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** The workspace's experiments, oldest first. */
+  async list(workspaceId: string): Promise<ExperimentRecord[]> {
+    const rows = await this.sql.query<ExperimentRow>('SELECT * FROM experiments WHERE workspace_id = $1 ORDER BY created_at, id', [workspaceId]);
+    return rows.map(toRecord);
+  }
+
+  /** Running experiments of every workspace (what the worker records for). */
+  async listRunning(): Promise<ExperimentRecord[]> {
+    const rows = await this.sql.query<ExperimentRow>("SELECT * FROM experiments WHERE status = 'running' ORDER BY created_at, id");
+    return rows.map(toRecord);
+  }
+
+  /** Changes the status. */
+  async setStatus(id: string, status: ExperimentStatus, at: number): Promise<void> {
+    await this.sql.execute('UPDATE experiments SET status = $2, updated_at = $3 WHERE id = $1', [id, status, at]);
+  }
+
+  /** Removes an experiment and everything recorded for it. */
+  async delete(id: string): Promise<void> {
+    await this.sql.execute('DELETE FROM experiment_conversions WHERE experiment_id = $1', [id]);
+    await this.sql.execute('DELETE FROM experiment_exposures WHERE experiment_id = $1', [id]);
+    await this.sql.execute('DELETE FROM experiments WHERE id = $1', [id]);
+  }
+
+  /** Records exposures; returns those that were new (a person's later re-entries are not exposures). */
+  async recordExposures(exposures: readonly Exposure[]): Promise<Exposure[]> {
+    const fresh: Exposure[] = [];
+    for (const e of exposures) {
+      const rows = await this.sql.query(
+        `INSERT INTO experiment_exposures (experiment_id, profile_id, arm, exposed_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (experiment_id, profile_id) DO NOTHING RETURNING profile_id`,
+        [e.experimentId, e.profileId, e.arm, e.exposedAt],
+      );
+      if (rows.length > 0) fresh.push(e);
+    }
+    return fresh;
+  }
+
+  /** The exposures of these profiles in the given experiments. */
+  async exposuresOf(experimentIds: readonly string[], profileIds: readonly string[]): Promise<Exposure[]> {
+    if (experimentIds.length === 0 || profileIds.length === 0) return [];
+    const out: Exposure[] = [];
+    for (let i = 0; i < profileIds.length; i += CHUNK) {
+      const chunk = profileIds.slice(i, i + CHUNK);
+      const rows = await this.sql.query<{ experiment_id: string; profile_id: string; arm: string; exposed_at: unknown }>(
+        `SELECT experiment_id, profile_id, arm, exposed_at FROM experiment_exposures
+         WHERE profile_id IN (${placeholders(chunk.length)}) AND experiment_id IN (${placeholders(experimentIds.length, chunk.length + 1)})`,
+        [...chunk, ...experimentIds],
+      );
+      for (const r of rows) out.push({ experimentId: r.experiment_id, profileId: r.profile_id, arm: r.arm, exposedAt: Number(r.exposed_at) });
+    }
+    return out;
+  }
+
+  /** Records conversions (a conversion already recorded for the same metric and event is ignored). */
+  async recordConversions(conversions: readonly Conversion[]): Promise<void> {
+    for (let i = 0; i < conversions.length; i += CHUNK) {
+      const chunk = conversions.slice(i, i + CHUNK);
+      const values = chunk.map((_, k) => `(${placeholders(6, k * 6 + 1)})`).join(', ');
+      await this.sql.execute(
+        `INSERT INTO experiment_conversions (experiment_id, metric, event_seq, profile_id, value, at) VALUES ${values}
+         ON CONFLICT (experiment_id, metric, event_seq) DO NOTHING`,
+        chunk.flatMap((c) => [c.experimentId, c.metric, c.eventSeq, c.profileId, c.value, c.at]),
+      );
+    }
+  }
+
+  /** A worker cursor (0 at first start). */
+  async cursor(name: string): Promise<number> {
+    const rows = await this.sql.query<{ seq: unknown }>('SELECT seq FROM experiment_cursors WHERE name = $1', [name]);
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  /** Moves a worker cursor (never backwards). */
+  async setCursor(name: string, seq: number): Promise<void> {
+    await this.sql.execute(
+      `INSERT INTO experiment_cursors (name, seq) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET seq = CASE WHEN excluded.seq > experiment_cursors.seq THEN excluded.seq ELSE experiment_cursors.seq END`,
+      [name, seq],
+    );
+  }
+
+  /**
+   * Per arm: the exposures and, per metric, how many exposed people converted and the sum and sum of squares
+   * of each person's total (non-converters add 0 to both). Two grouped queries per metric, no per-person rows
+   * leave the database.
+   */
+  async aggregate(experimentId: string, metrics: readonly string[]): Promise<ArmAggregate[]> {
+    const arms = await this.sql.query<{ arm: string; n: unknown }>(
+      'SELECT arm, COUNT(*) AS n FROM experiment_exposures WHERE experiment_id = $1 GROUP BY arm',
+      [experimentId],
+    );
+    const result = new Map<string, { arm: string; exposures: number; metrics: Record<string, { people: number; sum: number; sumOfSquares: number }> }>();
+    for (const a of arms) result.set(a.arm, { arm: a.arm, exposures: Number(a.n), metrics: {} });
+    for (const metric of metrics) {
+      const rows = await this.sql.query<{ arm: string; people: unknown; total: unknown; squares: unknown }>(
+        `SELECT e.arm AS arm, COUNT(*) AS people, SUM(t.total) AS total, SUM(t.total * t.total) AS squares
+         FROM (SELECT profile_id, SUM(value) AS total FROM experiment_conversions
+               WHERE experiment_id = $1 AND metric = $2 GROUP BY profile_id) t
+         JOIN experiment_exposures e ON e.experiment_id = $1 AND e.profile_id = t.profile_id
+         GROUP BY e.arm`,
+        [experimentId, metric],
+      );
+      for (const r of rows) {
+        const arm = result.get(r.arm);
+        if (arm) arm.metrics[metric] = { people: Number(r.people), sum: Number(r.total ?? 0), sumOfSquares: Number(r.squares ?? 0) };
+      }
+    }
+    return [...result.values()];
+  }
+}
