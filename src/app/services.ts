@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
 import type { DestinationService } from '../destinations/index.js';
+import type { ExperimentService } from '../experiments/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { IngestService, KeyAuthenticator } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
@@ -28,4 +29,6 @@ export interface Services {
   readonly changes?: ChangeLog;
   /** Outbound membership webhooks (registration, deliveries, replay). */
   readonly destinations?: DestinationService;
+  /** Experiments: arms, exposures, conversions and reports. */
+  readonly experiments?: ExperimentService;
 }

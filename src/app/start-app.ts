@@ -5,6 +5,7 @@ import { buildServer } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
+import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
@@ -63,6 +64,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
   let destinations: RunningDestinations | undefined;
+  let experimentWorker: ExperimentWorker | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, process.env, clock.now());
@@ -85,12 +87,17 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       metrics,
       log: ({ level, msg, ...fields }) => logger[level](fields, msg),
     });
+    experimentWorker = new ExperimentWorker({ store, changeLog: changes, segments, clock });
+    experimentWorker.start();
+    const experimentsWorker = experimentWorker;
+    ingest.onCommitted(() => experimentsWorker.wake());
     const services: Services = {
       store,
       ingest,
       segments,
       changes,
       destinations: destinations.service,
+      experiments: new SqlExperimentService(store, segments, clock),
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,
@@ -117,6 +124,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await http.close();
           await services.ingest.drain();
           await outbound.stop();
+          await experimentsWorker.stop();
           await running.stop();
         } finally {
           await closeStore();
@@ -127,6 +135,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   } catch (error) {
     await server?.close().catch(() => {});
     await destinations?.stop().catch(() => {});
+    await experimentWorker?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;
