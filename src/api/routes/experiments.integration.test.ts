@@ -51,7 +51,7 @@ describe('the experiments API', () => {
     expect((await call('GET', '/api/segments?system=true')).json().segments.filter((s: { name: string }) => s.name.startsWith('__exp:'))).toEqual([]);
   });
 
-  it('refuses an arm rule that does not parse, naming the arm'"'"'s rule field', async () => {
+  it('refuses an arm rule that does not parse, naming the rule field of that arm', async () => {
     const bad = await call('POST', '/api/experiments', { ...definition, arms: [definition.arms[0], { ...definition.arms[1], rule: 'performed(' }] });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().field).toBe('arms[1].rule');
