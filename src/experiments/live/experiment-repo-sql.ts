@@ -84,13 +84,23 @@ export class ExperimentRepoSql {
   /** Records exposures; returns those that were new (a person's later re-entries are not exposures). */
   async recordExposures(exposures: readonly Exposure[]): Promise<Exposure[]> {
     const fresh: Exposure[] = [];
-    for (const e of exposures) {
-      const rows = await this.sql.query(
-        `INSERT INTO experiment_exposures (experiment_id, profile_id, arm, exposed_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (experiment_id, profile_id) DO NOTHING RETURNING profile_id`,
-        [e.experimentId, e.profileId, e.arm, e.exposedAt],
+    // one person may appear twice in a batch (entered, exited, entered): the first entry is the exposure
+    const seen = new Set<string>();
+    const unique = exposures.filter((e) => {
+      const key = `${e.experimentId}\u0000${e.profileId}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const chunk = unique.slice(i, i + CHUNK);
+      const rows = await this.sql.query<{ experiment_id: string; profile_id: string }>(
+        `INSERT INTO experiment_exposures (experiment_id, profile_id, arm, exposed_at) VALUES ${chunk.map((_, k) => `(${placeholders(4, k * 4 + 1)})`).join(', ')}
+         ON CONFLICT (experiment_id, profile_id) DO NOTHING RETURNING experiment_id, profile_id`,
+        chunk.flatMap((e) => [e.experimentId, e.profileId, e.arm, e.exposedAt]),
       );
-      if (rows.length > 0) fresh.push(e);
+      const inserted = new Set(rows.map((r) => `${r.experiment_id}\u0000${r.profile_id}`));
+      for (const e of chunk) if (inserted.has(`${e.experimentId}\u0000${e.profileId}`)) fresh.push(e);
     }
     return fresh;
   }
