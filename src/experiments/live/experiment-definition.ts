@@ -1,4 +1,4 @@
-import { durationMs, safeParseRule, type DurationUnit, type EventSelector } from '../../rules/index.js';
+import { durationMs, safeParseRule, type Condition, type DurationUnit, type EventSelector } from '../../rules/index.js';
 
 /** One arm: a rule (the trigger as this arm defines it) and its share of people. */
 export interface ArmDefinition {
@@ -32,6 +32,14 @@ export type MetricDefinition =
       /** The numeric property summed, e.g. `revenue` or `order.total`. */
       readonly property: string;
       readonly window: string;
+    }
+  | {
+      /** Share of exposed people for whom a rule holds at exposure + window (evaluated once that instant passes). */
+      readonly kind: 'rule';
+      readonly name: string;
+      /** Rule text, e.g. `performed("Order Completed", within 7d)` or `sum("Order Completed".revenue, within 30d) >= 100`. */
+      readonly rule: string;
+      readonly window: string;
     };
 
 /** An experiment as declared (API body or `*.experiment.json` file). */
@@ -51,8 +59,11 @@ export interface ExperimentDefinition {
   readonly salt?: string;
 }
 
-/** A metric ready to match events: the selector parsed, the window in ms. */
-export type CompiledMetric = MetricDefinition & { readonly selector: EventSelector; readonly windowMs: number; readonly path?: readonly string[] };
+/** An event metric ready to match events: the selector parsed, the window in ms. */
+export type CompiledMetric = Exclude<MetricDefinition, { kind: 'rule' }> & { readonly selector: EventSelector; readonly windowMs: number; readonly path?: readonly string[] };
+
+/** A rule metric ready to evaluate. */
+export type CompiledRuleMetric = Extract<MetricDefinition, { kind: 'rule' }> & { readonly condition: Condition; readonly windowMs: number };
 
 /** One thing wrong with a definition, with the JSON path of the field. */
 export interface DefinitionProblem {
@@ -62,7 +73,7 @@ export interface DefinitionProblem {
 
 /** The validated definition with compiled metrics, or every problem found. */
 export type DefinitionResult =
-  | { readonly ok: true; readonly value: ExperimentDefinition; readonly metrics: readonly CompiledMetric[] }
+  | { readonly ok: true; readonly value: ExperimentDefinition; readonly metrics: readonly CompiledMetric[]; readonly ruleMetrics: readonly CompiledRuleMetric[] }
   | { readonly ok: false; readonly problems: readonly DefinitionProblem[] };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,79}$/;
@@ -132,18 +143,36 @@ export function parseExperimentDefinition(input: unknown): DefinitionResult {
     bad('control', 'the name of one of the arms');
   } else if (control?.holdout) bad('control', 'the control is an acted-on arm; the holdout cannot be the control');
   const metrics: CompiledMetric[] = [];
+  const ruleMetrics: CompiledRuleMetric[] = [];
+  const names = new Set<string>();
   if (!Array.isArray(input.metrics) || input.metrics.length === 0) bad('metrics', 'at least one metric');
   else {
     input.metrics.forEach((raw: unknown, i) => {
       const at = `metrics[${i}]`;
       if (!isObject(raw)) return bad(at, 'a metric is an object { kind, name, event, window }');
       const kind = raw.kind;
-      if (kind !== 'conversion' && kind !== 'revenue') return bad(`${at}.kind`, '"conversion" or "revenue"');
+      if (kind === 'rule') {
+        for (const key of Object.keys(raw)) if (!['kind', 'name', 'rule', 'window'].includes(key)) bad(`${at}.${key}`, `unknown field "${key}" for a rule metric`);
+        const ruleName = raw.name;
+        if (typeof ruleName !== 'string' || !NAME.test(ruleName)) bad(`${at}.name`, 'a name of 1–80 letters, digits, spaces, _ . or -');
+        else if (names.has(ruleName)) bad(`${at}.name`, `the metric name "${ruleName}" is used twice`);
+        const parsedRule = typeof raw.rule === 'string' ? safeParseRule(raw.rule) : undefined;
+        if (!parsedRule?.ok) bad(`${at}.rule`, parsedRule ? parsedRule.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ') : 'rule text');
+        const ruleWindow = typeof raw.window === 'string' ? parseWindow(raw.window) : undefined;
+        if (ruleWindow === undefined) bad(`${at}.window`, 'a duration such as 3d, 72h or 30m');
+        if (typeof ruleName === 'string') names.add(ruleName);
+        if (typeof ruleName === 'string' && parsedRule?.ok && ruleWindow !== undefined && typeof raw.window === 'string') {
+          ruleMetrics.push({ kind, name: ruleName, rule: raw.rule as string, window: raw.window, condition: parsedRule.value, windowMs: ruleWindow });
+        }
+        return;
+      }
+      if (kind !== 'conversion' && kind !== 'revenue') return bad(`${at}.kind`, '"conversion", "revenue" or "rule"');
       const allowed = kind === 'conversion' ? ['kind', 'name', 'event', 'window', 'guardrail'] : ['kind', 'name', 'event', 'window', 'property'];
       for (const key of Object.keys(raw)) if (!allowed.includes(key)) bad(`${at}.${key}`, `unknown field "${key}" for a ${kind} metric`);
       const metricName = raw.name;
       if (typeof metricName !== 'string' || !NAME.test(metricName)) bad(`${at}.name`, 'a name of 1–80 letters, digits, spaces, _ . or -');
-      else if (metrics.some((m) => m.name === metricName)) bad(`${at}.name`, `the metric name "${metricName}" is used twice`);
+      else if (names.has(metricName)) bad(`${at}.name`, `the metric name "${metricName}" is used twice`);
+      if (typeof metricName === 'string') names.add(metricName);
       const selector = typeof raw.event === 'string' ? parseEventSelector(raw.event) : undefined;
       if (selector === undefined) bad(`${at}.event`, 'an event selector such as "Order Completed" or "Order Completed" where total > 20');
       const windowMs = typeof raw.window === 'string' ? parseWindow(raw.window) : undefined;
@@ -165,10 +194,19 @@ export function parseExperimentDefinition(input: unknown): DefinitionResult {
     ...(typeof input.description === 'string' ? { description: input.description } : {}),
     control: input.control as string,
     arms,
-    metrics: metrics.map(({ selector: _s, windowMs: _w, path: _p, ...m }) => m as MetricDefinition),
+    // declared order, without the compiled parts
+    metrics: (input.metrics as { name: string }[]).map((raw) => {
+      const event = metrics.find((m) => m.name === raw.name);
+      if (event) {
+        const { selector: _s, windowMs: _w, path: _p, ...m } = event;
+        return m as MetricDefinition;
+      }
+      const { condition: _c, windowMs: _w, ...m } = ruleMetrics.find((r) => r.name === raw.name)!;
+      return m;
+    }),
     ...(typeof input.plannedPerArm === 'number' ? { plannedPerArm: input.plannedPerArm } : {}),
     ...(typeof input.alpha === 'number' ? { alpha: input.alpha } : {}),
     ...(typeof input.salt === 'string' ? { salt: input.salt } : {}),
   };
-  return { ok: true, value, metrics };
+  return { ok: true, value, metrics, ruleMetrics };
 }

@@ -26,6 +26,7 @@ const definition = {
     { kind: 'conversion', name: 'purchase', event: '"Order Completed"', window: '3d' },
     { kind: 'revenue', name: 'revenue', event: '"Order Completed"', property: 'revenue', window: '3d' },
     { kind: 'conversion', name: 'unsubscribe', event: '"Unsubscribed"', window: '3d', guardrail: true },
+    { kind: 'rule', name: 'bought within 2d', rule: 'performed("Order Completed", within 2d)', window: '2d' },
   ],
 };
 
@@ -83,6 +84,17 @@ describeEachStore('a threshold experiment end to end on a fake clock', (getStore
     expect(verdict[0]).toMatch(/^24h beats 1h on purchase by \+\d+% \(95% CI \+\d+% … \+\d+%, p = .*\); sequential test: significant$/);
     expect(analysis.arms.find((a) => a.arm === '24h')!.metrics.revenue!.mean).toBeCloseTo(treated.mean * 40, 6);
     expect(analysis.srm.mismatch).toBe(false);
+    // the rule metric waits for exposure + 2d: nobody has a value yet
+    expect(analysis.arms.map((a) => a.metrics['bought within 2d']!.n)).toEqual([0, 0, 0]);
+
+    await h.advance(2 * 24 * HOUR);
+    await worker.tick();
+    const later = await experiments.report(WS, 'cart abandoners');
+    if (!later.ok) throw new Error('expected a report');
+    for (const arm of later.value.analysis.arms) {
+      expect(arm.metrics['bought within 2d']!.n).toBe(arm.n);
+      expect(arm.metrics['bought within 2d']!.mean).toBeCloseTo(arm.metrics.purchase!.mean, 12);
+    }
 
     // exposure logging loses 100 of one arm's ~180: the split no longer matches 45/45/10
     await getStore().sql.execute(

@@ -76,6 +76,7 @@ export class ExperimentRepoSql {
 
   /** Removes an experiment and everything recorded for it. */
   async delete(id: string): Promise<void> {
+    await this.sql.execute('DELETE FROM experiment_rule_results WHERE experiment_id = $1', [id]);
     await this.sql.execute('DELETE FROM experiment_conversions WHERE experiment_id = $1', [id]);
     await this.sql.execute('DELETE FROM experiment_exposures WHERE experiment_id = $1', [id]);
     await this.sql.execute('DELETE FROM experiments WHERE id = $1', [id]);
@@ -132,6 +133,41 @@ export class ExperimentRepoSql {
         chunk.flatMap((c) => [c.experimentId, c.metric, c.eventSeq, c.profileId, c.value, c.at]),
       );
     }
+  }
+
+  /** Exposures whose rule metric is due (exposedAt + window ≤ now) and not evaluated yet, oldest first. */
+  async dueRuleChecks(experimentId: string, metric: string, windowMs: number, now: number, limit: number): Promise<Exposure[]> {
+    const rows = await this.sql.query<{ profile_id: string; arm: string; exposed_at: unknown }>(
+      `SELECT e.profile_id, e.arm, e.exposed_at FROM experiment_exposures e
+       LEFT JOIN experiment_rule_results r ON r.experiment_id = e.experiment_id AND r.metric = $2 AND r.profile_id = e.profile_id
+       WHERE e.experiment_id = $1 AND e.exposed_at <= $3 AND r.profile_id IS NULL
+       ORDER BY e.exposed_at, e.profile_id LIMIT $4`,
+      [experimentId, metric, now - windowMs, limit],
+    );
+    return rows.map((r) => ({ experimentId, profileId: r.profile_id, arm: r.arm, exposedAt: Number(r.exposed_at) }));
+  }
+
+  /** Records rule metric values (true/false per person, once). */
+  async recordRuleResults(results: readonly { experimentId: string; metric: string; profileId: string; value: boolean; at: number }[]): Promise<void> {
+    for (let i = 0; i < results.length; i += CHUNK) {
+      const chunk = results.slice(i, i + CHUNK);
+      await this.sql.execute(
+        `INSERT INTO experiment_rule_results (experiment_id, metric, profile_id, value, at) VALUES ${chunk.map((_, k) => `(${placeholders(5, k * 5 + 1)})`).join(', ')}
+         ON CONFLICT (experiment_id, metric, profile_id) DO NOTHING`,
+        chunk.flatMap((r) => [r.experimentId, r.metric, r.profileId, r.value ? 1 : 0, r.at]),
+      );
+    }
+  }
+
+  /** Per arm, for a rule metric: how many exposed people were evaluated and for how many the rule held. */
+  async aggregateRule(experimentId: string, metric: string): Promise<Map<string, { evaluated: number; held: number }>> {
+    const rows = await this.sql.query<{ arm: string; evaluated: unknown; held: unknown }>(
+      `SELECT e.arm AS arm, COUNT(*) AS evaluated, SUM(r.value) AS held
+       FROM experiment_rule_results r JOIN experiment_exposures e ON e.experiment_id = r.experiment_id AND e.profile_id = r.profile_id
+       WHERE r.experiment_id = $1 AND r.metric = $2 GROUP BY e.arm`,
+      [experimentId, metric],
+    );
+    return new Map(rows.map((r) => [r.arm, { evaluated: Number(r.evaluated), held: Number(r.held ?? 0) }]));
   }
 
   /** A worker cursor (0 at first start). */

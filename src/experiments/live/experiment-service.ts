@@ -139,14 +139,17 @@ export class SqlExperimentService implements ExperimentService {
  * of exposed people who converted (a rate); a revenue metric is the mean per exposed person of their total in
  * the window, non-converters counting 0 (a mean). Exposures still inside their metric window count too: all
  * arms are read at the same instant, so the comparison stays fair, but rates keep rising until the last window
- * closes.
+ * closes. A rule metric counts only the people whose exposure + window has passed (its own n per arm).
  */
 export async function computeReport(repo: ExperimentRepoSql, experiment: ExperimentRecord): Promise<ExperimentAnalysis> {
   const definition = experiment.definition;
-  const aggregates = new Map((await repo.aggregate(experiment.id, definition.metrics.map((m) => m.name))).map((a) => [a.arm, a]));
+  const eventMetrics = definition.metrics.filter((m) => m.kind !== 'rule').map((m) => m.name);
+  const aggregates = new Map((await repo.aggregate(experiment.id, eventMetrics)).map((a) => [a.arm, a]));
+  const ruleAggregates = new Map<string, Map<string, { evaluated: number; held: number }>>();
+  for (const m of definition.metrics) if (m.kind === 'rule') ruleAggregates.set(m.name, await repo.aggregateRule(experiment.id, m.name));
   const specs: MetricSpec[] = definition.metrics.map((m) => ({
     name: m.name,
-    kind: m.kind === 'conversion' ? 'proportion' : 'mean',
+    kind: m.kind === 'revenue' ? 'mean' : 'proportion',
     ...(m.kind === 'conversion' && m.guardrail ? { guardrail: true } : {}),
   }));
   const arms: ArmInput[] = definition.arms.map((arm) => {
@@ -154,6 +157,11 @@ export async function computeReport(repo: ExperimentRepoSql, experiment: Experim
     const n = agg?.exposures ?? 0;
     const metrics: ArmInput['metrics'] = Object.fromEntries(
       definition.metrics.map((m) => {
+        if (m.kind === 'rule') {
+          // only people whose window has closed have a value: each arm's n for this metric is theirs
+          const r = ruleAggregates.get(m.name)?.get(arm.name);
+          return [m.name, proportionMoments(r?.evaluated ?? 0, r?.held ?? 0)];
+        }
         const a = agg?.metrics[m.name];
         return [m.name, m.kind === 'conversion' ? proportionMoments(n, a?.people ?? 0) : momentsFromSums(n, a?.sum ?? 0, a?.sumOfSquares ?? 0)];
       }),

@@ -1,9 +1,10 @@
 import type { Clock, MembershipChange, StoredEvent, TimerHandle } from '../../core/index.js';
-import type { SegmentService } from '../../engine/index.js';
+import { historyFromEvents, type SegmentService } from '../../engine/index.js';
+import { evaluate } from '../../rules/index.js';
 import type { ChangeLog } from '../../membership/index.js';
 import type { Store } from '../../store/index.js';
 import { assignArm } from './assign-arm.js';
-import { parseExperimentDefinition, type CompiledMetric } from './experiment-definition.js';
+import { parseExperimentDefinition, type CompiledMetric, type CompiledRuleMetric } from './experiment-definition.js';
 import { parseArmSegmentName, type Conversion, type ExperimentRecord, type Exposure } from './experiment-record.js';
 import { ExperimentRepoSql } from './experiment-repo-sql.js';
 import { conversionsOf } from './match-metrics.js';
@@ -14,6 +15,7 @@ interface Prepared {
   readonly weights: readonly number[];
   readonly armNames: readonly string[];
   readonly metrics: readonly CompiledMetric[];
+  readonly ruleMetrics: readonly CompiledRuleMetric[];
 }
 
 /** What one tick recorded. */
@@ -128,7 +130,31 @@ export class ExperimentWorker {
       conversions += r.conversions;
       if (!r.more) break;
     }
+    for (const p of prepared.values()) for (const metric of p.ruleMetrics) await this.evaluateDue(p, metric);
     return { exposures, conversions };
+  }
+
+  /**
+   * Rule metrics: for every exposure whose exposure + window has passed on the clock, the rule's value at that
+   * instant over the person's stored history (the reference evaluator, so it means exactly what the segment
+   * language means), recorded once. Events arriving later with an earlier event time do not change a recorded
+   * value: the metric is "what segflow knew when the window closed".
+   */
+  private async evaluateDue(p: Prepared, metric: CompiledRuleMetric): Promise<void> {
+    const { store, clock } = this.options;
+    const repo = new ExperimentRepoSql(store.sql);
+    for (;;) {
+      const due = await repo.dueRuleChecks(p.record.id, metric.name, metric.windowMs, clock.now(), this.batchSize);
+      if (due.length === 0) return;
+      const results = [];
+      for (const exposure of due) {
+        const at = exposure.exposedAt + metric.windowMs;
+        const history = historyFromEvents(await store.events.historyOf(p.record.workspaceId, exposure.profileId));
+        results.push({ experimentId: p.record.id, metric: metric.name, profileId: exposure.profileId, value: evaluate(metric.condition, history, at), at });
+      }
+      await repo.recordRuleResults(results);
+      if (due.length < this.batchSize) return;
+    }
   }
 
   private async prepare(): Promise<Map<string, Prepared>> {
@@ -142,6 +168,7 @@ export class ExperimentWorker {
         weights: parsed.value.arms.map((a) => a.weight),
         armNames: parsed.value.arms.map((a) => a.name),
         metrics: parsed.metrics,
+        ruleMetrics: parsed.ruleMetrics,
       });
     }
     return out;
