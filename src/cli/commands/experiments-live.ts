@@ -94,9 +94,9 @@ async function list(options: Options): Promise<void> {
 
 /** Registers `list`, `report` and `stop` under `segflow experiments` (list is also the default). */
 export function registerLive(experiments: Command): void {
-  addAdminOptions(experiments);
-  experiments.action((options: Options) => list(options));
-  addAdminOptions(experiments.command('list').description('list the experiments')).action((options: Options) => list(options));
+  // the default subcommand, so `segflow experiments` lists; options stay on the subcommands (an option on the
+  // parent would swallow `--json` meant for `analyze`)
+  addAdminOptions(experiments.command('list', { isDefault: true }).description('list the experiments')).action((options: Options) => list(options));
   addAdminOptions(experiments.command('report').description('the report: lift, intervals, p-values, sequential test, SRM check, verdict').argument('<experiment>', 'id or name')).action(
     async (ref: string, options: Options) => {
       const res = await clientFromOptions(options).request<ApiReport>('GET', `/api/experiments/${encodeURIComponent(ref)}/report`);
