@@ -87,7 +87,13 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       metrics,
       log: ({ level, msg, ...fields }) => logger[level](fields, msg),
     });
-    experimentWorker = new ExperimentWorker({ store, changeLog: changes, segments, clock });
+    experimentWorker = new ExperimentWorker({
+      store,
+      changeLog: changes,
+      segments,
+      clock,
+      onError: (err) => logger.error({ err }, 'experiment worker: tick failed, retrying at the next poll'),
+    });
     experimentWorker.start();
     const experimentsWorker = experimentWorker;
     ingest.onCommitted(() => experimentsWorker.wake());

@@ -34,6 +34,8 @@ export interface ExperimentWorkerOptions {
   readonly batchSize?: number;
   /** Poll interval when nothing wakes the worker (default 1 s): picks up work written by other processes. */
   readonly pollMs?: number;
+  /** Told about a failed tick (database away); the next poll retries from the durable cursors. */
+  readonly onError?: (error: unknown) => void;
 }
 
 const CHANGES = 'experiments.changes';
@@ -88,8 +90,9 @@ export class ExperimentWorker {
         this.again = false;
         try {
           await this.tick();
-        } catch {
+        } catch (error) {
           // an infrastructure failure (database away): the next poll retries from the durable cursors
+          this.options.onError?.(error);
           break;
         }
       } while (this.again && !this.stopped);
