@@ -77,6 +77,7 @@ export function reportView(r: ExperimentReport): Record<string, unknown> {
     })),
     srm: { chiSquare: a.srm.chiSquare, df: a.srm.df, pValue: a.srm.pValue, mismatch: a.srm.mismatch, expected: a.srm.expected },
     verdict: r.verdict,
+    series: Object.fromEntries(Object.entries(r.series).map(([arm, points]) => [arm, points.map((p) => ({ ...p, day: iso(p.day).slice(0, 10) }))])),
   };
 }
 

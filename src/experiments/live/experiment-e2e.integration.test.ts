@@ -84,6 +84,11 @@ describeEachStore('a threshold experiment end to end on a fake clock', (getStore
     expect(verdict[0]).toMatch(/^24h beats 1h on purchase by \+\d+% \(95% CI \+\d+% … \+\d+%, p = .*\); sequential test: significant$/);
     expect(analysis.arms.find((a) => a.arm === '24h')!.metrics.revenue!.mean).toBeCloseTo(treated.mean * 40, 6);
     expect(analysis.srm.mismatch).toBe(false);
+    // the cumulative series: day 1 (1 h arm and holdout exposed and buying), day 2 (the 24 h arm)
+    const last24 = report.value.series['24h']!.at(-1)!;
+    expect(last24.exposures).toBe(analysis.arms.find((a) => a.arm === '24h')!.n);
+    expect(last24.converters.purchase).toBe(Math.round(treated.mean * treated.n));
+    expect(report.value.series['1h']!.map((p) => p.day)).toEqual([Date.UTC(2026, 2, 2)]);
     // the rule metric waits for exposure + 2d: nobody has a value yet
     expect(analysis.arms.map((a) => a.metrics['bought within 2d']!.n)).toEqual([0, 0, 0]);
 

@@ -170,6 +170,37 @@ export class ExperimentRepoSql {
     return new Map(rows.map((r) => [r.arm, { evaluated: Number(r.evaluated), held: Number(r.held ?? 0) }]));
   }
 
+  /**
+   * Per arm and UTC day: new exposures, and per conversion metric the people who converted for the first time
+   * that day — the raw material of a cumulative chart. Integer division by 86,400,000 is the day on both
+   * dialects (both divide integers as integers).
+   */
+  async daily(experimentId: string, metrics: readonly string[]): Promise<{ arm: string; day: number; exposures: number; converters: Record<string, number> }[]> {
+    const key = (arm: string, day: number): string => `${arm}\u0000${day}`;
+    const out = new Map<string, { arm: string; day: number; exposures: number; converters: Record<string, number> }>();
+    const cell = (arm: string, day: number) => {
+      let c = out.get(key(arm, day));
+      if (!c) out.set(key(arm, day), (c = { arm, day, exposures: 0, converters: {} }));
+      return c;
+    };
+    const exposures = await this.sql.query<{ arm: string; day: unknown; n: unknown }>(
+      'SELECT arm, exposed_at / 86400000 AS day, COUNT(*) AS n FROM experiment_exposures WHERE experiment_id = $1 GROUP BY arm, exposed_at / 86400000',
+      [experimentId],
+    );
+    for (const r of exposures) cell(r.arm, Number(r.day)).exposures = Number(r.n);
+    for (const metric of metrics) {
+      const rows = await this.sql.query<{ arm: string; day: unknown; n: unknown }>(
+        `SELECT e.arm AS arm, f.first_at / 86400000 AS day, COUNT(*) AS n
+         FROM (SELECT profile_id, MIN(at) AS first_at FROM experiment_conversions WHERE experiment_id = $1 AND metric = $2 GROUP BY profile_id) f
+         JOIN experiment_exposures e ON e.experiment_id = $1 AND e.profile_id = f.profile_id
+         GROUP BY e.arm, f.first_at / 86400000`,
+        [experimentId, metric],
+      );
+      for (const r of rows) cell(r.arm, Number(r.day)).converters[metric] = Number(r.n);
+    }
+    return [...out.values()].sort((a, b) => a.day - b.day || a.arm.localeCompare(b.arm));
+  }
+
   /** A worker cursor (0 at first start). */
   async cursor(name: string): Promise<number> {
     const rows = await this.sql.query<{ seq: unknown }>('SELECT seq FROM experiment_cursors WHERE name = $1', [name]);

@@ -23,6 +23,16 @@ export interface ExperimentReport {
   readonly at: number;
   readonly analysis: ExperimentAnalysis;
   readonly verdict: readonly string[];
+  /** Per arm, cumulative by UTC day: exposures and people converted per conversion metric (for a chart). */
+  readonly series: Readonly<Record<string, readonly CumulativePoint[]>>;
+}
+
+/** One day of an arm's cumulative series. */
+export interface CumulativePoint {
+  /** The UTC day, as epoch ms of its midnight. */
+  readonly day: number;
+  readonly exposures: number;
+  readonly converters: Readonly<Record<string, number>>;
 }
 
 /** Experiments administration and reports (the port the API and the CLI use). */
@@ -130,7 +140,17 @@ export class SqlExperimentService implements ExperimentService {
     const experiment = await this.repo.get(workspaceId, idOrName);
     if (!experiment) return { ok: false, error: { kind: 'not_found', id: idOrName } };
     const analysis = await computeReport(this.repo, experiment);
-    return { ok: true, value: { experiment, at: this.clock.now(), analysis, verdict: verdictLines(analysis) } };
+    const conversionMetrics = experiment.definition.metrics.filter((m) => m.kind === 'conversion').map((m) => m.name);
+    const series: Record<string, CumulativePoint[]> = Object.fromEntries(experiment.definition.arms.map((a) => [a.name, []]));
+    const totals = new Map<string, { exposures: number; converters: Record<string, number> }>();
+    for (const row of await this.repo.daily(experiment.id, conversionMetrics)) {
+      const total = totals.get(row.arm) ?? { exposures: 0, converters: Object.fromEntries(conversionMetrics.map((m) => [m, 0])) };
+      total.exposures += row.exposures;
+      for (const [m, n] of Object.entries(row.converters)) total.converters[m] = (total.converters[m] ?? 0) + n;
+      totals.set(row.arm, total);
+      series[row.arm]?.push({ day: row.day * 86_400_000, exposures: total.exposures, converters: { ...total.converters } });
+    }
+    return { ok: true, value: { experiment, at: this.clock.now(), analysis, verdict: verdictLines(analysis), series } };
   }
 }
 

@@ -10,6 +10,6 @@ export { armSegmentName, parseArmSegmentName } from './experiment-record.js';
 export type { ArmAggregate, Conversion, ExperimentRecord, ExperimentStatus, Exposure } from './experiment-record.js';
 export { ExperimentRepoSql } from './experiment-repo-sql.js';
 export { computeReport, SqlExperimentService } from './experiment-service.js';
-export type { ExperimentFailure, ExperimentReport, ExperimentResult, ExperimentService } from './experiment-service.js';
+export type { CumulativePoint, ExperimentFailure, ExperimentReport, ExperimentResult, ExperimentService } from './experiment-service.js';
 export { ExperimentWorker } from './experiment-worker.js';
 export type { ExperimentWorkerOptions, TickResult } from './experiment-worker.js';
