@@ -122,17 +122,19 @@ export class ExperimentRepoSql {
     return out;
   }
 
-  /** Records conversions (a conversion already recorded for the same metric and event is ignored). */
-  async recordConversions(conversions: readonly Conversion[]): Promise<void> {
+  /** Records conversions (one already recorded for the same metric and event is ignored); returns how many were new. */
+  async recordConversions(conversions: readonly Conversion[]): Promise<number> {
+    let inserted = 0;
     for (let i = 0; i < conversions.length; i += CHUNK) {
       const chunk = conversions.slice(i, i + CHUNK);
       const values = chunk.map((_, k) => `(${placeholders(6, k * 6 + 1)})`).join(', ');
-      await this.sql.execute(
+      inserted += await this.sql.execute(
         `INSERT INTO experiment_conversions (experiment_id, metric, event_seq, profile_id, value, at) VALUES ${values}
          ON CONFLICT (experiment_id, metric, event_seq) DO NOTHING`,
         chunk.flatMap((c) => [c.experimentId, c.metric, c.eventSeq, c.profileId, c.value, c.at]),
       );
     }
+    return inserted;
   }
 
   /** Exposures whose rule metric is due (exposedAt + window ≤ now) and not evaluated yet, oldest first. */

@@ -18,7 +18,7 @@ interface Prepared {
   readonly ruleMetrics: readonly CompiledRuleMetric[];
 }
 
-/** What one tick recorded. */
+/** What one tick recorded: new exposures and new conversion rows (duplicates of recorded ones not counted). */
 export interface TickResult {
   readonly exposures: number;
   readonly conversions: number;
@@ -221,9 +221,9 @@ export class ExperimentWorker {
           conversions.push(...conversionsOf(event, exposure, p.metrics));
         }
       }
-      await repo.recordConversions(conversions);
+      const inserted = await repo.recordConversions(conversions);
       await repo.setCursor(CHANGES, last);
-      return { exposures: fresh.length, conversions: conversions.length, more: changes.length === this.batchSize };
+      return { exposures: fresh.length, conversions: inserted, more: changes.length === this.batchSize };
     });
   }
 
@@ -252,11 +252,12 @@ export class ExperimentWorker {
       }
     }
     const last = events[events.length - 1]?.seq ?? cursor;
-    await store.transaction(async (tx) => {
+    const inserted = await store.transaction(async (tx) => {
       const txRepo = new ExperimentRepoSql(tx.sql);
-      await txRepo.recordConversions(conversions);
+      const n = await txRepo.recordConversions(conversions);
       await txRepo.setCursor(EVENTS, last);
+      return n;
     });
-    return { conversions: conversions.length, more: events.length === this.batchSize };
+    return { conversions: inserted, more: events.length === this.batchSize };
   }
 }
