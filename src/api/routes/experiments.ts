@@ -9,8 +9,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, assertNever } from '../../core/index.js';
+import { type AppError, assertNever } from '../../core/index.js';
 import {
   armSegmentName,
   type ExperimentFailure,
@@ -20,6 +19,8 @@ import {
   type ExperimentService,
 } from '../../experiments/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
+import type { Services } from '../services.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -85,23 +86,22 @@ export function reportView(r: ExperimentReport): Record<string, unknown> {
 function experimentProblem(error: ExperimentFailure): AppError {
   switch (error.kind) {
     case 'invalid':
-      return new AppError('EXPERIMENT_INVALID', 422, `The experiment is invalid: ${error.problems.map((p) => `${p.field || '(body)'}: ${p.message}`).join('; ')}`, {
+      return apiError('EXPERIMENT_INVALID', `The experiment is invalid: ${error.problems.map((p) => `${p.field || '(body)'}: ${p.message}`).join('; ')}`, {
         field: error.problems[0]?.field ?? '',
         extensions: { errors: error.problems },
       });
     case 'invalid_rule':
-      return new AppError('RULE_INVALID', 422, `The rule of arm "${error.arm}" has errors.`, { field: 'arms', extensions: { errors: error.diagnostics } });
+      return apiError('RULE_INVALID', `The rule of arm "${error.arm}" has errors.`, { field: 'arms', extensions: { errors: error.diagnostics } });
     case 'name_taken':
-      return new AppError('EXPERIMENT_NAME_TAKEN', 409, `The name "${error.name}" is already used.`, { field: 'name' });
+      return apiError('EXPERIMENT_NAME_TAKEN', `The name "${error.name}" is already used.`, { field: 'name' });
     case 'changed':
-      return new AppError(
+      return apiError(
         'EXPERIMENT_CHANGED',
-        409,
         `An experiment named "${error.name}" already exists with a different definition; experiments cannot be edited once started. Stop it and create one with a new name.`,
         { field: 'name' },
       );
     case 'not_found':
-      return new AppError('EXPERIMENT_NOT_FOUND', 404, `No experiment has the id or name "${error.id}".`);
+      return apiError('EXPERIMENT_NOT_FOUND', `No experiment has the id or name "${error.id}".`);
     default:
       return assertNever(error);
   }

@@ -1,4 +1,4 @@
-import { newId, type Clock } from '../../core/index.js';
+import { newId, type Clock, type Result } from '../../core/index.js';
 import type { RuleProblem, SegmentService } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
 import { analyzeArms, momentsFromSums, proportionMoments, verdictLines, type ArmInput, type ExperimentAnalysis, type MetricSpec } from '../stats/index.js';
@@ -15,7 +15,7 @@ export type ExperimentFailure =
   | { readonly kind: 'not_found'; readonly id: string };
 
 /** A result: the value, or an expected failure. */
-export type ExperimentResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ExperimentFailure };
+export type ExperimentResult<T> = Result<T, ExperimentFailure>;
 
 /** An experiment's report: the statistics, the plain-language verdict, and when it was computed. */
 export interface ExperimentReport {
