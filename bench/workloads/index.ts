@@ -8,6 +8,7 @@ import { engineBackfill } from './engine-backfill.js';
 import { engineLatency } from './engine-latency.js';
 import { engineThroughput } from './engine-throughput.js';
 import { engineTimerStorm } from './engine-timer-storm.js';
+import { experimentsBench } from './experiments.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 import { predict } from './predict.js';
@@ -22,4 +23,5 @@ export const workloads: readonly Workload[] = [
   engineTimerStorm,
   engineBackfill,
   predict,
+  experimentsBench,
 ];

@@ -78,6 +78,11 @@ export const API_ERRORS = {
   DELIVERY_NOT_FOUND: { status: 404 },
   // Scores.
   SCORE_NAME_INVALID: { status: 422 },
+  // Experiments.
+  EXPERIMENT_INVALID: { status: 422 },
+  EXPERIMENT_NAME_TAKEN: { status: 409 },
+  EXPERIMENT_CHANGED: { status: 409 },
+  EXPERIMENT_NOT_FOUND: { status: 404 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

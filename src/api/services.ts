@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock, Profile, StoredEvent } from '../core/index.js';
 import type { DestinationService } from '../destinations/index.js';
+import type { ExperimentService } from '../experiments/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSettings, IngestMeta, IngestResult } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
@@ -76,5 +77,7 @@ export interface Services {
   readonly destinations?: DestinationService;
   /** Scores set through the admin API and read per profile (predictions). */
   readonly scores?: ScoreService;
+  /** Experiments: arms, exposures, conversions and reports. */
+  readonly experiments?: ExperimentService;
 }
 

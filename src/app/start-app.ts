@@ -5,6 +5,7 @@ import { buildServer, type Services } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
+import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
@@ -68,6 +69,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let engine: Engine | undefined;
   let destinations: RunningDestinations | undefined;
   let liveScorer: LiveScorer | undefined;
+  let experimentWorker: ExperimentWorker | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
@@ -111,6 +113,16 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       metrics,
       log: ({ level, msg, ...fields }) => logger[level](fields, msg),
     });
+    experimentWorker = new ExperimentWorker({
+      store,
+      changeLog: changes,
+      segments,
+      clock,
+      onError: (err) => logger.error({ err }, 'experiment worker: tick failed, retrying at the next poll'),
+    });
+    experimentWorker.start();
+    const experimentsWorker = experimentWorker;
+    ingest.onCommitted(() => experimentsWorker.wake());
     const services: Services = {
       ingest,
       ping: () => store.ping(),
@@ -120,6 +132,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       changes,
       destinations: destinations.service,
       scores,
+      experiments: new SqlExperimentService(store, segments, clock),
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,
@@ -147,6 +160,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await ingest.drain();
           await outbound.stop();
           await scorer.stop();
+          await experimentsWorker.stop();
           await running.stop();
         } finally {
           await closeStore();
@@ -158,6 +172,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await server?.close().catch(() => {});
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});
+    await experimentWorker?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;

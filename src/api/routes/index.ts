@@ -21,6 +21,7 @@ import { segmentsArea } from './segments.js';
 import { changesArea } from './changes.js';
 import { destinationsArea } from './destinations.js';
 import { scoresArea } from './scores.js';
+import { experimentsArea } from './experiments.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -35,4 +36,5 @@ export const routeAreas: readonly RouteArea[] = [
   changesArea,
   destinationsArea,
   scoresArea,
+  experimentsArea,
 ];

@@ -23,6 +23,7 @@ import {
 } from '../admin-client.js';
 import { checkPlanReferences } from '../plan-references.js';
 import type { RuleProblem, SegmentInput } from '../../engine/index.js';
+import { applyExperimentDir, EXPERIMENT_FILE_SUFFIX } from './experiments-apply.js';
 
 /** One segment as described by a file in the directory. */
 export interface SegmentSpec {
@@ -105,7 +106,7 @@ function specFrom(
 export async function readSegmentDir(dir: string): Promise<{ ok: true; specs: SegmentSpec[] } | { ok: false; errors: string[] }> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) return { ok: false, errors: [`${dir} is not a directory`] };
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.rule') || n.endsWith('.json')).sort();
+  const names = (await readdir(dir)).filter((n) => (n.endsWith('.rule') || n.endsWith('.json')) && !n.endsWith(EXPERIMENT_FILE_SUFFIX)).sort();
   const specs: SegmentSpec[] = [];
   const errors: string[] = [];
   const seen = new Map<string, string>();
@@ -409,5 +410,7 @@ export function register(program: Command): void {
       .option('--prune', 'delete server segments that have no file'),
   ).action(async (dir: string, options: ApplyOptions) => {
     process.exitCode = await run(dir, options);
+    // experiments (*.experiment.json) after the segments they may refer to
+    if (process.exitCode === 0) process.exitCode = await applyExperimentDir(dir, options);
   });
 }

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { register as apply } from './apply.js';
 import { register as check } from './check.js';
 import { register as destinations } from './destinations.js';
+import { register as experiments } from './experiments.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
 import { register as importCommand } from './import.js';
@@ -21,6 +22,7 @@ const commands: readonly Register[] = [
   apply,
   check,
   destinations,
+  experiments,
   explain,
   fmt,
   importCommand,

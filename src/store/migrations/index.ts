@@ -16,6 +16,8 @@ import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
 import { migration0300 } from './0300-esp-replay-tokens.js';
 import { migration0500 } from './0500-predict.js';
+import { migration0600 } from './0600-experiments.js';
+import { migration0601 } from './0601-experiment-rule-results.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -40,4 +42,7 @@ export const migrations: readonly Migration[] = [
   migration0300,
   // 0500–0599: predictions
   migration0500,
+  // 0600–0699: experiments
+  migration0600,
+  migration0601,
 ];
