@@ -19,6 +19,12 @@ export function nextLocalTime(t: number, minuteOfDay: number, zone: string): num
   for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
     const day = local.plus({ days: dayOffset });
     const candidate = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone }).toMillis();
+    // On a fall-back day the wall time occurs twice and luxon may pick the later one: take the earlier if it reads the same.
+    for (const shift of [3_600_000, 1_800_000]) {
+      const earlier = candidate - shift;
+      const local = DateTime.fromMillis(earlier, { zone });
+      if (earlier >= t && local.hour === hour && local.minute === minute && local.day === day.day) return earlier;
+    }
     if (candidate >= t) return candidate;
   }
   // Unreachable: within two days the time of day recurs.
