@@ -51,7 +51,11 @@ class Parser {
 
   private add(problem: WorkflowProblem, path: readonly PathSegment[], span?: Span): void {
     const at = this.locate?.(path, span);
-    const located = at ? { ...problem, line: at.line, column: at.column } : problem;
+    const located = at
+      ? { ...problem, line: at.line, column: at.column }
+      : span
+        ? { ...problem, ruleLine: span.line, ruleColumn: span.column }
+        : problem;
     (located.severity === 'warning' ? this.warnings : this.problems).push(located);
   }
 

@@ -35,6 +35,9 @@ export interface WorkflowProblem {
   readonly message: string;
   readonly line?: number;
   readonly column?: number;
+  /** For a problem inside a rule given without a source file (API): its position inside the rule text. */
+  readonly ruleLine?: number;
+  readonly ruleColumn?: number;
 }
 
 /** Builds a workflow problem from the catalogue. */

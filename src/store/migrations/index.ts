@@ -14,6 +14,7 @@ import { migration0104 } from './0104-events-profile-seq-name.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
 import { migration0300 } from './0300-esp-replay-tokens.js';
+import { migration0400 } from './0400-workflows.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -35,4 +36,6 @@ export const migrations: readonly Migration[] = [
   migration0201,
   // 0300–0399: email/ESP and subscriptions
   migration0300,
+  // 0400–0499: workflows
+  migration0400,
 ];
