@@ -6,6 +6,7 @@ import type { SegmentService } from '../engine/index.js';
 import type { IngestService, KeyAuthenticator } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
+import type { WorkflowService } from '../workflows/index.js';
 
 /**
  * Everything the HTTP API may call, built once by `startApp`. Other areas add their service as ONE optional
@@ -28,4 +29,6 @@ export interface Services {
   readonly changes?: ChangeLog;
   /** Outbound membership webhooks (registration, deliveries, replay). */
   readonly destinations?: DestinationService;
+  /** Lifecycle workflows (definitions, versions, runs, simulation). */
+  readonly workflows?: WorkflowService;
 }

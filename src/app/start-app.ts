@@ -8,6 +8,7 @@ import { Engine, EngineSegmentService } from '../engine/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
+import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -63,6 +64,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
   let destinations: RunningDestinations | undefined;
+  let workflows: RunningWorkflows | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, process.env, clock.now());
@@ -85,12 +87,30 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       metrics,
       log: ({ level, msg, ...fields }) => logger[level](fields, msg),
     });
+    const outboundForWorkflows = destinations;
+    workflows = await startWorkflows({
+      store,
+      changeLog: changes,
+      clock,
+      segments,
+      destinationNames: async (ws) => new Set((await outboundForWorkflows.service.list(ws)).map((d) => d.name)),
+      webhookByName: (ws, name) => outboundForWorkflows.webhookByName(ws, name),
+      identify: async (ws, message) => {
+        const result = await ingest.ingest(ws, [message], { receivedAt: clock.now(), source: 'workflow' });
+        const r = result.results[0];
+        return r && r.outcome !== 'rejected' ? { ok: true } : { ok: false, retryable: false, error: JSON.stringify(r) };
+      },
+      log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+    });
+    const journeys = workflows;
+    ingest.onCommitted(() => journeys.wake());
     const services: Services = {
       store,
       ingest,
       segments,
       changes,
       destinations: destinations.service,
+      workflows: workflows.service,
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,
@@ -116,6 +136,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         try {
           await http.close();
           await services.ingest.drain();
+          await journeys.stop();
           await outbound.stop();
           await running.stop();
         } finally {
@@ -126,6 +147,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     return { server, services, url, port, newKeys, close };
   } catch (error) {
     await server?.close().catch(() => {});
+    await workflows?.stop().catch(() => {});
     await destinations?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();

@@ -84,6 +84,16 @@ export class WorkflowService {
     this.catalog = new WorkflowCatalog(options.segments, 0);
   }
 
+  /** The store (read-only uses: backtests). */
+  get store(): Store {
+    return this.options.store;
+  }
+
+  /** The service's present instant. */
+  now(): number {
+    return this.options.clock.now();
+  }
+
   /** The context rules and references are checked against: the workspace's segments and destinations. */
   async context(workspaceId: string): Promise<WorkflowContext> {
     const segments = await this.catalog.segmentsOf(workspaceId, this.options.clock.now());
