@@ -6,6 +6,7 @@
  * +entered / −exited diff from a dry run, unchanged, delete with `--prune`) and applies it once confirmed.
  * Running it twice changes nothing the second time. Exit codes: 0 done (or nothing to do), 1 a rule is
  * invalid or the server refused a change, 2 usage (bad directory, duplicate names, no confirmation).
+ * `*.workflow.yaml` files in DIR are applied after the segments (see `workflows-apply.ts`).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -19,6 +20,7 @@ import {
   clientFromOptions,
 } from '../admin-client.js';
 import type { RuleProblem, SegmentInput } from '../../engine/index.js';
+import { applyWorkflowDir } from './workflows-apply.js';
 
 /** One segment as described by a file in the directory. */
 export interface SegmentSpec {
@@ -333,6 +335,17 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
   return ok ? 0 : 1;
 }
 
+async function applyWorkflows(dir: string, options: ApplyOptions): Promise<number> {
+  const result = await applyWorkflowDir(clientFromOptions(options), dir, { dryRun: options.dryRun === true });
+  if (options.json) {
+    if (result.plan.length > 0 || result.err.length > 0) process.stdout.write(`${JSON.stringify({ workflows: result.plan, errors: result.err })}\n`);
+  } else {
+    for (const line of result.out) process.stdout.write(`${line}\n`);
+    for (const line of result.err) process.stderr.write(`${line}\n`);
+  }
+  return result.code;
+}
+
 /** Registers `segflow apply DIR`. */
 export function register(program: Command): void {
   addAdminOptions(
@@ -345,5 +358,7 @@ export function register(program: Command): void {
       .option('--prune', 'delete server segments that have no file'),
   ).action(async (dir: string, options: ApplyOptions) => {
     process.exitCode = await run(dir, options);
+    // Workflows after segments: they may start on segments this same apply created.
+    if (process.exitCode === 0) process.exitCode = await applyWorkflows(dir, options);
   });
 }

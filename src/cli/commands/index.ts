@@ -13,6 +13,8 @@ import { register as importCommand } from './import.js';
 import { register as migrate } from './migrate.js';
 import { register as segments } from './segments.js';
 import { register as serve } from './serve.js';
+import { register as simulate } from './simulate.js';
+import { register as workflows } from './workflows.js';
 
 type Register = (program: Command) => void;
 
@@ -26,6 +28,8 @@ const commands: readonly Register[] = [
   migrate,
   segments,
   serve,
+  simulate,
+  workflows,
 ];
 
 /** Adds every segflow command to `program`. */
