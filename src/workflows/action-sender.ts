@@ -81,14 +81,17 @@ export class ActionSender {
       return due;
     });
     const names = new Map<string, string>();
-    for (const a of claimed) {
-      const outcome = await this.perform(a, names);
-      const repo = new ActionRepoSql(store.sql);
-      const at = clock.now();
-      if (outcome.ok) await repo.markSent(a.id, at);
-      else if (!outcome.retryable || a.attempts + 1 >= this.policy.maxAttempts || at - a.dueAt >= this.policy.maxAgeMs) await repo.markFailed(a.id, outcome.error);
-      else await repo.markRetry(a.id, at + backoffDelay(a.attempts + 1, this.policy, this.random, outcome.retryAfterMs), outcome.error);
-    }
+    const outcomes: { action: ActionRecord; outcome: ActionOutcome; at: number }[] = [];
+    for (const a of claimed) outcomes.push({ action: a, outcome: await this.perform(a, names), at: clock.now() });
+    // One transaction for all the records: a crash before it commits only means these are performed again (same ids).
+    await store.transaction(async (tx) => {
+      const repo = new ActionRepoSql(tx.sql);
+      for (const { action: a, outcome, at } of outcomes) {
+        if (outcome.ok) await repo.markSent(a.id, at);
+        else if (!outcome.retryable || a.attempts + 1 >= this.policy.maxAttempts || at - a.dueAt >= this.policy.maxAgeMs) await repo.markFailed(a.id, outcome.error);
+        else await repo.markRetry(a.id, at + backoffDelay(a.attempts + 1, this.policy, this.random, outcome.retryAfterMs), outcome.error);
+      }
+    });
     return claimed.length;
   }
 

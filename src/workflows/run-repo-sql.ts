@@ -149,17 +149,16 @@ export class RunRepoSql {
 
   /** Appends path entries `from, from + 1, …` of a run. */
   async appendSteps(runId: string, from: number, records: readonly StepRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const params: unknown[] = [];
+    const rows: string[] = [];
     for (const [i, r] of records.entries()) {
       const { stepId, at, outcome, ...detail } = r;
-      await this.sql.execute('INSERT INTO workflow_steps (run_id, n, step_id, outcome, at, detail) VALUES ($1, $2, $3, $4, $5, $6)', [
-        runId,
-        from + i,
-        stepId,
-        outcome,
-        at,
-        Object.keys(detail).length === 0 ? null : toJson(detail),
-      ]);
+      const b = params.length;
+      rows.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`);
+      params.push(runId, from + i, stepId, outcome, at, Object.keys(detail).length === 0 ? null : toJson(detail));
     }
+    await this.sql.execute(`INSERT INTO workflow_steps (run_id, n, step_id, outcome, at, detail) VALUES ${rows.join(', ')}`, params);
   }
 
   /** A run's path in order. */
