@@ -155,12 +155,13 @@ class Parser {
 
   steps(v: unknown, path: readonly PathSegment[]): Step[] | undefined {
     if (!Array.isArray(v)) return this.fail('WF001', path, ['a list of steps']);
-    // Steps that fail are left out but their siblings stay, so that goto targets and loops are still checked;
-    // the problems already recorded make the whole definition fail.
+    // Siblings of a failed step stay, so that goto targets and loops are still checked; the problems already
+    // recorded make the whole definition fail.
+    // A step that fails is kept as a placeholder wait so that the indices in later paths stay right and no
+    // false loop error is reported through it.
     const out: Step[] = [];
     v.forEach((s, i) => {
-      const step = this.step(s, [...path, i]);
-      if (step) out.push(step);
+      out.push(this.step(s, [...path, i]) ?? { kind: 'wait', id: `(invalid ${pathText([...path, i])})`, wait: { kind: 'for', ms: 1, text: '' } });
     });
     return out;
   }
