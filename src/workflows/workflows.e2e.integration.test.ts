@@ -88,6 +88,7 @@ describe('workflows end to end over HTTP with the real clock', () => {
         goal: 'performed("Order Completed", within 1d)',
         re_entry: 'always',
         steps: [
+          { id: 'mark', set_trait: { cart_series: 'started' } },
           { id: 'wait-1', wait: '1s' },
           { id: 'reminder-1', webhook: 'reminders' },
           { id: 'wait-2', wait: '2s' },
@@ -111,6 +112,9 @@ describe('workflows end to end over HTTP with the real clock', () => {
     expect(rx.rejected).toBe(0);
     expect(rx.got.filter((r) => r.userId === 'u1').map((r) => r.step)).toEqual(['reminder-1', 'reminder-2', 'reminder-3']);
     expect(rx.got.filter((r) => r.userId === 'u2').map((r) => r.step)).toEqual(['reminder-1']);
+    // set_trait went through ingestion (an identify with the action's idempotency id) before the first reminder.
+    const profile = (await (await fetch(`${base}/api/profiles/u1`, { headers: admin })).json()) as { traits: Record<string, unknown> };
+    expect(profile.traits).toMatchObject({ cart_series: 'started' });
     const runs = await fetch(`${base}/api/workflows/cart-abandonment/runs?profile=u2`, { headers: admin });
     const body = (await runs.json()) as { runs: { exitCause: string }[] };
     expect(body.runs[0]?.exitCause).toBe('goal');
