@@ -9,7 +9,7 @@ import { RunRepoSql, type RunRecord } from './run-repo-sql.js';
 import { initialRunState, type Advance, type RunInput } from './run-state.js';
 import type { LoadedVersion, WorkflowCatalog } from './workflow-catalog.js';
 import type { WorkflowRecord } from './workflow-repo-sql.js';
-import { WorkflowTimerRepoSql } from './workflow-timer-repo-sql.js';
+import { RunWrites } from './run-writes.js';
 
 /** Counts of what one pass did (for logs, metrics and tests). */
 export interface AdvanceCounts {
@@ -77,25 +77,28 @@ export class RunAdvancer {
     return true;
   }
 
-  /** Advances one stored run with one input and persists the outcome. */
-  async advance(tx: Repos, run: RunRecord, input: RunInput, counts: AdvanceCounts, loadedVersion?: LoadedVersion): Promise<Advance> {
+  /**
+   * Advances one stored run with one input and persists the outcome: at once, or into `writes` when given (the
+   * caller flushes it in the same transaction; the timer storm path writes a whole batch in a few statements).
+   */
+  async advance(tx: Repos, run: RunRecord, input: RunInput, counts: AdvanceCounts, loadedVersion?: LoadedVersion, writes?: RunWrites): Promise<Advance> {
     const loaded = loadedVersion ?? (await this.catalog.version(tx.sql, run.workflowId, run.version));
     const { definition, program } = loaded;
     const history = await this.history(tx, run.workspaceId, run.profileId);
     const segments = await this.catalog.segmentsOf(run.workspaceId, input.at);
-    const actionsRepo = new ActionRepoSql(tx.sql);
-    const sends = definition.frequencyCap ? await actionsRepo.sendsOf(run.profileId, input.at - definition.frequencyCap.withinMs) : [];
+    const out_ = writes ?? new RunWrites();
+    // The frequency cap reads the outbox: what is buffered must be in it first.
+    if (definition.frequencyCap && out_.size > 0) await out_.flush(tx.sql);
+    const sends = definition.frequencyCap ? await new ActionRepoSql(tx.sql).sendsOf(run.profileId, input.at - definition.frequencyCap.withinMs) : [];
     const out = advanceRun(definition, program, run.state, input, { runId: run.id, history, env: { segments: segments.byName }, sends });
     counts.advanced += 1;
-    const runs = new RunRepoSql(tx.sql);
     const ins = program.instructions[out.state.pc];
     const stepId = out.state.status === 'ended' ? (out.records.at(-1)?.stepId ?? run.stepId) : ins && 'stepId' in ins && ins.stepId ? ins.stepId : '(end)';
-    const updated: RunRecord = { ...run, state: out.state, stepId, pathLength: run.pathLength + out.records.length, updatedAt: out.state.at };
-    await runs.update(updated);
-    await runs.appendSteps(run.id, run.pathLength, out.records);
-    await new WorkflowTimerRepoSql(tx.sql).set(run.id, out.state.status === 'active' ? out.wakeAt : undefined);
+    out_.run({ ...run, state: out.state, stepId, pathLength: run.pathLength + out.records.length, updatedAt: out.state.at });
+    out_.path(run.id, run.pathLength, out.records);
+    out_.timer(run.id, out.state.status === 'active' ? out.wakeAt : undefined);
     for (const a of out.actions) {
-      await actionsRepo.insert({
+      out_.action({
         id: a.id,
         runId: run.id,
         workflowId: run.workflowId,
@@ -113,8 +116,9 @@ export class RunAdvancer {
       });
       counts.actions += 1;
     }
+    if (!writes) await out_.flush(tx.sql);
     if (out.state.status === 'ended') {
-      await runs.release(run.workflowId, run.profileId, run.key, entryBlockedUntil(definition.reEntry, run.enteredAt, out.state.at));
+      await new RunRepoSql(tx.sql).release(run.workflowId, run.profileId, run.key, entryBlockedUntil(definition.reEntry, run.enteredAt, out.state.at));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import { ActionSender, type ActionPorts, type ActionSenderOptions } from './acti
 import { WorkflowCursorRepoSql } from './cursor-repo-sql.js';
 import { emptyCounts, RunAdvancer, type AdvanceCounts } from './run-advancer.js';
 import { RunRepoSql } from './run-repo-sql.js';
+import { RunWrites } from './run-writes.js';
 import { triggerKeyOf } from './simulate-workflow.js';
 import { WorkflowCatalog, type SegmentDirectory } from './workflow-catalog.js';
 import { WorkflowRepoSql, type WorkflowRecord } from './workflow-repo-sql.js';
@@ -220,14 +221,17 @@ export class WorkflowRuntime {
       const due = await new WorkflowTimerRepoSql(tx.sql).claimDue(clock.now(), this.batchSize);
       if (due.length === 0) return 0;
       const dueOf = new Map(due.map((d) => [d.runId, d.dueAt]));
+      // One timer per run, so each run is advanced once here: its writes can be buffered and written together.
+      const writes = new RunWrites();
       for (const run of await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true)) {
         if (run.state.status !== 'active') {
-          await new WorkflowTimerRepoSql(tx.sql).set(run.id, undefined);
+          writes.timer(run.id, undefined);
           continue;
         }
         // The timer's own instant, not the (later) moment we got to it: waits end at their instant.
-        await this.advancer.advance(tx, run, { kind: 'timer', at: Math.max(dueOf.get(run.id) ?? clock.now(), run.state.at) }, counts);
+        await this.advancer.advance(tx, run, { kind: 'timer', at: Math.max(dueOf.get(run.id) ?? clock.now(), run.state.at) }, counts, undefined, writes);
       }
+      await writes.flush(tx.sql);
       return due.length;
     });
   }
