@@ -76,7 +76,7 @@ export class ActionRepoSql {
 
   /** Claims pending actions due by `now` (on PostgreSQL `FOR UPDATE SKIP LOCKED`; call inside a transaction). */
   async claimDue(now: number, limit: number): Promise<ActionRecord[]> {
-    const lock = this.sql.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const lock = this.sql.dialect.name === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     return (
       await this.sql.query<Row>(`SELECT * FROM workflow_actions WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2${lock}`, [now, limit])
     ).map(fromRow);

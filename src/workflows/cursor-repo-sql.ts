@@ -10,7 +10,7 @@ export class WorkflowCursorRepoSql {
    */
   async get(name: string, initial: number): Promise<number> {
     await this.sql.execute('INSERT INTO workflow_cursors (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, initial]);
-    const lock = this.sql.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const lock = this.sql.dialect.name === 'postgres' ? ' FOR UPDATE' : '';
     const rows = await this.sql.query<{ seq: unknown }>(`SELECT seq FROM workflow_cursors WHERE name = $1${lock}`, [name]);
     return Number(rows[0]?.seq ?? initial);
   }

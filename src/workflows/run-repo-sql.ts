@@ -118,7 +118,7 @@ export class RunRepoSql {
   /** Runs by id; on PostgreSQL locked for this transaction (`FOR UPDATE`) so that two workers never advance one run at once. */
   async getMany(ids: readonly string[], lock: boolean): Promise<RunRecord[]> {
     if (ids.length === 0) return [];
-    const forUpdate = lock && this.sql.dialect === 'postgres' ? ' ORDER BY id FOR UPDATE' : '';
+    const forUpdate = lock && this.sql.dialect.name === 'postgres' ? ' ORDER BY id FOR UPDATE' : '';
     const list = ids.map((_, i) => `$${i + 1}`).join(', ');
     return (await this.sql.query<Row>(`SELECT * FROM workflow_runs WHERE id IN (${list})${forUpdate}`, ids)).map(fromRow);
   }
@@ -126,7 +126,7 @@ export class RunRepoSql {
   /** The active runs of some people (locked like {@link getMany}). */
   async activeOf(profileIds: readonly string[], lock: boolean): Promise<RunRecord[]> {
     if (profileIds.length === 0) return [];
-    const forUpdate = lock && this.sql.dialect === 'postgres' ? ' ORDER BY id FOR UPDATE' : '';
+    const forUpdate = lock && this.sql.dialect.name === 'postgres' ? ' ORDER BY id FOR UPDATE' : '';
     const list = profileIds.map((_, i) => `$${i + 1}`).join(', ');
     return (await this.sql.query<Row>(`SELECT * FROM workflow_runs WHERE profile_id IN (${list}) AND status = 'active'${forUpdate}`, profileIds)).map(fromRow);
   }

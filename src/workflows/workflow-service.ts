@@ -2,7 +2,10 @@ import type { Clock } from '../core/index.js';
 import { newId } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { ActionRepoSql, type ActionRecord } from './action-repo-sql.js';
+import { backtestWorkflow, type BacktestResult } from './backtest-workflow.js';
 import { compileProgram } from './compile-program.js';
+import { parseScenario, type ScenarioProblem } from './scenario-jsonl.js';
+import { simulateWorkflow, type SimulationResult } from './simulate-workflow.js';
 import { parseWorkflow, type WorkflowContext } from './parse-workflow.js';
 import { RunRepoSql, type RunRecord } from './run-repo-sql.js';
 import type { RunState, StepRecord } from './run-state.js';
@@ -18,7 +21,8 @@ export type WorkflowFailure =
   | { readonly kind: 'not_found'; readonly what: 'workflow' | 'version' | 'profile'; readonly id: string }
   | { readonly kind: 'name_taken'; readonly name: string }
   | { readonly kind: 'unmapped_steps'; readonly steps: readonly string[] }
-  | { readonly kind: 'archived'; readonly id: string };
+  | { readonly kind: 'archived'; readonly id: string }
+  | { readonly kind: 'invalid_scenario'; readonly problems: readonly ScenarioProblem[] };
 
 /** A result: the value, or an expected failure. */
 export type WorkflowResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WorkflowFailure };
@@ -84,14 +88,38 @@ export class WorkflowService {
     this.catalog = new WorkflowCatalog(options.segments, 0);
   }
 
-  /** The store (read-only uses: backtests). */
-  get store(): Store {
-    return this.options.store;
+  /**
+   * Runs a definition over a scripted scenario (JSON Lines text) for a made-up person, with the workspace's
+   * segments, without side effects. An invalid definition or scenario is an expected failure.
+   */
+  async simulate(
+    workspaceId: string,
+    source: unknown,
+    scenarioText: string,
+    options: { readonly until?: number; readonly traits?: Readonly<Record<string, unknown>> } = {},
+  ): Promise<WorkflowResult<SimulationResult>> {
+    const checked = await this.validate(workspaceId, source);
+    if (!checked.ok) return checked;
+    const scenario = parseScenario(scenarioText);
+    if (!scenario.ok) return fail({ kind: 'invalid_scenario', problems: scenario.problems });
+    const segments = (await this.catalog.segmentsOf(workspaceId, this.options.clock.now())).byName;
+    return { ok: true, value: simulateWorkflow(checked.value.definition, scenario.items, { ...options, env: { segments } }) };
   }
 
-  /** The service's present instant. */
-  now(): number {
-    return this.options.clock.now();
+  /** Replays the last `days` days of stored events through a draft definition (see {@link backtestWorkflow}). */
+  async backtest(workspaceId: string, source: unknown, days: number, maxProfiles?: number): Promise<WorkflowResult<BacktestResult>> {
+    const checked = await this.validate(workspaceId, source);
+    if (!checked.ok) return checked;
+    const segments = (await this.catalog.segmentsOf(workspaceId, this.options.clock.now())).byName;
+    return {
+      ok: true,
+      value: await backtestWorkflow(this.options.store, workspaceId, checked.value.definition, {
+        days,
+        now: this.options.clock.now(),
+        segments,
+        ...(maxProfiles === undefined ? {} : { maxProfiles }),
+      }),
+    };
   }
 
   /** The context rules and references are checked against: the workspace's segments and destinations. */

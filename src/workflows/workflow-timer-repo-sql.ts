@@ -22,7 +22,7 @@ export class WorkflowTimerRepoSql {
    * another; the claim lasts until the transaction ends (a crashed worker's claim is released by the database).
    */
   async claimDue(until: number, limit: number): Promise<{ runId: string; dueAt: number }[]> {
-    const lock = this.sql.dialect === 'postgres' ? ' FOR UPDATE OF t SKIP LOCKED' : '';
+    const lock = this.sql.dialect.name === 'postgres' ? ' FOR UPDATE OF t SKIP LOCKED' : '';
     // Timers of paused workflows stay armed but are not claimed: resuming lets them fire.
     const rows = await this.sql.query<{ run_id: string; due_at: unknown }>(
       `SELECT t.run_id, t.due_at FROM workflow_timers t

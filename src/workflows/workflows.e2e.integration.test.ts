@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../app/testing/index.js';
 
 interface Received {
@@ -56,15 +56,9 @@ function receiver(secret: () => string): { server: Server; got: Received[]; reje
 describe('workflows end to end over HTTP with the real clock', () => {
   let t: TestApp | undefined;
   let server: Server | undefined;
-  const previous = process.env.SEGFLOW_DESTINATION_ALLOWLIST;
-  beforeEach(() => {
-    process.env.SEGFLOW_DESTINATION_ALLOWLIST = '127.0.0.1';
-  });
   afterEach(async () => {
     await t?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (previous === undefined) delete process.env.SEGFLOW_DESTINATION_ALLOWLIST;
-    else process.env.SEGFLOW_DESTINATION_ALLOWLIST = previous;
   });
 
   it('runs the cart-abandonment series with second-scale waits, signed, and stops the moment the order arrives', { timeout: 60_000 }, async () => {
@@ -73,7 +67,7 @@ describe('workflows end to end over HTTP with the real clock', () => {
     server = rx.server;
     await new Promise<void>((resolve) => rx.server.listen(0, '127.0.0.1', resolve));
     const port = (rx.server.address() as AddressInfo).port;
-    t = await startTestApp({ listen: true });
+    t = await startTestApp({ listen: true, env: { SEGFLOW_DESTINATION_ALLOWLIST: '127.0.0.1' } });
     const base = t.app.url;
     const admin = { authorization: t.adminAuth, 'content-type': 'application/json' };
     const dest = await fetch(`${base}/api/destinations`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'reminders', url: `http://127.0.0.1:${port}/hook`, segments: 'all' }) });

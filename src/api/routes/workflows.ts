@@ -10,11 +10,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, assertNever } from '../../core/index.js';
-import type { ScenarioItem, WorkflowFailure, WorkflowResult, WorkflowService, WorkflowView } from '../../workflows/index.js';
-import { backtestWorkflow, parseScenario, simulateWorkflow } from '../../workflows/index.js';
+import type { AppError } from '../../core/index.js';
+import { assertNever } from '../../core/index.js';
+import type { WorkflowFailure, WorkflowResult, WorkflowService, WorkflowView } from '../../workflows/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
+import type { Services } from '../services.js';
 
 const tags = ['workflows'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -30,25 +31,30 @@ export interface WorkflowRoutesOptions {
 export function workflowProblem(failure: WorkflowFailure): AppError {
   switch (failure.kind) {
     case 'invalid':
-      return new AppError('WORKFLOW_INVALID', 422, `The workflow has ${failure.problems.length} problem(s); see errors for where and how to fix them.`, {
+      return apiError('WORKFLOW_INVALID', `The workflow has ${failure.problems.length} problem(s); see errors for where and how to fix them.`, {
         ...(failure.problems[0] ? { field: failure.problems[0].path } : {}),
         extensions: { errors: failure.problems },
       });
     case 'not_found':
       return failure.what === 'profile'
-        ? new AppError('PROFILE_NOT_FOUND', 404, `No profile is known as "${failure.id}".`, { field: 'profile' })
+        ? apiError('PROFILE_NOT_FOUND', `No profile is known as "${failure.id}".`, { field: 'profile' })
         : failure.what === 'version'
-          ? new AppError('WORKFLOW_VERSION_NOT_FOUND', 404, `The workflow has no version ${failure.id}.`, { field: 'fromVersion' })
-          : new AppError('WORKFLOW_NOT_FOUND', 404, `No workflow has the id or name "${failure.id}".`);
+          ? apiError('WORKFLOW_VERSION_NOT_FOUND', `The workflow has no version ${failure.id}.`, { field: 'fromVersion' })
+          : apiError('WORKFLOW_NOT_FOUND', `No workflow has the id or name "${failure.id}".`);
     case 'name_taken':
-      return new AppError('WORKFLOW_NAME_TAKEN', 409, `A workflow named "${failure.name}" already exists.`, { field: 'name' });
+      return apiError('WORKFLOW_NAME_TAKEN', `A workflow named "${failure.name}" already exists.`, { field: 'name' });
     case 'unmapped_steps':
-      return new AppError('WORKFLOW_UNMAPPED_STEPS', 409, `People wait at steps the current version does not have: ${failure.steps.join(', ')}; map each to a step of the new version. Nothing was migrated.`, {
+      return apiError('WORKFLOW_UNMAPPED_STEPS', `People wait at steps the current version does not have: ${failure.steps.join(', ')}; map each to a step of the new version. Nothing was migrated.`, {
         field: 'mapping',
         extensions: { steps: failure.steps },
       });
+    case 'invalid_scenario':
+      return apiError('WORKFLOW_SCENARIO_INVALID', `The scenario has ${failure.problems.length} bad line(s).`, {
+        field: `scenario[${(failure.problems[0]?.line ?? 1) - 1}]`,
+        extensions: { errors: failure.problems },
+      });
     case 'archived':
-      return new AppError('WORKFLOW_ARCHIVED', 409, `Workflow ${failure.id} is archived; archived workflows cannot change.`);
+      return apiError('WORKFLOW_ARCHIVED', `Workflow ${failure.id} is archived; archived workflows cannot change.`);
     default:
       return assertNever(failure);
   }
@@ -73,18 +79,11 @@ function view(w: WorkflowView): Record<string, unknown> {
   };
 }
 
-function scenarioOf(body: Record<string, unknown>): { items: ScenarioItem[]; start: number } {
-  const raw = body.scenario;
+/** The scenario as JSON Lines text: given as text, or as an array of inputs (one per line). */
+function scenarioText(raw: unknown): string {
   const text = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.map((x) => JSON.stringify(x)).join('\n') : undefined;
-  if (text === undefined) throw new AppError('WORKFLOW_SCENARIO_INVALID', 422, 'scenario must be JSON Lines text or an array of inputs ({at, event | traits | entered | exited}).', { field: 'scenario' });
-  const parsed = parseScenario(text);
-  if (!parsed.ok) {
-    throw new AppError('WORKFLOW_SCENARIO_INVALID', 422, `The scenario has ${parsed.problems.length} bad line(s).`, {
-      field: `scenario[${(parsed.problems[0]?.line ?? 1) - 1}]`,
-      extensions: { errors: parsed.problems },
-    });
-  }
-  return parsed;
+  if (text === undefined) throw apiError('WORKFLOW_SCENARIO_INVALID', 'scenario must be JSON Lines text or an array of inputs ({at, event | traits | entered | exited}).', { field: 'scenario' });
+  return text;
 }
 
 /** Registers the `/api/workflows` routes. */
@@ -111,15 +110,12 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRoutesOptions> = 
     '/api/workflows/simulate',
     { schema: { tags, summary: 'Simulate a scripted scenario for a made-up person (no side effects)', body: Type.Object({ definition: Type.Unknown(), scenario: Type.Unknown(), traits: Type.Optional(Type.Record(Type.String(), Type.Unknown())), until: Type.Optional(Type.String({ format: 'date-time' })) }) } },
     async (request) => {
-      const ws = workspaceOf(request);
-      const { definition } = unwrap(await workflows.validate(ws, request.body.definition));
-      const { items } = scenarioOf(request.body as Record<string, unknown>);
-      const context = await workflows.context(ws);
-      const result = simulateWorkflow(definition, items, {
-        ...(request.body.until ? { until: Date.parse(request.body.until) } : {}),
-        ...(request.body.traits ? { traits: request.body.traits } : {}),
-        ...(context.segments ? { env: { segments: context.segments } } : {}),
-      });
+      const result = unwrap(
+        await workflows.simulate(workspaceOf(request), request.body.definition, scenarioText(request.body.scenario), {
+          ...(request.body.until ? { until: Date.parse(request.body.until) } : {}),
+          ...(request.body.traits ? { traits: request.body.traits } : {}),
+        }),
+      );
       return {
         runs: result.runs.map((r) => ({ ...r, enteredAt: iso(r.enteredAt), path: r.path.map((p) => ({ ...p, at: iso(p.at) })) })),
         actions: result.actions.map((a) => ({ ...a, at: iso(a.at) })),
@@ -132,15 +128,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRoutesOptions> = 
     '/api/workflows/backtest',
     { schema: { tags, summary: 'Replay the last N days of stored events through a draft workflow (no side effects)', body: Type.Object({ definition: Type.Unknown(), days: Type.Integer({ minimum: 1, maximum: 3650 }), maxProfiles: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }) } },
     async (request) => {
-      const ws = workspaceOf(request);
-      const { definition } = unwrap(await workflows.validate(ws, request.body.definition));
-      const context = await workflows.context(ws);
-      const result = await backtestWorkflow(workflows.store, ws, definition, {
-        days: request.body.days,
-        now: workflows.now(),
-        segments: context.segments ?? new Map(),
-        ...(request.body.maxProfiles ? { maxProfiles: request.body.maxProfiles } : {}),
-      });
+      const result = unwrap(await workflows.backtest(workspaceOf(request), request.body.definition, request.body.days, request.body.maxProfiles));
       return { ...result, from: iso(result.from), to: iso(result.to) };
     },
   );

@@ -78,7 +78,7 @@ export class WorkflowHarness {
       destinationNames: () => Promise.resolve(new Set(['mail'])),
       onChange: () => this.runtime.wake(),
     });
-    this.ingest.onCommitted((seq) => this.engine.wake(seq));
+    this.ingest.onCommitted(() => this.engine.wake());
   }
 
   private newRuntime(): WorkflowRuntime {
