@@ -12,6 +12,7 @@ import { experimentsBench } from './experiments.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 import { predict } from './predict.js';
+import { workflowsBench } from './workflows.js';
 
 /** All benchmark workloads. */
 export const workloads: readonly Workload[] = [
@@ -24,4 +25,5 @@ export const workloads: readonly Workload[] = [
   engineBackfill,
   predict,
   experimentsBench,
+  workflowsBench,
 ];

@@ -83,6 +83,14 @@ export const API_ERRORS = {
   EXPERIMENT_NAME_TAKEN: { status: 409 },
   EXPERIMENT_CHANGED: { status: 409 },
   EXPERIMENT_NOT_FOUND: { status: 404 },
+  // Workflows.
+  WORKFLOW_INVALID: { status: 422 },
+  WORKFLOW_NOT_FOUND: { status: 404 },
+  WORKFLOW_VERSION_NOT_FOUND: { status: 404 },
+  WORKFLOW_NAME_TAKEN: { status: 409 },
+  WORKFLOW_UNMAPPED_STEPS: { status: 409 },
+  WORKFLOW_ARCHIVED: { status: 409 },
+  WORKFLOW_SCENARIO_INVALID: { status: 422 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

@@ -7,6 +7,7 @@ import type { SegmentService } from '../engine/index.js';
 import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSettings, IngestMeta, IngestResult } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
+import type { WorkflowService } from '../workflows/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
 export interface IngestPort {
@@ -79,5 +80,7 @@ export interface Services {
   readonly scores?: ScoreService;
   /** Experiments: arms, exposures, conversions and reports. */
   readonly experiments?: ExperimentService;
+  /** Lifecycle workflows (definitions, versions, runs, simulation, backtests). */
+  readonly workflows?: WorkflowService;
 }
 

@@ -10,6 +10,7 @@ import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOption
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
+import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
 import { storeEspPort } from './esp-port.js';
@@ -70,6 +71,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let destinations: RunningDestinations | undefined;
   let liveScorer: LiveScorer | undefined;
   let experimentWorker: ExperimentWorker | undefined;
+  let workflows: RunningWorkflows | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
@@ -123,6 +125,23 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     experimentWorker.start();
     const experimentsWorker = experimentWorker;
     ingest.onCommitted(() => experimentsWorker.wake());
+    const outboundForWorkflows = destinations;
+    workflows = await startWorkflows({
+      store,
+      changeLog: changes,
+      clock,
+      segments,
+      destinationNames: async (ws) => new Set((await outboundForWorkflows.service.list(ws)).map((d) => d.name)),
+      webhookByName: (ws, name) => outboundForWorkflows.webhookByName(ws, name),
+      identify: async (ws, message) => {
+        const result = await ingest.ingest(ws, [message], { receivedAt: clock.now(), source: 'workflow' });
+        const r = result.results[0];
+        return r && r.outcome !== 'rejected' ? { ok: true } : { ok: false, retryable: false, error: JSON.stringify(r) };
+      },
+      log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+    });
+    const journeys = workflows;
+    ingest.onCommitted(() => journeys.wake());
     const services: Services = {
       ingest,
       ping: () => store.ping(),
@@ -133,6 +152,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       destinations: destinations.service,
       scores,
       experiments: new SqlExperimentService(store, segments, clock),
+      workflows: workflows.service,
       keys: new KeyAuthenticator(store.workspaces, clock),
       clock,
       logger,
@@ -158,6 +178,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         try {
           await http.close();
           await ingest.drain();
+          await journeys.stop();
           await outbound.stop();
           await scorer.stop();
           await experimentsWorker.stop();
@@ -170,6 +191,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     return { server, services, store, url, port, newKeys, close };
   } catch (error) {
     await server?.close().catch(() => {});
+    await workflows?.stop().catch(() => {});
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});
     await experimentWorker?.stop().catch(() => {});

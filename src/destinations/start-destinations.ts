@@ -5,6 +5,7 @@ import type { ChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
 import { parseDestinationAllowlist } from './destination-allowlist.js';
 import { DeliveryWorker, EMAIL_ELIGIBLE_SEGMENT, type DeliveryWorkerOptions, type WorkerLogEntry } from './delivery-worker.js';
+import { DestinationRepoSql } from './destination-repo-sql.js';
 import { DestinationService } from './destination-service.js';
 import { secretCipherFromEnv } from './secret-cipher.js';
 import { SsrfGuard, type Resolver } from './ssrf-guard.js';
@@ -35,6 +36,8 @@ export interface RunningDestinations {
   readonly service: DestinationService;
   readonly worker: DeliveryWorker;
   readonly guard: SsrfGuard;
+  /** The enabled webhook destination of a workspace with this name, connected (workflow webhook steps send through it). */
+  webhookByName(workspaceId: string, name: string): Promise<WebhookDestination | undefined>;
   stop(): Promise<void>;
 }
 
@@ -105,5 +108,9 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     onChange: () => worker.wake(),
   });
   worker.start();
-  return { service, worker, guard, stop: () => worker.stop() };
+  const webhookByName = async (workspaceId: string, name: string): Promise<WebhookDestination | undefined> => {
+    const found = (await new DestinationRepoSql(options.store.sql, cipher).list(workspaceId)).find((d) => d.name === name && d.enabled);
+    return found && new WebhookDestination({ url: found.url, secret: found.secret, guard, clock: options.clock });
+  };
+  return { service, worker, guard, webhookByName, stop: () => worker.stop() };
 }

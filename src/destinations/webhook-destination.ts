@@ -37,17 +37,25 @@ export class WebhookDestination implements Destination {
   }
 
   async deliver(message: OutboundMessage): Promise<DeliveryOutcome> {
+    return this.deliverJson(message.id, message.payload);
+  }
+
+  /**
+   * One attempt with any JSON body (workflow steps send their own payload): same headers, signature and outcome
+   * rules as {@link deliver}; `id` is the `webhook-id`, identical on every retry.
+   */
+  async deliverJson(id: string, payload: object): Promise<DeliveryOutcome> {
     const { clock } = this.options;
     const started = clock.now();
-    const body = JSON.stringify(message.payload);
-    const signature = this.webhook.sign(message.id, new Date(started), body);
+    const body = JSON.stringify(payload);
+    const signature = this.webhook.sign(id, new Date(started), body);
     const result = await guardedPost({
       url: this.options.url,
       body,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'segflow-webhooks/0.1',
-        'webhook-id': message.id,
+        'webhook-id': id,
         'webhook-timestamp': String(Math.floor(started / 1000)),
         'webhook-signature': signature,
       },

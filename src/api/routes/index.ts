@@ -22,6 +22,7 @@ import { changesArea } from './changes.js';
 import { destinationsArea } from './destinations.js';
 import { scoresArea } from './scores.js';
 import { experimentsArea } from './experiments.js';
+import { workflowsArea } from './workflows.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -37,4 +38,5 @@ export const routeAreas: readonly RouteArea[] = [
   destinationsArea,
   scoresArea,
   experimentsArea,
+  workflowsArea,
 ];

@@ -8,6 +8,7 @@
  * and applies it once confirmed, all or nothing (a refused step undoes the ones before it).
  * Running it twice changes nothing the second time. Exit codes: 0 done (or nothing to do), 1 a rule is
  * invalid or the server refused a change, 2 usage (bad directory, duplicate names, no confirmation).
+ * `*.workflow.yaml` files in DIR are applied after the segments (see `workflows-apply.ts`).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -24,6 +25,7 @@ import {
 import { checkPlanReferences } from '../plan-references.js';
 import type { RuleProblem, SegmentInput } from '../../engine/index.js';
 import { applyExperimentDir, EXPERIMENT_FILE_SUFFIX } from './experiments-apply.js';
+import { applyWorkflowDir } from './workflows-apply.js';
 
 /** One segment as described by a file in the directory. */
 export interface SegmentSpec {
@@ -398,6 +400,17 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
   return ok ? 0 : 1;
 }
 
+async function applyWorkflows(dir: string, options: ApplyOptions): Promise<number> {
+  const result = await applyWorkflowDir(clientFromOptions(options), dir, { dryRun: options.dryRun === true });
+  if (options.json) {
+    if (result.plan.length > 0 || result.err.length > 0) process.stdout.write(`${JSON.stringify({ workflows: result.plan, errors: result.err })}\n`);
+  } else {
+    for (const line of result.out) process.stdout.write(`${line}\n`);
+    for (const line of result.err) process.stderr.write(`${line}\n`);
+  }
+  return result.code;
+}
+
 /** Registers `segflow apply DIR`. */
 export function register(program: Command): void {
   addAdminOptions(
@@ -412,5 +425,7 @@ export function register(program: Command): void {
     process.exitCode = await run(dir, options);
     // experiments (*.experiment.json) after the segments they may refer to
     if (process.exitCode === 0) process.exitCode = await applyExperimentDir(dir, options);
+    // Workflows after segments: they may start on segments this same apply created.
+    if (process.exitCode === 0) process.exitCode = await applyWorkflows(dir, options);
   });
 }

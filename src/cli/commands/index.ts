@@ -15,6 +15,8 @@ import { register as migrate } from './migrate.js';
 import { register as predict } from './predict.js';
 import { register as segments } from './segments.js';
 import { register as serve } from './serve.js';
+import { register as simulate } from './simulate.js';
+import { register as workflows } from './workflows.js';
 
 type Register = (program: Command) => void;
 
@@ -30,6 +32,8 @@ const commands: readonly Register[] = [
   predict,
   segments,
   serve,
+  simulate,
+  workflows,
 ];
 
 /** Adds every segflow command to `program`. */

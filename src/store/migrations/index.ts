@@ -18,6 +18,7 @@ import { migration0300 } from './0300-esp-replay-tokens.js';
 import { migration0500 } from './0500-predict.js';
 import { migration0600 } from './0600-experiments.js';
 import { migration0601 } from './0601-experiment-rule-results.js';
+import { migration0400 } from './0400-workflows.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -45,4 +46,6 @@ export const migrations: readonly Migration[] = [
   // 0600–0699: experiments
   migration0600,
   migration0601,
+  // 0400–0499: workflows
+  migration0400,
 ];

@@ -1,0 +1,112 @@
+import type { SqlExecutor } from '../store/index.js';
+import { toJson } from '../store/index.js';
+import type { ActionRecord } from './action-repo-sql.js';
+import type { RunRecord } from './run-repo-sql.js';
+import type { StepRecord } from './run-state.js';
+
+const RUN_CHUNK = 100;
+const STEP_CHUNK = 500;
+
+function placeholders(rows: number, cols: number): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(', ')})`);
+  return out.join(', ');
+}
+
+function chunks<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/**
+ * The writes that advancing runs produces (run rows, path entries, timers, actions), collected and written in a
+ * few multi-row statements per kind instead of several statements per run: with one run per timer, a storm of
+ * due waits is written in constant statements per chunk. Must be flushed inside the transaction that read the
+ * runs; a run must not be read again between its buffered write and the flush.
+ */
+export class RunWrites {
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly steps: { runId: string; n: number; record: StepRecord }[] = [];
+  private readonly timers = new Map<string, number | undefined>();
+  private readonly actions: ActionRecord[] = [];
+
+  get size(): number {
+    return this.runs.size + this.steps.length + this.timers.size + this.actions.length;
+  }
+
+  run(r: RunRecord): void {
+    this.runs.set(r.id, r);
+  }
+
+  path(runId: string, from: number, records: readonly StepRecord[]): void {
+    records.forEach((record, i) => this.steps.push({ runId, n: from + i, record }));
+  }
+
+  timer(runId: string, dueAt: number | undefined): void {
+    this.timers.set(runId, dueAt);
+  }
+
+  action(a: ActionRecord): void {
+    this.actions.push(a);
+  }
+
+  /** Writes everything collected (upserts: a run row may be new or updated) and empties the buffer. */
+  async flush(sql: SqlExecutor): Promise<void> {
+    for (const part of chunks([...this.runs.values()], RUN_CHUNK)) {
+      await sql.execute(
+        `INSERT INTO workflow_runs (id, workflow_id, version, workspace_id, profile_id, run_key, status, step_id, state, path_len, exit_cause, entered_at, updated_at, ended_at)
+         VALUES ${placeholders(part.length, 14)}
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version, status = excluded.status, step_id = excluded.step_id, state = excluded.state,
+           path_len = excluded.path_len, exit_cause = excluded.exit_cause, updated_at = excluded.updated_at, ended_at = excluded.ended_at`,
+        part.flatMap((r) => [
+          r.id,
+          r.workflowId,
+          r.version,
+          r.workspaceId,
+          r.profileId,
+          r.key,
+          r.state.status,
+          r.stepId,
+          toJson(r.state),
+          r.pathLength,
+          r.state.exitCause ?? null,
+          r.enteredAt,
+          r.updatedAt,
+          r.state.status === 'ended' ? r.state.at : null,
+        ]),
+      );
+    }
+    for (const part of chunks(this.steps, STEP_CHUNK)) {
+      await sql.execute(
+        `INSERT INTO workflow_steps (run_id, n, step_id, outcome, at, detail) VALUES ${placeholders(part.length, 6)}`,
+        part.flatMap(({ runId, n, record }) => {
+          const { stepId, at, outcome, ...detail } = record;
+          return [runId, n, stepId, outcome, at, Object.keys(detail).length === 0 ? null : toJson(detail)];
+        }),
+      );
+    }
+    const armed = [...this.timers].filter((t): t is [string, number] => t[1] !== undefined);
+    const disarmed = [...this.timers].filter((t) => t[1] === undefined).map((t) => t[0]);
+    for (const part of chunks(armed, STEP_CHUNK)) {
+      await sql.execute(
+        `INSERT INTO workflow_timers (run_id, due_at) VALUES ${placeholders(part.length, 2)} ON CONFLICT (run_id) DO UPDATE SET due_at = excluded.due_at`,
+        part.flat(),
+      );
+    }
+    for (const part of chunks(disarmed, STEP_CHUNK)) {
+      await sql.execute(`DELETE FROM workflow_timers WHERE run_id IN (${part.map((_, i) => `$${i + 1}`).join(', ')})`, part);
+    }
+    for (const part of chunks(this.actions, RUN_CHUNK)) {
+      await sql.execute(
+        `INSERT INTO workflow_actions (id, run_id, workflow_id, version, workspace_id, profile_id, step_id, kind, target, payload, status, attempts, due_at, next_attempt_at)
+         VALUES ${placeholders(part.length, 14)} ON CONFLICT (id) DO NOTHING`,
+        part.flatMap((a) => [a.id, a.runId, a.workflowId, a.version, a.workspaceId, a.profileId, a.stepId, a.kind, a.target, toJson(a.payload), a.status, a.attempts, a.dueAt, a.nextAttemptAt]),
+      );
+    }
+    this.runs.clear();
+    this.steps.length = 0;
+    this.timers.clear();
+    this.actions.length = 0;
+  }
+}
