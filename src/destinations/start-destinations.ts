@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
 import type { SegmentService } from '../engine/index.js';
@@ -8,7 +9,7 @@ import { DeliveryWorker, EMAIL_ELIGIBLE_SEGMENT, type DeliveryWorkerOptions, typ
 import { DestinationService } from './destination-service.js';
 import { secretCipherFromEnv } from './secret-cipher.js';
 import { SsrfGuard, type Resolver } from './ssrf-guard.js';
-import { WebhookDestination } from './webhook-destination.js';
+import { connectDestination } from './connect-destination.js';
 
 /** What the app hands over to run destinations. */
 export interface StartDestinationsOptions {
@@ -63,6 +64,9 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
   const allowlist = parseDestinationAllowlist((options.env ?? process.env).SEGFLOW_DESTINATION_ALLOWLIST);
   for (const ws of options.workspaces ?? ['ws_default']) await ensureEmailEligibleSegment(options.segments, ws);
   const cipher = secretCipherFromEnv(options.env ?? process.env);
+  // Extra CA certificates (PEM) trusted for https destinations, e.g. an internal receiver with a private CA.
+  const caFile = (options.env ?? process.env).SEGFLOW_DESTINATION_CA_FILE;
+  const ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
   const guard = new SsrfGuard({ allowlist, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const attempts = options.metrics
     ? new Counter({
@@ -86,7 +90,7 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     segments: options.segments,
     clock: options.clock,
     cipher,
-    connect: (d) => new WebhookDestination({ url: d.url, secret: d.secret, guard, clock: options.clock }),
+    connect: (d) => connectDestination(d, { guard, clock: options.clock, ...(ca === undefined ? {} : { ca }) }),
     ...(options.log ? { log: options.log } : {}),
     onAttempt: (a) => {
       attempts?.inc({ outcome: a.outcome });

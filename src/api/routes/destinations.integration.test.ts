@@ -78,8 +78,11 @@ describe('destinations API', () => {
     const unknown = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', url: `${h.receiver.origin}/`, segments: ['seg_nope'] } });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json()).toMatchObject({ code: 'DESTINATION_INVALID', field: 'segments' });
-    const malformed = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', segments: 'some' } });
+    const malformed = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', kind: 'fax', segments: 'all' } });
     expect(malformed.statusCode).toBe(400);
+    const noUrl = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', segments: 'all' } });
+    expect(noUrl.statusCode).toBe(422);
+    expect(noUrl.json()).toMatchObject({ code: 'DESTINATION_INVALID', field: 'url' });
   });
 
   it('patches, lists deliveries with attempts, replays and deletes', async () => {

@@ -1,7 +1,8 @@
 /**
  * @module
  * The destinations admin API: register a webhook (`POST /api/destinations` → 201 with the `whsec_…` signing
- * secret, shown only then), list, read, `PATCH` (rename, re-point, re-select segments, enable / disable —
+ * secret, shown only then) or an ESP list sync (`kind` `sendgrid` / `mailchimp` / `klaviyo` with `apiKey` and
+ * `list`; the key is never returned), rotate secrets, list with per-destination state, read, `PATCH` (rename, re-point, re-select segments, enable / disable —
  * enabling also re-enables after an automatic disable), delete; deliveries with their attempts; replay of one
  * delivery or a range of change-log seqs; the destination's operational events. A URL the SSRF guard refuses
  * is 422 `DESTINATION_URL_FORBIDDEN` with `field: "url"`.
@@ -17,7 +18,21 @@ import { workspaceOf } from '../admin-auth.js';
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 const SegmentsSchema = Type.Union([Type.Literal('all'), Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000 })], {
-  description: '"all", or the ids of the segments whose changes this destination receives.',
+  description: '"all", or the ids (or names, on input) of the segments whose changes this destination receives.',
+});
+
+const KindSchema = Type.Union([Type.Literal('webhook'), Type.Literal('sendgrid'), Type.Literal('mailchimp'), Type.Literal('klaviyo')]);
+const StringMap = (description: string) => Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 200 }), { description });
+
+/** Settings of a list-sync destination as shown (never the API key). */
+const ConfigSchema = Type.Object({
+  list: Type.Optional(Type.String()),
+  mapping: Type.Optional(StringMap('Segment id → list id (SendGrid, Klaviyo) or tag name (Mailchimp).')),
+  fields: Type.Optional(StringMap('segflow trait → ESP field.')),
+  dataCenter: Type.Optional(Type.String()),
+  statusIfNew: Type.Optional(Type.String()),
+  concurrency: Type.Optional(Type.Integer()),
+  timeoutMs: Type.Optional(Type.Integer()),
 });
 
 const CountsSchema = Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), dead: Type.Integer() });
@@ -26,7 +41,13 @@ const CountsSchema = Type.Object({ pending: Type.Integer(), delivered: Type.Inte
 export const DestinationSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  url: Type.String(),
+  kind: KindSchema,
+  url: Type.String({ description: 'The webhook URL, or the ESP API base URL.' }),
+  secretHint: Type.String({ description: 'The last characters of the signing secret or API key (never the whole).' }),
+  previousSecretValidUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'After a rotation: until when the previous signing secret still signs and is valid.',
+  }),
+  config: ConfigSchema,
   segments: SegmentsSchema,
   emailTargeting: Type.Boolean(),
   enabled: Type.Boolean(),
@@ -38,11 +59,25 @@ export const DestinationSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   counts: Type.Optional(CountsSchema),
+  state: Type.Object({
+    synced: Type.Integer({ description: 'Messages delivered (for ESPs: list adds and removes applied).' }),
+    pending: Type.Integer(),
+    dead: Type.Integer(),
+    rateLimitWaits: Type.Integer({ description: 'Times the receiver answered 429 and segflow waited.' }),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    lastErrorAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    segments: Type.Array(Type.Object({ segmentId: Type.String(), target: Type.String() }), {
+      description: 'Where each selected segment goes: the list id, tag name or webhook URL.',
+    }),
+  }),
 });
 
 const CreatedSchema = Type.Intersect([
   DestinationSchema,
-  Type.Object({ secret: Type.String({ description: 'The Standard Webhooks signing secret (`whsec_…`); shown only now.' }) }),
+  Type.Object({
+    secret: Type.Optional(Type.String({ description: 'Webhooks: the Standard Webhooks signing secret (`whsec_…`); shown only now.' })),
+    initialSync: Type.Integer({ description: 'Current members queued as the initial sync.' }),
+  }),
 ]);
 
 const AttemptSchema = Type.Object({
@@ -80,11 +115,33 @@ export interface DestinationRoutesOptions {
   readonly workspaceOf: (request: unknown) => string;
 }
 
+function targetsOf(d: DestinationView): { segmentId: string; target: string }[] {
+  if (d.segments === 'all') return [];
+  return d.segments.map((segmentId) => ({
+    segmentId,
+    target: d.config.mapping?.[segmentId] ?? (d.kind === 'webhook' ? d.url : d.kind === 'mailchimp' ? `tag named after the segment` : (d.config.list ?? '')),
+  }));
+}
+
 function destinationView(d: DestinationView): Static<typeof DestinationSchema> {
+  const counts = d.counts ?? { pending: 0, delivered: 0, dead: 0 };
   return {
     id: d.id,
     name: d.name,
+    kind: d.kind,
     url: d.url,
+    secretHint: d.secretHint,
+    previousSecretValidUntil: d.previousSecretUntil !== null && d.previousSecretUntil > d.updatedAt ? iso(d.previousSecretUntil) : null,
+    config: { ...d.config },
+    state: {
+      synced: counts.delivered,
+      pending: counts.pending,
+      dead: counts.dead,
+      rateLimitWaits: d.rateLimitWaits,
+      lastError: d.lastError,
+      lastErrorAt: iso(d.lastErrorAt),
+      segments: targetsOf(d),
+    },
     segments: d.segments === 'all' ? 'all' : [...d.segments],
     emailTargeting: d.emailTargeting,
     enabled: d.enabled,
@@ -134,7 +191,7 @@ export function destinationProblem(failure: DestinationFailure): AppError {
         : new AppError('DELIVERY_NOT_FOUND', 404, `No delivery has the id "${failure.id}".`);
     case 'url_forbidden':
       return new AppError('DESTINATION_URL_FORBIDDEN', 422, failure.refusal.message, {
-        field: 'url',
+        field: failure.field ?? 'url',
         extensions: {
           reason: failure.refusal.kind,
           ...(failure.refusal.kind === 'forbidden_address' ? { address: failure.refusal.address, addressClass: failure.refusal.class } : {}),
@@ -161,13 +218,26 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
     {
       schema: {
         tags,
-        summary: 'Register a webhook destination; the response holds the signing secret, shown only once',
+        summary: 'Register a webhook or an ESP list sync (SendGrid, Mailchimp, Klaviyo); a webhook\'s signing secret is shown only now',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
-            url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL; private addresses need the operator allow-list.' }),
+            kind: Type.Optional(KindSchema),
+            url: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 2048, description: 'Webhooks: http(s) URL; private addresses need the operator allow-list.' }),
+            ),
+            apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ESPs: the API key (sealed at rest, never returned).' })),
+            list: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'ESPs: list id (SendGrid, Klaviyo) or audience id (Mailchimp).' })),
+            baseUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'ESPs: overrides the API host; same SSRF guard as webhooks.' })),
             segments: SegmentsSchema,
-            emailTargeting: Type.Optional(Type.Boolean({ description: 'Suppress entries of people who may not be emailed.' })),
+            emailTargeting: Type.Optional(Type.Boolean({ description: 'Suppress entries of people who may not be emailed (always on for ESPs).' })),
+            initialSync: Type.Optional(Type.Boolean({ description: 'Send the current members first (default: on for ESPs, off for webhooks).' })),
+            mapping: Type.Optional(StringMap('Segment id or name → list id (SendGrid, Klaviyo) or tag name (Mailchimp).')),
+            fields: Type.Optional(StringMap('segflow trait → ESP field (SendGrid reserved or custom field id, Mailchimp merge tag, Klaviyo attribute or property).')),
+            dataCenter: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Mailchimp data centre (default: the API key suffix).' })),
+            statusIfNew: Type.Optional(Type.Union([Type.Literal('subscribed'), Type.Literal('pending'), Type.Literal('transactional')])),
+            concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+            timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
           },
           { additionalProperties: false },
         ),
@@ -177,7 +247,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
     async (request, reply) => {
       const created = unwrap(await destinations.create(ws(request), request.body));
       void reply.code(201).header('location', `/api/destinations/${encodeURIComponent(created.destination.id)}`);
-      return { ...destinationView(created.destination), secret: created.secret };
+      return { ...destinationView(created.destination), ...(created.secret === undefined ? {} : { secret: created.secret }), initialSync: created.initialSync };
     },
   );
 
@@ -207,6 +277,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
             segments: Type.Optional(SegmentsSchema),
             emailTargeting: Type.Optional(Type.Boolean()),
             enabled: Type.Optional(Type.Boolean()),
+            initialSync: Type.Optional(Type.Boolean({ description: 'Send the current members of newly added segments first.' })),
           },
           { additionalProperties: false },
         ),
@@ -280,6 +351,40 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
       const { fromSeq, toSeq } = request.body;
       const result = unwrap(await destinations.replayRange(ws(request), request.params.id, fromSeq, toSeq));
       return reply.code(202).send(result);
+    },
+  );
+
+  app.post(
+    '/api/destinations/:id/rotate-secret',
+    {
+      schema: {
+        tags,
+        summary: 'Rotate the signing secret (webhooks: both signatures sent during the grace period) or replace the API key (ESPs)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400, description: 'Webhooks: how long the old secret stays valid (default 86400).' })),
+            apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ESPs: the new API key.' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            secret: Type.Optional(Type.String({ description: 'Webhooks: the new signing secret, shown only now.' })),
+            previousSecretValidUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { graceSeconds, apiKey } = request.body;
+      const rotated = unwrap(
+        await destinations.rotateSecret(ws(request), request.params.id, {
+          ...(graceSeconds === undefined ? {} : { graceMs: graceSeconds * 1000 }),
+          ...(apiKey === undefined ? {} : { apiKey }),
+        }),
+      );
+      return { ...(rotated.secret === undefined ? {} : { secret: rotated.secret }), previousSecretValidUntil: iso(rotated.previousValidUntil) };
     },
   );
 

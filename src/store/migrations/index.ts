@@ -13,6 +13,7 @@ import { migration0103 } from './0103-engine-timers-by-profile.js';
 import { migration0104 } from './0104-events-profile-seq-name.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
+import { migration0202 } from './0202-list-sync-destinations.js';
 import { migration0300 } from './0300-esp-replay-tokens.js';
 import type { Migration } from './migration.js';
 
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   // 0200–0299: destinations
   migration0200,
   migration0201,
+  migration0202,
   // 0300–0399: email/ESP and subscriptions
   migration0300,
 ];
