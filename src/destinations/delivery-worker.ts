@@ -51,7 +51,7 @@ export interface DeliveryWorkerOptions {
   /** Opens signing secrets sealed at rest (default: stored in clear). */
   readonly cipher?: SecretCipher;
   /** Called after each recorded attempt (metrics). */
-  readonly onAttempt?: (attempt: { readonly outcome: 'delivered' | 'retry' | 'dead'; readonly durationMs: number }) => void;
+  readonly onAttempt?: (attempt: { readonly destinationId: string; readonly outcome: 'delivered' | 'retry' | 'dead'; readonly durationMs: number }) => void;
   readonly log?: (entry: WorkerLogEntry) => void;
 }
 
@@ -284,7 +284,7 @@ export class DeliveryWorker {
       });
       for (const r of recorded) {
         for (const entry of r.logs) this.options.log?.(entry);
-        this.options.onAttempt?.({ outcome: r.next === 'retry' ? 'retry' : r.next, durationMs: r.durationMs });
+        this.options.onAttempt?.({ destinationId, outcome: r.next === 'retry' ? 'retry' : r.next, durationMs: r.durationMs });
       }
     }
   }
