@@ -5,6 +5,7 @@ import type { DestinationRecord } from './destination-record.js';
 import type { GuardedPostLimits } from './guarded-post.js';
 import { KlaviyoListSync } from './list-sync/klaviyo-list-sync.js';
 import { ListSyncDestination } from './list-sync/list-sync-destination.js';
+import type { ListSyncProvider } from './list-sync/list-sync-provider.js';
 import { MailchimpListSync } from './list-sync/mailchimp-list-sync.js';
 import { defaultJobPolling, type JobPolling } from './list-sync/poll-job.js';
 import { SendGridListSync } from './list-sync/sendgrid-list-sync.js';
@@ -36,28 +37,43 @@ export function connectDestination(d: DestinationRecord, options: ConnectOptions
     ...options.limits,
     ...(d.config.timeoutMs === undefined ? {} : { totalTimeoutMs: d.config.timeoutMs, connectTimeoutMs: Math.min(d.config.timeoutMs, 5_000) }),
   };
+  if (d.kind === 'webhook') {
+    return new WebhookDestination({
+      url: d.url,
+      secret: d.secret,
+      ...(d.previousSecret !== null && d.previousSecretUntil !== null && clock.now() < d.previousSecretUntil ? { previousSecret: d.previousSecret } : {}),
+      guard,
+      clock,
+      limits,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+    });
+  }
+  const { provider, targetOf } = listSyncOf(d, options);
+  return new ListSyncDestination({ provider, clock, targetOf, fields: d.config.fields ?? {} });
+}
+
+/** An ESP destination's provider and where each segment goes (its list, or its Mailchimp tag). */
+export function listSyncOf(
+  d: DestinationRecord,
+  options: ConnectOptions,
+): { provider: ListSyncProvider; targetOf: (segment: { readonly id: string; readonly name: string }) => string } {
+  const { guard, clock } = options;
+  const limits: Partial<GuardedPostLimits> = {
+    ...options.limits,
+    ...(d.config.timeoutMs === undefined ? {} : { totalTimeoutMs: d.config.timeoutMs, connectTimeoutMs: Math.min(d.config.timeoutMs, 5_000) }),
+  };
   const common = { guard, clock, limits, baseUrl: d.url, ...(options.ca === undefined ? {} : { ca: options.ca }) };
   const polling = options.polling ?? defaultJobPolling(clock);
   const onRateLimited = (): void => options.onRateLimited?.(d.id);
-  const listSync = (provider: SendGridListSync | MailchimpListSync | KlaviyoListSync, targetOf: (s: { id: string; name: string }) => string): Destination =>
-    new ListSyncDestination({ provider, clock, targetOf, fields: d.config.fields ?? {} });
   const mapped = (s: { id: string; name: string }, fallback: string): string => d.config.mapping?.[s.id] ?? fallback;
   switch (d.kind) {
     case 'webhook':
-      return new WebhookDestination({
-        url: d.url,
-        secret: d.secret,
-        ...(d.previousSecret !== null && d.previousSecretUntil !== null && clock.now() < d.previousSecretUntil ? { previousSecret: d.previousSecret } : {}),
-        guard,
-        clock,
-        limits,
-        ...(options.ca === undefined ? {} : { ca: options.ca }),
-      });
+      throw new Error('a webhook destination has no list-sync provider');
     case 'sendgrid':
-      return listSync(new SendGridListSync({ ...common, apiKey: d.secret, polling, onRateLimited }), (s) => mapped(s, d.config.list ?? ''));
+      return { provider: new SendGridListSync({ ...common, apiKey: d.secret, polling, onRateLimited }), targetOf: (s) => mapped(s, d.config.list ?? '') };
     case 'mailchimp':
-      return listSync(
-        new MailchimpListSync({
+      return {
+        provider: new MailchimpListSync({
           ...common,
           apiKey: d.secret,
           audience: d.config.list ?? '',
@@ -65,10 +81,10 @@ export function connectDestination(d: DestinationRecord, options: ConnectOptions
           onRateLimited,
           ...(d.config.statusIfNew ? { statusIfNew: d.config.statusIfNew } : {}),
         }),
-        (s) => mapped(s, s.name),
-      );
+        targetOf: (s) => mapped(s, s.name),
+      };
     case 'klaviyo':
-      return listSync(new KlaviyoListSync({ ...common, apiKey: d.secret, polling, onRateLimited }), (s) => mapped(s, d.config.list ?? ''));
+      return { provider: new KlaviyoListSync({ ...common, apiKey: d.secret, polling, onRateLimited }), targetOf: (s) => mapped(s, d.config.list ?? '') };
     default:
       return assertNever(d.kind);
   }

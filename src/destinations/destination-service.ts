@@ -8,7 +8,10 @@ import { DeliveryRepoSql } from './delivery-repo-sql.js';
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from './delivery-record.js';
 import { checkDestinationInput, secretHint, type DestinationInput } from './destination-input.js';
 import { isListSync, type DestinationRecord, type SegmentSelection } from './destination-record.js';
+import type { SegmentInfo } from './build-payload.js';
+import { listSyncOf, type ConnectOptions } from './connect-destination.js';
 import { initialSync } from './initial-sync.js';
+import { planResync, queueResync, type ResyncReport } from './resync.js';
 import { DestinationRepoSql, type DestinationPatch } from './destination-repo-sql.js';
 import { OperationalEventRepoSql, type OperationalEvent } from './operational-event-repo-sql.js';
 import type { SecretCipher } from './secret-cipher.js';
@@ -30,14 +33,15 @@ export type { DestinationInput } from './destination-input.js';
 export type DestinationFailure =
   | { readonly kind: 'not_found'; readonly what: 'destination' | 'delivery'; readonly id: string }
   | { readonly kind: 'url_forbidden'; readonly refusal: SsrfRefusal; readonly field?: 'url' | 'baseUrl' }
-  | { readonly kind: 'invalid'; readonly field: string; readonly message: string };
+  | { readonly kind: 'invalid'; readonly field: string; readonly message: string }
+  | { readonly kind: 'esp_unavailable'; readonly message: string };
 
 /** A result: the value, or an expected failure. */
 export type DestinationResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DestinationFailure };
 
 /** Everything the service needs. */
 export interface DestinationServiceOptions {
-  readonly store: Pick<Store, 'sql' | 'transaction'>;
+  readonly store: Pick<Store, 'sql' | 'transaction' | 'profiles'>;
   readonly changeLog: ChangeLog;
   readonly guard: SsrfGuard;
   readonly clock: Clock;
@@ -52,6 +56,8 @@ export interface DestinationServiceOptions {
    * email-targeting (see `ensureEmailEligibleSegment`).
    */
   readonly ensureEligibilitySegment?: (workspaceId: string) => Promise<void>;
+  /** How ESP providers are built for a resync besides guard and clock (job polling, CA certificates). */
+  readonly connect?: Omit<ConnectOptions, 'guard' | 'clock'>;
   /** How long the old signing secret stays valid after a rotation (default 24 h). */
   readonly rotationGraceMs?: number;
 }
@@ -267,6 +273,30 @@ export class DestinationService {
     const n = await new DeliveryRepoSql(this.options.store.sql).replay(id, { range: [fromSeq, toSeq] }, this.options.clock.now());
     this.options.onChange?.();
     return { ok: true, value: { replayed: n } };
+  }
+
+  /**
+   * Reconciles an ESP destination with its segments (see {@link planResync}): reads the ESP's lists where the
+   * API allows, queues the adds and removals that repair the drift, and reports what it found and queued.
+   */
+  async resync(workspaceId: string, id: string): Promise<DestinationResult<ResyncReport>> {
+    const d = await new DestinationRepoSql(this.options.store.sql, this.options.cipher).get(workspaceId, id);
+    if (!d) return fail({ kind: 'not_found', what: 'destination', id });
+    if (!isListSync(d.kind)) return fail({ kind: 'invalid', field: 'kind', message: 'resync reads an ESP list back; webhook destinations have none' });
+    if (d.segments === 'all') return fail({ kind: 'invalid', field: 'segments', message: 'resync needs the destination\'s segments listed, not "all"' });
+    const segments: SegmentInfo[] = [];
+    for (const sid of d.segments) {
+      const s = await this.options.segments?.get(workspaceId, sid);
+      segments.push(s ? { id: s.id, name: s.name, version: s.version } : { id: sid, name: sid, version: 0 });
+    }
+    const { provider, targetOf } = listSyncOf(d, { guard: this.options.guard, clock: this.options.clock, ...this.options.connect });
+    const now = this.options.clock.now();
+    const seq = await this.options.changeLog.head();
+    const planned = await planResync(this.options.store, { destination: d, provider, targetOf, segments, seq, now });
+    if (!planned.ok) return fail({ kind: 'esp_unavailable', message: planned.failure.error });
+    const report = await this.options.store.transaction((tx) => queueResync(tx, { destination: d, seq, now }, planned.plan));
+    this.options.onChange?.();
+    return { ok: true, value: report };
   }
 
   /** Operational events about a destination (e.g. `destination.disabled`), newest first. */

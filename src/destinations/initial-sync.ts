@@ -2,6 +2,7 @@ import type { Repos } from '../store/index.js';
 import { MembershipRepoSql } from '../membership/index.js';
 import type { SegmentInfo } from './build-payload.js';
 import type { DestinationRecord } from './destination-record.js';
+import { DeliveryRepoSql } from './delivery-repo-sql.js';
 import { routeChange } from './route-change.js';
 
 /** What an initial sync needs: the open transaction, the destination, the snapshot seq and segment lookups. */
@@ -26,7 +27,8 @@ export interface InitialSyncContext {
 export async function initialSync(segmentIds: readonly string[], ctx: InitialSyncContext): Promise<number> {
   const members = new MembershipRepoSql(ctx.tx.sql);
   const { destination: dest } = ctx;
-  let sub = 0;
+  let sub = await new DeliveryRepoSql(ctx.tx.sql).nextSub(dest.id, ctx.seq);
+  const first = sub;
   for (const segmentId of segmentIds) {
     const info = await ctx.segmentInfo(dest.workspaceId, segmentId);
     if (!info) continue;
@@ -60,5 +62,5 @@ export async function initialSync(segmentIds: readonly string[], ctx: InitialSyn
       after = page[page.length - 1]?.profileId ?? null;
     }
   }
-  return sub;
+  return sub - first;
 }

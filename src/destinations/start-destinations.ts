@@ -106,6 +106,7 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     segments: options.segments,
     cipher,
     ensureEligibilitySegment: (ws) => ensureEmailEligibleSegment(options.segments, ws),
+    ...(ca === undefined ? {} : { connect: { ca } }),
     onChange: () => worker.wake(),
   });
   worker.start();

@@ -199,6 +199,8 @@ export function destinationProblem(failure: DestinationFailure): AppError {
       });
     case 'invalid':
       return new AppError('DESTINATION_INVALID', 422, failure.message, { field: failure.field });
+    case 'esp_unavailable':
+      return new AppError('DESTINATION_ESP_UNAVAILABLE', 502, `The ESP could not be read: ${failure.message}`);
     default:
       return assertNever(failure);
   }
@@ -385,6 +387,36 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
         }),
       );
       return { ...(rotated.secret === undefined ? {} : { secret: rotated.secret }), previousSecretValidUntil: iso(rotated.previousValidUntil) };
+    },
+  );
+
+  app.post(
+    '/api/destinations/:id/resync',
+    {
+      schema: {
+        tags,
+        summary: 'Reconcile an ESP destination: read its lists back where the API allows, queue the adds and removals that repair drift, report',
+        params: IdParams,
+        response: {
+          202: Type.Object({
+            seq: Type.Integer({ description: 'The change-log seq the comparison was made at.' }),
+            targets: Type.Array(
+              Type.Object({
+                target: Type.String({ description: 'List id or Mailchimp tag.' }),
+                segments: Type.Array(Type.String()),
+                expected: Type.Integer({ description: 'Members segflow says belong there (email-eligible).' }),
+                inEsp: Type.Union([Type.Integer(), Type.Null()], { description: 'Contacts the ESP has there; null when its API cannot list them.' }),
+                added: Type.Array(Type.String(), { description: 'Emails queued to be added (all expected ones when the ESP cannot be read).' }),
+                removed: Type.Array(Type.String(), { description: 'Emails queued to be removed.' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const report = unwrap(await destinations.resync(ws(request), request.params.id));
+      return reply.code(202).send({ seq: report.seq, targets: report.targets.map((t) => ({ ...t, segments: [...t.segments], added: [...t.added], removed: [...t.removed] })) });
     },
   );
 

@@ -72,7 +72,7 @@ export class DeliveryHarness {
     private readonly connectOptions: DeliveryHarnessOptions['connect'] = {},
   ) {
     this.changeLog = new SqlChangeLog(store.sql);
-    this.service = new DestinationService({ store, changeLog: this.changeLog, guard: this.guard, clock, segments: this.segments });
+    this.service = new DestinationService({ store, changeLog: this.changeLog, guard: this.guard, clock, segments: this.segments, connect: connectOptions });
     this.worker = this.newWorker();
   }
 
