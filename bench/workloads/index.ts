@@ -8,6 +8,7 @@ import { engineBackfill } from './engine-backfill.js';
 import { engineLatency } from './engine-latency.js';
 import { engineThroughput } from './engine-throughput.js';
 import { engineTimerStorm } from './engine-timer-storm.js';
+import { espSync } from './esp-sync.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 
@@ -16,6 +17,7 @@ export const workloads: readonly Workload[] = [
   ingestHttp,
   importDatasets,
   destinations,
+  espSync,
   engineThroughput,
   engineLatency,
   engineTimerStorm,
