@@ -69,3 +69,28 @@ describeEachStore('destination isolation', (getStore) => {
     expect(listed.ok && listed.value[0]?.attemptLog.map((a) => a.error)).toEqual(['total timeout']);
   });
 });
+
+describeEachStore('webhook initial sync', (getStore) => {
+  it('sends a new webhook destination the current members first when asked, then later changes, and nothing before by default', async () => {
+    const h = await DeliveryHarness.create(getStore(), { clock: new FakeClock(Date.UTC(2026, 5, 1)) });
+    cleanup.push(() => h.close());
+    const vip = h.segments.add(h.workspaceId, 'VIP');
+    const ann = await h.profile({ email: 'ann@example.com' });
+    await h.change({ segmentId: vip.id, profileId: ann, kind: 'entered' });
+    await h.destination({ name: 'future only', segments: [vip.id], url: `${h.receiver.origin}/future` });
+    const synced = await h.service.create(h.workspaceId, { name: 'with backfill', url: `${h.receiver.origin}/backfill`, segments: ['VIP'], initialSync: true });
+    expect(synced.ok && synced.value.initialSync).toBe(1);
+    const bob = await h.profile({ email: 'bob@example.com' });
+    await h.change({ segmentId: vip.id, profileId: bob, kind: 'entered' });
+    await h.worker.tick();
+    const seen = h.receiver.requests.map((r) => [r.path, (JSON.parse(r.body) as { data: { profile: { id: string }; cause: { kind: string } } }).data]);
+    expect(seen.filter(([p]) => p === '/backfill').map(([, d]) => [(d as { profile: { id: string } }).profile.id, (d as { cause: { kind: string } }).cause.kind]).sort()).toEqual(
+      // Different people are sent concurrently: compare regardless of arrival order.
+      [
+        [ann, 'backfill'],
+        [bob, 'timer'],
+      ].sort(),
+    );
+    expect(seen.filter(([p]) => p === '/future').map(([, d]) => (d as { profile: { id: string } }).profile.id)).toEqual([bob]);
+  });
+});
