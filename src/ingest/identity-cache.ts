@@ -74,6 +74,13 @@ export function withIdentityCache(repo: ProfileRepo): CachedProfileRepo {
       }
       return out;
     },
+    lockIdentities: async (workspaceId, keys) => {
+      await flush();
+      const mayHaveChanged = await repo.lockIdentities(workspaceId, keys);
+      // Another writer may have attached them before we held the locks: forget the cached misses.
+      if (mayHaveChanged) for (const { kind, value } of keys) cache.delete(key(workspaceId, kind, value));
+      return mayHaveChanged;
+    },
     create: async (workspaceId, profileId, now) => {
       if (pending !== undefined && (pending.workspaceId !== workspaceId || pending.now !== now)) await flush();
       pending ??= { workspaceId, now, profiles: new Map() };
@@ -95,13 +102,13 @@ export function withIdentityCache(repo: ProfileRepo): CachedProfileRepo {
     createWithIdentities: flushed(repo.createWithIdentities.bind(repo)),
     get: flushed(repo.get.bind(repo)),
     mergeTraits: flushed(repo.mergeTraits.bind(repo)),
-    touch: flushed(repo.touch.bind(repo)),
     touchMany: flushed(repo.touchMany.bind(repo)),
     merge: async (workspaceId, fromId, intoId, now) => {
       await flush();
       cache.clear();
       await repo.merge(workspaceId, fromId, intoId, now);
     },
+    mergedInto: flushed(repo.mergedInto.bind(repo)),
     setSubscription: flushed(repo.setSubscription.bind(repo)),
     list: flushed(repo.list.bind(repo)),
     count: flushed(repo.count.bind(repo)),

@@ -33,6 +33,14 @@ export interface ProfileRepo {
    * identity to its profile (following merges); unknown identities are absent from the map.
    */
   findByIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<Map<string, string>>;
+  /**
+   * Serialises the first sight of identifiers across writers: takes a lock on each of `keys` (identifiers a
+   * transaction found unknown and may create) that lasts until the transaction ends, always in one global
+   * order so that two writers never wait on each other. Returns true when another writer may have attached
+   * some of them meanwhile, so the caller must look them up again before creating them (PostgreSQL); false
+   * when no other writer can exist during the transaction (SQLite's single writer), where nothing is locked.
+   */
+  lockIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<boolean>;
   /** Creates an empty profile with the given id; throws when the id exists. */
   create(workspaceId: string, profileId: string, now: number): Promise<void>;
   /**
@@ -42,22 +50,22 @@ export interface ProfileRepo {
    */
   createWithIdentities(workspaceId: string, profiles: readonly NewProfile[], now: number): Promise<void>;
   /**
-   * Attaches an identity to a profile; a no-op if it is already attached to that profile. Throws when it
-   * belongs to another profile: identity resolution must `merge` first.
+   * Attaches an identity to a profile; a no-op if it is already attached to that profile. Throws
+   * `IdentityTakenError` when it belongs to another profile: identity resolution must `merge` first (or, when
+   * another writer attached it meanwhile, re-run its transaction).
    */
   addIdentity(workspaceId: string, profileId: string, kind: IdentityKind, value: string, now: number): Promise<void>;
   /** The profile with traits, identities and subscription; a merged id resolves to the surviving profile. */
   get(workspaceId: string, profileId: string): Promise<Profile | undefined>;
   /**
    * Top-level merge of traits (a `null` value removes the trait; nested objects are replaced, not merged).
-   * Does not change first/last seen: those are event times, recorded by {@link ProfileRepo.touch}.
+   * Does not change first/last seen: those are event times, recorded by {@link ProfileRepo.touchMany}.
    */
   mergeTraits(workspaceId: string, profileId: string, traits: JsonObject, now: number): Promise<void>;
-  /** Records activity at event time `at`: widens firstSeenAt/lastSeenAt. */
-  touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void>;
   /**
-   * {@link ProfileRepo.touch} for many profiles in a few statements: widens each profile's firstSeenAt/lastSeenAt
-   * to its range (a merged id's range lands on the surviving profile). An id may appear more than once.
+   * Records activity at event times: widens each profile's firstSeenAt/lastSeenAt to its range, in a few
+   * statements whatever their number (a merged id's range lands on the surviving profile). An id may appear
+   * more than once.
    */
   touchMany(workspaceId: string, ranges: readonly SeenRange[], now: number): Promise<void>;
   /**
@@ -66,6 +74,11 @@ export interface ProfileRepo {
    * may itself be a merged id (it is followed first); merging a profile into itself is a no-op.
    */
   merge(workspaceId: string, fromId: string, intoId: string, now: number): Promise<void>;
+  /**
+   * The ids of the profiles merged into `survivorId` (directly or, since merges re-point earlier merges, through
+   * a chain), in id order: what the engine exits from every segment when a merge makes them survivors' aliases.
+   */
+  mergedInto(workspaceId: string, survivorId: string): Promise<string[]>;
   /** Replaces the subscription state (state, changedAt, reason, consent). */
   setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void>;
   /** Live (not merged) profiles in id order after `afterId`, for scans and paging. */

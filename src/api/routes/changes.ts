@@ -11,30 +11,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { AppError, type MembershipChange, type Segment } from '../../core/index.js';
+import type { MembershipChange } from '../../core/index.js';
 import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
-import type { Services } from '../../app/index.js';
+import type { ProfileQueries, Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
-import { problemSchema } from './segments.js';
-
-/** A membership change as the API returns it. */
-export const ChangeSchema = Type.Object({
-  seq: Type.Integer({ description: 'Position in the change log: the cursor.' }),
-  segmentId: Type.String(),
-  segmentName: Type.Optional(Type.String()),
-  segmentVersion: Type.Integer(),
-  profileId: Type.String(),
-  kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
-  at: Type.String({ format: 'date-time', description: 'The logical instant of the change (event time, window expiry).' }),
-  recordedAt: Type.String({ format: 'date-time' }),
-  cause: Type.Unknown({ description: 'Why: { kind: event | timer | backfill | rule_edit | segment_deleted | … }.' }),
-});
+import { apiError } from '../error-catalogue.js';
+import { ChangeSchema, problemSchema } from '../contract/index.js';
 
 /** What the change routes need. */
 export interface ChangeRoutesOptions {
   readonly changes: ChangeLog;
   readonly segments: SegmentService;
+  /** Resolves the `profile` filter; without it the filter answers 404 PROFILE_NOT_FOUND for every reference. */
+  readonly profiles?: ProfileQueries;
   readonly workspaceOf: (request: unknown) => string;
   /** Milliseconds between SSE heartbeat comments (default 15 s), so proxies keep idle streams open. */
   readonly heartbeatMs?: number;
@@ -55,9 +45,13 @@ export function changeView(c: MembershipChange, segmentName?: string): Static<ty
   };
 }
 
-/** Segment names by id, reloaded (once per unknown id) when a change names a segment not seen yet. */
+/**
+ * Segment names by id, deleted segments included (under their last name), reloaded once per id not seen yet
+ * (a segment created while a stream is open).
+ */
 class SegmentNames {
-  private readonly names = new Map<string, string | undefined>();
+  private names = new Map<string, string>();
+  private readonly missing = new Set<string>();
 
   constructor(
     private readonly segments: SegmentService,
@@ -65,11 +59,10 @@ class SegmentNames {
   ) {}
 
   async nameOf(id: string): Promise<string | undefined> {
-    if (!this.names.has(id)) {
-      const list: Segment[] = await this.segments.list(this.workspaceId);
-      for (const s of list) this.names.set(s.id, s.name);
-      // A deleted segment stays unnamed rather than causing a reload per change.
-      if (!this.names.has(id)) this.names.set(id, undefined);
+    if (!this.names.has(id) && !this.missing.has(id)) {
+      this.names = await this.segments.names(this.workspaceId);
+      // An id with no history at all stays unnamed rather than causing a reload per change.
+      if (!this.names.has(id)) this.missing.add(id);
     }
     return this.names.get(id);
   }
@@ -81,7 +74,7 @@ const SCAN_PAGES = 20;
 
 /** Registers `/api/changes` and `/api/changes/stream`. */
 export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = async (app, options) => {
-  const { changes, segments, workspaceOf } = options;
+  const { changes, segments, profiles, workspaceOf } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   // Open streams never go idle, so a graceful shutdown would wait on them forever: end them first.
   const open = new Set<() => void>();
@@ -92,9 +85,20 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
   async function segmentFilter(ws: string, ref: string | undefined): Promise<string | undefined> {
     if (ref === undefined) return undefined;
     const found = await segments.get(ws, ref);
-    if (!found) throw new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${ref}".`, { field: 'segment' });
+    if (!found) throw apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${ref}".`, { field: 'segment' });
     return found.id;
   }
+
+  async function profileFilter(ws: string, ref: string | undefined): Promise<string | undefined> {
+    if (ref === undefined) return undefined;
+    const found = profiles === undefined ? undefined : await profiles.resolve(ws, ref);
+    if (found === undefined) throw apiError('PROFILE_NOT_FOUND', `No profile is known by "${ref}".`, { field: 'profile' });
+    return found;
+  }
+
+  /** True when a change passes the request's filters. */
+  const matches = (c: MembershipChange, segment: string | undefined, profile: string | undefined): boolean =>
+    (segment === undefined || c.segmentId === segment) && (profile === undefined || c.profileId === profile);
 
   app.get(
     '/api/changes',
@@ -106,6 +110,9 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
           after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Return changes with seq greater than this.' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           segment: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this segment (id or name).' })),
+          profile: Type.Optional(
+            Type.String({ minLength: 1, description: 'Only changes of this person: prof_…, user_id:<id>, anonymous_id:<id>, email:<address>, or a bare id.' }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -114,7 +121,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             hasMore: Type.Boolean({ description: 'True when more changes may follow right away.' }),
           }),
           400: problemSchema('VALIDATION_FAILED: a bad cursor or limit.'),
-          404: problemSchema('SEGMENT_NOT_FOUND: the segment filter names no segment.'),
+          404: problemSchema('SEGMENT_NOT_FOUND or PROFILE_NOT_FOUND: a filter names no segment or no person.'),
         },
       },
     },
@@ -122,17 +129,19 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
       const ws = workspaceOf(request);
       const { after = 0, limit = 100 } = request.query;
       const only = await segmentFilter(ws, request.query.segment);
+      const person = await profileFilter(ws, request.query.profile);
+      const filtered = only !== undefined || person !== undefined;
       const names = new SegmentNames(segments, ws);
       const out: Static<typeof ChangeSchema>[] = [];
       let cursor = after;
       let hasMore = false;
       // With a segment filter, scan a bounded number of pages so a rare segment cannot make one request read the
       // whole log; `next` then points past what was scanned, so the client still makes progress.
-      for (let scanned = 0; scanned < (only === undefined ? 1 : SCAN_PAGES); scanned++) {
-        const want = only === undefined ? limit : PAGE;
+      for (let scanned = 0; scanned < (filtered ? SCAN_PAGES : 1); scanned++) {
+        const want = filtered ? PAGE : limit;
         const page = await changes.read(cursor, want, ws);
         for (const c of page) {
-          if (only !== undefined && c.segmentId !== only) {
+          if (!matches(c, only, person)) {
             cursor = c.seq;
             continue;
           }
@@ -162,6 +171,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
         querystring: Type.Object({
           after: Type.Optional(Type.Integer({ minimum: 0, description: 'Start after this seq; default: only new changes.' })),
           segment: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this segment (id or name).' })),
+          profile: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this person (any profile reference).' })),
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
         produces: ['text/event-stream'],
@@ -170,6 +180,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
     async (request, reply) => {
       const ws = workspaceOf(request);
       const only = await segmentFilter(ws, request.query.segment);
+      const person = await profileFilter(ws, request.query.profile);
       const header = request.headers['last-event-id']?.trim() ?? '';
       const lastEventId = /^\d+$/.test(header) ? Number(header) : Number.NaN;
       let cursor = Number.isSafeInteger(lastEventId) ? lastEventId : (request.query.after ?? (await changes.head()));
@@ -216,7 +227,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
               for (const c of page) {
                 if (closed) return;
                 cursor = c.seq;
-                if (only !== undefined && c.segmentId !== only) continue;
+                if (!matches(c, only, person)) continue;
                 const data = JSON.stringify(changeView(c, await names.nameOf(c.segmentId)));
                 if (!res.write(`id: ${c.seq}\ndata: ${data}\n\n`)) await waitForDrain();
               }
@@ -252,5 +263,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
 /** The change-log route area (see `routes/index.ts`): registers when the app provides the change log and segments. */
 export async function changesArea(app: FastifyInstance, services: Services): Promise<void> {
   const { segments, changes } = services;
-  if (segments && changes) await app.register(changeRoutes, { changes, segments, workspaceOf });
+  if (segments && changes) {
+    await app.register(changeRoutes, { changes, segments, workspaceOf, ...(services.profiles ? { profiles: services.profiles } : {}) });
+  }
 }

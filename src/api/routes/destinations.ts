@@ -10,101 +10,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, assertNever } from '../../core/index.js';
+import type { Services } from '../services.js';
+import { type AppError, assertNever } from '../../core/index.js';
 import type { DeliveryView, DestinationFailure, DestinationResult, DestinationService, DestinationView } from '../../destinations/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import {
+  CreatedSchema,
+  DeliverySchema,
+  DestinationKindSchema,
+  DestinationSchema,
+  ResyncReportSchema,
+  RotatedSecretSchema,
+  SegmentsSchema,
+  StringMapSchema,
+} from '../contract/index.js';
+import { apiError } from '../error-catalogue.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-const SegmentsSchema = Type.Union([Type.Literal('all'), Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000 })], {
-  description: '"all", or the ids (or names, on input) of the segments whose changes this destination receives.',
-});
-
-const KindSchema = Type.Union([Type.Literal('webhook'), Type.Literal('sendgrid'), Type.Literal('mailchimp'), Type.Literal('klaviyo')]);
-const StringMap = (description: string) => Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 200 }), { description });
-
-/** Settings of a list-sync destination as shown (never the API key). */
-const ConfigSchema = Type.Object({
-  list: Type.Optional(Type.String()),
-  mapping: Type.Optional(StringMap('Segment id → list id (SendGrid, Klaviyo) or tag name (Mailchimp).')),
-  fields: Type.Optional(StringMap('segflow trait → ESP field.')),
-  dataCenter: Type.Optional(Type.String()),
-  statusIfNew: Type.Optional(Type.String()),
-  concurrency: Type.Optional(Type.Integer()),
-  timeoutMs: Type.Optional(Type.Integer()),
-});
-
-const CountsSchema = Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), dead: Type.Integer() });
-
-/** A destination as the API returns it (never with its secret, except in the create response). */
-export const DestinationSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  kind: KindSchema,
-  url: Type.String({ description: 'The webhook URL, or the ESP API base URL.' }),
-  secretHint: Type.String({ description: 'The last characters of the signing secret or API key (never the whole).' }),
-  previousSecretValidUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-    description: 'After a rotation: until when the previous signing secret still signs and is valid.',
-  }),
-  config: ConfigSchema,
-  segments: SegmentsSchema,
-  emailTargeting: Type.Boolean(),
-  enabled: Type.Boolean(),
-  disabledReason: Type.Union([Type.Literal('manual'), Type.Literal('auto'), Type.Null()]),
-  disabledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  cursorSeq: Type.Integer({ description: 'The last change-log seq turned into deliveries.' }),
-  consecutiveDeadLetters: Type.Integer(),
-  failingSince: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  counts: Type.Optional(CountsSchema),
-  state: Type.Object({
-    synced: Type.Integer({ description: 'Messages delivered (for ESPs: list adds and removes applied).' }),
-    pending: Type.Integer(),
-    dead: Type.Integer(),
-    rateLimitWaits: Type.Integer({ description: 'Times the receiver answered 429 and segflow waited.' }),
-    lastError: Type.Union([Type.String(), Type.Null()]),
-    lastErrorAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    segments: Type.Array(Type.Object({ segmentId: Type.String(), target: Type.String() }), {
-      description: 'Where each selected segment goes: the list id, tag name or webhook URL.',
-    }),
-  }),
-});
-
-const CreatedSchema = Type.Intersect([
-  DestinationSchema,
-  Type.Object({
-    secret: Type.Optional(Type.String({ description: 'Webhooks: the Standard Webhooks signing secret (`whsec_…`); shown only now.' })),
-    initialSync: Type.Integer({ description: 'Current members queued as the initial sync.' }),
-  }),
-]);
-
-const AttemptSchema = Type.Object({
-  n: Type.Integer(),
-  startedAt: Type.String({ format: 'date-time' }),
-  durationMs: Type.Integer(),
-  status: Type.Union([Type.Integer(), Type.Null()]),
-  outcome: Type.Union([Type.Literal('delivered'), Type.Literal('retry'), Type.Literal('dead')]),
-  error: Type.Union([Type.String(), Type.Null()]),
-});
-
-const DeliverySchema = Type.Object({
-  id: Type.String({ description: 'The webhook-id, identical on every attempt.' }),
-  seq: Type.Integer(),
-  profileId: Type.String(),
-  segmentId: Type.String(),
-  kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
-  attempts: Type.Integer({ description: 'Attempts since creation or the last replay.' }),
-  nextAttemptAt: Type.String({ format: 'date-time' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  lastStatus: Type.Union([Type.Integer(), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  payload: Type.Unknown({ description: 'The JSON body sent.' }),
-  attemptLog: Type.Array(AttemptSchema),
-});
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 const tags = ['destinations'];
@@ -187,10 +109,10 @@ export function destinationProblem(failure: DestinationFailure): AppError {
   switch (failure.kind) {
     case 'not_found':
       return failure.what === 'destination'
-        ? new AppError('DESTINATION_NOT_FOUND', 404, `No destination has the id "${failure.id}".`)
-        : new AppError('DELIVERY_NOT_FOUND', 404, `No delivery has the id "${failure.id}".`);
+        ? apiError('DESTINATION_NOT_FOUND', `No destination has the id "${failure.id}".`)
+        : apiError('DELIVERY_NOT_FOUND', `No delivery has the id "${failure.id}".`);
     case 'url_forbidden':
-      return new AppError('DESTINATION_URL_FORBIDDEN', 422, failure.refusal.message, {
+      return apiError('DESTINATION_URL_FORBIDDEN', failure.refusal.message, {
         field: failure.field ?? 'url',
         extensions: {
           reason: failure.refusal.kind,
@@ -198,9 +120,9 @@ export function destinationProblem(failure: DestinationFailure): AppError {
         },
       });
     case 'invalid':
-      return new AppError('DESTINATION_INVALID', 422, failure.message, { field: failure.field });
+      return apiError('DESTINATION_INVALID', failure.message, { field: failure.field });
     case 'esp_unavailable':
-      return new AppError('DESTINATION_ESP_UNAVAILABLE', 502, `The ESP could not be read: ${failure.message}`);
+      return apiError('DESTINATION_ESP_UNAVAILABLE', `The ESP could not be read: ${failure.message}`);
     default:
       return assertNever(failure);
   }
@@ -224,7 +146,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
-            kind: Type.Optional(KindSchema),
+            kind: Type.Optional(DestinationKindSchema),
             url: Type.Optional(
               Type.String({ minLength: 1, maxLength: 2048, description: 'Webhooks: http(s) URL; private addresses need the operator allow-list.' }),
             ),
@@ -234,8 +156,8 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
             segments: SegmentsSchema,
             emailTargeting: Type.Optional(Type.Boolean({ description: 'Suppress entries of people who may not be emailed (always on for ESPs).' })),
             initialSync: Type.Optional(Type.Boolean({ description: 'Send the current members first (default: on for ESPs, off for webhooks).' })),
-            mapping: Type.Optional(StringMap('Segment id or name → list id (SendGrid, Klaviyo) or tag name (Mailchimp).')),
-            fields: Type.Optional(StringMap('segflow trait → ESP field (SendGrid reserved or custom field id, Mailchimp merge tag, Klaviyo attribute or property).')),
+            mapping: Type.Optional(StringMapSchema('Segment id or name → list id (SendGrid, Klaviyo) or tag name (Mailchimp).')),
+            fields: Type.Optional(StringMapSchema('segflow trait → ESP field (SendGrid reserved or custom field id, Mailchimp merge tag, Klaviyo attribute or property).')),
             dataCenter: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Mailchimp data centre (default: the API key suffix).' })),
             statusIfNew: Type.Optional(Type.Union([Type.Literal('subscribed'), Type.Literal('pending'), Type.Literal('transactional')])),
             concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
@@ -370,12 +292,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            secret: Type.Optional(Type.String({ description: 'Webhooks: the new signing secret, shown only now.' })),
-            previousSecretValidUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-          }),
-        },
+        response: { 200: RotatedSecretSchema },
       },
     },
     async (request) => {
@@ -397,21 +314,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
         tags,
         summary: 'Reconcile an ESP destination: read its lists back where the API allows, queue the adds and removals that repair drift, report',
         params: IdParams,
-        response: {
-          202: Type.Object({
-            seq: Type.Integer({ description: 'The change-log seq the comparison was made at.' }),
-            targets: Type.Array(
-              Type.Object({
-                target: Type.String({ description: 'List id or Mailchimp tag.' }),
-                segments: Type.Array(Type.String()),
-                expected: Type.Integer({ description: 'Members segflow says belong there (email-eligible).' }),
-                inEsp: Type.Union([Type.Integer(), Type.Null()], { description: 'Contacts the ESP has there; null when its API cannot list them.' }),
-                added: Type.Array(Type.String(), { description: 'Emails queued to be added (all expected ones when the ESP cannot be read).' }),
-                removed: Type.Array(Type.String(), { description: 'Emails queued to be removed.' }),
-              }),
-            ),
-          }),
-        },
+        response: { 202: ResyncReportSchema },
       },
     },
     async (request, reply) => {

@@ -15,7 +15,6 @@ const send = (url: string, body: string | Buffer, headers: Record<string, string
 
 /** The names of the events a profile (by userId or anonymousId) has, oldest first. */
 async function eventsOf(ref: string): Promise<string[]> {
-  await t.app.services.ingest.drain();
   const res = await t.app.server.inject({ method: 'GET', url: `/api/profiles/${encodeURIComponent(ref)}`, headers: { authorization: t.adminAuth } });
   if (res.statusCode !== 200) return [];
   return (res.json() as { events: { items: { type: string; name: string | null }[] } }).events.items

@@ -3,11 +3,13 @@
  * `segflow destinations add|list|deliveries|replay|enable|disable|resync|rotate-secret`: webhook and ESP
  * list-sync destinations over the HTTP admin API (`--url`/`SEGFLOW_URL`, `--key`/`SEGFLOW_ADMIN_KEY`),
  * documented in docs/destinations.md. `add` prints a webhook's signing secret, which the server shows only once;
- * an ESP's API key is read from `SEGFLOW_ESP_API_KEY` (or `--api-key`) and never shown again.
+ * an ESP's API key is read from `SEGFLOW_ESP_API_KEY` (or `--api-key`) and never shown again. `--segments`
+ * takes segment names or ids.
  */
 import type { Command } from 'commander';
 import type { DeliveryRecord, DestinationView } from '../../destinations/index.js';
 import { type AdminClient, type ApiResult, addAdminOptions, clientFromOptions, describeProblem } from '../admin-client.js';
+import { resolveSegmentRefs } from '../segment-refs.js';
 
 /** A destination as the API returns it (the fields this command reads); `secret` only in the create response. */
 export type ApiDestination = Pick<
@@ -143,7 +145,15 @@ export function register(program: Command): void {
         emailTargeting?: boolean;
       },
     ) => {
-      const segments = o.segments === 'all' ? 'all' : o.segments.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const refs = o.segments === 'all' ? 'all' : o.segments.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const admin = clientFromOptions(o);
+      const resolved = refs === 'all' ? { ok: true as const, ids: 'all' as const } : await resolveSegmentRefs(admin, refs);
+      if (!resolved.ok) {
+        process.stderr.write(`segflow destinations add: ${describeProblem(resolved.problem)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const segments = resolved.ids;
       const esp = o.kind !== undefined && o.kind !== 'webhook';
       const fields = Object.fromEntries((o.field ?? []).map((f) => [f.split('=')[0] ?? f, f.includes('=') ? f.slice(f.indexOf('=') + 1) : f]));
       const body = esp
@@ -159,7 +169,7 @@ export function register(program: Command): void {
             ...(Object.keys(fields).length > 0 ? { fields } : {}),
           }
         : { name: o.name, url: o.webhook, segments, emailTargeting: o.emailTargeting ?? false };
-      await run('add', o, DestinationsClient.fromOptions(o).add(body), (d) =>
+      await run('add', o, new DestinationsClient(admin).add(body), (d) =>
         d.secret ? [`Created ${d.id} (${d.name}) → ${d.url}`, `Signing secret (shown only now): ${d.secret}`].join('\n') : `Created ${d.id} (${d.name}) → ${d.url}`,
       );
     },
