@@ -9,6 +9,7 @@ import { engineLatency } from './engine-latency.js';
 import { engineThroughput } from './engine-throughput.js';
 import { engineTimerStorm } from './engine-timer-storm.js';
 import { experimentsBench } from './experiments.js';
+import { espSync } from './esp-sync.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 import { predict } from './predict.js';
@@ -19,6 +20,7 @@ export const workloads: readonly Workload[] = [
   ingestHttp,
   importDatasets,
   destinations,
+  espSync,
   engineThroughput,
   engineLatency,
   engineTimerStorm,

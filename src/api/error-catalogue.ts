@@ -36,6 +36,7 @@ export const API_ERRORS = {
   INGEST_OVERLOADED: { status: 429 },
   AUTH_MISSING_WRITE_KEY: { status: 401 },
   AUTH_INVALID_WRITE_KEY: { status: 401 },
+  WRITE_KEY_NOT_FOUND: { status: 404 },
   // Any endpoint.
   INVALID_JSON: { status: 400 },
   UNSUPPORTED_MEDIA_TYPE: { status: 415 },
@@ -64,6 +65,7 @@ export const API_ERRORS = {
   ESP_TOPIC_NOT_ALLOWED: { status: 403 },
   ESP_INVALID_PAYLOAD: { status: 400 },
   ESP_INVALID_SETTINGS: { status: 400 },
+  ESP_CERTIFICATE_UNAVAILABLE: { status: 503 },
   // Segments.
   RULE_INVALID: { status: 422 },
   SEGMENT_NOT_FOUND: { status: 404 },
@@ -91,6 +93,7 @@ export const API_ERRORS = {
   WORKFLOW_UNMAPPED_STEPS: { status: 409 },
   WORKFLOW_ARCHIVED: { status: 409 },
   WORKFLOW_SCENARIO_INVALID: { status: 422 },
+  DESTINATION_ESP_UNAVAILABLE: { status: 502 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

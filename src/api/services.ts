@@ -45,6 +45,8 @@ export interface EspPort {
   receive(provider: EspProvider, workspaceId: string, request: EspRequest): Promise<EspReceipt | EspProblem>;
   /** Which providers have a secret configured (never the secrets). */
   configured(workspaceId: string): Promise<Record<EspProvider, boolean>>;
+  /** The SNS topics SES accepts for the workspace (empty: any topic with a valid signature). */
+  sesAllowedTopics?(workspaceId: string): Promise<readonly string[]>;
   save(workspaceId: string, settings: EspSettings): Promise<void>;
   remove(workspaceId: string, provider: EspProvider): Promise<void>;
 }

@@ -42,6 +42,10 @@ export function storeEspPort(deps: EspPortDeps): EspPort {
       }
       return answer;
     },
+    async sesAllowedTopics(workspaceId) {
+      const value = await store.workspaces.getSetting(workspaceId, espSettingNames.ses);
+      return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+    },
     save: (workspaceId, settings) => saveEspSettings(store.workspaces, workspaceId, settings),
     remove: (workspaceId, provider) => store.workspaces.setSetting(workspaceId, espSettingNames[provider], undefined),
   };

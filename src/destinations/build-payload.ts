@@ -17,7 +17,14 @@ export function buildPayload(input: {
   readonly at: number;
   readonly recordedAt: number;
   readonly cause: MembershipWebhookPayload['data']['cause'] | ChangeCause;
+  /** Traits to carry (list-sync destinations map them to ESP fields); none when absent. */
+  readonly traitNames?: readonly string[];
 }): MembershipWebhookPayload {
+  const traits: Record<string, unknown> = {};
+  for (const name of input.traitNames ?? []) {
+    const v = input.profile?.traits[name];
+    if (v !== undefined) traits[name] = v;
+  }
   const userId = input.profile?.identities.find((i) => i.kind === 'user_id')?.value;
   const traitEmail = input.profile?.traits['email'];
   const email = typeof traitEmail === 'string' && traitEmail.trim() !== '' ? traitEmail : input.profile?.identities.find((i) => i.kind === 'email')?.value;
@@ -26,7 +33,12 @@ export function buildPayload(input: {
     timestamp: new Date(input.recordedAt).toISOString(),
     data: {
       segment: { id: input.segment.id, name: input.segment.name, version: input.segment.version },
-      profile: { id: input.profileId, ...(userId === undefined ? {} : { userId }), ...(email === undefined ? {} : { email }) },
+      profile: {
+        id: input.profileId,
+        ...(userId === undefined ? {} : { userId }),
+        ...(email === undefined ? {} : { email }),
+        ...(input.traitNames === undefined ? {} : { traits }),
+      },
       at: new Date(input.at).toISOString(),
       cause: input.cause,
     },

@@ -231,6 +231,13 @@ export class DeliveryRepoSql {
     ]);
   }
 
+  /** The first free `sub` of a change-log seq for a destination (synthetic messages — initial sync, resync — share a seq). */
+  async nextSub(destinationId: string, seq: number): Promise<number> {
+    const rows = await this.sql.query<{ s: unknown }>('SELECT MAX(sub) AS s FROM destination_deliveries WHERE destination_id = $1 AND seq = $2', [destinationId, seq]);
+    const max = rows[0]?.s;
+    return max === null || max === undefined ? 0 : Number(max) + 1;
+  }
+
   /** Counts by status (for the API and metrics). */
   async counts(destinationId: string): Promise<Record<DeliveryStatus, number>> {
     const rows = await this.sql.query<{ status: string; n: unknown }>(

@@ -5,6 +5,7 @@ import type { ChangeLog } from '../membership/index.js';
 import type { Repos, Store } from '../store/index.js';
 import type { SegmentInfo } from './build-payload.js';
 import type { DeliveryOutcome, Destination } from './destination.js';
+import { senderKeyOf } from './connect-destination.js';
 import { DeliveryRepoSql, type AttemptResult } from './delivery-repo-sql.js';
 import type { DeliveryRecord } from './delivery-record.js';
 import type { DestinationRecord } from './destination-record.js';
@@ -37,10 +38,16 @@ export interface DeliveryWorkerOptions {
   readonly policy?: Partial<RetryPolicy>;
   /** Source of jitter in [0, 1); injectable for tests. */
   readonly random?: () => number;
-  /** Deliveries in flight at once per destination (each for a different profile). */
+  /** Deliveries in flight at once per destination (each for a different profile), unless the destination sets its own. */
   readonly concurrency?: number;
   /** Change-log entries read per transaction. */
   readonly batchSize?: number;
+  /**
+   * Deliveries per batch for destinations that take batches (ESP list syncs; the sender cuts them to the API's
+   * own limits). Default 5,000: the queue-head query costs about the same for 500 or 5,000 rows, so bigger
+   * batches make a large initial sync several times faster.
+   */
+  readonly listBatchSize?: number;
   /** How often to look for changes written by other processes (ms); in-process writers wake the worker at once. */
   readonly pollIntervalMs?: number;
   /** How long a destination's lease lasts without renewal (ms); another process takes over after it runs out. */
@@ -50,7 +57,7 @@ export interface DeliveryWorkerOptions {
   /** Opens signing secrets sealed at rest (default: stored in clear). */
   readonly cipher?: SecretCipher;
   /** Called after each recorded attempt (metrics). */
-  readonly onAttempt?: (attempt: { readonly outcome: 'delivered' | 'retry' | 'dead'; readonly durationMs: number }) => void;
+  readonly onAttempt?: (attempt: { readonly destinationId: string; readonly outcome: 'delivered' | 'retry' | 'dead'; readonly durationMs: number }) => void;
   readonly log?: (entry: WorkerLogEntry) => void;
 }
 
@@ -82,13 +89,14 @@ export class DeliveryWorker {
   private readonly random: () => number;
   private readonly concurrency: number;
   private readonly batchSize: number;
+  private readonly listBatchSize: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   /** This worker's name in destination leases. */
   readonly workerId: string;
   private readonly senders = new Map<string, { key: string; destination: Destination }>();
-  private running: Promise<TickSummary> | undefined;
-  private again = false;
+  /** One pump per destination being served (see {@link DeliveryWorker.tick}). */
+  private readonly pumps = new Map<string, { running: Promise<TickSummary>; again: boolean }>();
   private started = false;
   private wakeTimer: { at: number; handle: TimerHandle } | undefined;
   private pollTimer: TimerHandle | undefined;
@@ -99,6 +107,7 @@ export class DeliveryWorker {
     this.random = options.random ?? Math.random;
     this.concurrency = options.concurrency ?? 8;
     this.batchSize = options.batchSize ?? 500;
+    this.listBatchSize = options.listBatchSize ?? 5_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.workerId = options.workerId ?? newId('wrk');
@@ -121,7 +130,7 @@ export class DeliveryWorker {
     this.pollTimer?.cancel();
     this.wakeTimer?.handle.cancel();
     this.wakeTimer = undefined;
-    await this.running?.catch(() => undefined);
+    await Promise.all([...this.pumps.values()].map((p) => p.running.catch(() => undefined)));
     await new DestinationRepoSql(this.options.store.sql, this.options.cipher).releaseAll(this.workerId).catch(() => undefined);
   }
 
@@ -131,39 +140,49 @@ export class DeliveryWorker {
   }
 
   /**
-   * One pass: route new changes into deliveries and send everything due, until nothing more is due now.
-   * Concurrent calls coalesce: a call during a tick makes that tick run once more.
+   * One pass over every destination: route new changes into deliveries and send everything due, until nothing
+   * more is due now. Each destination runs in its own pump — its own concurrency, timeout budget and retries —
+   * so one hanging or slow destination never delays another: a wake kicks every pump, and a pump that is busy
+   * only notes that it must run again. Resolves with the totals of the pumps it kicked or joined.
    */
-  tick(): Promise<TickSummary> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+  async tick(): Promise<TickSummary> {
+    const repo = new DestinationRepoSql(this.options.store.sql, this.options.cipher);
+    const ids = (await repo.all()).map((d) => d.id);
+    const results = await Promise.all(ids.map((id) => this.pump(id)));
+    return results.reduce((a, b) => ({ created: a.created + b.created, attempted: a.attempted + b.attempted }), { created: 0, attempted: 0 });
+  }
+
+  /** Runs (or joins) the pump of one destination: route, then send, again while wakes keep arriving. */
+  private pump(id: string): Promise<TickSummary> {
+    const current = this.pumps.get(id);
+    if (current) {
+      current.again = true;
+      return current.running;
     }
+    const state: { running: Promise<TickSummary>; again: boolean } = { running: Promise.resolve({ created: 0, attempted: 0 }), again: false };
     const run = async (): Promise<TickSummary> => {
       let created = 0;
       let attempted = 0;
       try {
-        for (;;) {
-          this.again = false;
+        do {
+          state.again = false;
           const repo = new DestinationRepoSql(this.options.store.sql, this.options.cipher);
-          const destinations: DestinationRecord[] = [];
-          for (const d of await repo.all()) {
-            // Another process holds this destination: it routes and sends, in order; this one keeps off.
-            if (await repo.claim(d.id, this.workerId, this.options.clock.now(), this.leaseMs)) destinations.push(d);
-          }
-          for (const d of destinations) created += await this.route(d);
-          for (const d of destinations) attempted += await this.dispatch(d.id);
-          if (this.started) await this.scheduleWake();
-          // A wake that arrived during any await above (scheduleWake included) must not be lost.
-          if (!this.again) break;
-        }
+          const d = await repo.byId(id);
+          // Another process holds this destination: it routes and sends, in order; this one keeps off.
+          if (!d || !(await repo.claim(id, this.workerId, this.options.clock.now(), this.leaseMs))) break;
+          created += await this.route(d);
+          attempted += await this.dispatch(id);
+          // A wake that arrived during any await above must not be lost.
+        } while (state.again);
       } finally {
-        this.running = undefined;
+        this.pumps.delete(id);
       }
+      if (this.started) await this.scheduleWake().catch((err: unknown) => this.log('error', 'cannot schedule the next delivery', { error: String(err) }));
       return { created, attempted };
     };
-    this.running = run();
-    return this.running;
+    this.pumps.set(id, state);
+    state.running = run();
+    return state.running;
   }
 
   /** Creates deliveries for every change after the destination's cursor. */
@@ -222,27 +241,41 @@ export class DeliveryWorker {
       if (!(await dests.claim(destinationId, this.workerId, clock.now(), this.leaseMs))) return attempted;
       const destination = await dests.byId(destinationId);
       if (!destination || !destination.enabled) return attempted;
-      // Fetch a generous batch of queue heads (one per profile) and send it through a pool of `concurrency`:
-      // the head query and the commit that records the batch are amortised over many deliveries.
-      const due = await repo.dueHeads(destinationId, clock.now(), this.concurrency * 16);
-      if (due.length === 0) return attempted;
       const sender = this.senderFor(destination);
+      const concurrency = destination.config.concurrency ?? this.concurrency;
+      // Fetch a generous batch of queue heads (one per profile) and send it through a pool of `concurrency`
+      // (or, to a receiver that takes batches, as one batch): the head query and the commit that records the
+      // batch are amortised over many deliveries.
+      const due = await repo.dueHeads(destinationId, clock.now(), sender.deliverBatch ? this.listBatchSize : concurrency * 16);
+      if (due.length === 0) return attempted;
       const results: { delivery: DeliveryRecord; outcome: DeliveryOutcome; startedAt: number }[] = [];
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < due.length) {
-          const delivery = due[next++] as DeliveryRecord;
-          const startedAt = clock.now();
-          let outcome: DeliveryOutcome;
-          try {
-            outcome = await sender.deliver({ id: delivery.id, payload: delivery.payload });
-          } catch (err) {
-            outcome = { ok: false, retryable: true, error: `sender failed: ${String(err)}`, durationMs: clock.now() - startedAt };
-          }
-          results.push({ delivery, outcome, startedAt });
+      if (sender.deliverBatch) {
+        const startedAt = clock.now();
+        let outcomes: DeliveryOutcome[];
+        try {
+          outcomes = await sender.deliverBatch(due.map((d) => ({ id: d.id, payload: d.payload })));
+        } catch (err) {
+          const failed: DeliveryOutcome = { ok: false, retryable: true, error: `sender failed: ${String(err)}`, durationMs: clock.now() - startedAt };
+          outcomes = due.map(() => failed);
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, lane));
+        due.forEach((delivery, i) => results.push({ delivery, outcome: outcomes[i] ?? { ok: false, retryable: true, error: 'no outcome', durationMs: 0 }, startedAt }));
+      } else {
+        let next = 0;
+        const lane = async (): Promise<void> => {
+          while (next < due.length) {
+            const delivery = due[next++] as DeliveryRecord;
+            const startedAt = clock.now();
+            let outcome: DeliveryOutcome;
+            try {
+              outcome = await sender.deliver({ id: delivery.id, payload: delivery.payload });
+            } catch (err) {
+              outcome = { ok: false, retryable: true, error: `sender failed: ${String(err)}`, durationMs: clock.now() - startedAt };
+            }
+            results.push({ delivery, outcome, startedAt });
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane));
+      }
       attempted += results.length;
       // One transaction for the whole batch: an attempt's record is cheap, a commit is not.
       const recorded = await store.transaction(async (tx) => {
@@ -250,11 +283,16 @@ export class DeliveryWorker {
         for (const r of results) {
           out.push({ ...(await this.record(tx, destination, r.delivery, r.outcome, r.startedAt)), durationMs: r.outcome.durationMs });
         }
+        // The destination's visible state: its last error, and one rate-limit wait per batch that met a 429.
+        const dests = new DestinationRepoSql(tx.sql, this.options.cipher);
+        const lastFailure = [...results].reverse().find((r) => !r.outcome.ok)?.outcome;
+        if (lastFailure && !lastFailure.ok) await dests.recordLastError(destination.id, lastFailure.error, this.options.clock.now());
+        if (results.some((r) => !r.outcome.ok && r.outcome.status === 429)) await dests.recordRateLimitWait(destination.id);
         return out;
       });
       for (const r of recorded) {
         for (const entry of r.logs) this.options.log?.(entry);
-        this.options.onAttempt?.({ outcome: r.next === 'retry' ? 'retry' : r.next, durationMs: r.durationMs });
+        this.options.onAttempt?.({ destinationId, outcome: r.next === 'retry' ? 'retry' : r.next, durationMs: r.durationMs });
       }
     }
   }
@@ -323,8 +361,8 @@ export class DeliveryWorker {
   }
 
   private senderFor(destination: DestinationRecord): Destination {
-    // Rebuilt when the URL or secret changes (PATCH), reused otherwise.
-    const key = `${destination.url}\n${destination.secret}`;
+    // Rebuilt when the address, secrets, settings or grace period change (PATCH, rotation), reused otherwise.
+    const key = senderKeyOf(destination, this.options.clock.now());
     const cached = this.senders.get(destination.id);
     if (cached && cached.key === key) return cached.destination;
     const created = this.options.connect(destination);

@@ -1,5 +1,5 @@
 import type { Row, SqlExecutor } from '../store/index.js';
-import type { DestinationRecord, DisabledReason, SegmentSelection } from './destination-record.js';
+import type { DestinationConfig, DestinationKind, DestinationRecord, DisabledReason, SegmentSelection } from './destination-record.js';
 import { plainSecrets, type SecretCipher } from './secret-cipher.js';
 
 interface DestinationRow extends Row {
@@ -18,6 +18,13 @@ interface DestinationRow extends Row {
   failing_since: unknown;
   created_at: unknown;
   updated_at: unknown;
+  kind: string;
+  config: string;
+  previous_secret: string | null;
+  previous_secret_until: unknown;
+  rate_limit_waits: unknown;
+  last_error: string | null;
+  last_error_at: unknown;
 }
 
 const num = (v: unknown): number => Number(v);
@@ -28,8 +35,12 @@ function fromRow(r: DestinationRow, cipher: SecretCipher): DestinationRecord {
     id: r.id,
     workspaceId: r.workspace_id,
     name: r.name,
+    kind: r.kind as DestinationKind,
     url: r.url,
     secret: cipher.open(r.secret),
+    previousSecret: r.previous_secret === null ? null : cipher.open(r.previous_secret),
+    previousSecretUntil: numOrNull(r.previous_secret_until),
+    config: JSON.parse(r.config) as DestinationConfig,
     segments: JSON.parse(r.segments) as SegmentSelection,
     emailTargeting: num(r.email_targeting) === 1,
     enabled: num(r.enabled) === 1,
@@ -38,6 +49,9 @@ function fromRow(r: DestinationRow, cipher: SecretCipher): DestinationRecord {
     cursorSeq: num(r.cursor_seq),
     consecutiveDead: num(r.consecutive_dead),
     failingSince: numOrNull(r.failing_since),
+    rateLimitWaits: num(r.rate_limit_waits),
+    lastError: r.last_error,
+    lastErrorAt: numOrNull(r.last_error_at),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -50,6 +64,7 @@ export interface DestinationPatch {
   readonly segments?: SegmentSelection;
   readonly emailTargeting?: boolean;
   readonly enabled?: boolean;
+  readonly config?: DestinationConfig;
 }
 
 /** Destinations, their change-log cursor and failure counters, written once for both SQL dialects. */
@@ -63,8 +78,8 @@ export class DestinationRepoSql {
   async insert(d: DestinationRecord): Promise<void> {
     await this.sql.execute(
       `INSERT INTO destinations (id, workspace_id, name, url, secret, segments, email_targeting, enabled, disabled_reason,
-         disabled_at, cursor_seq, consecutive_dead, failing_since, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         disabled_at, cursor_seq, consecutive_dead, failing_since, created_at, updated_at, kind, config)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
         d.id,
         d.workspaceId,
@@ -81,6 +96,8 @@ export class DestinationRepoSql {
         d.failingSince,
         d.createdAt,
         d.updatedAt,
+        d.kind,
+        JSON.stringify(d.config),
       ],
     );
   }
@@ -116,7 +133,7 @@ export class DestinationRepoSql {
     const disabledNow = patch.enabled === false && current.enabled;
     await this.sql.execute(
       `UPDATE destinations SET name = $3, url = $4, segments = $5, email_targeting = $6, enabled = $7,
-         disabled_reason = $8, disabled_at = $9, consecutive_dead = $10, failing_since = $11, updated_at = $12
+         disabled_reason = $8, disabled_at = $9, consecutive_dead = $10, failing_since = $11, updated_at = $12, config = $13
        WHERE workspace_id = $1 AND id = $2`,
       [
         workspaceId,
@@ -131,6 +148,7 @@ export class DestinationRepoSql {
         reEnabled ? 0 : current.consecutiveDead,
         reEnabled ? null : current.failingSince,
         now,
+        JSON.stringify(patch.config ?? current.config),
       ],
     );
     return this.get(workspaceId, id);
@@ -189,6 +207,31 @@ export class DestinationRepoSql {
   /** Gives up every lease `owner` holds (on a clean stop), so another process can take over at once. */
   async releaseAll(owner: string): Promise<void> {
     await this.sql.execute('UPDATE destinations SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [owner]);
+  }
+
+  /**
+   * Replaces the secret; the old one stays valid (and, for webhooks, is signed with too) until `graceUntil`.
+   * Rotating again inside the grace period drops the oldest.
+   */
+  async rotateSecret(workspaceId: string, id: string, secret: string, graceUntil: number, now: number): Promise<boolean> {
+    const current = await this.get(workspaceId, id);
+    if (!current) return false;
+    const n = await this.sql.execute(
+      `UPDATE destinations SET secret = $3, previous_secret = $4, previous_secret_until = $5, updated_at = $6
+       WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, id, this.cipher.seal(secret), this.cipher.seal(current.secret), graceUntil, now],
+    );
+    return n > 0;
+  }
+
+  /** Counts a rate-limited answer (HTTP 429) the destination waited for. */
+  async recordRateLimitWait(id: string, waits = 1): Promise<void> {
+    await this.sql.execute('UPDATE destinations SET rate_limit_waits = rate_limit_waits + $2 WHERE id = $1', [id, waits]);
+  }
+
+  /** Remembers the last failed attempt's error (shown in the API as the destination's last error). */
+  async recordLastError(id: string, error: string, at: number): Promise<void> {
+    await this.sql.execute('UPDATE destinations SET last_error = $2, last_error_at = $3 WHERE id = $1', [id, error.slice(0, 2000), at]);
   }
 
   /** Disables a destination automatically; false when it was already disabled. */

@@ -7,7 +7,13 @@ export interface MembershipWebhookPayload {
   readonly timestamp: string;
   readonly data: {
     readonly segment: { readonly id: string; readonly name: string; readonly version: number };
-    readonly profile: { readonly id: string; readonly userId?: string; readonly email?: string };
+    readonly profile: {
+      readonly id: string;
+      readonly userId?: string;
+      readonly email?: string;
+      /** The traits a list-sync destination maps to ESP fields (only those; absent for webhooks). */
+      readonly traits?: Readonly<Record<string, unknown>>;
+    };
     /** The logical instant of the change (ISO 8601). */
     readonly at: string;
     /** Why it changed; `{kind: "suppression"}` when email eligibility caused it. */
@@ -39,4 +45,9 @@ export type DeliveryOutcome =
 /** Something that membership changes are sent to. One attempt per call; the delivery worker retries. */
 export interface Destination {
   deliver(message: OutboundMessage): Promise<DeliveryOutcome>;
+  /**
+   * One attempt at many messages (at most one per person, so order per person holds), when the receiver takes
+   * batches (ESP list syncs); the outcomes are in the messages' order. The worker prefers it when present.
+   */
+  deliverBatch?(messages: readonly OutboundMessage[]): Promise<DeliveryOutcome[]>;
 }

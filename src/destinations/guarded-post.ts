@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:h
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import tls from 'node:tls';
 import type { Clock, TimerHandle } from '../core/index.js';
 import type { PinnedTarget, SsrfGuard, SsrfRefusal } from './ssrf-guard.js';
 
@@ -43,8 +44,13 @@ export type GuardedPostResult =
 /** Everything a guarded POST needs. */
 export interface GuardedPostRequest {
   readonly url: string;
+  /** `POST` unless given (ESP APIs also need GET, PUT and DELETE). */
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly headers: Readonly<Record<string, string>>;
+  /** The request body; a GET sends none. */
   readonly body: string;
+  /** Extra trusted certificate authorities (PEM) for https, e.g. a private CA; the system roots stay trusted too. */
+  readonly ca?: string | readonly string[];
   readonly guard: SsrfGuard;
   /** Drives the timeouts (a FakeClock in tests: nothing waits on wall time). */
   readonly clock: Clock;
@@ -125,8 +131,9 @@ function oneHop(
       hostname: target.hostname,
       port: url.port === '' ? undefined : Number(url.port),
       path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+      method: request.method ?? 'POST',
+      headers: request.method === 'GET' ? { ...request.headers } : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+      ...(request.ca === undefined ? {} : { ca: withSystemRoots(request.ca) }),
       agent: false,
       lookup: pinnedLookup,
       // Keeps TLS checking the certificate against the name, not the pinned address.
@@ -169,6 +176,11 @@ function oneHop(
         else done();
       });
     });
-    req.end(request.body);
+    req.end(request.method === 'GET' ? undefined : request.body);
   });
+}
+
+/** Node's `ca` option replaces the default roots; keep them, so a private CA adds trust instead of narrowing it. */
+function withSystemRoots(ca: string | readonly string[]): string[] {
+  return [...tls.rootCertificates, ...(typeof ca === 'string' ? [ca] : ca)];
 }

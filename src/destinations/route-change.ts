@@ -16,6 +16,8 @@ export interface RouteContext {
   /** The id of the workspace's `__email_eligible` system segment, when registered. */
   readonly eligibilitySegmentId: string | undefined;
   readonly now: number;
+  /** The `sub` of the first message (several synthetic changes sharing one seq, as an initial sync makes). */
+  readonly firstSub?: number;
 }
 
 /**
@@ -38,7 +40,8 @@ export async function routeChange(change: MembershipChange, ctx: RouteContext): 
     if (profile === null) profile = await tx.profiles.get(change.workspaceId, change.profileId);
     return profile;
   };
-  let sub = 0;
+  const firstSub = ctx.firstSub ?? 0;
+  let sub = firstSub;
   const emit = async (kind: 'entered' | 'exited', segment: SegmentInfo, cause: MembershipWebhookPayload['data']['cause']): Promise<void> => {
     const payload = buildPayload({
       kind,
@@ -48,6 +51,7 @@ export async function routeChange(change: MembershipChange, ctx: RouteContext): 
       at: change.at,
       recordedAt: change.recordedAt,
       cause,
+      ...(dest.config.fields ? { traitNames: Object.keys(dest.config.fields) } : {}),
     });
     await deliveries.insert(
       {
@@ -76,7 +80,7 @@ export async function routeChange(change: MembershipChange, ctx: RouteContext): 
       await emit(change.kind, info, { kind: 'email_eligibility', eligible });
       await told.set(dest.id, change.profileId, m.segmentId, eligible);
     }
-    return sub;
+    return sub - firstSub;
   }
 
   if (!selectsSegment(dest.segments, change.segmentId)) return 0;
@@ -84,18 +88,18 @@ export async function routeChange(change: MembershipChange, ctx: RouteContext): 
   const segment = { ...info, version: change.segmentVersion };
   if (!dest.emailTargeting) {
     await emit(change.kind, segment, change.cause);
-    return sub;
+    return sub - firstSub;
   }
   if (change.kind === 'entered') {
     const eligible = isEmailEligible(await profileOf());
     await told.set(dest.id, change.profileId, change.segmentId, eligible);
     if (eligible) await emit('entered', segment, change.cause);
-    return sub;
+    return sub - firstSub;
   }
   const known = await told.get(dest.id, change.profileId, change.segmentId);
   await told.remove(dest.id, change.profileId, change.segmentId);
   // Never told about the entry (suppressed): an exit would be news of a membership it never heard of.
   if (known && !known.told) return 0;
   await emit('exited', segment, change.cause);
-  return sub;
+  return sub - firstSub;
 }

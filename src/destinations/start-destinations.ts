@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
 import type { SegmentService } from '../engine/index.js';
@@ -9,6 +10,7 @@ import { DestinationRepoSql } from './destination-repo-sql.js';
 import { DestinationService } from './destination-service.js';
 import { secretCipherFromEnv } from './secret-cipher.js';
 import { SsrfGuard, type Resolver } from './ssrf-guard.js';
+import { connectDestination } from './connect-destination.js';
 import { WebhookDestination } from './webhook-destination.js';
 
 /** What the app hands over to run destinations. */
@@ -66,6 +68,9 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
   const allowlist = parseDestinationAllowlist(options.env?.SEGFLOW_DESTINATION_ALLOWLIST);
   for (const ws of options.workspaces ?? ['ws_default']) await ensureEmailEligibleSegment(options.segments, ws);
   const cipher = secretCipherFromEnv(options.env ?? {});
+  // Extra CA certificates (PEM) trusted for https destinations, e.g. an internal receiver with a private CA.
+  const caFile = options.env?.SEGFLOW_DESTINATION_CA_FILE;
+  const ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
   const guard = new SsrfGuard({ allowlist, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const attempts = options.metrics
     ? new Counter({
@@ -89,7 +94,7 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     segments: options.segments,
     clock: options.clock,
     cipher,
-    connect: (d) => new WebhookDestination({ url: d.url, secret: d.secret, guard, clock: options.clock }),
+    connect: (d) => connectDestination(d, { guard, clock: options.clock, ...(ca === undefined ? {} : { ca }) }),
     ...(options.log ? { log: options.log } : {}),
     onAttempt: (a) => {
       attempts?.inc({ outcome: a.outcome });
@@ -105,12 +110,16 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     segments: options.segments,
     cipher,
     ensureEligibilitySegment: (ws) => ensureEmailEligibleSegment(options.segments, ws),
+    ...(ca === undefined ? {} : { connect: { ca } }),
     onChange: () => worker.wake(),
   });
   worker.start();
   const webhookByName = async (workspaceId: string, name: string): Promise<WebhookDestination | undefined> => {
-    const found = (await new DestinationRepoSql(options.store.sql, cipher).list(workspaceId)).find((d) => d.name === name && d.enabled);
-    return found && new WebhookDestination({ url: found.url, secret: found.secret, guard, clock: options.clock });
+    const found = (await new DestinationRepoSql(options.store.sql, cipher).list(workspaceId)).find((d) => d.name === name && d.enabled && d.kind === 'webhook');
+    if (found === undefined) return undefined;
+    // The same sender the delivery worker builds: both signatures during a rotation, the private CA if any.
+    const sender = connectDestination(found, { guard, clock: options.clock, ...(ca === undefined ? {} : { ca }) });
+    return sender instanceof WebhookDestination ? sender : undefined;
   };
   return { service, worker, guard, webhookByName, stop: () => worker.stop() };
 }

@@ -11,7 +11,11 @@ export interface WebhookDestinationOptions {
   readonly url: string;
   /** `whsec_…` (base64 key after the prefix). */
   readonly secret: string;
+  /** The secret before the last rotation: during its grace period each message carries both signatures. */
+  readonly previousSecret?: string;
   readonly guard: SsrfGuard;
+  /** Extra trusted CA certificates (PEM) for an https receiver with a private CA. */
+  readonly ca?: string;
   readonly clock: Clock;
   readonly limits?: Partial<GuardedPostLimits>;
 }
@@ -23,16 +27,19 @@ const RETRYABLE_4XX: ReadonlySet<number> = new Set([408, 409, 425, 429]);
  * A Standard Webhooks endpoint. Each call is one attempt: the body is the JSON payload; headers are
  * `webhook-id` (the message id, identical on every retry), `webhook-timestamp` (seconds, the attempt's
  * time) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, made by the
- * `standardwebhooks` library). 2xx is success; 5xx, 408/409/425/429, timeouts, network errors and
+ * `standardwebhooks` library; during a secret rotation's grace period, the new and the old signature,
+ * space-separated). 2xx is success; 5xx, 408/409/425/429, timeouts, network errors and
  * redirects that were not followed are retryable (with the receiver's `Retry-After` when given); other
  * 4xx and addresses the SSRF guard refuses are not.
  */
 export class WebhookDestination implements Destination {
   private readonly webhook: Webhook;
+  private readonly previous: Webhook | undefined;
   private readonly limits: GuardedPostLimits;
 
   constructor(private readonly options: WebhookDestinationOptions) {
     this.webhook = new Webhook(options.secret);
+    this.previous = options.previousSecret === undefined ? undefined : new Webhook(options.previousSecret);
     this.limits = { ...defaultGuardedPostLimits, ...options.limits };
   }
 
@@ -48,7 +55,9 @@ export class WebhookDestination implements Destination {
     const { clock } = this.options;
     const started = clock.now();
     const body = JSON.stringify(payload);
-    const signature = this.webhook.sign(id, new Date(started), body);
+    // Standard Webhooks: several space-separated signatures; a receiver accepts the message if any verifies,
+    // so one holding either the old or the new secret keeps working through a rotation.
+    const signature = [this.webhook, ...(this.previous ? [this.previous] : [])].map((w) => w.sign(id, new Date(started), body)).join(' ');
     const result = await guardedPost({
       url: this.options.url,
       body,
@@ -62,6 +71,7 @@ export class WebhookDestination implements Destination {
       guard: this.options.guard,
       clock,
       limits: this.limits,
+      ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
     });
     return outcomeOf(result, started, clock.now());
   }

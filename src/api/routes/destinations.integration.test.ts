@@ -1,10 +1,19 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createHmac } from 'node:crypto';
+import { FakeClock } from '../../core/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryHarness } from '../../destinations/testing/index.js';
 import { createTestSqliteStore } from '../../store/testing/index.js';
 import type { Store } from '../../store/index.js';
 import { installErrorHandler } from '../error-handler.js';
 import { destinationRoutes } from './destinations.js';
+
+/** The Standard Webhooks signature of a received request under `secret` (v1: HMAC-SHA256 of "id.timestamp.body"). */
+function signatureOf(secret: string, r: { headers: Record<string, unknown>; body: string } | undefined): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const signed = `${String(r?.headers['webhook-id'])}.${String(r?.headers['webhook-timestamp'])}.${r?.body ?? ''}`;
+  return `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+}
 
 describe('destinations API', () => {
   let store: Store;
@@ -78,8 +87,11 @@ describe('destinations API', () => {
     const unknown = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', url: `${h.receiver.origin}/`, segments: ['seg_nope'] } });
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json()).toMatchObject({ code: 'DESTINATION_INVALID', field: 'segments' });
-    const malformed = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', segments: 'some' } });
+    const malformed = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', kind: 'fax', segments: 'all' } });
     expect(malformed.statusCode).toBe(400);
+    const noUrl = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', segments: 'all' } });
+    expect(noUrl.statusCode).toBe(422);
+    expect(noUrl.json()).toMatchObject({ code: 'DESTINATION_INVALID', field: 'url' });
   });
 
   it('patches, lists deliveries with attempts, replays and deletes', async () => {
@@ -110,5 +122,64 @@ describe('destinations API', () => {
 
     expect((await app.inject({ method: 'DELETE', url: `/api/destinations/${id}` })).statusCode).toBe(204);
     expect((await app.inject({ method: 'GET', url: `/api/destinations/${id}` })).json()).toMatchObject({ status: 404, code: 'DESTINATION_NOT_FOUND' });
+  });
+
+  it('registers an ESP list sync without ever returning its API key, and shows its state and segment mapping', async () => {
+    const vip = h.segments.add(h.workspaceId, 'VIP');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/destinations',
+      payload: { name: 'Mailchimp VIPs', kind: 'mailchimp', apiKey: 'abcdef0123456789-us6', list: 'aud1', segments: ['VIP'], mapping: { VIP: 'vip-tag' } },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.body).not.toContain('abcdef0123456789');
+    const body = created.json<Record<string, unknown>>();
+    expect(body).toMatchObject({
+      kind: 'mailchimp',
+      url: 'https://us6.api.mailchimp.com',
+      secretHint: '…-us6',
+      emailTargeting: true,
+      segments: [vip.id],
+      config: { list: 'aud1', dataCenter: 'us6', mapping: { [vip.id]: 'vip-tag' } },
+      initialSync: 0,
+    });
+    expect(body.secret).toBeUndefined();
+    const read = await app.inject({ method: 'GET', url: `/api/destinations/${String(body.id)}` });
+    expect(read.body).not.toContain('abcdef0123456789');
+    expect(read.json()).toMatchObject({ state: { synced: 0, pending: 0, dead: 0, rateLimitWaits: 0, lastError: null, segments: [{ segmentId: vip.id, target: 'vip-tag' }] } });
+  });
+
+  it('refuses an ESP destination without its key or list, a Mailchimp key without data centre, and a base URL the SSRF guard forbids', async () => {
+    const post = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'x', segments: 'all', ...payload } });
+    expect((await post({ kind: 'sendgrid', list: 'l' })).json()).toMatchObject({ code: 'DESTINATION_INVALID', field: 'apiKey' });
+    expect((await post({ kind: 'klaviyo', apiKey: 'k' })).json()).toMatchObject({ code: 'DESTINATION_INVALID', field: 'list' });
+    expect((await post({ kind: 'mailchimp', apiKey: 'nodc', list: 'a' })).json()).toMatchObject({ code: 'DESTINATION_INVALID', field: 'dataCenter' });
+    const forbidden = await post({ kind: 'sendgrid', apiKey: 'k', list: 'l', baseUrl: 'http://169.254.169.254/' });
+    expect(forbidden.statusCode).toBe(422);
+    expect(forbidden.json()).toMatchObject({ code: 'DESTINATION_URL_FORBIDDEN', field: 'baseUrl' });
+    expect((await app.inject({ method: 'GET', url: '/api/destinations' })).json()).toEqual({ destinations: [] });
+  });
+
+  it('rotates a webhook secret: both signatures during the grace period, only the new one after it', async () => {
+    const s = h.segments.add(h.workspaceId, 'VIP');
+    const created = await app.inject({ method: 'POST', url: '/api/destinations', payload: { name: 'CRM', url: `${h.receiver.origin}/hook`, segments: 'all' } });
+    const { id, secret: oldSecret } = created.json<{ id: string; secret: string }>();
+    const rotated = await app.inject({ method: 'POST', url: `/api/destinations/${id}/rotate-secret`, payload: { graceSeconds: 3600 } });
+    expect(rotated.statusCode).toBe(200);
+    const { secret: newSecret, previousSecretValidUntil } = rotated.json<{ secret: string; previousSecretValidUntil: string }>();
+    expect(newSecret).toMatch(/^whsec_/);
+    expect(Date.parse(previousSecretValidUntil) - h.clock.now()).toBe(3_600_000);
+
+    await h.change({ segmentId: s.id, profileId: await h.profile({ email: 'a@example.com' }), kind: 'entered' });
+    await h.worker.tick();
+    const during = h.receiver.requests[0];
+    expect(String(during?.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    for (const key of [oldSecret, newSecret]) expect(String(during?.headers['webhook-signature']).split(' ')).toContain(signatureOf(key, during));
+
+    (h.clock as FakeClock).advance(3_600_000);
+    await h.change({ segmentId: s.id, profileId: await h.profile({ email: 'b@example.com' }), kind: 'entered' });
+    await h.worker.tick();
+    const after = h.receiver.requests[1];
+    expect(String(after?.headers['webhook-signature'])).toBe(signatureOf(newSecret, after));
   });
 });

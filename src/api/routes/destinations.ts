@@ -1,7 +1,8 @@
 /**
  * @module
  * The destinations admin API: register a webhook (`POST /api/destinations` → 201 with the `whsec_…` signing
- * secret, shown only then), list, read, `PATCH` (rename, re-point, re-select segments, enable / disable —
+ * secret, shown only then) or an ESP list sync (`kind` `sendgrid` / `mailchimp` / `klaviyo` with `apiKey` and
+ * `list`; the key is never returned), rotate secrets, list with per-destination state, read, `PATCH` (rename, re-point, re-select segments, enable / disable —
  * enabling also re-enables after an automatic disable), delete; deliveries with their attempts; replay of one
  * delivery or a range of change-log seqs; the destination's operational events. A URL the SSRF guard refuses
  * is 422 `DESTINATION_URL_FORBIDDEN` with `field: "url"`.
@@ -13,7 +14,16 @@ import type { Services } from '../services.js';
 import { type AppError, assertNever } from '../../core/index.js';
 import type { DeliveryView, DestinationFailure, DestinationResult, DestinationService, DestinationView } from '../../destinations/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { CreatedSchema, DeliverySchema, DestinationSchema, SegmentsSchema } from '../contract/index.js';
+import {
+  CreatedSchema,
+  DeliverySchema,
+  DestinationKindSchema,
+  DestinationSchema,
+  ResyncReportSchema,
+  RotatedSecretSchema,
+  SegmentsSchema,
+  StringMapSchema,
+} from '../contract/index.js';
 import { apiError } from '../error-catalogue.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -27,11 +37,33 @@ export interface DestinationRoutesOptions {
   readonly workspaceOf: (request: unknown) => string;
 }
 
+function targetsOf(d: DestinationView): { segmentId: string; target: string }[] {
+  if (d.segments === 'all') return [];
+  return d.segments.map((segmentId) => ({
+    segmentId,
+    target: d.config.mapping?.[segmentId] ?? (d.kind === 'webhook' ? d.url : d.kind === 'mailchimp' ? `tag named after the segment` : (d.config.list ?? '')),
+  }));
+}
+
 function destinationView(d: DestinationView): Static<typeof DestinationSchema> {
+  const counts = d.counts ?? { pending: 0, delivered: 0, dead: 0 };
   return {
     id: d.id,
     name: d.name,
+    kind: d.kind,
     url: d.url,
+    secretHint: d.secretHint,
+    previousSecretValidUntil: d.previousSecretUntil !== null && d.previousSecretUntil > d.updatedAt ? iso(d.previousSecretUntil) : null,
+    config: { ...d.config },
+    state: {
+      synced: counts.delivered,
+      pending: counts.pending,
+      dead: counts.dead,
+      rateLimitWaits: d.rateLimitWaits,
+      lastError: d.lastError,
+      lastErrorAt: iso(d.lastErrorAt),
+      segments: targetsOf(d),
+    },
     segments: d.segments === 'all' ? 'all' : [...d.segments],
     emailTargeting: d.emailTargeting,
     enabled: d.enabled,
@@ -81,7 +113,7 @@ export function destinationProblem(failure: DestinationFailure): AppError {
         : apiError('DELIVERY_NOT_FOUND', `No delivery has the id "${failure.id}".`);
     case 'url_forbidden':
       return apiError('DESTINATION_URL_FORBIDDEN', failure.refusal.message, {
-        field: 'url',
+        field: failure.field ?? 'url',
         extensions: {
           reason: failure.refusal.kind,
           ...(failure.refusal.kind === 'forbidden_address' ? { address: failure.refusal.address, addressClass: failure.refusal.class } : {}),
@@ -89,6 +121,8 @@ export function destinationProblem(failure: DestinationFailure): AppError {
       });
     case 'invalid':
       return apiError('DESTINATION_INVALID', failure.message, { field: failure.field });
+    case 'esp_unavailable':
+      return apiError('DESTINATION_ESP_UNAVAILABLE', `The ESP could not be read: ${failure.message}`);
     default:
       return assertNever(failure);
   }
@@ -108,13 +142,26 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
     {
       schema: {
         tags,
-        summary: 'Register a webhook destination; the response holds the signing secret, shown only once',
+        summary: 'Register a webhook or an ESP list sync (SendGrid, Mailchimp, Klaviyo); a webhook\'s signing secret is shown only now',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
-            url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL; private addresses need the operator allow-list.' }),
+            kind: Type.Optional(DestinationKindSchema),
+            url: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 2048, description: 'Webhooks: http(s) URL; private addresses need the operator allow-list.' }),
+            ),
+            apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ESPs: the API key (sealed at rest, never returned).' })),
+            list: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'ESPs: list id (SendGrid, Klaviyo) or audience id (Mailchimp).' })),
+            baseUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'ESPs: overrides the API host; same SSRF guard as webhooks.' })),
             segments: SegmentsSchema,
-            emailTargeting: Type.Optional(Type.Boolean({ description: 'Suppress entries of people who may not be emailed.' })),
+            emailTargeting: Type.Optional(Type.Boolean({ description: 'Suppress entries of people who may not be emailed (always on for ESPs).' })),
+            initialSync: Type.Optional(Type.Boolean({ description: 'Send the current members first (default: on for ESPs, off for webhooks).' })),
+            mapping: Type.Optional(StringMapSchema('Segment id or name → list id (SendGrid, Klaviyo) or tag name (Mailchimp).')),
+            fields: Type.Optional(StringMapSchema('segflow trait → ESP field (SendGrid reserved or custom field id, Mailchimp merge tag, Klaviyo attribute or property).')),
+            dataCenter: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Mailchimp data centre (default: the API key suffix).' })),
+            statusIfNew: Type.Optional(Type.Union([Type.Literal('subscribed'), Type.Literal('pending'), Type.Literal('transactional')])),
+            concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+            timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
           },
           { additionalProperties: false },
         ),
@@ -124,7 +171,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
     async (request, reply) => {
       const created = unwrap(await destinations.create(ws(request), request.body));
       void reply.code(201).header('location', `/api/destinations/${encodeURIComponent(created.destination.id)}`);
-      return { ...destinationView(created.destination), secret: created.secret };
+      return { ...destinationView(created.destination), ...(created.secret === undefined ? {} : { secret: created.secret }), initialSync: created.initialSync };
     },
   );
 
@@ -154,6 +201,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
             segments: Type.Optional(SegmentsSchema),
             emailTargeting: Type.Optional(Type.Boolean()),
             enabled: Type.Optional(Type.Boolean()),
+            initialSync: Type.Optional(Type.Boolean({ description: 'Send the current members of newly added segments first.' })),
           },
           { additionalProperties: false },
         ),
@@ -227,6 +275,51 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
       const { fromSeq, toSeq } = request.body;
       const result = unwrap(await destinations.replayRange(ws(request), request.params.id, fromSeq, toSeq));
       return reply.code(202).send(result);
+    },
+  );
+
+  app.post(
+    '/api/destinations/:id/rotate-secret',
+    {
+      schema: {
+        tags,
+        summary: 'Rotate the signing secret (webhooks: both signatures sent during the grace period) or replace the API key (ESPs)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400, description: 'Webhooks: how long the old secret stays valid (default 86400).' })),
+            apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ESPs: the new API key.' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RotatedSecretSchema },
+      },
+    },
+    async (request) => {
+      const { graceSeconds, apiKey } = request.body;
+      const rotated = unwrap(
+        await destinations.rotateSecret(ws(request), request.params.id, {
+          ...(graceSeconds === undefined ? {} : { graceMs: graceSeconds * 1000 }),
+          ...(apiKey === undefined ? {} : { apiKey }),
+        }),
+      );
+      return { ...(rotated.secret === undefined ? {} : { secret: rotated.secret }), previousSecretValidUntil: iso(rotated.previousValidUntil) };
+    },
+  );
+
+  app.post(
+    '/api/destinations/:id/resync',
+    {
+      schema: {
+        tags,
+        summary: 'Reconcile an ESP destination: read its lists back where the API allows, queue the adds and removals that repair drift, report',
+        params: IdParams,
+        response: { 202: ResyncReportSchema },
+      },
+    },
+    async (request, reply) => {
+      const report = unwrap(await destinations.resync(ws(request), request.params.id));
+      return reply.code(202).send({ seq: report.seq, targets: report.targets.map((t) => ({ ...t, segments: [...t.segments], added: [...t.added], removed: [...t.removed] })) });
     },
   );
 

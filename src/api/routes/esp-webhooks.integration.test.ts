@@ -33,6 +33,9 @@ let clock: FakeClock;
 let server: FastifyInstance;
 let visited: string[];
 let services: Services;
+/** What the server logged (JSON lines), to check that dropped events and refusals are logged with their reason. */
+let logLines: Record<string, unknown>[];
+let failCertificates = false;
 
 beforeAll(() => {
   signer = createSnsTestSigner();
@@ -46,12 +49,19 @@ beforeEach(async () => {
   await store.workspaces.addKey(keyRecord(ws.id, 'write', WRITE, clock.now()));
   await store.workspaces.addKey(keyRecord(ws.id, 'admin', ADMIN, clock.now()));
   visited = [];
+  logLines = [];
+  failCertificates = false;
   const ingest = new IngestService(store, { clock });
   const esp = storeEspPort({
     store,
     ingest,
     clock,
-    certificates: signer.certificates,
+    certificates: {
+      get: async (url: string) => {
+        if (failCertificates) throw new Error('connect ETIMEDOUT sns.us-east-1.amazonaws.com');
+        return signer.certificates.get(url);
+      },
+    },
     subscribeGetter: async (url) => (visited.push(url), 'ok'),
   });
   services = {
@@ -59,7 +69,7 @@ beforeEach(async () => {
     ping: () => store.ping(),
     keys: new KeyAuthenticator(store.workspaces, clock),
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) }),
     metrics: new Registry(),
     isShuttingDown: () => false,
     esp,
@@ -215,11 +225,52 @@ describe('the ESP endpoints in the server', () => {
   });
 });
 
+describe('ESP webhook rough edges', () => {
+  it('counts and logs a Mailgun event without an id instead of dropping it silently', async () => {
+    expect(await configure('mailgun', { signingKey: 'mg-signing-key-123456' })).toBe(200);
+    const body = mailgunBody('mg-signing-key-123456', { event: 'opened', timestamp: clock.now() / 1000, recipient: 'grace@example.com' }, clock.now() / 1000);
+    const res = await server.inject({ method: 'POST', url: `/v1/webhooks/mailgun?key=${WRITE}`, payload: body });
+    expect(res.json()).toMatchObject({ success: true, forwarded: 0, ignored: 1 });
+    expect(await services.metrics.metrics()).toContain('segflow_esp_events_ignored_total{provider="mailgun",reason="missing_event_id"} 1');
+    expect(logLines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'ESP webhook events ignored', provider: 'mailgun', reasons: { missing_event_id: 1 } })]));
+  });
+
+  it('counts SendGrid events outside the vocabulary by reason', async () => {
+    await configure('sendgrid', { publicKey: sendgrid.publicKey });
+    await postSendgrid([sendgridEvent('processed', 'a@example.com', clock.now() / 1000), sendgridEvent('open', 'a@example.com', clock.now() / 1000)]);
+    expect(await services.metrics.metrics()).toContain('segflow_esp_events_ignored_total{provider="sendgrid",reason="event_type_not_mapped_or_incomplete"} 1');
+  });
+
+  it('answers an SES notification whose signing certificate cannot be fetched with a retryable 503 problem, and logs it', async () => {
+    failCertificates = true;
+    const note = signer.sign({
+      Type: 'Notification',
+      MessageId: 'n-cert',
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:ses-events',
+      Message: JSON.stringify({ notificationType: 'Delivery', delivery: { recipients: ['x@example.com'], timestamp: new Date(clock.now()).toISOString() }, mail: { messageId: 'm' } }),
+      Timestamp: new Date(clock.now()).toISOString(),
+    });
+    const res = await server.inject({ method: 'POST', url: `/v1/webhooks/ses?key=${WRITE}`, headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(note) });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'ESP_CERTIFICATE_UNAVAILABLE' });
+    expect(res.json().detail).toContain('ETIMEDOUT');
+    expect(logLines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'ESP webhook request refused', code: 'ESP_CERTIFICATE_UNAVAILABLE' })]));
+  });
+
+  it('takes SES settings without allowedTopics and reports SES configured with the topics it accepts', async () => {
+    expect(await configure('ses', {})).toBe(200);
+    const topic = 'arn:aws:sns:us-east-1:123456789012:ses-events';
+    expect(await configure('ses', { allowedTopics: [topic] })).toBe(200);
+    const res = await server.inject({ method: 'GET', url: '/api/settings/esp', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(res.json()).toMatchObject({ ses: { configured: true, allowedTopics: [topic] } });
+  });
+});
+
 describe('ESP settings API', () => {
   it('reports which providers are configured without ever returning a secret', async () => {
     await configure('mailgun', { signingKey: 'mg-signing-key-123456' });
     const res = await server.inject({ method: 'GET', url: '/api/settings/esp', headers: { authorization: `Bearer ${ADMIN}` } });
-    expect(res.json()).toEqual({ sendgrid: { configured: false }, mailgun: { configured: true }, postmark: { configured: false }, ses: { configured: false } });
+    expect(res.json()).toEqual({ sendgrid: { configured: false }, mailgun: { configured: true }, postmark: { configured: false }, ses: { configured: true, allowedTopics: 'any' } });
     expect(res.body).not.toContain('mg-signing-key');
   });
 

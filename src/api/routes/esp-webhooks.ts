@@ -45,6 +45,14 @@ function requestCounter(registry: Registry): Counter<'provider' | 'outcome'> {
   return new Counter({ name, help: 'ESP webhook requests by provider and outcome.', labelNames: ['provider', 'outcome'], registers: [registry] });
 }
 
+/** `segflow_esp_events_ignored_total{provider, reason}`: provider events that were received but not stored, by why. */
+function ignoredCounter(registry: Registry): Counter<'provider' | 'reason'> {
+  const name = 'segflow_esp_events_ignored_total';
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Counter<'provider' | 'reason'>;
+  return new Counter({ name, help: 'ESP webhook events ignored or dropped, by provider and reason.', labelNames: ['provider', 'reason'], registers: [registry] });
+}
+
 function isIngestResult(value: unknown): value is IngestResult {
   return value !== null && typeof value === 'object' && typeof (value as IngestResult).accepted === 'number';
 }
@@ -55,6 +63,7 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
   if (esp === undefined) return;
 
   const requests = requestCounter(services.metrics);
+  const ignoredEvents = ignoredCounter(services.metrics);
   const ingested = apiMetrics(services.metrics, () => services.ingest.queueDepth).ingested;
 
   await app.register(async (scope) => {
@@ -88,7 +97,15 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const receipt = await esp.receive(provider, auth.value.workspaceId, { rawBody, headers: request.headers });
         requests.inc({ provider, outcome: receipt.ok ? 'ok' : receipt.code });
-        if (!receipt.ok) throw apiError(receipt.code, receipt.detail);
+        if (!receipt.ok) {
+          // A 503 is ours to fix (or wait out); 4xx are the sender's. Both are logged with the reason, never a secret.
+          request.log[receipt.status >= 500 ? 'error' : 'warn']({ provider, workspaceId: auth.value.workspaceId, code: receipt.code, detail: receipt.detail }, 'ESP webhook request refused');
+          throw apiError(receipt.code, receipt.detail);
+        }
+        for (const [reason, n] of Object.entries(receipt.ignoredReasons)) ignoredEvents.inc({ provider, reason }, n);
+        if (receipt.ignored > 0) {
+          request.log.info({ provider, workspaceId: auth.value.workspaceId, ignored: receipt.ignored, reasons: receipt.ignoredReasons }, 'ESP webhook events ignored');
+        }
         const totals = { accepted: 0, duplicates: 0, rejected: 0 };
         for (const result of receipt.ingest) {
           if (!isIngestResult(result)) continue;
@@ -118,13 +135,26 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
       schema: {
         tags: ['settings'],
         summary: 'Which ESP providers are configured (never the secrets)',
-        response: { 200: Type.Record(Type.String(), Type.Object({ configured: Type.Boolean() })) },
+        response: {
+          200: Type.Record(
+            Type.String(),
+            Type.Object({
+              configured: Type.Boolean(),
+              allowedTopics: Type.Optional(Type.Union([Type.Literal('any'), Type.Array(Type.String())], { description: 'SES: the SNS topics accepted.' })),
+            }),
+          ),
+        },
       },
     },
     async (request) => {
-      const configured = await esp.configured(workspaceOf(request));
-      const answer: Record<string, { configured: boolean }> = {};
+      const workspaceId = workspaceOf(request);
+      const configured = await esp.configured(workspaceId);
+      const answer: Record<string, { configured: boolean; allowedTopics?: 'any' | string[] }> = {};
       for (const provider of espProviders) answer[provider] = { configured: configured[provider] };
+      // SES needs no secret (SNS signatures are checked with Amazon's certificate): it always receives, so it is
+      // reported configured, with the topics it accepts.
+      const topics = (await esp.sesAllowedTopics?.(workspaceId)) ?? [];
+      answer.ses = { configured: true, allowedTopics: topics.length === 0 ? 'any' : [...topics] };
       return answer;
     },
   );
@@ -136,7 +166,7 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
         tags: ['settings'],
         summary: "Set an ESP provider's webhook secret for the workspace",
         description:
-          'sendgrid `{publicKey}` (base64, as SendGrid shows it), mailgun `{signingKey}`, postmark `{credentials: "user:password"}`, ses `{allowedTopics: [topic ARNs]}`.',
+          'sendgrid `{publicKey}` (base64, as SendGrid shows it), mailgun `{signingKey}`, postmark `{credentials: "user:password"}`, ses `{allowedTopics?: [topic ARNs]}` (absent or empty: any topic).',
         params: ProviderParam,
         response: { 200: Type.Object({ provider: Type.String(), configured: Type.Literal(true) }) },
       },

@@ -1,9 +1,12 @@
 /**
  * @module
- * Segment-compatible ingestion: `POST /v1/track | identify | page | screen | group | alias` (one message) and
- * `POST /v1/batch` (and its alias `/v1/import`). Bodies are JSON (`application/json`, or `text/plain` as
- * browsers send beacons), optionally gzip-encoded; the write key is the Basic-auth username or `writeKey` in
- * the body. Open to browsers on any origin (CORS `*`, preflight answered). Success is `{ "success": true }`; failures are problem documents (docs/api.md has the batch rule).
+ * Segment-compatible ingestion: `POST /v1/track | identify | page | screen | group | alias` (one message),
+ * `POST /v1/batch` (and its alias `/v1/import`), the short routes Segment's browser library posts to
+ * (`/v1/t`, `/v1/p`, `/v1/i`, `/v1/s`, `/v1/g`, `/v1/a`, `/v1/b`) and the settings it fetches on load
+ * (`GET /v1/projects/{writeKey}/settings`). Bodies are JSON whatever the declared content type
+ * (`application/json`, `text/plain` as browsers send beacons, `application/x-www-form-urlencoded` as some SDKs
+ * mislabel it, or none), optionally gzip- or deflate-encoded; the write key is the Basic-auth username or
+ * `writeKey` in the body. Open to browsers on any origin (CORS `*`, preflight answered). Success is `{ "success": true }`; failures are problem documents (docs/api.md has the batch rule).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -15,6 +18,9 @@ import { apiError, BATCH_REJECTION_STATUS } from '../error-catalogue.js';
 import { gunzipBody } from '../gunzip-body.js';
 
 const SINGLE_TYPES: readonly EventType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
+
+/** The one-letter routes of Segment's browser library (analytics-next), by the call they stand for. */
+const SHORT_ROUTES: Readonly<Record<string, EventType>> = { t: 'track', p: 'page', i: 'identify', s: 'screen', g: 'group', a: 'alias' };
 
 const Success = Type.Object(
   {
@@ -60,7 +66,9 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
   const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson);
+    // Real clients label JSON every which way (the Segment and RudderStack servers read JSON whatever the label):
+    // every content type, and none, is parsed as JSON.
+    scope.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
     scope.addHook('preParsing', gunzipBody);
     // Browsers send from any site (analytics.js, the snippet): ingestion is open to every origin. Credentials are
     // never cookies, only the write key, so `*` is safe.
@@ -73,7 +81,7 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
       async (_request, reply) =>
         reply
           .code(204)
-          .header('access-control-allow-methods', 'POST, OPTIONS')
+          .header('access-control-allow-methods', 'GET, POST, OPTIONS')
           .header('access-control-allow-headers', 'authorization, content-type, content-encoding')
           .header('access-control-max-age', '86400')
           .send(),
@@ -103,13 +111,20 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
     // Schemas here document the API; validation is ingestion's own (validateMessage), with its own codes.
     const documentOnly = () => (data: unknown) => ({ value: data });
 
-    for (const type of SINGLE_TYPES) {
+    const singleRoutes: [string, EventType][] = [...SINGLE_TYPES.map((t): [string, EventType] => [t, t]), ...Object.entries(SHORT_ROUTES)];
+    for (const [route, type] of singleRoutes) {
       scope.post(
-        `/v1/${type}`,
+        `/v1/${route}`,
         {
           bodyLimit: ingestLimits.maxMessageBytes,
           validatorCompiler: documentOnly,
-          schema: { tags: ['ingestion'], summary: `Segment ${type} call`, security: [{ writeKey: [] }], body: MessageDoc, response: { 200: Success } },
+          schema: {
+            tags: ['ingestion'],
+            summary: route === type ? `Segment ${type} call` : `Segment ${type} call (analytics-next short route)`,
+            security: [{ writeKey: [] }],
+            body: MessageDoc,
+            response: { 200: Success },
+          },
         },
         async (request, reply) => {
           const workspaceId = await authenticate(request);
@@ -160,16 +175,54 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
       return answer(reply, result);
     };
     const batchDoc = Type.Object({ batch: Type.Array(MessageDoc), sentAt: Type.Optional(Type.String({ format: 'date-time' })), writeKey: Type.Optional(Type.String()) });
-    for (const url of ['/v1/batch', '/v1/import']) {
+    for (const url of ['/v1/batch', '/v1/import', '/v1/b']) {
       scope.post(
         url,
         {
           bodyLimit: ingestLimits.maxBatchBytes,
           validatorCompiler: documentOnly,
-          schema: { tags: ['ingestion'], summary: url === '/v1/batch' ? 'Segment batch' : 'Segment import (same as batch)', security: [{ writeKey: [] }], body: batchDoc, response: { 200: Success } },
+          schema: {
+            tags: ['ingestion'],
+            summary: url === '/v1/batch' ? 'Segment batch' : `Segment batch (${url} is an alias)`,
+            security: [{ writeKey: [] }],
+            body: batchDoc,
+            response: { 200: Success },
+          },
         },
         batchHandler,
       );
     }
+
+    scope.get(
+      '/v1/projects/:writeKey/settings',
+      {
+        schema: {
+          tags: ['ingestion'],
+          summary: 'Settings Segment\'s browser library (analytics-next) fetches on load: where to send, nothing else enabled',
+          // The write key is the path itself (the library knows no other way): no header to declare.
+          security: [],
+          params: Type.Object({ writeKey: Type.String({ minLength: 1, maxLength: 200 }) }),
+        },
+      },
+      async (request) => {
+        const { writeKey } = request.params as { writeKey: string };
+        const result = await services.keys.authenticate(writeKey, 'write');
+        if (!result.ok) throw apiError('WRITE_KEY_NOT_FOUND', 'No project has this write key.', { field: 'writeKey' });
+        const forwardedProto = String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
+        const protocol = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : request.protocol;
+        // The library posts to `${protocol}://${apiHost}/t` etc.: point it back at this server's /v1.
+        return {
+          integrations: { 'Segment.io': { apiKey: writeKey, apiHost: `${request.host}/v1`, protocol, unbundledIntegrations: [], addBundledMetadata: true } },
+          plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
+          edgeFunction: {},
+          analyticsNextEnabled: true,
+          middlewareSettings: {},
+          enabledMiddleware: {},
+          metrics: { sampleRate: 0 },
+          legacyVideoPluginsEnabled: false,
+          remotePlugins: [],
+        };
+      },
+    );
   });
 }

@@ -1,8 +1,10 @@
 /**
  * @module
- * `segflow destinations add|list|deliveries|replay|enable|disable`: webhook destinations over the HTTP admin
- * API (`--url`/`SEGFLOW_URL`, `--key`/`SEGFLOW_ADMIN_KEY`), documented in docs/destinations.md. `add` prints the
- * signing secret, which the server shows only once; its `--segments` takes segment names or ids.
+ * `segflow destinations add|list|deliveries|replay|enable|disable|resync|rotate-secret`: webhook and ESP
+ * list-sync destinations over the HTTP admin API (`--url`/`SEGFLOW_URL`, `--key`/`SEGFLOW_ADMIN_KEY`),
+ * documented in docs/destinations.md. `add` prints a webhook's signing secret, which the server shows only once;
+ * an ESP's API key is read from `SEGFLOW_ESP_API_KEY` (or `--api-key`) and never shown again. `--segments`
+ * takes segment names or ids.
  */
 import type { Command } from 'commander';
 import type { DeliveryRecord, DestinationView } from '../../destinations/index.js';
@@ -33,8 +35,16 @@ export class DestinationsClient {
     return new DestinationsClient(clientFromOptions(options, env));
   }
 
-  add(body: { name: string; url: string; segments: 'all' | string[]; emailTargeting: boolean }): Promise<ApiResult<ApiDestination>> {
+  add(body: Record<string, unknown>): Promise<ApiResult<ApiDestination>> {
     return this.client.request('POST', '/api/destinations', body);
+  }
+
+  resync(id: string): Promise<ApiResult<{ seq: number; targets: { target: string; expected: number; inEsp: number | null; added: string[]; removed: string[] }[] }>> {
+    return this.client.request('POST', `/api/destinations/${encodeURIComponent(id)}/resync`);
+  }
+
+  rotateSecret(id: string, body: { graceSeconds?: number; apiKey?: string }): Promise<ApiResult<{ secret?: string; previousSecretValidUntil: string | null }>> {
+    return this.client.request('POST', `/api/destinations/${encodeURIComponent(id)}/rotate-secret`, body);
   }
 
   list(): Promise<ApiResult<{ destinations: ApiDestination[] }>> {
@@ -102,28 +112,88 @@ async function run<T>(label: string, options: Options, call: Promise<ApiResult<T
 
 /** Registers `segflow destinations …`. */
 export function register(program: Command): void {
-  const group = program.command('destinations').description('outbound membership webhooks: add, list, deliveries, replay, enable, disable');
+  const group = program.command('destinations').description('webhooks and ESP list syncs: add, list, deliveries, replay, enable, disable, resync, rotate-secret');
 
   addAdminOptions(
     group
       .command('add')
-      .description('register a webhook; prints its signing secret (shown only once)')
+      .description('register a webhook (prints its signing secret, shown only once) or an ESP list sync')
       .requiredOption('--name <name>', 'a name for people')
-      .requiredOption('--webhook <url>', 'the receiver URL (http or https)')
-      .option('--segments <names>', 'comma-separated segment names or ids, or "all"', 'all')
-      .option('--email-targeting', 'suppress entries of people who may not be emailed'),
-  ).action(async (o: Options & { name: string; webhook: string; segments: string; emailTargeting?: boolean }) => {
-    const refs = o.segments === 'all' ? 'all' : o.segments.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const admin = clientFromOptions(o);
-    const resolved = refs === 'all' ? { ok: true as const, ids: 'all' as const } : await resolveSegmentRefs(admin, refs);
-    if (!resolved.ok) {
-      process.stderr.write(`segflow destinations add: ${describeProblem(resolved.problem)}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const segments = resolved.ids;
-    await run('add', o, new DestinationsClient(admin).add({ name: o.name, url: o.webhook, segments, emailTargeting: o.emailTargeting ?? false }), (d) =>
-      [`Created ${d.id} (${d.name}) → ${d.url}`, `Signing secret (shown only now): ${d.secret ?? '?'}`].join('\n'),
+      .option('--webhook <url>', 'webhooks: the receiver URL (http or https)')
+      .option('--kind <kind>', 'sendgrid, mailchimp or klaviyo (an ESP list sync); the key comes from SEGFLOW_ESP_API_KEY or --api-key')
+      .option('--api-key <key>', 'ESPs: the API key (prefer SEGFLOW_ESP_API_KEY: command lines end up in shell history)')
+      .option('--list <id>', 'ESPs: the list id (SendGrid, Klaviyo) or audience id (Mailchimp)')
+      .option('--base-url <url>', 'ESPs: another API host (a proxy)')
+      .option('--data-center <dc>', 'Mailchimp: the data centre, e.g. us6 (default: the key suffix)')
+      .option('--field <trait=field...>', 'ESPs: send a trait as an ESP field (repeatable)')
+      .option('--no-initial-sync', 'ESPs: do not send the segments\' current members first')
+      .option('--segments <ids>', 'comma-separated segment ids or names, or "all"', 'all')
+      .option('--email-targeting', 'suppress entries of people who may not be emailed (always on for ESPs)'),
+  ).action(
+    async (
+      o: Options & {
+        name: string;
+        webhook?: string;
+        kind?: string;
+        apiKey?: string;
+        list?: string;
+        baseUrl?: string;
+        dataCenter?: string;
+        field?: string[];
+        initialSync: boolean;
+        segments: string;
+        emailTargeting?: boolean;
+      },
+    ) => {
+      const refs = o.segments === 'all' ? 'all' : o.segments.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const admin = clientFromOptions(o);
+      const resolved = refs === 'all' ? { ok: true as const, ids: 'all' as const } : await resolveSegmentRefs(admin, refs);
+      if (!resolved.ok) {
+        process.stderr.write(`segflow destinations add: ${describeProblem(resolved.problem)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const segments = resolved.ids;
+      const esp = o.kind !== undefined && o.kind !== 'webhook';
+      const fields = Object.fromEntries((o.field ?? []).map((f) => [f.split('=')[0] ?? f, f.includes('=') ? f.slice(f.indexOf('=') + 1) : f]));
+      const body = esp
+        ? {
+            name: o.name,
+            kind: o.kind,
+            apiKey: o.apiKey ?? process.env.SEGFLOW_ESP_API_KEY,
+            list: o.list,
+            segments,
+            initialSync: o.initialSync,
+            ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+            ...(o.dataCenter ? { dataCenter: o.dataCenter } : {}),
+            ...(Object.keys(fields).length > 0 ? { fields } : {}),
+          }
+        : { name: o.name, url: o.webhook, segments, emailTargeting: o.emailTargeting ?? false };
+      await run('add', o, new DestinationsClient(admin).add(body), (d) =>
+        d.secret ? [`Created ${d.id} (${d.name}) → ${d.url}`, `Signing secret (shown only now): ${d.secret}`].join('\n') : `Created ${d.id} (${d.name}) → ${d.url}`,
+      );
+    },
+  );
+
+  addAdminOptions(group.command('resync <id>').description('reconcile an ESP destination with its segments and print what was queued')).action(
+    async (id: string, o: Options) => {
+      await run('resync', o, DestinationsClient.fromOptions(o).resync(id), (r) =>
+        r.targets
+          .map((t) => `${t.target}: ${t.expected} expected, ${t.inEsp === null ? 'ESP not readable (all re-sent)' : `${t.inEsp} in the ESP`}; +${t.added.length} −${t.removed.length}`)
+          .join('\n'),
+      );
+    },
+  );
+
+  addAdminOptions(
+    group
+      .command('rotate-secret <id>')
+      .description('webhooks: new signing secret, old one valid (and signed with) for the grace period; ESPs: new API key from SEGFLOW_ESP_API_KEY')
+      .option('--grace-seconds <n>', 'how long the old secret stays valid', '86400'),
+  ).action(async (id: string, o: Options & { graceSeconds: string }) => {
+    const apiKey = process.env.SEGFLOW_ESP_API_KEY;
+    await run('rotate-secret', o, DestinationsClient.fromOptions(o).rotateSecret(id, apiKey ? { apiKey } : { graceSeconds: Number(o.graceSeconds) }), (r) =>
+      r.secret ? `New signing secret (shown only now): ${r.secret}\nThe old one stays valid until ${r.previousSecretValidUntil ?? 'now'}.` : 'API key replaced.',
     );
   });
 

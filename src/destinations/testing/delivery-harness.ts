@@ -7,7 +7,7 @@ import { parseDestinationAllowlist } from '../destination-allowlist.js';
 import { DeliveryWorker, EMAIL_ELIGIBLE_SEGMENT, type DeliveryWorkerOptions } from '../delivery-worker.js';
 import { DestinationService, type DestinationInput } from '../destination-service.js';
 import { SsrfGuard } from '../ssrf-guard.js';
-import { WebhookDestination } from '../webhook-destination.js';
+import { connectDestination, type ConnectOptions } from '../connect-destination.js';
 import { TestReceiver } from './test-receiver.js';
 
 /** An in-memory stand-in for the segment lookup the worker needs (`get` by id or name). */
@@ -42,6 +42,8 @@ export class FakeSegments implements Pick<SegmentService, 'get'> {
 export interface DeliveryHarnessOptions {
   readonly clock?: Clock;
   readonly worker?: Partial<Omit<DeliveryWorkerOptions, 'store' | 'changeLog' | 'segments' | 'clock' | 'connect'>>;
+  /** How senders are built besides guard and clock (ESP job polling, CA certificates). */
+  readonly connect?: Partial<Omit<ConnectOptions, 'guard' | 'clock'>>;
 }
 
 /**
@@ -67,16 +69,17 @@ export class DeliveryHarness {
     readonly clock: Clock,
     readonly receiver: TestReceiver,
     private readonly workerOptions: DeliveryHarnessOptions['worker'],
+    private readonly connectOptions: DeliveryHarnessOptions['connect'] = {},
   ) {
     this.changeLog = new SqlChangeLog(store.sql);
-    this.service = new DestinationService({ store, changeLog: this.changeLog, guard: this.guard, clock, segments: this.segments });
+    this.service = new DestinationService({ store, changeLog: this.changeLog, guard: this.guard, clock, segments: this.segments, connect: connectOptions });
     this.worker = this.newWorker();
   }
 
   static async create(store: Store, options: DeliveryHarnessOptions = {}): Promise<DeliveryHarness> {
     const clock = options.clock ?? new FakeClock(Date.now());
     await store.workspaces.ensureDefault(clock.now());
-    return new DeliveryHarness(store, clock, await TestReceiver.start(), options.worker);
+    return new DeliveryHarness(store, clock, await TestReceiver.start(), options.worker, options.connect);
   }
 
   /** A new worker instance over the same store (what a restart makes); `connect` replaces the webhook sender. */
@@ -86,10 +89,7 @@ export class DeliveryHarness {
       changeLog: this.changeLog,
       segments: this.segments,
       clock: this.clock,
-      connect:
-        connect ??
-        ((d) =>
-          new WebhookDestination({ url: d.url, secret: d.secret, guard: this.guard, clock: this.clock, limits: { connectTimeoutMs: 2_000, totalTimeoutMs: 10_000 } })),
+      connect: connect ?? ((d) => connectDestination(d, { guard: this.guard, clock: this.clock, limits: { connectTimeoutMs: 2_000, totalTimeoutMs: 10_000 }, ...this.connectOptions })),
       random: () => 0.5,
       ...this.workerOptions,
     });
@@ -105,7 +105,7 @@ export class DeliveryHarness {
       ...input,
     });
     if (!created.ok) throw new Error(`cannot create destination: ${JSON.stringify(created.error)}`);
-    return { id: created.value.destination.id, secret: created.value.secret };
+    return { id: created.value.destination.id, secret: created.value.secret ?? '' };
   }
 
   /** A profile with optional email trait, user id and subscription. */
@@ -126,6 +126,11 @@ export class DeliveryHarness {
       { state: 'unknown', changedAt: this.clock.now(), reason: 'test', consent: {}, ...s },
       this.clock.now(),
     );
+  }
+
+  /** Sets traits on a profile (e.g. `first_name`, to map to ESP fields). */
+  async traits(profileId: string, traits: Record<string, unknown>): Promise<void> {
+    await this.store.profiles.mergeTraits(this.workspaceId, profileId, traits, this.clock.now());
   }
 
   /** Records membership changes through the engine's writer; returns the last seq. */

@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../store/index.js';
 import { parseDestinationAllowlist } from '../destination-allowlist.js';
 import { DeliveryWorker } from '../delivery-worker.js';
 import { SsrfGuard } from '../ssrf-guard.js';
-import { WebhookDestination } from '../webhook-destination.js';
+import { connectDestination } from '../connect-destination.js';
 import { FakeSegments } from './delivery-harness.js';
 
 const file = process.argv[2];
@@ -21,7 +21,7 @@ const worker = new DeliveryWorker({
   changeLog: new SqlChangeLog(store.sql),
   segments: new FakeSegments(),
   clock: systemClock,
-  connect: (d) => new WebhookDestination({ url: d.url, secret: d.secret, guard, clock: systemClock }),
+  connect: (d) => connectDestination(d, { guard, clock: systemClock, polling: { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), intervalMs: 10, maxPolls: 1000 } }),
 });
 worker.start();
 process.stdout.write('ready\n');

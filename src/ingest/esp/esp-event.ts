@@ -56,6 +56,18 @@ export interface MappedEvents {
   readonly events: EspEvent[];
   /** Items not in the vocabulary (e.g. `processed`) or without an address or id. */
   readonly ignored: number;
+  /** Why items were ignored, counted by reason (a small fixed set: these become metric labels). */
+  readonly reasons?: Readonly<Record<string, number>>;
+}
+
+/** One item ignored for `reason`. */
+export function ignoredFor(reason: string): MappedEvents {
+  return { events: [], ignored: 1, reasons: { [reason]: 1 } };
+}
+
+/** Adds `n` items ignored for `reason` to a reasons tally. */
+export function countReason(into: Record<string, number>, reason: string, n = 1): void {
+  into[reason] = (into[reason] ?? 0) + n;
 }
 
 /**

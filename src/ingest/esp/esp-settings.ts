@@ -51,7 +51,8 @@ export function parseEspSettings(provider: EspProvider, body: unknown): EspSetti
       return { ok: true, settings: { provider, credentials } };
     }
     case 'ses': {
-      const topics = field(body, 'allowedTopics');
+      // Optional: absent (or empty) means every topic whose messages carry a valid SNS signature.
+      const topics = field(body, 'allowedTopics') ?? [];
       if (!Array.isArray(topics) || !topics.every((t) => typeof t === 'string' && /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(t))) {
         return bad('"allowedTopics" must be a list of SNS topic ARNs.');
       }

@@ -3,6 +3,7 @@ import { assertNever } from '../../core/index.js';
 import type { WorkspaceRepo } from '../../store/index.js';
 import { cachedCertificateSource, httpsGetter, isAllowedSnsUrl, type CertificateSource, type HttpsGetter } from './certificate-source.js';
 import { toTrackMessage, type EspProvider, type EspTrackMessage, type MappedEvents } from './esp-event.js';
+import { countReason, ignoredFor } from './esp-event.js';
 import { loadEspSettings } from './esp-settings.js';
 import { mailgunSignatureOf, mapMailgunEvent, verifyMailgunSignature } from './mailgun.js';
 import { mapPostmarkEvent, verifyPostmarkAuth } from './postmark.js';
@@ -33,6 +34,8 @@ export interface EspReceipt {
   readonly forwarded: number;
   /** Items outside the vocabulary or without an address. */
   readonly ignored: number;
+  /** The ignored items by reason (for the `segflow_esp_events_ignored_total{provider, reason}` counter and the log). */
+  readonly ignoredReasons: Readonly<Record<string, number>>;
   /** SES only: the SNS subscription was confirmed by visiting SubscribeURL. */
   readonly subscriptionConfirmed?: boolean;
   /** What the ingestion sink answered, per chunk. */
@@ -158,7 +161,7 @@ export class EspWebhookService {
           subscriptionConfirmed = true;
           mapped = { events: [], ignored: 0 };
         } else if (message.Type === 'UnsubscribeConfirmation') {
-          mapped = { events: [], ignored: 1 };
+          mapped = ignoredFor('unsubscribe_confirmation');
         } else {
           mapped = mapSesNotification(message);
         }
@@ -170,10 +173,16 @@ export class EspWebhookService {
     if (!mapped) return espProblem('ESP_INVALID_PAYLOAD', 400, `The body is not a ${provider} event payload.`);
     const messages: EspTrackMessage[] = [];
     let ignored = mapped.ignored;
+    const ignoredReasons: Record<string, number> = { ...mapped.reasons };
+    const unexplained = mapped.ignored - Object.values(ignoredReasons).reduce((a, b) => a + b, 0);
+    if (unexplained > 0) countReason(ignoredReasons, 'other', unexplained);
     for (const event of mapped.events) {
       const message = toTrackMessage(event);
       if (message) messages.push(message);
-      else ignored += 1;
+      else {
+        ignored += 1;
+        countReason(ignoredReasons, 'no_address');
+      }
     }
     const ingest: unknown[] = [];
     try {
@@ -189,6 +198,7 @@ export class EspWebhookService {
       provider,
       forwarded: messages.length,
       ignored,
+      ignoredReasons,
       ...(subscriptionConfirmed ? { subscriptionConfirmed } : {}),
       ingest,
     };

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { ignoredFor } from './esp-event.js';
 import { objectField, textField } from './json-fields.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
@@ -85,7 +86,11 @@ export function mapMailgunEvent(body: unknown): MappedEvents | undefined {
   const id = textField(data.id);
   const email = textField(data.recipient);
   const seconds = typeof data.timestamp === 'number' ? data.timestamp : Number(data.timestamp);
-  if (!type || !id || !email || !Number.isFinite(seconds)) return { events: [], ignored: 1 };
+  // An event without an id cannot be deduplicated (Mailgun retries): it is dropped, counted and logged by reason.
+  if (!id) return ignoredFor('missing_event_id');
+  if (!type) return ignoredFor('missing_event_type');
+  if (!email) return ignoredFor('missing_recipient');
+  if (!Number.isFinite(seconds)) return ignoredFor('bad_timestamp');
   const props: Record<string, unknown> = {};
   const messageId = textField(objectField(objectField(data.message).headers)['message-id']);
   if (messageId) props.message_id = messageId;
@@ -128,7 +133,7 @@ export function mapMailgunEvent(body: unknown): MappedEvents | undefined {
       name = 'Unsubscribed';
       break;
     default:
-      return { events: [], ignored: 1 };
+      return ignoredFor('event_type_not_mapped');
   }
   const event: EspEvent = {
     provider: 'mailgun',

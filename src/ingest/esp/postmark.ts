@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { ignoredFor } from './esp-event.js';
 import { textField } from './json-fields.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
@@ -52,7 +53,8 @@ export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
   const when = textField(r.DeliveredAt) ?? textField(r.ReceivedAt) ?? textField(r.BouncedAt) ?? textField(r.ChangedAt);
   const timestamp = when === undefined ? Number.NaN : Date.parse(when);
   const messageId = textField(r.MessageID);
-  if (!email || !Number.isFinite(timestamp)) return { events: [], ignored: 1 };
+  if (!email) return ignoredFor('missing_recipient');
+  if (!Number.isFinite(timestamp)) return ignoredFor('bad_timestamp');
   const props: Record<string, unknown> = {};
   if (messageId) props.message_id = messageId;
   if (textField(r.Tag)) props.tag = textField(r.Tag);
@@ -93,7 +95,7 @@ export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
         name = 'Email Bounced';
         props.bounce_type = 'soft';
       } else {
-        return { events: [], ignored: 1 };
+        return ignoredFor('event_type_not_mapped');
       }
       break;
     }
@@ -115,12 +117,12 @@ export function mapPostmarkEvent(body: unknown): MappedEvents | undefined {
           name = 'Unsubscribed';
         }
       } else {
-        return { events: [], ignored: 1 };
+        return ignoredFor('event_type_not_mapped');
       }
       break;
     }
     default:
-      return { events: [], ignored: 1 };
+      return ignoredFor('event_type_not_mapped');
   }
   const event: EspEvent = {
     provider: 'postmark',

@@ -110,7 +110,7 @@ describe('mapSendgridEvents', () => {
 
   it('skips items without an address or event id, and refuses a body that is not an array', () => {
     const mapped = mapSendgridEvents([sendgridEvent('open', '', NOW_S), { event: 'open', email: 'a@b.c' }, 7])!;
-    expect(mapped).toEqual({ events: [], ignored: 3 });
+    expect(mapped).toMatchObject({ events: [], ignored: 3 });
     expect(mapSendgridEvents({ event: 'open' })).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { countReason } from './esp-event.js';
 import { textField } from './json-fields.js';
 import { espProblem, verified, type VerifyResult } from './verify-result.js';
 
@@ -93,12 +94,16 @@ export function mapSendgridEvents(body: unknown): MappedEvents | undefined {
   if (!Array.isArray(body)) return undefined;
   const events: EspEvent[] = [];
   let ignored = 0;
+  const reasons: Record<string, number> = {};
   for (const item of body) {
     const mapped = item !== null && typeof item === 'object' ? mapOne(item as Record<string, unknown>) : undefined;
     if (mapped) events.push(mapped);
-    else ignored += 1;
+    else {
+      ignored += 1;
+      countReason(reasons, item !== null && typeof item === 'object' ? 'event_type_not_mapped_or_incomplete' : 'not_an_object');
+    }
   }
-  return { events, ignored };
+  return { events, ignored, reasons };
 }
 
 function mapOne(e: Record<string, unknown>): EspEvent | undefined {

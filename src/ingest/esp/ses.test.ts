@@ -128,7 +128,7 @@ describe('mapSesNotification', () => {
   });
 
   it('ignores Send events and refuses a Message that is not an SES event', () => {
-    expect(mapSesNotification(sns(records.send))).toEqual({ events: [], ignored: 1 });
+    expect(mapSesNotification(sns(records.send))).toMatchObject({ events: [], ignored: 1 });
     expect(mapSesNotification(sns('plain text'))).toBeUndefined();
     expect(mapSesNotification(sns({ hello: 1 }))).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../core/index.js';
 import type { EspEvent, EspEventName, MappedEvents } from './esp-event.js';
+import { ignoredFor } from './esp-event.js';
 import { objectField } from './json-fields.js';
 import type { SnsMessage } from './sns-signature.js';
 
@@ -51,7 +52,7 @@ export function mapSesNotification(sns: SnsMessage): MappedEvents | undefined {
   const campaign = addressesOf(tags.campaign_id ?? tags['ses:configuration-set'])[0];
   if (campaign) common.campaign_id = campaign;
   const outcome = outcomeOf(type, event, destination, str(mail.timestamp));
-  if (!outcome) return { events: [], ignored: 1 };
+  if (!outcome) return ignoredFor('notification_type_not_mapped');
   const events: EspEvent[] = [];
   let ignored = 0;
   const at = outcome.at === undefined ? Number.NaN : Date.parse(outcome.at);
@@ -70,7 +71,7 @@ export function mapSesNotification(sns: SnsMessage): MappedEvents | undefined {
       properties: { ...common, ...outcome.props } as JsonObject,
     });
   }
-  return { events, ignored };
+  return { events, ignored, ...(ignored > 0 ? { reasons: { bad_timestamp: ignored } } : {}) };
 }
 
 function outcomeOf(

@@ -102,7 +102,14 @@ export async function verifySnsSignature(input: SnsVerifyInput): Promise<VerifyR
   if (!allow(m.SigningCertURL)) {
     return espProblem('ESP_UNTRUSTED_CERTIFICATE', 401, 'SigningCertURL is not an Amazon SNS certificate URL.');
   }
-  const pem = await input.certificates.get(m.SigningCertURL);
+  let pem: string;
+  try {
+    pem = await input.certificates.get(m.SigningCertURL);
+  } catch (error) {
+    // Amazon's certificate host being unreachable says nothing about the message: a retryable 503 (SNS
+    // retries), never a generic 500 and never a verdict on the signature.
+    return espProblem('ESP_CERTIFICATE_UNAVAILABLE', 503, `The SNS signing certificate could not be fetched from ${m.SigningCertURL}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem);

@@ -8,13 +8,14 @@ export type EspProblemCode =
   | 'ESP_BAD_CREDENTIALS'
   | 'ESP_UNTRUSTED_CERTIFICATE'
   | 'ESP_TOPIC_NOT_ALLOWED'
-  | 'ESP_INVALID_PAYLOAD';
+  | 'ESP_INVALID_PAYLOAD'
+  | 'ESP_CERTIFICATE_UNAVAILABLE';
 
 /** Why a request was refused: a stable code, the HTTP status it maps to, and a sentence (never a secret). */
 export interface EspProblem {
   readonly ok: false;
   readonly code: EspProblemCode;
-  readonly status: 400 | 401 | 403 | 404;
+  readonly status: 400 | 401 | 403 | 404 | 503;
   readonly detail: string;
 }
 

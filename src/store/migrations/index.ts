@@ -14,6 +14,7 @@ import { migration0104 } from './0104-events-profile-seq-name.js';
 import { migration0105 } from './0105-engine-lease.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
+import { migration0202 } from './0202-list-sync-destinations.js';
 import { migration0300 } from './0300-esp-replay-tokens.js';
 import { migration0500 } from './0500-predict.js';
 import { migration0600 } from './0600-experiments.js';
@@ -39,6 +40,7 @@ export const migrations: readonly Migration[] = [
   // 0200–0299: destinations
   migration0200,
   migration0201,
+  migration0202,
   // 0300–0399: email/ESP and subscriptions
   migration0300,
   // 0500–0599: predictions
