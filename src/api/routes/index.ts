@@ -20,6 +20,7 @@ import { profileRoutes } from './profiles.js';
 import { segmentsArea } from './segments.js';
 import { changesArea } from './changes.js';
 import { destinationsArea } from './destinations.js';
+import { webAppArea } from './web-app.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -33,4 +34,5 @@ export const routeAreas: readonly RouteArea[] = [
   segmentsArea,
   changesArea,
   destinationsArea,
+  webAppArea,
 ];
