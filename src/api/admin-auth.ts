@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/index.js';
 import { bearerTokenOf, type KeyAuthenticator } from '../ingest/index.js';
+import { authenticateSessionRequest, isSignInRequest, type SessionService } from './session/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,13 +27,19 @@ export function workspaceOf(request: unknown): string {
 
 /**
  * Requires `Authorization: Bearer <admin key>` on every `/api/*` route except the public docs, and sets
- * `request.workspaceId`. Routes added by any area under `/api/` are protected without doing anything.
+ * `request.workspaceId`. Routes added by any area under `/api/` are protected without doing anything. With
+ * `sessions`, a request without an Authorization header may instead present the web app's session cookie.
  */
-export function installAdminAuth(app: FastifyInstance, keys: KeyAuthenticator): void {
+export function installAdminAuth(app: FastifyInstance, keys: KeyAuthenticator, sessions?: SessionService): void {
   app.decorateRequest('workspaceId', '');
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/') || isPublicApiPath(path)) return;
+    if (!path.startsWith('/api/') || isPublicApiPath(path) || isSignInRequest(request.method, path)) return;
+    const session = sessions && request.headers.authorization === undefined ? await authenticateSessionRequest(sessions, request) : undefined;
+    if (session) {
+      request.workspaceId = session.workspaceId;
+      return;
+    }
     const result = await keys.authenticate(bearerTokenOf(request.headers.authorization), 'admin');
     if (!result.ok) {
       throw result.code === 'AUTH_MISSING_KEY'

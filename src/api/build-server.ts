@@ -45,7 +45,7 @@ export async function buildServer(services: Services, _options: ServerOptions = 
     if (services.isShuttingDown()) void reply.header('connection', 'close');
     return payload;
   });
-  installAdminAuth(app, services.keys);
+  installAdminAuth(app, services.keys, services.sessions);
 
   const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);
   app.addHook('onResponse', async (request, reply) => {

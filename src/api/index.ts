@@ -14,3 +14,5 @@ export type { ProblemDetails, ProblemResponse } from './problem.js';
 export { problem, problemFromError } from './problem.js';
 export type { RouteArea } from './routes/index.js';
 export { routeAreas } from './routes/index.js';
+export type { SessionInfo, SessionOptions } from './session/index.js';
+export { SessionService } from './session/index.js';

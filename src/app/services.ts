@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SessionService } from '../api/index.js';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
 import type { DestinationService } from '../destinations/index.js';
@@ -28,4 +29,6 @@ export interface Services {
   readonly changes?: ChangeLog;
   /** Outbound membership webhooks (registration, deliveries, replay). */
   readonly destinations?: DestinationService;
+  /** Web app sessions (admin key → cookie); without it `/api` accepts only Bearer keys. */
+  readonly sessions?: SessionService;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { buildServer } from '../api/index.js';
+import { buildServer, SessionService } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
@@ -85,13 +85,15 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       metrics,
       log: ({ level, msg, ...fields }) => logger[level](fields, msg),
     });
+    const keys = new KeyAuthenticator(store.workspaces, clock);
     const services: Services = {
       store,
       ingest,
       segments,
       changes,
       destinations: destinations.service,
-      keys: new KeyAuthenticator(store.workspaces, clock),
+      keys,
+      sessions: new SessionService(store.sql, keys, clock),
       clock,
       logger,
       metrics,

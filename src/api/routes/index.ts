@@ -21,6 +21,8 @@ import { segmentsArea } from './segments.js';
 import { changesArea } from './changes.js';
 import { destinationsArea } from './destinations.js';
 import { webAppArea } from './web-app.js';
+import { sessionRoutes } from '../session/index.js';
+import { workspaceOf } from '../admin-auth.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -34,5 +36,8 @@ export const routeAreas: readonly RouteArea[] = [
   segmentsArea,
   changesArea,
   destinationsArea,
+  async (app, s) => {
+    if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions, workspaceOf });
+  },
   webAppArea,
 ];

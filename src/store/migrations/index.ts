@@ -14,6 +14,9 @@ import { migration0104 } from './0104-events-profile-seq-name.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
 import { migration0300 } from './0300-esp-replay-tokens.js';
+import { migration0700 } from './0700-web-sessions.js';
+import { migration0701 } from './0701-size-history.js';
+import { migration0702 } from './0702-data-catalog.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -35,4 +38,8 @@ export const migrations: readonly Migration[] = [
   migration0201,
   // 0300–0399: email/ESP and subscriptions
   migration0300,
+  // 0700–0719: web app (sessions) and monitor (size history, data catalogue)
+  migration0700,
+  migration0701,
+  migration0702,
 ];
