@@ -6,6 +6,7 @@ import type { DestinationService } from '../destinations/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { IngestService, KeyAuthenticator } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
+import type { Monitor } from '../monitor/index.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -31,4 +32,6 @@ export interface Services {
   readonly destinations?: DestinationService;
   /** Web app sessions (admin key → cookie); without it `/api` accepts only Bearer keys. */
   readonly sessions?: SessionService;
+  /** Size history and the catalogue of names seen in the data (read models kept by src/monitor). */
+  readonly monitor?: Monitor;
 }

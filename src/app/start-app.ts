@@ -7,6 +7,7 @@ import { startDestinations, type RunningDestinations } from '../destinations/ind
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
+import { startMonitor, type Monitor } from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
@@ -63,6 +64,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
   let destinations: RunningDestinations | undefined;
+  let monitor: Monitor | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, process.env, clock.now());
@@ -85,6 +87,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       metrics,
       log: ({ level, msg, ...fields }) => logger[level](fields, msg),
     });
+    monitor = startMonitor({
+      sql: store.sql,
+      events: store.events,
+      changes,
+      onError: (what, err) => logger.error({ err }, `${what} failed; retrying at the next change`),
+    });
+    const readModels = monitor;
+    ingest.onCommitted(() => readModels.eventsCommitted());
     const keys = new KeyAuthenticator(store.workspaces, clock);
     const services: Services = {
       store,
@@ -94,6 +104,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       destinations: destinations.service,
       keys,
       sessions: new SessionService(store.sql, keys, clock),
+      monitor,
       clock,
       logger,
       metrics,
@@ -119,6 +130,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await http.close();
           await services.ingest.drain();
           await outbound.stop();
+          await readModels.stop();
           await running.stop();
         } finally {
           await closeStore();
@@ -129,6 +141,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   } catch (error) {
     await server?.close().catch(() => {});
     await destinations?.stop().catch(() => {});
+    await monitor?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;

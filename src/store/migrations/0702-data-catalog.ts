@@ -2,7 +2,7 @@ import type { Migration } from './migration.js';
 
 /**
  * Names seen in the data, for autocompletion in the rule editor: event names, property names per event and
- * trait names, each with the type of the last value seen and when it was last seen. Kept by the monitor from
+ * trait names, each with the type of the first value seen and when it was first seen. Kept by the monitor from
  * the event log (bounded per workspace), never on the ingestion path.
  */
 export const migration0702: Migration = {
@@ -14,7 +14,7 @@ export const migration0702: Migration = {
   event TEXT NOT NULL,
   name TEXT NOT NULL,
   value_type TEXT NOT NULL,
-  last_seen INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
   PRIMARY KEY (workspace_id, kind, event, name)
 );`,
   postgres: `CREATE TABLE data_catalog (
@@ -23,7 +23,7 @@ export const migration0702: Migration = {
   event TEXT NOT NULL,
   name TEXT NOT NULL,
   value_type TEXT NOT NULL,
-  last_seen BIGINT NOT NULL,
+  first_seen BIGINT NOT NULL,
   PRIMARY KEY (workspace_id, kind, event, name)
 );`,
 };
