@@ -16,6 +16,7 @@ import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
 import type { Services } from '../../app/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { PeopleDirectorySql, type Contact } from '../read/index.js';
 import { problemSchema } from './segments.js';
 
 /** A membership change as the API returns it. */
@@ -25,6 +26,8 @@ export const ChangeSchema = Type.Object({
   segmentName: Type.Optional(Type.String()),
   segmentVersion: Type.Integer(),
   profileId: Type.String(),
+  userId: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The person\'s userId, when known.' })),
+  email: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The person\'s email, when known.' })),
   kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
   at: Type.String({ format: 'date-time', description: 'The logical instant of the change (event time, window expiry).' }),
   recordedAt: Type.String({ format: 'date-time' }),
@@ -36,18 +39,21 @@ export interface ChangeRoutesOptions {
   readonly changes: ChangeLog;
   readonly segments: SegmentService;
   readonly workspaceOf: (request: unknown) => string;
+  /** Resolves profile ids to userId and email on every change (omitted: ids only). */
+  readonly people?: PeopleDirectorySql;
   /** Milliseconds between SSE heartbeat comments (default 15 s), so proxies keep idle streams open. */
   readonly heartbeatMs?: number;
 }
 
 /** A change in its API form. */
-export function changeView(c: MembershipChange, segmentName?: string): Static<typeof ChangeSchema> {
+export function changeView(c: MembershipChange, segmentName?: string, contact?: Contact): Static<typeof ChangeSchema> {
   return {
     seq: c.seq,
     segmentId: c.segmentId,
     ...(segmentName === undefined ? {} : { segmentName }),
     segmentVersion: c.segmentVersion,
     profileId: c.profileId,
+    ...(contact === undefined ? {} : { userId: contact.userId, email: contact.email }),
     kind: c.kind,
     at: new Date(c.at).toISOString(),
     recordedAt: new Date(c.recordedAt).toISOString(),
@@ -81,7 +87,9 @@ const SCAN_PAGES = 20;
 
 /** Registers `/api/changes` and `/api/changes/stream`. */
 export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = async (app, options) => {
-  const { changes, segments, workspaceOf } = options;
+  const { changes, segments, workspaceOf, people } = options;
+  const contactsOf = async (ws: string, page: readonly MembershipChange[]): Promise<Map<string, Contact> | undefined> =>
+    people && page.length > 0 ? people.contactsOf(ws, page.map((c) => c.profileId)) : undefined;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   // Open streams never go idle, so a graceful shutdown would wait on them forever: end them first.
   const open = new Set<() => void>();
@@ -131,6 +139,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
       for (let scanned = 0; scanned < (only === undefined ? 1 : SCAN_PAGES); scanned++) {
         const want = only === undefined ? limit : PAGE;
         const page = await changes.read(cursor, want, ws);
+        const contacts = await contactsOf(ws, only === undefined ? page : page.filter((c) => c.segmentId === only));
         for (const c of page) {
           if (only !== undefined && c.segmentId !== only) {
             cursor = c.seq;
@@ -140,7 +149,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             hasMore = true;
             break;
           }
-          out.push(changeView(c, await names.nameOf(c.segmentId)));
+          out.push(changeView(c, await names.nameOf(c.segmentId), contacts?.get(c.profileId)));
           cursor = c.seq;
         }
         hasMore = hasMore || page.length === want;
@@ -213,11 +222,12 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             for (;;) {
               if (closed) return;
               const page = await changes.read(cursor, PAGE, ws);
+              const contacts = await contactsOf(ws, only === undefined ? page : page.filter((c) => c.segmentId === only));
               for (const c of page) {
                 if (closed) return;
                 cursor = c.seq;
                 if (only !== undefined && c.segmentId !== only) continue;
-                const data = JSON.stringify(changeView(c, await names.nameOf(c.segmentId)));
+                const data = JSON.stringify(changeView(c, await names.nameOf(c.segmentId), contacts?.get(c.profileId)));
                 if (!res.write(`id: ${c.seq}\ndata: ${data}\n\n`)) await waitForDrain();
               }
               if (page.length < PAGE) break;
@@ -252,5 +262,5 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
 /** The change-log route area (see `routes/index.ts`): registers when the app provides the change log and segments. */
 export async function changesArea(app: FastifyInstance, services: Services): Promise<void> {
   const { segments, changes } = services;
-  if (segments && changes) await app.register(changeRoutes, { changes, segments, workspaceOf });
+  if (segments && changes) await app.register(changeRoutes, { changes, segments, workspaceOf, people: new PeopleDirectorySql(services.store.sql) });
 }

@@ -21,6 +21,7 @@ import { segmentsArea } from './segments.js';
 import { changesArea } from './changes.js';
 import { destinationsArea } from './destinations.js';
 import { webAppArea } from './web-app.js';
+import { appSupportArea } from './app-support.js';
 import { sessionRoutes } from '../session/index.js';
 import { workspaceOf } from '../admin-auth.js';
 
@@ -36,6 +37,7 @@ export const routeAreas: readonly RouteArea[] = [
   segmentsArea,
   changesArea,
   destinationsArea,
+  appSupportArea,
   async (app, s) => {
     if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions, workspaceOf });
   },

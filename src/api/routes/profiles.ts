@@ -11,6 +11,7 @@ import { AppError, type Profile, type StoredEvent } from '../../core/index.js';
 import { normaliseEmail } from '../../ingest/index.js';
 import type { ProfileRepo } from '../../store/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { PeopleDirectorySql } from '../read/index.js';
 
 const Iso = Type.String({ format: 'date-time' });
 const IsoOrNull = Type.Union([Iso, Type.Null()]);
@@ -43,6 +44,10 @@ const ProfileSchema = Type.Object({
   lastSeenAt: IsoOrNull,
   createdAt: Iso,
   updatedAt: Iso,
+  segments: Type.Array(
+    Type.Object({ segmentId: Type.String(), name: Type.String(), since: Iso }),
+    { description: 'The segments the person is in now, with the instant they (last) entered.' },
+  ),
   events: Type.Object({
     items: Type.Array(EventSchema),
     nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor of the next (older) page; null at the end.' }),
@@ -86,6 +91,7 @@ export async function findProfile(profiles: ProfileRepo, workspaceId: string, id
 
 /** Registers `GET /api/profiles/{id}`. */
 export async function profileRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const people = new PeopleDirectorySql(services.store.sql);
   app.get(
     '/api/profiles/:id',
     {
@@ -97,20 +103,23 @@ export async function profileRoutes(app: FastifyInstance, services: Services): P
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only events with a smaller seq (the previous page’s nextBefore).' })),
+          event: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only track events with this name.' })),
         }),
         response: { 200: ProfileSchema },
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const { limit = 50, before } = request.query as { limit?: number; before?: number };
+      const { limit = 50, before, event } = request.query as { limit?: number; before?: number; event?: string };
       const workspaceId = workspaceOf(request);
       const profile = await findProfile(services.store.profiles, workspaceId, id);
       if (!profile) throw new AppError('PROFILE_NOT_FOUND', 404, `No profile is known by "${id}".`, { field: 'id' });
       const events = await services.store.events.listByProfile(workspaceId, profile.id, {
         limit: limit + 1,
         ...(before === undefined ? {} : { beforeSeq: before }),
+        ...(event === undefined ? {} : { names: [event] }),
       });
+      const segments = await people.segmentsOf(workspaceId, profile.id);
       const page = events.slice(0, limit);
       const body: Static<typeof ProfileSchema> = {
         id: profile.id,
@@ -121,6 +130,7 @@ export async function profileRoutes(app: FastifyInstance, services: Services): P
         lastSeenAt: isoOrNull(profile.lastSeenAt),
         createdAt: iso(profile.createdAt),
         updatedAt: iso(profile.updatedAt),
+        segments: segments.map((m) => ({ segmentId: m.segmentId, name: m.name, since: iso(m.since) })),
         events: { items: page.map(eventView), nextBefore: events.length > limit ? page[page.length - 1]!.seq : null },
       };
       return body;

@@ -15,6 +15,8 @@ import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentS
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../../app/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { PeopleDirectorySql } from '../read/index.js';
+import { membersCsv } from './members-csv.js';
 
 const RuleProblemSchema = Type.Object(
   {
@@ -89,6 +91,12 @@ export const SegmentSchema = Type.Object({
 
 const SavedSchema = Type.Object({ segment: SegmentSchema, warnings: Type.Array(RuleProblemSchema) });
 
+const PersonRefSchema = Type.Object({
+  profileId: Type.String(),
+  userId: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+});
+
 const DryRunSchema = Type.Object({
   rule: Type.String({ description: 'The rule as canonical text: equal to a saved segment\'s `rule` when unchanged.' }),
   size: Type.Integer({ minimum: 0 }),
@@ -96,12 +104,21 @@ const DryRunSchema = Type.Object({
   exited: Type.Integer({ minimum: 0, description: 'Profiles that would exit compared with the current version.' }),
   sampleEntered: Type.Array(Type.String()),
   sampleExited: Type.Array(Type.String()),
+  sampleEnteredPeople: Type.Optional(Type.Array(PersonRefSchema, { description: 'sampleEntered with each profile\'s userId and email.' })),
+  sampleExitedPeople: Type.Optional(Type.Array(PersonRefSchema)),
   warnings: Type.Array(RuleProblemSchema),
   at: Type.String({ format: 'date-time', description: 'The instant the rule was evaluated at.' }),
 });
 
 const MembersSchema = Type.Object({
-  members: Type.Array(Type.Object({ profileId: Type.String(), since: Type.String({ format: 'date-time' }) })),
+  members: Type.Array(
+    Type.Object({
+      profileId: Type.String(),
+      userId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      since: Type.String({ format: 'date-time' }),
+    }),
+  ),
   next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor for the next page (`after`), null at the end.' }),
   total: Type.Integer({ minimum: 0 }),
 });
@@ -122,6 +139,8 @@ const tags = ['segments'];
 export interface SegmentRoutesOptions {
   readonly segments: SegmentService;
   readonly workspaceOf: (request: unknown) => string;
+  /** Resolves profile ids to userId and email in member lists and dry-run samples (omitted: ids only). */
+  readonly people?: PeopleDirectorySql;
 }
 
 /** The canonical text of a rule given as text or JSON (what a saved segment's `rule` holds), if it parses. */
@@ -197,7 +216,12 @@ async function assertUserSegment(segments: SegmentService, workspaceId: string, 
 
 /** Registers the `/api/segments` routes. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = async (app, options) => {
-  const { segments, workspaceOf } = options;
+  const { segments, workspaceOf, people } = options;
+  const peopleOf = async (ws: string, ids: readonly string[]) => {
+    if (!people) return undefined;
+    const contacts = await people.contactsOf(ws, ids);
+    return ids.map((profileId) => ({ profileId, ...contacts.get(profileId)! }));
+  };
 
   app.get(
     '/api/segments',
@@ -233,9 +257,14 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     '/api/segments/dry-run',
     { schema: { tags, summary: 'Size and diff of a rule against the current version, without saving', body: SegmentBodySchema, response: { 200: DryRunSchema, 400: BadRequest, 422: RuleInvalid } } },
     async (request) => {
-      const { value, warnings } = unwrap(await segments.dryRun(workspaceOf(request), request.body));
+      const ws = workspaceOf(request);
+      const { value, warnings } = unwrap(await segments.dryRun(ws, request.body));
+      const enteredPeople = await peopleOf(ws, value.sampleEntered);
+      const exitedPeople = await peopleOf(ws, value.sampleExited);
       return {
         ...value,
+        ...(enteredPeople ? { sampleEnteredPeople: enteredPeople } : {}),
+        ...(exitedPeople ? { sampleExitedPeople: exitedPeople } : {}),
         rule: canonicalRuleText(request.body.rule) ?? '',
         sampleEntered: [...value.sampleEntered],
         sampleExited: [...value.sampleExited],
@@ -283,20 +312,34 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     {
       schema: {
         tags,
-        summary: 'Current members, cursor-paged',
+        summary: 'Current members with userId and email, cursor-paged; ?format=csv streams them all as CSV',
         params: IdParams,
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           after: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page.' })),
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'csv: every member, streamed (profileId,userId,email,since).' })),
         }),
         response: { 200: MembersSchema, 400: BadRequest, 404: NotFound },
       },
     },
-    async (request) => {
-      const { limit = 100, after } = request.query;
-      const { value } = unwrap(await segments.members(workspaceOf(request), request.params.id, after === undefined ? { limit } : { limit, after }));
+    async (request, reply) => {
+      const ws = workspaceOf(request);
+      const { limit = 100, after, format } = request.query;
+      if (format === 'csv') {
+        // Check the segment first, so an unknown one is a 404 problem rather than a broken download.
+        unwrap(await segments.members(ws, request.params.id, { limit: 1 }));
+        const name = (await segments.get(ws, request.params.id))?.name ?? request.params.id;
+        void reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}-members.csv"`)
+          .header('cache-control', 'no-store');
+        // The stream bypasses the JSON response schema (the route's 200 schema describes the JSON form).
+        return reply.send(membersCsv(segments, people, ws, request.params.id) as never);
+      }
+      const { value } = unwrap(await segments.members(ws, request.params.id, after === undefined ? { limit } : { limit, after }));
+      const contacts = people ? await people.contactsOf(ws, value.members.map((m) => m.profileId)) : undefined;
       return {
-        members: value.members.map((m) => ({ profileId: m.profileId, since: new Date(m.since).toISOString() })),
+        members: value.members.map((m) => ({ profileId: m.profileId, ...contacts?.get(m.profileId), since: new Date(m.since).toISOString() })),
         next: value.next,
         total: value.total,
       };
@@ -326,5 +369,5 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
 /** The segments route area (see `routes/index.ts`): registers when the app provides a segment service. */
 export async function segmentsArea(app: FastifyInstance, services: Services): Promise<void> {
-  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf });
+  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf, people: new PeopleDirectorySql(services.store.sql) });
 }
