@@ -10,6 +10,7 @@ import { register as destinations } from './destinations.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
 import { register as importCommand } from './import.js';
+import { register as members } from './members.js';
 import { register as migrate } from './migrate.js';
 import { register as segments } from './segments.js';
 import { register as serve } from './serve.js';
@@ -23,6 +24,7 @@ const commands: readonly Register[] = [
   explain,
   fmt,
   importCommand,
+  members,
   migrate,
   segments,
   serve,
