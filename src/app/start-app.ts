@@ -7,7 +7,7 @@ import { startDestinations, type RunningDestinations } from '../destinations/ind
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
-import { startMonitor, type Monitor } from '../monitor/index.js';
+import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
@@ -93,6 +93,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       changes,
       onError: (what, err) => logger.error({ err }, `${what} failed; retrying at the next change`),
     });
+    registerSystemGauges(metrics, { sql: store.sql, clock });
     const readModels = monitor;
     ingest.onCommitted(() => readModels.eventsCommitted());
     const keys = new KeyAuthenticator(store.workspaces, clock);

@@ -15,3 +15,5 @@ export type { SizePoint, SizeResolution } from './size-buckets.js';
 export { BUCKET_MS, bucketStart, fillSeries } from './size-buckets.js';
 export type { SizeHistoryOptions } from './size-history.js';
 export { clampRange, MAX_POINTS, SizeHistory } from './size-history.js';
+export type { SystemGaugeDeps } from './system-gauges.js';
+export { registerSystemGauges } from './system-gauges.js';
