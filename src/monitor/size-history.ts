@@ -79,10 +79,12 @@ export class SizeHistory {
     for (const r of rows) current.set(r.segment_id, Number(r.size));
     const buckets = new Map<string, Bucket>();
     const workspaceOf = new Map<string, string>();
+    const lastChange = new Map<string, number>();
     for (const c of page) {
       const size = (current.get(c.segmentId) ?? 0) + (c.kind === 'entered' ? 1 : -1);
       current.set(c.segmentId, size);
       workspaceOf.set(c.segmentId, c.workspaceId);
+      lastChange.set(c.segmentId, Math.max(lastChange.get(c.segmentId) ?? 0, c.recordedAt));
       for (const resolution of RESOLUTIONS) {
         const t = bucketStart(c.recordedAt, resolution);
         const key = `${c.segmentId}\u0000${resolution}\u0000${t}`;
@@ -106,9 +108,9 @@ export class SizeHistory {
     }
     for (const [segmentId, size] of current) {
       await tx.execute(
-        `INSERT INTO segment_size_current (segment_id, workspace_id, size) VALUES ($1, $2, $3)
-         ON CONFLICT (segment_id) DO UPDATE SET size = excluded.size`,
-        [segmentId, workspaceOf.get(segmentId)!, size],
+        `INSERT INTO segment_size_current (segment_id, workspace_id, size, last_change_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (segment_id) DO UPDATE SET size = excluded.size, last_change_at = excluded.last_change_at`,
+        [segmentId, workspaceOf.get(segmentId)!, size, lastChange.get(segmentId)!],
       );
     }
   }
@@ -119,6 +121,15 @@ export class SizeHistory {
    */
   async series(workspaceId: string, segmentId: string, resolution: SizeResolution, from: number, to: number): Promise<SizePoint[]> {
     return (await this.seriesOf(workspaceId, [segmentId], resolution, from, to)).get(segmentId) ?? [];
+  }
+
+  /** When each segment of the workspace last had a member enter or exit (as recorded), by segment id. */
+  async lastChanges(workspaceId: string): Promise<Map<string, number>> {
+    const rows = await this.sql.query<{ segment_id: string; last_change_at: number }>(
+      'SELECT segment_id, last_change_at FROM segment_size_current WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    return new Map(rows.map((r) => [r.segment_id, Number(r.last_change_at)]));
   }
 
   /** {@link series} for many segments at once (the segment list's sparklines), two queries in all. */

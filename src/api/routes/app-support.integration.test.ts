@@ -142,6 +142,7 @@ describe('size history', () => {
     const all = await api('GET', '/api/size-history?resolution=hour');
     const buyers = (await api('GET', '/api/segments/Buyers')).json.segment.id;
     expect(all.json.series[buyers].at(-1)).toBe(1);
+    expect(Date.parse(all.json.lastChange[buyers])).toBeGreaterThan(0);
     const bad = await api('GET', '/api/segments/Buyers/size-history?resolution=minute');
     expect(bad.status).toBe(400);
   });

@@ -70,7 +70,14 @@ export async function sizeHistoryRoutes(app: FastifyInstance, services: Services
         tags,
         summary: 'Every segment\'s size over time (for sparklines)',
         querystring: RangeQuery,
-        response: { 200: Type.Object({ resolution: Type.String(), series: Type.Record(Type.String(), Type.Array(Type.Integer())), from: Type.String() }) },
+        response: {
+          200: Type.Object({
+            resolution: Type.String(),
+            from: Type.String(),
+            series: Type.Record(Type.String(), Type.Array(Type.Integer())),
+            lastChange: Type.Record(Type.String(), Type.String({ format: 'date-time' }), { description: 'When a member last entered or exited, by segment id.' }),
+          }),
+        },
       },
     },
     async (request) => {
@@ -78,8 +85,14 @@ export async function sizeHistoryRoutes(app: FastifyInstance, services: Services
       const { resolution, from, to } = rangeOf(request.query as never, services.clock.now());
       const ids = (await segments.list(ws)).filter((s) => !isSystemSegmentName(s.name)).map((s) => s.id);
       const series = await monitor.sizeHistory.seriesOf(ws, ids, resolution, from, to);
+      const last = await monitor.sizeHistory.lastChanges(ws);
       // Sizes only: a sparkline needs no timestamps beyond the first, and 200 segments × 168 points stays small.
-      return { resolution, from: new Date(from).toISOString(), series: Object.fromEntries([...series].map(([id, points]) => [id, points.map((p) => p.size)])) };
+      return {
+        resolution,
+        from: new Date(from).toISOString(),
+        series: Object.fromEntries([...series].map(([id, points]) => [id, points.map((p) => p.size)])),
+        lastChange: Object.fromEntries(ids.filter((id) => last.has(id)).map((id) => [id, new Date(last.get(id)!).toISOString()])),
+      };
     },
   );
 }

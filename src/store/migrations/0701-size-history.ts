@@ -3,7 +3,7 @@ import type { Migration } from './migration.js';
 /**
  * Segment size history, derived from the membership change log by the monitor: one row per segment,
  * resolution (`hour` | `day`) and bucket start (UTC) with the size at the end of the bucket and the entries and
- * exits recorded in it; the running size of every segment; and the change-log cursor the history covers.
+ * exits recorded in it; the running size of every segment with the instant of its last change; and the change-log cursor the history covers.
  */
 export const migration0701: Migration = {
   id: 701,
@@ -21,7 +21,8 @@ export const migration0701: Migration = {
 CREATE TABLE segment_size_current (
   segment_id TEXT PRIMARY KEY,
   workspace_id TEXT NOT NULL,
-  size INTEGER NOT NULL
+  size INTEGER NOT NULL,
+  last_change_at INTEGER NOT NULL
 );
 CREATE TABLE monitor_cursors (
   name TEXT PRIMARY KEY,
@@ -40,7 +41,8 @@ CREATE TABLE monitor_cursors (
 CREATE TABLE segment_size_current (
   segment_id TEXT PRIMARY KEY,
   workspace_id TEXT NOT NULL,
-  size BIGINT NOT NULL
+  size BIGINT NOT NULL,
+  last_change_at BIGINT NOT NULL
 );
 CREATE TABLE monitor_cursors (
   name TEXT PRIMARY KEY,
