@@ -56,10 +56,10 @@ function Nav({ onSignOut }: { onSignOut: () => void }) {
 export function App() {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
   const check = (): void => {
-    api<{ workspaceId: string; csrfToken: string | null }>('GET', '/api/session').then(
+    api<{ signedIn: boolean; workspaceId: string | null; csrfToken: string | null }>('GET', '/api/session').then(
       (s) => {
         setCsrfToken(s.csrfToken);
-        setAuth({ state: 'signed-in', workspaceId: s.workspaceId });
+        setAuth(s.signedIn && s.workspaceId !== null ? { state: 'signed-in', workspaceId: s.workspaceId } : { state: 'signed-out' });
       },
       (err: unknown) => {
         setCsrfToken(null);

@@ -23,7 +23,6 @@ import { destinationsArea } from './destinations.js';
 import { webAppArea } from './web-app.js';
 import { appSupportArea } from './app-support.js';
 import { sessionRoutes } from '../session/index.js';
-import { workspaceOf } from '../admin-auth.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -39,7 +38,7 @@ export const routeAreas: readonly RouteArea[] = [
   destinationsArea,
   appSupportArea,
   async (app, s) => {
-    if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions, workspaceOf });
+    if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions });
   },
   webAppArea,
 ];

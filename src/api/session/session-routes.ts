@@ -4,13 +4,17 @@ import { assertSameOrigin } from './authenticate-session.js';
 import { clearedSessionCookie, sessionCookie, sessionTokenOf } from './session-cookie.js';
 import type { SessionService } from './session-service.js';
 
-/** The one `/api` route open without authentication: signing in. */
+/**
+ * The `/api` routes open without authentication: signing in, and asking whether this browser is signed in
+ * (the app's first request, which must not fail just because nobody is).
+ */
 export function isSignInRequest(method: string, path: string): boolean {
-  return method === 'POST' && path === '/api/session';
+  return (method === 'POST' || method === 'GET' || method === 'HEAD') && path === '/api/session';
 }
 
 const SessionSchema = Type.Object({
-  workspaceId: Type.String(),
+  signedIn: Type.Boolean({ description: 'False when the request carries no live session cookie (nothing else is then set).' }),
+  workspaceId: Type.Union([Type.String(), Type.Null()]),
   csrfToken: Type.Union([Type.String(), Type.Null()], { description: 'Send as x-segflow-csrf on POST/PUT/DELETE made with the cookie; null for a Bearer request.' }),
   expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
@@ -20,7 +24,6 @@ const secure = (request: FastifyRequest): boolean => request.protocol === 'https
 /** Options of {@link sessionRoutes}. */
 export interface SessionRoutesOptions {
   readonly sessions: SessionService;
-  readonly workspaceOf: (request: unknown) => string;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface SessionRoutesOptions {
  * token the app sends back), `DELETE /api/session` (sign out).
  */
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
-  const { sessions, workspaceOf } = options;
+  const { sessions } = options;
   const tags = ['session'];
 
   app.post(
@@ -48,22 +51,23 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       const created = await sessions.signIn(key.trim() === '' ? undefined : key.trim());
       void reply.header('set-cookie', sessionCookie(created.token, sessions.remainingMs(created.expiresAt) / 1000, secure(request)));
       void reply.header('cache-control', 'no-store');
-      return { workspaceId: created.workspaceId, csrfToken: created.csrfToken, expiresAt: new Date(created.expiresAt).toISOString() };
+      return { signedIn: true, workspaceId: created.workspaceId, csrfToken: created.csrfToken, expiresAt: new Date(created.expiresAt).toISOString() };
     },
   );
 
   app.get(
     '/api/session',
-    { schema: { tags, summary: 'The current session (or the Bearer key\'s workspace)', response: { 200: SessionSchema } } },
+    { schema: { tags, summary: 'Whether this browser is signed in: the session\'s workspace, CSRF token and expiry', security: [], response: { 200: SessionSchema } } },
     async (request, reply) => {
       void reply.header('cache-control', 'no-store');
       const token = sessionTokenOf(request.headers.cookie);
-      const session = request.headers.authorization === undefined && token !== undefined ? await sessions.find(token) : undefined;
-      return {
-        workspaceId: workspaceOf(request),
-        csrfToken: session?.csrfToken ?? null,
-        expiresAt: session ? new Date(session.expiresAt).toISOString() : null,
-      };
+      const session = token === undefined ? undefined : await sessions.find(token);
+      if (!session) {
+        // A stale cookie is cleared, so the browser stops sending it.
+        if (token !== undefined) void reply.header('set-cookie', clearedSessionCookie(secure(request)));
+        return { signedIn: false, workspaceId: null, csrfToken: null, expiresAt: null };
+      }
+      return { signedIn: true, workspaceId: session.workspaceId, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() };
     },
   );
 

@@ -19,7 +19,7 @@ async function serverOn(store: Parameters<typeof bootstrapKeys>[0], clock: FakeC
   const app = Fastify();
   installErrorHandler(app);
   installAdminAuth(app, keys, sessions);
-  await app.register(sessionRoutes, { sessions, workspaceOf });
+  await app.register(sessionRoutes, { sessions });
   app.get('/api/probe', async (request) => ({ workspaceId: workspaceOf(request) }));
   app.post('/api/probe', async (request) => ({ changed: workspaceOf(request) }));
   await app.ready();
@@ -110,7 +110,7 @@ describeEachStore('web sessions', (getStore) => {
     const cookie = cookieOf(signIn.headers['set-cookie']);
     const csrf = signIn.json().csrfToken as string;
     const me = await app.inject({ url: '/api/session', headers: { cookie } });
-    expect(me.json()).toMatchObject({ csrfToken: csrf });
+    expect(me.json()).toMatchObject({ signedIn: true, csrfToken: csrf });
     const out = await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie, [CSRF_HEADER]: csrf } });
     expect(out.statusCode).toBe(204);
     expect(String(out.headers['set-cookie'])).toContain('Max-Age=0');
@@ -118,6 +118,10 @@ describeEachStore('web sessions', (getStore) => {
     expect(after.statusCode).toBe(401);
     expect(after.json()).toMatchObject({ code: 'AUTH_SESSION_INVALID' });
     expect((await app.inject({ url: '/api/probe' })).json()).toMatchObject({ code: 'AUTH_MISSING_ADMIN_KEY' });
+    const stale = await app.inject({ url: '/api/session', headers: { cookie } });
+    expect(stale.statusCode).toBe(200);
+    expect(stale.json()).toEqual({ signedIn: false, workspaceId: null, csrfToken: null, expiresAt: null });
+    expect(String(stale.headers['set-cookie'])).toContain('Max-Age=0');
     await app.close();
   });
 });

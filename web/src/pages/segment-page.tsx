@@ -182,7 +182,14 @@ export function SegmentPage({ name }: { name: string }) {
         {history.error && <ErrorBox error={history.error} retry={history.reload} />}
         {history.data ? <SizeChart points={history.data.points} label={`${segment.name} size, ${resolution === 'hour' ? 'hourly' : 'daily'}`} /> : <Loading what="size history" />}
       </Panel>
-      <LiveFeed segmentId={segment.id} onChanges={(n) => setDelta((d) => d + n)} />
+      <LiveFeed
+        segmentId={segment.id}
+        onChanges={(n) => {
+          setDelta((d) => d + n);
+          // The chart's current bucket follows the live changes (the feed is already throttled).
+          history.reload();
+        }}
+      />
       <Members segment={segment} />
       <Versions segment={segment} />
     </>
