@@ -10,6 +10,7 @@ import { engineThroughput } from './engine-throughput.js';
 import { engineTimerStorm } from './engine-timer-storm.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
+import { webRender } from './web-render.js';
 
 /** All benchmark workloads. */
 export const workloads: readonly Workload[] = [
@@ -20,4 +21,5 @@ export const workloads: readonly Workload[] = [
   engineLatency,
   engineTimerStorm,
   engineBackfill,
+  webRender,
 ];
