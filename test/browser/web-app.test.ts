@@ -102,10 +102,10 @@ describe('the web app tour', () => {
   it('opens the member and shows the explain tree, condition by condition', async () => {
     await page.getByRole('list', { name: 'Live changes' }).getByRole('link', { name: 'tour-ann' }).click();
     await page.getByRole('heading', { name: 'tour-ann' }).waitFor();
-    const tree = page.getByRole('tree', { name: 'Why, condition by condition' });
+    const tree = page.getByRole('list', { name: 'Why, condition by condition' });
     await tree.waitFor();
     expect(await page.getByRole('status').filter({ hasText: 'In Recent buyers' }).count()).toBe(1);
-    const root = tree.getByRole('treeitem').first();
+    const root = tree.getByRole('listitem').first();
     expect(await root.textContent()).toMatch(/^✓ performed\("Order Completed", within 30d\)/);
     expect(await root.textContent()).toContain('1 matching event');
     expect(await page.getByText('ann@example.com').first().isVisible()).toBe(true);
@@ -125,7 +125,20 @@ describe('the web app tour', () => {
     await page.getByTestId('metric-Engine lag').waitFor();
     await expect.poll(() => page.getByTestId('metric-Ingestion rate').textContent(), { timeout: 15_000 }).toMatch(/events\/s/);
     await shot('system');
+    // Two more segments through the API, so the list looks like a workspace in use.
+    for (const [name, rule] of [
+      ['Product viewers', 'performed("Product Viewed", within 30d)'],
+      ['Cart abandoners', '"Product Added" then not "Order Completed" within 3d'],
+    ]) {
+      const res = await fetch(`${server.url}/api/segments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, rule }),
+      });
+      expect(res.status).toBe(201);
+    }
     await page.getByRole('link', { name: 'Segments' }).click();
+    await page.getByRole('table', { name: 'Segments' }).getByRole('link', { name: 'Cart abandoners' }).waitFor();
     await page.getByRole('table', { name: 'Segments' }).getByRole('link', { name: 'Recent buyers' }).waitFor();
     await shot('segments');
   });

@@ -43,7 +43,7 @@ function Evidence({ node }: { node: ExplainNode }) {
 /** The explanation tree: each condition ✓ or ✗ with its value, window and evidence events. */
 export function ExplainTree({ node }: { node: ExplainNode }) {
   return (
-    <ul class="explain" role="tree" aria-label="Why, condition by condition">
+    <ul class="explain" aria-label="Why, condition by condition">
       <ExplainItem node={node} />
     </ul>
   );
@@ -51,14 +51,14 @@ export function ExplainTree({ node }: { node: ExplainNode }) {
 
 function ExplainItem({ node }: { node: ExplainNode }) {
   return (
-    <li role="treeitem" aria-expanded={node.children.length > 0 ? true : undefined} class={node.value ? 'holds' : 'fails'}>
+    <li class={node.value ? 'holds' : 'fails'}>
       <span class="mark" aria-label={node.value ? 'holds' : 'does not hold'}>
         {node.value ? '✓' : '✗'}
       </span>{' '}
       <code>{node.text}</code>
       <Evidence node={node} />
       {node.children.length > 0 && (
-        <ul role="group">
+        <ul aria-label={`Parts of ${node.kind}`}>
           {node.children.map((c, i) => (
             <ExplainItem key={i} node={c} />
           ))}
