@@ -32,10 +32,15 @@ export class SessionRepoSql {
     );
   }
 
-  /** The session with this token hash, if it exists and has not expired at `now`. */
+  /**
+   * The session with this token hash, if it exists, has not expired at `now`, and the admin key it was opened
+   * with still exists: removing a key ends the sessions opened with it.
+   */
   async findLive(tokenHash: string, now: number): Promise<SessionRecord | undefined> {
     const rows = await this.sql.query<SessionRow>(
-      `SELECT token_hash, workspace_id, key_id, csrf_token, created_at, expires_at FROM web_sessions WHERE token_hash = $1 AND expires_at > $2`,
+      `SELECT s.token_hash, s.workspace_id, s.key_id, s.csrf_token, s.created_at, s.expires_at
+       FROM web_sessions s JOIN api_keys k ON k.id = s.key_id AND k.workspace_id = s.workspace_id AND k.kind = 'admin'
+       WHERE s.token_hash = $1 AND s.expires_at > $2`,
       [tokenHash, now],
     );
     const r = rows[0];

@@ -97,6 +97,19 @@ describeEachStore('web sessions', (getStore) => {
     await app.close();
   });
 
+  it('ends the sessions of an admin key when the key is removed', async () => {
+    const store = getStore();
+    const app = await serverOn(store, new FakeClock());
+    const signIn = await app.inject({ method: 'POST', url: '/api/session', payload: { key: ADMIN_KEY } });
+    const cookie = cookieOf(signIn.headers['set-cookie']);
+    expect((await app.inject({ url: '/api/probe', headers: { cookie } })).statusCode).toBe(200);
+    await store.sql.execute(`DELETE FROM api_keys WHERE kind = 'admin'`);
+    const after = await app.inject({ url: '/api/probe', headers: { cookie } });
+    expect(after.statusCode).toBe(401);
+    expect(after.json()).toMatchObject({ code: 'AUTH_SESSION_INVALID' });
+    await app.close();
+  });
+
   it('still accepts a Bearer admin key without any CSRF token', async () => {
     const app = await serverOn(getStore(), new FakeClock());
     const res = await app.inject({ method: 'POST', url: '/api/probe', headers: { authorization: `Bearer ${ADMIN_KEY}` } });

@@ -131,7 +131,8 @@ export function SegmentPage({ name }: { name: string }) {
   const found = useApi<{ segment: Segment }>(`/api/segments/${seg(name)}`);
   const [resolution, setResolution] = useState<'hour' | 'day'>('hour');
   const segment = found.data?.segment;
-  const history = useApi<{ points: SizePoint[] }>(segment ? `/api/segments/${seg(segment.id)}/size-history?resolution=${resolution}` : null);
+  // Asked by name at once, in parallel with the segment itself, rather than after it answers.
+  const history = useApi<{ points: SizePoint[] }>(`/api/segments/${seg(name)}/size-history?resolution=${resolution}`);
   const [delta, setDelta] = useState(0);
   useEffect(() => setDelta(0), [found.data]);
 
