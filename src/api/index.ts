@@ -15,4 +15,4 @@ export { problem, problemFromError } from './problem.js';
 export type { RouteArea } from './routes/index.js';
 export { routeAreas } from './routes/index.js';
 export type { SessionInfo, SessionOptions } from './session/index.js';
-export { SessionService } from './session/index.js';
+export { SessionRepoSql, SessionService } from './session/index.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { buildServer, SessionService } from '../api/index.js';
+import { buildServer, SessionRepoSql, SessionService } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
@@ -104,7 +104,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       changes,
       destinations: destinations.service,
       keys,
-      sessions: new SessionService(store.sql, keys, clock),
+      sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
       clock,
       logger,

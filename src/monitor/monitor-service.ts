@@ -2,6 +2,8 @@ import type { ChangeLog } from '../membership/index.js';
 import type { EventRepo, SqlExecutor } from '../store/index.js';
 import { DataCatalog, type DataCatalogOptions } from './data-catalog.js';
 import { Follower } from './follower.js';
+import { PeopleDirectorySql } from './people-directory-sql.js';
+import { SegmentVersionsSql } from './segment-versions-sql.js';
 import { SizeHistory, type SizeHistoryOptions } from './size-history.js';
 
 /** What {@link startMonitor} needs. */
@@ -15,10 +17,12 @@ export interface MonitorDeps {
   readonly catalog?: DataCatalogOptions;
 }
 
-/** The running monitor: size history and data catalogue, each following its log. */
+/** The running monitor: size history and data catalogue, each following its log, and the read-only queries. */
 export interface Monitor {
   readonly sizeHistory: SizeHistory;
   readonly catalog: DataCatalog;
+  readonly people: PeopleDirectorySql;
+  readonly versions: SegmentVersionsSql;
   /** Tells the catalogue that events were committed (wire to `IngestService.onCommitted`). */
   eventsCommitted(): void;
   /** Resolves when both followers have caught up with what they were woken for (tests). */
@@ -41,6 +45,8 @@ export function startMonitor(deps: MonitorDeps): Monitor {
   return {
     sizeHistory,
     catalog,
+    people: new PeopleDirectorySql(deps.sql),
+    versions: new SegmentVersionsSql(deps.sql),
     eventsCommitted: () => names.wake(),
     async idle() {
       await Promise.all([sizes.idle(), names.idle()]);

@@ -16,7 +16,7 @@ import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
 import type { Services } from '../../app/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { PeopleDirectorySql, type Contact } from '../read/index.js';
+import type { Contact, PeopleDirectorySql } from '../../monitor/index.js';
 import { problemSchema } from './segments.js';
 
 /** A membership change as the API returns it. */
@@ -262,5 +262,5 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
 /** The change-log route area (see `routes/index.ts`): registers when the app provides the change log and segments. */
 export async function changesArea(app: FastifyInstance, services: Services): Promise<void> {
   const { segments, changes } = services;
-  if (segments && changes) await app.register(changeRoutes, { changes, segments, workspaceOf, people: new PeopleDirectorySql(services.store.sql) });
+  if (segments && changes) await app.register(changeRoutes, { changes, segments, workspaceOf, ...(services.monitor ? { people: services.monitor.people } : {}) });
 }

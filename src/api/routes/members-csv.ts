@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { SegmentService } from '../../engine/index.js';
-import type { PeopleDirectorySql } from '../read/index.js';
+import type { PeopleDirectorySql } from '../../monitor/index.js';
 
 const PAGE = 1000;
 

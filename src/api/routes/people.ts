@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { Services } from '../../app/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { PeopleDirectorySql } from '../read/index.js';
 
 const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()]);
 
@@ -24,7 +23,8 @@ export const PersonHitSchema = Type.Object({
 
 /** Registers `GET /api/profiles`. */
 export async function peopleRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const people = new PeopleDirectorySql(services.store.sql);
+  if (!services.monitor) return;
+  const { people } = services.monitor;
   app.get(
     '/api/profiles',
     {

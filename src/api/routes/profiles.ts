@@ -11,7 +11,6 @@ import { AppError, type Profile, type StoredEvent } from '../../core/index.js';
 import { normaliseEmail } from '../../ingest/index.js';
 import type { ProfileRepo } from '../../store/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { PeopleDirectorySql } from '../read/index.js';
 
 const Iso = Type.String({ format: 'date-time' });
 const IsoOrNull = Type.Union([Iso, Type.Null()]);
@@ -91,7 +90,6 @@ export async function findProfile(profiles: ProfileRepo, workspaceId: string, id
 
 /** Registers `GET /api/profiles/{id}`. */
 export async function profileRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const people = new PeopleDirectorySql(services.store.sql);
   app.get(
     '/api/profiles/:id',
     {
@@ -119,7 +117,7 @@ export async function profileRoutes(app: FastifyInstance, services: Services): P
         ...(before === undefined ? {} : { beforeSeq: before }),
         ...(event === undefined ? {} : { names: [event] }),
       });
-      const segments = await people.segmentsOf(workspaceId, profile.id);
+      const segments = services.monitor ? await services.monitor.people.segmentsOf(workspaceId, profile.id) : [];
       const page = events.slice(0, limit);
       const body: Static<typeof ProfileSchema> = {
         id: profile.id,

@@ -8,13 +8,12 @@ import Type from 'typebox';
 import type { Services } from '../../app/index.js';
 import { AppError } from '../../core/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { SegmentVersionsSql } from '../read/index.js';
 
 /** Registers `GET /api/segments/{id}/versions`. */
 export async function segmentVersionRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { segments } = services;
-  if (!segments) return;
-  const versions = new SegmentVersionsSql(services.store.sql);
+  const { segments, monitor } = services;
+  if (!segments || !monitor) return;
+  const { versions } = monitor;
   app.get(
     '/api/segments/:id/versions',
     {

@@ -15,7 +15,7 @@ import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentS
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../../app/index.js';
 import { workspaceOf } from '../admin-auth.js';
-import { PeopleDirectorySql } from '../read/index.js';
+import type { PeopleDirectorySql } from '../../monitor/index.js';
 import { membersCsv } from './members-csv.js';
 
 const RuleProblemSchema = Type.Object(
@@ -369,5 +369,5 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
 /** The segments route area (see `routes/index.ts`): registers when the app provides a segment service. */
 export async function segmentsArea(app: FastifyInstance, services: Services): Promise<void> {
-  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf, people: new PeopleDirectorySql(services.store.sql) });
+  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf, ...(services.monitor ? { people: services.monitor.people } : {}) });
 }

@@ -20,8 +20,16 @@ interface SessionRow {
   expires_at: number;
 }
 
+/** Where sessions are kept (the app passes {@link SessionRepoSql}). */
+export interface SessionRepo {
+  insert(s: SessionRecord): Promise<void>;
+  findLive(tokenHash: string, now: number): Promise<SessionRecord | undefined>;
+  delete(tokenHash: string): Promise<boolean>;
+  deleteExpired(now: number): Promise<number>;
+}
+
 /** The `web_sessions` table (migration 0700), written once for SQLite and PostgreSQL. */
-export class SessionRepoSql {
+export class SessionRepoSql implements SessionRepo {
   constructor(private readonly sql: SqlExecutor) {}
 
   /** Stores a new session. */

@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, type Clock } from '../../core/index.js';
 import type { KeyAuthenticator } from '../../ingest/index.js';
-import type { SqlExecutor } from '../../store/index.js';
-import { SessionRepoSql } from './session-repo-sql.js';
+import type { SessionRepo } from './session-repo-sql.js';
 
 /** Twelve hours: a working day, after which the browser asks for the key again. */
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -40,16 +39,14 @@ export function sameSecret(a: string, b: string): boolean {
  * that every API process accepts them and sign-out is immediate everywhere. Time comes from the injected clock.
  */
 export class SessionService {
-  private readonly repo: SessionRepoSql;
   private readonly ttlMs: number;
 
   constructor(
-    sql: SqlExecutor,
-    private readonly keys: KeyAuthenticator,
+    private readonly repo: SessionRepo,
+    private readonly keys: Pick<KeyAuthenticator, 'authenticate'>,
     private readonly clock: Clock,
     options: SessionOptions = {},
   ) {
-    this.repo = new SessionRepoSql(sql);
     this.ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
   }
 

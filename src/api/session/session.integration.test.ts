@@ -6,7 +6,7 @@ import { KeyAuthenticator } from '../../ingest/index.js';
 import { describeEachStore } from '../../store/testing/index.js';
 import { installAdminAuth, workspaceOf } from '../admin-auth.js';
 import { installErrorHandler } from '../error-handler.js';
-import { CSRF_HEADER, SESSION_COOKIE, SessionService, sessionRoutes } from './index.js';
+import { CSRF_HEADER, SESSION_COOKIE, SessionRepoSql, SessionService, sessionRoutes } from './index.js';
 
 const ADMIN_KEY = 'sfa_session_test_key_0123456789';
 const HOUR = 60 * 60 * 1000;
@@ -15,7 +15,7 @@ const HOUR = 60 * 60 * 1000;
 async function serverOn(store: Parameters<typeof bootstrapKeys>[0], clock: FakeClock): Promise<FastifyInstance> {
   await bootstrapKeys(store, { writeKey: 'sfw_session_test_write_0123', adminKey: ADMIN_KEY }, clock.now());
   const keys = new KeyAuthenticator(store.workspaces, clock);
-  const sessions = new SessionService(store.sql, keys, clock, { ttlMs: 2 * HOUR });
+  const sessions = new SessionService(new SessionRepoSql(store.sql), keys, clock, { ttlMs: 2 * HOUR });
   const app = Fastify();
   installErrorHandler(app);
   installAdminAuth(app, keys, sessions);

@@ -1,5 +1,5 @@
-import { normaliseEmail } from '../../ingest/index.js';
-import { inList, inListParam, type SqlExecutor } from '../../store/index.js';
+import { normaliseEmail } from '../ingest/index.js';
+import { inList, inListParam, type SqlExecutor } from '../store/index.js';
 
 /** How a person is shown beside segflow's internal id: their userId and email, when known. */
 export interface Contact {

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../../store/index.js';
+import type { SqlExecutor } from '../store/index.js';
 
 /** One saved version of a segment's rule. */
 export interface SegmentVersion {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { MembershipRepoSql } from '../../membership/index.js';
-import type { Store } from '../../store/index.js';
-import { describeEachStore } from '../../store/testing/index.js';
+import { MembershipRepoSql } from '../membership/index.js';
+import type { Store } from '../store/index.js';
+import { describeEachStore } from '../store/testing/index.js';
 import { PeopleDirectorySql } from './people-directory-sql.js';
 
 const T0 = Date.UTC(2026, 0, 1);
