@@ -35,4 +35,43 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The API calls services through the ports it declares (src/api/services.ts), never the store: no import of
+    // src/store at all, and no repository (a class or type named *Repo / *RepoSql) from any folder.
+    files: ['src/api/**/*.ts'],
+    ignores: ['src/api/**/*.test.ts', 'src/api/**/*-test-server.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?:\\.\\./)*(core|ingest|rules|engine|membership|store|destinations|workflows|predict|experiments|monitor|privacy|api|cli|app)/(?!index\\.js$|testing/index\\.js$).+',
+              message: 'Import another folder only through its index.ts (or its testing/index.ts, for test support).',
+            },
+            {
+              regex: '^(?:\\.\\./)+store/',
+              message: 'src/api depends on services, not on the store: add what you need to a port in src/api/services.ts and build it in src/app.',
+            },
+            {
+              regex: '^(?:\\.\\./)+\\w+/index\\.js$',
+              importNamePattern: '(?:Repo|RepoSql)$',
+              message: 'src/api does not use repositories: add what you need to a port in src/api/services.ts and build it in src/app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Configuration is read in one place (src/app/config.ts); below the app, settings arrive as values.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/testing/**', 'src/app/**', 'src/cli/**', 'src/store/sqlite/configure-sqlite.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration in src/app/config.ts and pass the value down.' },
+      ],
+    },
+  },
 );

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../core/index.js';
-import { bearerTokenOf, type KeyAuthenticator } from '../ingest/index.js';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import { bearerTokenOf } from '../ingest/index.js';
+import { apiError } from './error-catalogue.js';
+import type { KeyPort } from './services.js';
 import { authenticateSessionRequest, isSignInRequest, type SessionService } from './session/index.js';
 
 declare module 'fastify' {
@@ -10,7 +11,10 @@ declare module 'fastify' {
   }
 }
 
-/** `/api/*` paths anyone may read: the OpenAPI document and the browsable docs. */
+/** The admin API's route prefix. */
+export const ADMIN_PREFIX = '/api/';
+
+/** `/api/*` route patterns anyone may read: the OpenAPI document and the browsable docs. */
 export function isPublicApiPath(path: string): boolean {
   return path === '/api/openapi.json' || path === '/api/docs' || path.startsWith('/api/docs/');
 }
@@ -26,15 +30,11 @@ export function workspaceOf(request: unknown): string {
 }
 
 /**
- * Requires `Authorization: Bearer <admin key>` on every `/api/*` route except the public docs, and sets
- * `request.workspaceId`. Routes added by any area under `/api/` are protected without doing anything. With
+ * The `onRequest` hook that requires `Authorization: Bearer <admin key>` and sets `request.workspaceId`. With
  * `sessions`, a request without an Authorization header may instead present the web app's session cookie.
  */
-export function installAdminAuth(app: FastifyInstance, keys: KeyAuthenticator, sessions?: SessionService): void {
-  app.decorateRequest('workspaceId', '');
-  app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/') || isPublicApiPath(path) || isSignInRequest(request.method, path)) return;
+export function adminKeyHook(keys: KeyPort, sessions?: SessionService): onRequestHookHandler {
+  return async function requireAdminKey(request) {
     const session = sessions && request.headers.authorization === undefined ? await authenticateSessionRequest(sessions, request) : undefined;
     if (session) {
       request.workspaceId = session.workspaceId;
@@ -42,10 +42,32 @@ export function installAdminAuth(app: FastifyInstance, keys: KeyAuthenticator, s
     }
     const result = await keys.authenticate(bearerTokenOf(request.headers.authorization), 'admin');
     if (!result.ok) {
-      throw result.code === 'AUTH_MISSING_KEY'
-        ? new AppError('AUTH_MISSING_ADMIN_KEY', 401, 'Send an admin key as "Authorization: Bearer <key>".')
-        : new AppError('AUTH_INVALID_ADMIN_KEY', 401, 'The admin key is not valid.');
+      throw result.error === 'AUTH_MISSING_KEY'
+        ? apiError('AUTH_MISSING_ADMIN_KEY', 'Send an admin key as "Authorization: Bearer <key>" (segflow CLI: --key or SEGFLOW_ADMIN_KEY).')
+        : apiError('AUTH_INVALID_ADMIN_KEY', 'The admin key is not valid.');
     }
-    request.workspaceId = result.workspaceId;
+    request.workspaceId = result.value.workspaceId;
+  };
+}
+
+/**
+ * Admin authentication as a property of the ROUTE, not of the URL text: every route whose pattern is under
+ * `/api/` (except the public docs) gets the admin-key hook attached when it is registered. Fastify decodes the
+ * path before matching, so `/%61pi/segments` reaches the `/api/segments` route; a check on `request.url` saw
+ * `/%61pi/…` and let it through to handlers that then failed with 500s. Bound to the matched route, the check
+ * runs however the path was spelled, and routes any area adds under `/api/` are protected without doing
+ * anything. Must be installed before the routes are registered (`onRoute` sees only later routes).
+ */
+export function installAdminAuth(app: FastifyInstance, keys: KeyPort, sessions?: SessionService): void {
+  app.decorateRequest('workspaceId', '');
+  const hook = adminKeyHook(keys, sessions);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!route.url.startsWith(ADMIN_PREFIX) || isPublicApiPath(route.url)) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => isSignInRequest(m, route.url))) return;
+    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [hook, ...existing];
+    // Every admin operation needs the key: say so in the OpenAPI document, so "Try it out" in /api/docs sends it.
+    if (!route.schema?.hide) route.schema = { ...route.schema, security: [{ adminKey: [] }] } as RouteOptions['schema'];
   });
 }

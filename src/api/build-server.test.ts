@@ -148,7 +148,7 @@ describe('backpressure and shutdown', () => {
   it('answers 429 with Retry-After when the write queue is over its bound', async () => {
     const small = await startTestApp({ ingest: { maxQueuedMessages: 10 } });
     try {
-      const { store, ingest } = small.app.services;
+      const { store, services: { ingest } } = small.app;
       // Hold the first group commit so the queue stays full while the second request arrives.
       const release = holdTransactions(store);
       const batch = (n: number) => JSON.stringify({ batch: Array.from({ length: n }, (_, i) => ({ type: 'track', userId: `bp-${i}`, event: 'A' })) });
@@ -169,7 +169,7 @@ describe('backpressure and shutdown', () => {
 
   it('finishes an in-flight batch before a graceful close completes', async () => {
     const app2 = await startTestApp({ listen: true });
-    const { store, ingest } = app2.app.services;
+    const { store, services: { ingest } } = app2.app;
     const release = holdTransactions(store);
     const response = fetch(`${app2.app.url}/v1/batch`, {
       method: 'POST',

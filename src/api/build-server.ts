@@ -1,11 +1,12 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Services } from '../app/index.js';
-import { AppError } from '../core/index.js';
+import { apiError } from './error-catalogue.js';
+import type { Services } from './services.js';
 import { installAdminAuth } from './admin-auth.js';
 import { apiMetrics } from './api-metrics.js';
 import { installErrorHandler } from './error-handler.js';
+import { installJsonParser, installQueryGuard } from './request-guards.js';
 import { routeAreas } from './routes/index.js';
 
 /** Server-level options (the rest comes from {@link Services}). */
@@ -35,7 +36,7 @@ export async function buildServer(services: Services, _options: ServerOptions = 
     if (!services.isShuttingDown()) return;
     const path = request.url.split('?')[0];
     if (path === '/healthz' || path === '/readyz' || path === '/metrics') return;
-    throw new AppError('SHUTTING_DOWN', 503, 'The server is shutting down; retry against another instance or shortly.', {
+    throw apiError('SHUTTING_DOWN', 'The server is shutting down; retry against another instance or shortly.', {
       retryAfterSeconds: 1,
     });
   });
@@ -45,7 +46,9 @@ export async function buildServer(services: Services, _options: ServerOptions = 
     if (services.isShuttingDown()) void reply.header('connection', 'close');
     return payload;
   });
+  installJsonParser(app);
   installAdminAuth(app, services.keys, services.sessions);
+  installQueryGuard(app);
 
   const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);
   app.addHook('onResponse', async (request, reply) => {
@@ -68,6 +71,7 @@ export async function buildServer(services: Services, _options: ServerOptions = 
         securitySchemes: {
           adminKey: { type: 'http', scheme: 'bearer', description: 'An admin key: Authorization: Bearer sfa_…' },
           writeKey: { type: 'http', scheme: 'basic', description: 'The write key as the Basic-auth username.' },
+          writeKeyQuery: { type: 'apiKey', in: 'query', name: 'key', description: 'ESP webhooks: the write key as ?key=.' },
         },
       },
     },

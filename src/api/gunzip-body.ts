@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../core/index.js';
+import { apiError } from './error-catalogue.js';
 
 /** A body stream that reports the compressed byte count, as Fastify's length check expects. */
 type CountedStream = Transform & { receivedEncodedLength: number };
@@ -16,7 +16,7 @@ export async function gunzipBody(request: FastifyRequest, _reply: unknown, paylo
   const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return payload;
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
-    throw new AppError('UNSUPPORTED_CONTENT_ENCODING', 415, `Content-Encoding "${encoding}" is not supported; use gzip or none.`);
+    throw apiError('UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding "${encoding}" is not supported; use gzip or none.`);
   }
   const limit = request.routeOptions.bodyLimit ?? 1024 * 1024;
   const gunzip = createGunzip();
@@ -29,7 +29,7 @@ export async function gunzipBody(request: FastifyRequest, _reply: unknown, paylo
         gunzip.destroy();
         const route = request.routeOptions.url ?? '';
         const code = route === '/v1/batch' || route === '/v1/import' ? 'INGEST_BATCH_TOO_LARGE' : route.startsWith('/v1/') ? 'INGEST_MESSAGE_TOO_LARGE' : 'BODY_TOO_LARGE';
-        callback(new AppError(code, 413, `The decompressed body exceeds ${limit} bytes.`));
+        callback(apiError(code, `The decompressed body exceeds ${limit} bytes.`));
         return;
       }
       callback(null, chunk);

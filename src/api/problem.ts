@@ -78,7 +78,9 @@ export function problemFromError(error: unknown, request: { url: string; route?:
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
     if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-    if (error.status === 401) headers['www-authenticate'] = request.url.startsWith('/api/') ? 'Bearer' : 'Basic realm="segflow"';
+    // Only the admin API names its scheme. `Basic` on /v1 would make a browser pop a login box for a write key
+    // (ingestion takes it as the Basic username, but nobody should type one into a dialog).
+    if (error.status === 401 && (request.route ?? request.url).startsWith('/api/')) headers['www-authenticate'] = 'Bearer';
     return {
       problem: problem(error.status, error.code, error.detail, { field: error.field, instance, ...error.extensions }),
       headers,

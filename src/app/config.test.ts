@@ -37,4 +37,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ port: 70000 }, {}).ok).toBe(false);
     expect(loadConfig({ databaseUrl: 'mysql://x' }, {}).ok).toBe(false);
   });
+
+  it('keeps the SEGFLOW_* variables (and nothing else) for the subsystems configured from them', () => {
+    const result = loadConfig({}, { SEGFLOW_SECRET_KEY: 'sixteen chars ok', SEGFLOW_DESTINATION_ALLOWLIST: '10.0.0.0/8', AWS_SECRET_ACCESS_KEY: 'x' });
+    expect(result.ok && result.config.env).toEqual({ SEGFLOW_SECRET_KEY: 'sixteen chars ok', SEGFLOW_DESTINATION_ALLOWLIST: '10.0.0.0/8' });
+  });
 });

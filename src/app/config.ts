@@ -14,6 +14,12 @@ export interface AppConfig {
   readonly writeKey?: string;
   readonly adminKey?: string;
   readonly logLevel: string;
+  /**
+   * Every `SEGFLOW_*` variable as read once by {@link loadConfig}: the settings of subsystems (ESP webhook
+   * secrets, `SEGFLOW_DESTINATION_ALLOWLIST`, `SEGFLOW_SECRET_KEY`) come from here, so nothing below src/app
+   * reads `process.env`. Absent (tests, embedding) means none is set.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Flags as the CLI parsed them (all optional: unset means "ask the environment, then the default"). */
@@ -75,8 +81,9 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (!LEVELS.includes(logLevel)) errors.push(`log level must be one of ${LEVELS.join(', ')}`);
 
   if (errors.length > 0 || storage === undefined) return { ok: false, errors };
+  const segflowEnv = Object.freeze(Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SEGFLOW_'))));
   return {
     ok: true,
-    config: { port, host, storage, logLevel, ...(writeKey ? { writeKey } : {}), ...(adminKey ? { adminKey } : {}) },
+    config: { port, host, storage, logLevel, env: segflowEnv, ...(writeKey ? { writeKey } : {}), ...(adminKey ? { adminKey } : {}) },
   };
 }

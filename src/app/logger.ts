@@ -30,7 +30,7 @@ export const redactedPaths: readonly string[] = [
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
-  /** pino level (default `info`, or `SEGFLOW_LOG_LEVEL`). */
+  /** pino level (default `info`; `loadConfig` reads `SEGFLOW_LOG_LEVEL` into the config). */
   readonly level?: string;
   /** Where lines go (default stderr, keeping stdout for the CLI's own output such as the bound URL). */
   readonly destination?: DestinationStream;
@@ -44,7 +44,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       name: 'segflow',
-      level: options.level ?? process.env.SEGFLOW_LOG_LEVEL ?? 'info',
+      level: options.level ?? 'info',
       redact: { paths: [...redactedPaths], censor: '[redacted]' },
     },
     options.destination ?? pino.destination(2),

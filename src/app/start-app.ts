@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { buildServer, SessionRepoSql, SessionService } from '../api/index.js';
+import { buildServer, SessionService, type Services } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
@@ -11,8 +11,10 @@ import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/ind
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
+import { storeEspPort } from './esp-port.js';
 import { createLogger } from './logger.js';
-import type { Services } from './services.js';
+import { storeProfileQueries } from './profile-queries.js';
+import { SessionRepoSql } from './session-repo-sql.js';
 
 /** Test and embedding hooks for {@link startApp}; production passes none. */
 export interface StartOptions {
@@ -29,6 +31,8 @@ export interface StartOptions {
 export interface RunningApp {
   readonly server: FastifyInstance;
   readonly services: Services;
+  /** The store the services run on (tests and tools inspect it; the API itself never sees it). */
+  readonly store: Store;
   /** `http://host:port` as bound (the real port when the config asked for 0). */
   readonly url: string;
   readonly port: number;
@@ -67,7 +71,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let monitor: Monitor | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
-    const esp = await applyEspEnvSettings(store, process.env, clock.now());
+    const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
     if (esp.invalid.length > 0) {
       throw new Error(`invalid ESP webhook settings in the environment: ${esp.invalid.join(', ')} (see docs/esp-webhooks.md)`);
     }
@@ -80,6 +84,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const segments = new EngineSegmentService(store, engine, changes);
     const metrics = new Registry();
     destinations = await startDestinations({
+      env: config.env ?? {},
       store,
       changeLog: changes,
       segments,
@@ -98,8 +103,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     ingest.onCommitted(() => readModels.eventsCommitted());
     const keys = new KeyAuthenticator(store.workspaces, clock);
     const services: Services = {
-      store,
       ingest,
+      ping: () => store.ping(),
+      profiles: storeProfileQueries(store),
+      esp: storeEspPort({ store, ingest, clock }),
       segments,
       changes,
       destinations: destinations.service,
@@ -129,7 +136,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         shuttingDown = true;
         try {
           await http.close();
-          await services.ingest.drain();
+          await ingest.drain();
           await outbound.stop();
           await readModels.stop();
           await running.stop();
@@ -138,7 +145,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         }
         logger.info('segflow stopped');
       })());
-    return { server, services, url, port, newKeys, close };
+    return { server, services, store, url, port, newKeys, close };
   } catch (error) {
     await server?.close().catch(() => {});
     await destinations?.stop().catch(() => {});

@@ -6,34 +6,12 @@
  * holding the problem document; an unreachable server is an infrastructure failure and throws.
  */
 import type { Command } from 'commander';
-import type { DryRunResult, RuleProblem, SegmentExplanation, SegmentInput } from '../engine/index.js';
+import type { ApiDryRun, ApiExplanation, ApiRuleProblem, ApiSavedSegment, ApiSegment, ApiSegmentBody } from '../api/index.js';
+import { cliDetail } from './cli-wording.js';
 
-/** A segment as the API returns it. */
-export interface ApiSegment {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly version: number;
-  readonly rule: string;
-  readonly ruleJson: unknown;
-  readonly group: string | null;
-  readonly priority: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly size?: number;
-}
-
-/** A value of the service with its `at` instant as the API sends it: ISO 8601 text instead of epoch ms. */
-type WithIsoAt<T extends { readonly at: number }> = Omit<T, 'at'> & { readonly at: string };
-
-/**
- * What `POST /api/segments/dry-run` answers: the service's dry run plus `rule`, the rule as canonical text,
- * comparable with a saved segment's `rule`.
- */
-export type ApiDryRun = WithIsoAt<DryRunResult> & { readonly rule: string };
-
-/** What the API answers to `GET /api/segments/{id}/explain/{profile}`. */
-export type ApiExplanation = WithIsoAt<SegmentExplanation>;
+// The wire types are the API's own contract (src/api/contract): what the server validates and documents is what
+// this client reads, so a change on one side is a compile error on the other.
+export type { ApiDryRun, ApiExplanation, ApiSegment } from '../api/index.js';
 
 /** An RFC 9457 problem document as the API returns it, with the HTTP status. */
 export interface ApiProblem {
@@ -41,7 +19,7 @@ export interface ApiProblem {
   readonly code: string;
   readonly title: string;
   readonly detail: string;
-  readonly errors?: readonly RuleProblem[];
+  readonly errors?: readonly ApiRuleProblem[];
 }
 
 /** The answer to one request: the value, or the problem the server reported. */
@@ -77,12 +55,12 @@ export class AdminClient {
   }
 
   /** Creates a segment (backfilled by the server). */
-  createSegment(body: SegmentInput): Promise<ApiResult<{ segment: ApiSegment; warnings: RuleProblem[] }>> {
+  createSegment(body: ApiSegmentBody): Promise<ApiResult<ApiSavedSegment>> {
     return this.request('POST', '/api/segments', body);
   }
 
   /** Saves a new version of a segment. */
-  updateSegment(idOrName: string, body: SegmentInput): Promise<ApiResult<{ segment: ApiSegment; warnings: RuleProblem[] }>> {
+  updateSegment(idOrName: string, body: ApiSegmentBody): Promise<ApiResult<ApiSavedSegment>> {
     return this.request('PUT', `/api/segments/${encodeURIComponent(idOrName)}`, body);
   }
 
@@ -92,7 +70,7 @@ export class AdminClient {
   }
 
   /** Size and diff of a rule against the current version of the segment with the same name, without saving. */
-  dryRun(body: SegmentInput): Promise<ApiResult<ApiDryRun>> {
+  dryRun(body: ApiSegmentBody): Promise<ApiResult<ApiDryRun>> {
     return this.request('POST', '/api/segments/dry-run', body);
   }
 
@@ -155,9 +133,9 @@ export function clientFromOptions(options: { url?: string; key?: string }, env: 
   });
 }
 
-/** One line describing a problem the server reported, for the terminal. */
+/** One line describing a problem the server reported, for the terminal, worded for the CLI (see {@link cliDetail}). */
 export function describeProblem(problem: ApiProblem): string {
-  const lines = [`${problem.code}: ${problem.detail}`];
+  const lines = [`${problem.code}: ${cliDetail(problem)}`];
   for (const e of problem.errors ?? []) {
     const where = e.line === undefined ? '' : `${e.line}:${e.column ?? 1} `;
     lines.push(`  ${where}${e.code} ${e.message}`);

@@ -8,6 +8,8 @@ export type { Clock, TimerHandle } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';
 export type { EventType, JsonObject, NewEvent, StoredEvent } from './event.js';
 export { newId } from './ids.js';
+export type { Err, Ok, Result } from './result.js';
+export { err, ok } from './result.js';
 export type { ChangeCause, MembershipChange } from './membership-change.js';
 export type { Member, Segment } from './segment.js';
 export { isSystemSegmentName, SYSTEM_SEGMENT_PREFIX } from './segment.js';

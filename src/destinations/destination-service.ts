@@ -1,5 +1,5 @@
 import type { Clock } from '../core/index.js';
-import { newId } from '../core/index.js';
+import { newId, type Result } from '../core/index.js';
 import type { SegmentService } from '../engine/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
@@ -33,7 +33,7 @@ export type DestinationFailure =
   | { readonly kind: 'invalid'; readonly field: string; readonly message: string };
 
 /** A result: the value, or an expected failure. */
-export type DestinationResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DestinationFailure };
+export type DestinationResult<T> = Result<T, DestinationFailure>;
 
 /** Everything the service needs. */
 export interface DestinationServiceOptions {

@@ -50,7 +50,7 @@ export function secretCipher(keyMaterial: string): SecretCipher {
 }
 
 /** The cipher `SEGFLOW_SECRET_KEY` selects: AES-256-GCM when set (at least 16 characters), plain otherwise. */
-export function secretCipherFromEnv(env: NodeJS.ProcessEnv = process.env): SecretCipher {
+export function secretCipherFromEnv(env: Readonly<Record<string, string | undefined>>): SecretCipher {
   const key = env.SEGFLOW_SECRET_KEY;
   if (key === undefined || key === '') return plainSecrets;
   if (key.length < 16) throw new Error('SEGFLOW_SECRET_KEY must be at least 16 characters');

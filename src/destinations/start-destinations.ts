@@ -16,8 +16,8 @@ export interface StartDestinationsOptions {
   readonly changeLog: ChangeLog;
   readonly segments: SegmentService;
   readonly clock: Clock;
-  /** Reads `SEGFLOW_DESTINATION_ALLOWLIST` and `SEGFLOW_SECRET_KEY` (default `process.env`). */
-  readonly env?: NodeJS.ProcessEnv;
+  /** Where `SEGFLOW_DESTINATION_ALLOWLIST` and `SEGFLOW_SECRET_KEY` are read (the app's configuration; default none). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /**
    * Workspaces that get the `__email_eligible` system segment now (default: the default workspace); any other
    * workspace gets it when its first email-targeting destination is registered.
@@ -60,9 +60,9 @@ export async function ensureEmailEligibleSegment(segments: SegmentService, works
  * registers `__email_eligible`, builds the SSRF guard, the service and the worker, and starts the worker.
  */
 export async function startDestinations(options: StartDestinationsOptions): Promise<RunningDestinations> {
-  const allowlist = parseDestinationAllowlist((options.env ?? process.env).SEGFLOW_DESTINATION_ALLOWLIST);
+  const allowlist = parseDestinationAllowlist(options.env?.SEGFLOW_DESTINATION_ALLOWLIST);
   for (const ws of options.workspaces ?? ['ws_default']) await ensureEmailEligibleSegment(options.segments, ws);
-  const cipher = secretCipherFromEnv(options.env ?? process.env);
+  const cipher = secretCipherFromEnv(options.env ?? {});
   const guard = new SsrfGuard({ allowlist, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const attempts = options.metrics
     ? new Counter({

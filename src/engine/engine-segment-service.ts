@@ -1,5 +1,6 @@
 import { newId } from '../core/index.js';
 import type { ChangeCause, Member, Segment } from '../core/index.js';
+import { resolveProfileReference } from '../ingest/index.js';
 import { MembershipRepoSql } from '../membership/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
 import { explain } from '../rules/index.js';
@@ -46,6 +47,25 @@ export class EngineSegmentService implements SegmentService {
 
   list(workspaceId: string): Promise<Segment[]> {
     return this.segments.list(workspaceId);
+  }
+
+  async names(workspaceId: string): Promise<Map<string, string>> {
+    // The version history keeps deleted segments (marked deleted), so a change log entry of a deleted segment
+    // still shows the name it had. Rows are few per segment; picking the latest version here keeps the SQL
+    // plain on both dialects.
+    const rows = await this.store.sql.query<{ segment_id: string; name: string; version: number | string }>(
+      'SELECT segment_id, name, version FROM segment_versions WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    const latest = new Map<string, { name: string; version: number }>();
+    for (const r of rows) {
+      const version = Number(r.version);
+      const seen = latest.get(r.segment_id);
+      if (seen === undefined || seen.version < version) latest.set(r.segment_id, { name: r.name, version });
+    }
+    const names = new Map([...latest].map(([id, v]) => [id, v.name] as const));
+    for (const s of await this.segments.list(workspaceId)) names.set(s.id, s.name);
+    return names;
   }
 
   get(workspaceId: string, idOrName: string): Promise<Segment | undefined> {
@@ -112,11 +132,17 @@ export class EngineSegmentService implements SegmentService {
     });
   }
 
-  async delete(workspaceId: string, idOrName: string): Promise<SegmentResult<Segment>> {
+  async delete(workspaceId: string, idOrName: string, options: { readonly cascade?: boolean } = {}): Promise<SegmentResult<Segment>> {
     return this.engine.exclusive(async () => {
       const all = await this.segments.list(workspaceId);
       const existing = findIn(all, idOrName);
       if (existing === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
+      // Deleting a segment others read through in_segment would empty them without a word: the caller must
+      // see who depends on it and say `cascade` to go ahead.
+      const dependents = dependentsOf(workspaceId, all, existing);
+      if (dependents.length > 0 && options.cascade !== true) {
+        return { ok: false, error: { kind: 'has_dependents', name: existing.name, dependents } };
+      }
       await this.applyChange(workspaceId, all, undefined, existing, { kind: 'segment_deleted' });
       return { ok: true, value: existing, warnings: [] };
     });
@@ -212,15 +238,10 @@ export class EngineSegmentService implements SegmentService {
     };
   }
 
-  /** A profile id, `email:x`, a userId or an anonymousId → the (surviving) profile id. */
+  /** Any profile reference (the shared resolver: `prof_…`, `user_id:…`, `email:…`, a bare id) → the (surviving) profile id. */
   private async resolveProfile(workspaceId: string, ref: string): Promise<string | undefined> {
-    const profiles = this.store.profiles;
-    if (ref.startsWith('email:')) return profiles.findByIdentity(workspaceId, 'email', ref.slice('email:'.length).trim().toLowerCase());
-    const direct = await profiles.get(workspaceId, ref);
-    if (direct !== undefined) return direct.id;
-    const byIdentity =
-      (await profiles.findByIdentity(workspaceId, 'user_id', ref)) ?? (await profiles.findByIdentity(workspaceId, 'anonymous_id', ref));
-    if (byIdentity !== undefined) return byIdentity;
+    const resolved = await resolveProfileReference(this.store.profiles, workspaceId, ref);
+    if (resolved !== undefined) return resolved;
     // A profile id with events but no profile row (events appended directly, e.g. by an import).
     const events = await this.store.events.listByProfile(workspaceId, ref, { limit: 1 });
     return events.length > 0 ? ref : undefined;
@@ -263,6 +284,16 @@ export class EngineSegmentService implements SegmentService {
     const head = await this.membership.headSeq();
     if (head > 0) this.changeLog?.notifyAppended(head);
   }
+}
+
+/** Names of the other segments whose rules read `target` through `in_segment`, sorted. */
+function dependentsOf(workspaceId: string, all: readonly Segment[], target: Segment): string[] {
+  const rules = new WorkspaceRules(workspaceId, all);
+  const out: string[] = [];
+  for (const live of rules.byId.values()) {
+    if (live.segment.id !== target.id && live.rule.footprint.segments.has(target.name)) out.push(live.segment.name);
+  }
+  return out.sort();
 }
 
 function findIn(all: readonly Segment[], idOrName: string): Segment | undefined {

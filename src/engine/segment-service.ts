@@ -23,7 +23,9 @@ export interface RuleProblem {
 export type SegmentFailure =
   | { readonly kind: 'invalid_rule'; readonly diagnostics: readonly RuleProblem[] }
   | { readonly kind: 'name_taken'; readonly name: string }
-  | { readonly kind: 'not_found'; readonly id: string };
+  | { readonly kind: 'not_found'; readonly id: string }
+  /** Deleting would silently empty segments that read this one through `in_segment`: their names. */
+  | { readonly kind: 'has_dependents'; readonly name: string; readonly dependents: readonly string[] };
 
 /** A result: the value, or an expected failure. */
 export type SegmentResult<T> = { readonly ok: true; readonly value: T; readonly warnings: readonly RuleProblem[] } | { readonly ok: false; readonly error: SegmentFailure };
@@ -65,11 +67,17 @@ export interface SegmentExplanation {
  */
 export interface SegmentService {
   list(workspaceId: string): Promise<Segment[]>;
+  /** Every segment's name by id, deleted segments included (under their last name): what old changes show. */
+  names(workspaceId: string): Promise<Map<string, string>>;
   /** By id or by name. */
   get(workspaceId: string, idOrName: string): Promise<Segment | undefined>;
   create(workspaceId: string, input: SegmentInput): Promise<SegmentResult<Segment>>;
   update(workspaceId: string, idOrName: string, input: SegmentInput): Promise<SegmentResult<Segment>>;
-  delete(workspaceId: string, idOrName: string): Promise<SegmentResult<Segment>>;
+  /**
+   * Deletes a segment. Refused (`has_dependents`) while other segments read it through `in_segment`, unless
+   * `cascade` is set: they then see it as empty (their members that needed it exit, cause `dependency`).
+   */
+  delete(workspaceId: string, idOrName: string, options?: { readonly cascade?: boolean }): Promise<SegmentResult<Segment>>;
   /** Size and diff of `input` against the current version of the segment with the same name (if any). */
   dryRun(workspaceId: string, input: SegmentInput): Promise<SegmentResult<DryRunResult>>;
   members(workspaceId: string, idOrName: string, page: { after?: string; limit: number }): Promise<SegmentResult<MemberPage>>;

@@ -50,8 +50,8 @@ describe('KeyAuthenticator', () => {
 
   it('accepts a write key for ingestion and refuses it for administration', async () => {
     const { auth } = await setup();
-    expect(await auth.authenticate('write-secret-0000', 'write')).toMatchObject({ ok: true, workspaceId: 'ws' });
-    expect(await auth.authenticate('write-secret-0000', 'admin')).toEqual({ ok: false, code: 'AUTH_INVALID_KEY' });
+    expect(await auth.authenticate('write-secret-0000', 'write')).toMatchObject({ ok: true, value: { workspaceId: 'ws' } });
+    expect(await auth.authenticate('write-secret-0000', 'admin')).toEqual({ ok: false, error: 'AUTH_INVALID_KEY' });
   });
 
   it('lets an admin key ingest', async () => {
@@ -61,8 +61,8 @@ describe('KeyAuthenticator', () => {
 
   it('tells a missing key from an unknown one', async () => {
     const { auth } = await setup();
-    expect(await auth.authenticate(undefined, 'write')).toEqual({ ok: false, code: 'AUTH_MISSING_KEY' });
-    expect(await auth.authenticate('guess', 'write')).toEqual({ ok: false, code: 'AUTH_INVALID_KEY' });
+    expect(await auth.authenticate(undefined, 'write')).toEqual({ ok: false, error: 'AUTH_MISSING_KEY' });
+    expect(await auth.authenticate('guess', 'write')).toEqual({ ok: false, error: 'AUTH_INVALID_KEY' });
   });
 
   it('stops accepting a removed key once its cache entry expires', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKey, ApiKeyKind, Clock } from '../core/index.js';
-import { newId } from '../core/index.js';
+import { err, newId, ok, type Result } from '../core/index.js';
 import type { WorkspaceRepo } from '../store/index.js';
 
 /** SHA-256 hex of a key secret: the only form in which keys are stored. */
@@ -48,10 +48,14 @@ export function bearerTokenOf(authorization: string | undefined): string | undef
   return match?.[1];
 }
 
+/** Whose a key is: its workspace and key id. */
+export interface KeyOwner {
+  readonly workspaceId: string;
+  readonly keyId: string;
+}
+
 /** Who a key belongs to, or why it was refused. */
-export type AuthResult =
-  | { readonly ok: true; readonly workspaceId: string; readonly keyId: string }
-  | { readonly ok: false; readonly code: 'AUTH_MISSING_KEY' | 'AUTH_INVALID_KEY' };
+export type AuthResult = Result<KeyOwner, 'AUTH_MISSING_KEY' | 'AUTH_INVALID_KEY'>;
 
 /**
  * Checks key secrets against the stored hashes. The lookup is by hash, so the time it takes does not depend on
@@ -70,7 +74,7 @@ export class KeyAuthenticator {
 
   /** Authenticates `secret` as a key of `kind` (an admin key also passes as a write key). */
   async authenticate(secret: string | undefined, kind: ApiKeyKind): Promise<AuthResult> {
-    if (secret === undefined || secret === '') return { ok: false, code: 'AUTH_MISSING_KEY' };
+    if (secret === undefined || secret === '') return err('AUTH_MISSING_KEY');
     const hash = hashKey(secret);
     const cacheKey = `${kind}:${hash}`;
     const now = this.clock.now();
@@ -81,8 +85,8 @@ export class KeyAuthenticator {
       key !== undefined &&
       timingSafeEqual(Buffer.from(key.hash, 'hex'), Buffer.from(hash, 'hex')) &&
       (key.kind === kind || key.kind === 'admin');
-    if (!matches) return { ok: false, code: 'AUTH_INVALID_KEY' };
-    const result: AuthResult = { ok: true, workspaceId: key.workspaceId, keyId: key.id };
+    if (!matches) return err('AUTH_INVALID_KEY');
+    const result: AuthResult = ok({ workspaceId: key.workspaceId, keyId: key.id });
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(cacheKey, { result, until: now + this.cacheMs });
     return result;

@@ -74,6 +74,13 @@ export function withIdentityCache(repo: ProfileRepo): CachedProfileRepo {
       }
       return out;
     },
+    lockIdentities: async (workspaceId, keys) => {
+      await flush();
+      const mayHaveChanged = await repo.lockIdentities(workspaceId, keys);
+      // Another writer may have attached them before we held the locks: forget the cached misses.
+      if (mayHaveChanged) for (const { kind, value } of keys) cache.delete(key(workspaceId, kind, value));
+      return mayHaveChanged;
+    },
     create: async (workspaceId, profileId, now) => {
       if (pending !== undefined && (pending.workspaceId !== workspaceId || pending.now !== now)) await flush();
       pending ??= { workspaceId, now, profiles: new Map() };

@@ -4,10 +4,12 @@
  * key authentication ({@link KeyAuthenticator}), dedupe ({@link messageIdOf}), timestamp normalisation
  * ({@link normaliseTimestamp}), identity resolution ({@link resolveIdentity}), subscription derivation
  * ({@link subscriptionSignalOf}), tied together by {@link IngestService}, whose bounded group-commit queue writes
- * every concurrent request of a moment in one transaction and notifies `onCommitted` listeners. HTTP, ESP
+ * every concurrent request of a moment in one transaction and notifies `onCommitted` listeners. A group
+ * commit is a sequence of named steps, each in its own file: find existing messages, prefetch identities,
+ * resolve messages, widen first/last seen, append and report (`commit-group.ts` runs them). HTTP, ESP
  * webhooks and bulk import all ingest through it.
  */
-export type { AuthResult, GeneratedKey } from './authenticate.js';
+export type { AuthResult, GeneratedKey, KeyOwner } from './authenticate.js';
 export { KeyAuthenticator, bearerTokenOf, generateKey, hashKey, keyRecord, writeKeyOf } from './authenticate.js';
 export { SeenMessageIds, messageIdOf } from './dedupe.js';
 export type { IngestProblem, IngestProblemCode } from './ingest-problem.js';
@@ -15,13 +17,17 @@ export { ingestProblem } from './ingest-problem.js';
 export { ingestLimits } from './limits.js';
 export type { MessageTimes, NormalisedTime } from './normalise.js';
 export { normaliseTimestamp } from './normalise.js';
-export type { IngestMeta, IngestOptions, IngestResult, MessageResult } from './pipeline.js';
+export type { IngestMeta } from './ingest-meta.js';
+export type { MessageResult } from './message-result.js';
+export type { IngestOptions, IngestResult } from './pipeline.js';
 export { IngestService } from './pipeline.js';
 export type { IdentityResolution, MessageIdentities } from './resolve-identity.js';
 export { normaliseEmail, resolveIdentity } from './resolve-identity.js';
+export type { ProfileLookup, ProfileReference } from './profile-reference.js';
+export { parseProfileReference, resolveProfileReference } from './profile-reference.js';
 export type { SubscriptionSignal } from './subscription.js';
 export { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
-export type { BatchBody, BatchValidationResult, SegmentMessage, ValidationResult } from './validate.js';
+export type { BatchBody, BatchEnvelope, BatchValidationResult, SegmentMessage, ValidationResult } from './validate.js';
 export { BatchSchema, SegmentMessageSchema, checkStructure, validateBatch, validateMessage } from './validate.js';
 export type { WriteQueueOptions } from './write-queue.js';
 export { QueueFullError, WriteQueue } from './write-queue.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, FakeClock } from '../core/index.js';
+import { IdentityTakenError } from '../store/index.js';
 import { IngestService, type IngestMeta } from './pipeline.js';
 import { MemoryStore } from './testing/memory-store.js';
 
@@ -158,5 +159,34 @@ describe('IngestService', () => {
     await service.ingest(WS, [{ type: 'track', userId: 'u8', event: 'A', context: { ip: '1.2.3.4' } }], { ...meta, context: { library: { name: 'x' }, ip: '0.0.0.0' } });
     const [event] = await store.events.readLog(0, 1);
     expect(event?.context).toEqual({ library: { name: 'x' }, ip: '1.2.3.4' });
+  });
+
+  it('runs a group commit again when it lost the race for a new identifier to another writer', async () => {
+    const { service, store, meta, profileOf } = setup();
+    const transaction = store.transaction.bind(store);
+    let attempts = 0;
+    store.transaction = (fn) =>
+      transaction(async (tx) => {
+        attempts += 1;
+        if (attempts === 1) {
+          // Another process commits u1's profile while this group runs: this group's insert of u1 is refused.
+          await fn(tx);
+          throw new IdentityTakenError('user_id', 'u1', 'prof_other', 'prof_mine');
+        }
+        return fn(tx);
+      });
+    const result = await service.ingest(WS, [{ type: 'track', userId: 'u1', event: 'A', messageId: 'm1' }], meta);
+    expect(attempts).toBe(2);
+    expect(result).toMatchObject({ accepted: 1, rejected: 0 });
+    expect(await store.events.count(WS)).toBe(1);
+    expect((await profileOf('user_id', 'u1'))?.id).toBe((result.results[0] as { profileId: string }).profileId);
+  });
+
+  it('does not retry a failure that is not a write conflict', async () => {
+    const { service, store, meta } = setup();
+    store.failNextTransaction = true;
+    await expect(service.ingest(WS, [{ type: 'track', userId: 'u1', event: 'A' }], meta)).rejects.toThrow('injected transaction failure');
+    expect(store.transactions).toBe(1);
+    expect(await store.events.count(WS)).toBe(0);
   });
 });

@@ -1,44 +1,20 @@
-import type { Clock, EventType, JsonObject, NewEvent } from '../core/index.js';
+import type { Clock, EventType } from '../core/index.js';
 import { AppError, systemClock } from '../core/index.js';
-import type { IdentityRef, Repos, SeenRange, Store } from '../store/index.js';
-import { SeenMessageIds, messageIdOf } from './dedupe.js';
-import type { IngestProblem } from './ingest-problem.js';
-import { withIdentityCache } from './identity-cache.js';
+import { isWriteConflict, type Store } from '../store/index.js';
+import { commitGroup, type GroupCommitResult } from './commit-group.js';
+import { messageIdOf } from './dedupe.js';
+import type { GroupJob, JobOutcome, PreparedMessage } from './group-job.js';
+import type { IngestMeta } from './ingest-meta.js';
+import type { MessageResult } from './message-result.js';
 import { normaliseTimestamp } from './normalise.js';
-import { identitiesToLookUp, normaliseEmail, resolveIdentity, type MessageIdentities } from './resolve-identity.js';
-import { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
-import { validateMessage, type SegmentMessage } from './validate.js';
+import { validateMessage } from './validate.js';
 import { QueueFullError, WriteQueue } from './write-queue.js';
 
-/** Where and when a request's messages arrived. */
-export interface IngestMeta {
-  /** Acceptance time (epoch ms); the base of clock-skew correction. */
-  readonly receivedAt: number;
-  /** The batch's `sentAt` (epoch ms) when the client sent one; a message's own `sentAt` wins. */
-  readonly sentAt?: number | null;
-  /** Where the messages came from: `http:/v1/batch`, `import:file.jsonl`, `esp:sendgrid`, … (for logs). */
-  readonly source: string;
-  /** Batch-level `context`, shallow-merged under each message's own context. */
-  readonly context?: JsonObject;
-  /** Fixes the call type (single-message routes such as `/v1/track`); otherwise each message's `type` counts. */
-  readonly type?: EventType;
-  /** Field path prefix of message `i` in problems; default `batch[i]`. */
-  readonly fieldOf?: (index: number) => string;
-}
+export type { IngestMeta } from './ingest-meta.js';
+export type { MessageResult } from './message-result.js';
 
-/** What happened to one message. */
-export type MessageResult =
-  | {
-      readonly outcome: 'accepted';
-      readonly type: EventType;
-      readonly messageId: string;
-      readonly profileId: string;
-      readonly seq: number;
-      /** Non-fatal adjustments, e.g. `timestamp clamped: 2031-01-01T00:00:00.000Z was more than 24h ahead`. */
-      readonly warnings: readonly string[];
-    }
-  | { readonly outcome: 'duplicate'; readonly type: EventType; readonly messageId: string }
-  | { readonly outcome: 'rejected'; readonly type: EventType | null; readonly problem: IngestProblem };
+/** Runs of one group commit before a write conflict with another process is thrown (see `commitWithRetry`). */
+const MAX_COMMIT_ATTEMPTS = 5;
 
 /** The per-message results of one {@link IngestService.ingest} call, in input order. */
 export interface IngestResult {
@@ -62,36 +38,12 @@ export interface IngestOptions {
   readonly maxQueuedBytes?: number;
 }
 
-interface Prepared {
-  readonly index: number;
-  readonly message: SegmentMessage;
-  readonly messageId: string;
-  readonly timestamp: number;
-  readonly clampedFrom: number | undefined;
-}
-
-interface Job {
-  readonly workspaceId: string;
-  readonly meta: IngestMeta;
-  readonly prepared: readonly Prepared[];
-}
-
-type WriteOutcome = Map<number, MessageResult>;
-
-/** The identifiers a message carries, as identity resolution reads them. */
-function identitiesOfMessage(message: SegmentMessage): MessageIdentities {
-  const email =
-    normaliseEmail(message.type === 'identify' ? message.traits.email : undefined) ??
-    normaliseEmail((message.context.traits as JsonObject | undefined)?.email);
-  return { userId: message.userId, anonymousId: message.anonymousId, email, previousId: message.previousId };
-}
-
 /**
  * Ingestion: validate → normalise → dedupe → resolve identity → append, for any source (HTTP, ESP webhooks,
  * bulk import). Validation and normalisation are pure and run in the caller's turn; the writes of all concurrent
- * calls are coalesced by a bounded group-commit queue into ONE store transaction per group: dedupe against the
- * log, resolve identities (merging profiles), merge identify traits, widen first/last seen, derive the
- * subscription, append the events. `ingest` resolves only after that transaction committed, so an accepted
+ * calls are coalesced by a bounded group-commit queue into ONE store transaction per group ({@link commitGroup}:
+ * find the messages already stored, prefetch identities, resolve them (merging profiles, merging identify traits,
+ * deriving the subscription), widen first/last seen, append the events and report). `ingest` resolves only after that transaction committed, so an accepted
  * result is durable.
  *
  * Batch rule: messages are independent. Valid ones are stored, invalid ones are reported with their problem
@@ -99,7 +51,7 @@ function identitiesOfMessage(message: SegmentMessage): MessageIdentities {
  */
 export class IngestService {
   private readonly clock: Clock;
-  private readonly queue: WriteQueue<Job, WriteOutcome>;
+  private readonly queue: WriteQueue<GroupJob, JobOutcome>;
   private readonly listeners = new Set<(lastSeq: number) => void>();
   private readonly maxQueuedBytes: number;
   private queuedBytes = 0;
@@ -127,7 +79,7 @@ export class IngestService {
    */
   async ingest(workspaceId: string, messages: readonly unknown[], meta: IngestMeta): Promise<IngestResult> {
     const results: Array<MessageResult | undefined> = new Array(messages.length);
-    const prepared: Prepared[] = [];
+    const prepared: PreparedMessage[] = [];
     let bytes = 0;
     const fieldOf = meta.fieldOf ?? ((i: number) => `batch[${i}]`);
     messages.forEach((raw, index) => {
@@ -163,8 +115,8 @@ export class IngestService {
       if (this.queuedBytes > 0 && this.queuedBytes + bytes > this.maxQueuedBytes) {
         throw overloaded(new QueueFullError(this.queuedBytes, this.maxQueuedBytes));
       }
-      let written: WriteOutcome;
-      let submitted: Promise<WriteOutcome>;
+      let written: JobOutcome;
+      let submitted: Promise<JobOutcome>;
       try {
         submitted = this.queue.submit({ workspaceId, meta, prepared }, prepared.length);
       } catch (error) {
@@ -201,9 +153,9 @@ export class IngestService {
     return this.queue.drain();
   }
 
-  private async writeGroup(jobs: readonly Job[]): Promise<WriteOutcome[]> {
+  private async writeGroup(jobs: readonly GroupJob[]): Promise<JobOutcome[]> {
     const now = this.clock.now();
-    const { outcomes, lastSeq } = await this.store.transaction((tx) => this.writeInTransaction(tx, jobs, now));
+    const { outcomes, lastSeq } = await this.commitWithRetry(jobs, now);
     if (lastSeq > 0) {
       for (const listener of this.listeners) {
         try {
@@ -216,131 +168,23 @@ export class IngestService {
     return outcomes;
   }
 
-  private async writeInTransaction(
-    tx: Repos,
-    jobs: readonly Job[],
-    now: number,
-  ): Promise<{ outcomes: WriteOutcome[]; lastSeq: number }> {
-    const outcomes: WriteOutcome[] = jobs.map(() => new Map());
-    const existing = new Map<string, Set<string>>();
-    for (const workspaceId of new Set(jobs.map((j) => j.workspaceId))) {
-      const ids = jobs.filter((j) => j.workspaceId === workspaceId).flatMap((j) => j.prepared.map((p) => p.messageId));
-      existing.set(workspaceId, await tx.events.existing(workspaceId, ids));
-    }
-    const profiles = withIdentityCache(tx.profiles);
-    // Look up every identity of the group in one query per workspace; the per-message resolution below then
-    // reads the cache, which also hands later messages the profiles earlier ones created.
-    const identitiesOf = new Map<Prepared, MessageIdentities>();
-    const lookUp = new Map<string, IdentityRef[]>();
-    for (const job of jobs) {
-      const keys = lookUp.get(job.workspaceId) ?? [];
-      lookUp.set(job.workspaceId, keys);
-      for (const p of job.prepared) {
-        if (existing.get(job.workspaceId)!.has(p.messageId)) continue;
-        const ids = identitiesOfMessage(p.message);
-        identitiesOf.set(p, ids);
-        keys.push(...identitiesToLookUp(ids));
+  /**
+   * Runs the group commit, again from the start when it lost a race with another writer. Two processes that
+   * see the same new user at once both miss the identity and both create a profile; on PostgreSQL the second
+   * INSERT of the identifier waits for the first transaction and then finds it taken (IdentityTakenError), or
+   * the two wait on each other's identifiers and PostgreSQL aborts one (deadlock). Either way the loser's whole
+   * transaction rolled back, and re-running it reads the winner's committed profile, so the person keeps one
+   * profile and nobody gets a 500. Locking every new identifier up front in a global order would avoid the
+   * aborts, but costs a round trip on every group for a race that is rare; the retry costs only when it
+   * happens. Bounded: a conflict that persists is a bug and is thrown.
+   */
+  private async commitWithRetry(jobs: readonly GroupJob[], now: number): Promise<GroupCommitResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction((tx) => commitGroup(tx, jobs, now));
+      } catch (error) {
+        if (attempt >= MAX_COMMIT_ATTEMPTS || !isWriteConflict(error)) throw error;
       }
     }
-    for (const [workspaceId, keys] of lookUp) await profiles.findByIdentities(workspaceId, keys);
-    const seen = new SeenMessageIds();
-    // First/last seen only widen, so one touch with the earliest and one with the latest time per profile suffice.
-    const seenRange = new Map<string, { workspaceId: string; min: number; max: number }>();
-    const pending: Array<{ event: NewEvent; job: number; prepared: Prepared; warnings: string[] }> = [];
-    const mergedInto = new Map<string, string>();
-    for (const [jobIndex, job] of jobs.entries()) {
-      for (const p of job.prepared) {
-        const { message } = p;
-        if (!seen.claim(job.workspaceId, p.messageId) || existing.get(job.workspaceId)!.has(p.messageId)) {
-          outcomes[jobIndex]!.set(p.index, { outcome: 'duplicate', type: message.type, messageId: p.messageId });
-          continue;
-        }
-        const resolution = await resolveIdentity(profiles, job.workspaceId, identitiesOf.get(p)!, now);
-        for (const m of resolution.merged) mergedInto.set(m.from, m.into);
-        const profileId = resolution.profileId;
-        if (message.type === 'identify' && Object.keys(message.traits).length > 0) {
-          await profiles.mergeTraits(job.workspaceId, profileId, message.traits, now);
-        }
-        const range = seenRange.get(profileId);
-        if (range) {
-          range.min = Math.min(range.min, p.timestamp);
-          range.max = Math.max(range.max, p.timestamp);
-        } else {
-          seenRange.set(profileId, { workspaceId: job.workspaceId, min: p.timestamp, max: p.timestamp });
-        }
-        const signal = subscriptionSignalOf(message);
-        if (signal) {
-          const current = (await profiles.get(job.workspaceId, profileId))?.subscription ?? unknownSubscription;
-          const next = applySubscriptionSignal(current, signal, p.timestamp);
-          if (next) await profiles.setSubscription(job.workspaceId, profileId, next, now);
-        }
-        const warnings: string[] = [];
-        let context = message.context;
-        if (p.clampedFrom !== undefined) {
-          const original = new Date(p.clampedFrom).toISOString();
-          warnings.push(`timestamp ${original} was more than 24h ahead of receipt and was clamped to receivedAt`);
-          context = { ...context, segflow: { ...(context.segflow as JsonObject | undefined), clampedTimestamp: original } };
-        }
-        pending.push({
-          job: jobIndex,
-          prepared: p,
-          warnings,
-          event: {
-            workspaceId: job.workspaceId,
-            messageId: p.messageId,
-            profileId,
-            type: message.type,
-            name: message.name,
-            userId: message.userId,
-            anonymousId: message.anonymousId,
-            timestamp: p.timestamp,
-            receivedAt: job.meta.receivedAt,
-            properties: message.properties,
-            traits: message.traits,
-            context,
-          },
-        });
-      }
-    }
-    // A later message of this group may have merged the profile an earlier pending event points at.
-    const survivor = (id: string): string => {
-      let current = id;
-      for (let next = mergedInto.get(current); next !== undefined; next = mergedInto.get(current)) current = next;
-      return current;
-    };
-    const touched = new Map<string, { workspaceId: string; min: number; max: number }>();
-    for (const [profileId, range] of seenRange) {
-      const id = survivor(profileId);
-      const t = touched.get(id);
-      if (t) {
-        t.min = Math.min(t.min, range.min);
-        t.max = Math.max(t.max, range.max);
-      } else {
-        touched.set(id, { ...range });
-      }
-    }
-    const touches = new Map<string, SeenRange[]>();
-    for (const [profileId, { workspaceId, min, max }] of touched) {
-      const ranges = touches.get(workspaceId) ?? [];
-      touches.set(workspaceId, ranges);
-      ranges.push({ profileId, min, max });
-    }
-    for (const [workspaceId, ranges] of touches) await profiles.touchMany(workspaceId, ranges, now);
-    await profiles.flush();
-    const events = pending.map((p) => (mergedInto.size === 0 ? p.event : { ...p.event, profileId: survivor(p.event.profileId) }));
-    const appended = events.length > 0 ? await tx.events.append(events) : { inserted: [], duplicates: [] };
-    const seqOf = new Map(appended.inserted.map((e) => [`${e.workspaceId}\u0000${e.messageId}`, e.seq]));
-    let lastSeq = 0;
-    pending.forEach((p, i) => {
-      const event = events[i]!;
-      const seq = seqOf.get(`${event.workspaceId}\u0000${event.messageId}`);
-      const result: MessageResult =
-        seq === undefined
-          ? { outcome: 'duplicate', type: event.type, messageId: event.messageId }
-          : { outcome: 'accepted', type: event.type, messageId: event.messageId, profileId: event.profileId, seq, warnings: p.warnings };
-      if (seq !== undefined) lastSeq = Math.max(lastSeq, seq);
-      outcomes[p.job]!.set(p.prepared.index, result);
-    });
-    return { outcomes, lastSeq };
   }
 }

@@ -76,19 +76,19 @@ describe('validateMessage', () => {
 
 describe('validateBatch', () => {
   it('rejects a batch that is not an array', () => {
-    expect(validateBatch({ batch: {} })).toMatchObject({ ok: false, problem: { code: 'INGEST_BATCH_INVALID', field: 'batch' } });
+    expect(validateBatch({ batch: {} })).toMatchObject({ ok: false, error: { code: 'INGEST_BATCH_INVALID', field: 'batch' } });
   });
 
   it('rejects more than 2,500 messages', () => {
-    expect(validateBatch({ batch: new Array(2501).fill({}) })).toMatchObject({ ok: false, problem: { code: 'INGEST_BATCH_TOO_MANY' } });
+    expect(validateBatch({ batch: new Array(2501).fill({}) })).toMatchObject({ ok: false, error: { code: 'INGEST_BATCH_TOO_MANY' } });
   });
 
   it('parses the batch-level sentAt', () => {
-    expect(validateBatch({ batch: [], sentAt: '2026-01-01T00:00:00Z' })).toMatchObject({ ok: true, sentAt: Date.UTC(2026, 0, 1) });
+    expect(validateBatch({ batch: [], sentAt: '2026-01-01T00:00:00Z' })).toMatchObject({ ok: true, value: { sentAt: Date.UTC(2026, 0, 1) } });
   });
 
   it('rejects an invalid batch-level sentAt', () => {
-    expect(validateBatch({ batch: [], sentAt: 'soon' })).toMatchObject({ ok: false, problem: { code: 'INGEST_INVALID_TIMESTAMP', field: 'sentAt' } });
+    expect(validateBatch({ batch: [], sentAt: 'soon' })).toMatchObject({ ok: false, error: { code: 'INGEST_INVALID_TIMESTAMP', field: 'sentAt' } });
   });
 });
 

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { EventType, JsonObject } from '../core/index.js';
+import { err, ok, type EventType, type JsonObject, type Result } from '../core/index.js';
 import { ingestProblem, type IngestProblem } from './ingest-problem.js';
 import { ingestLimits } from './limits.js';
 
@@ -82,10 +82,15 @@ export type ValidationResult =
     }
   | { readonly ok: false; readonly problem: IngestProblem };
 
+/** A checked batch envelope: its messages (not yet validated one by one), `sentAt` and batch `context`. */
+export interface BatchEnvelope {
+  readonly messages: readonly unknown[];
+  readonly sentAt: number | null;
+  readonly context: JsonObject;
+}
+
 /** The outcome of validating a batch envelope (not its messages). */
-export type BatchValidationResult =
-  | { readonly ok: true; readonly messages: readonly unknown[]; readonly sentAt: number | null; readonly context: JsonObject }
-  | { readonly ok: false; readonly problem: IngestProblem };
+export type BatchValidationResult = Result<BatchEnvelope, IngestProblem>;
 
 /** Appends a key to a field path: `batch[2]` + `properties` → `batch[2].properties`. */
 function joinPath(base: string, key: string | number): string {
@@ -276,34 +281,29 @@ export function validateMessage(raw: unknown, type: EventType | undefined, field
  */
 export function validateBatch(raw: unknown): BatchValidationResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, problem: ingestProblem('INGEST_NOT_AN_OBJECT', '', 'The request body must be a JSON object.') };
+    return err(ingestProblem('INGEST_NOT_AN_OBJECT', '', 'The request body must be a JSON object.'));
   }
   const body = raw as Record<string, unknown>;
   if (!Array.isArray(body.batch)) {
-    return { ok: false, problem: ingestProblem('INGEST_BATCH_INVALID', 'batch', '"batch" must be an array of messages.') };
+    return err(ingestProblem('INGEST_BATCH_INVALID', 'batch', '"batch" must be an array of messages.'));
   }
   if (body.batch.length > ingestLimits.maxBatchMessages) {
-    return {
-      ok: false,
-      problem: ingestProblem(
-        'INGEST_BATCH_TOO_MANY',
-        'batch',
-        `The batch has ${body.batch.length} messages; the limit is ${ingestLimits.maxBatchMessages}.`,
-      ),
-    };
+    return err(
+      ingestProblem('INGEST_BATCH_TOO_MANY', 'batch', `The batch has ${body.batch.length} messages; the limit is ${ingestLimits.maxBatchMessages}.`),
+    );
   }
   // Structure of the envelope outside `batch` (messages are checked individually).
   const { batch: _batch, ...envelope } = body;
   const structural = checkStructure(envelope, '');
-  if (structural) return { ok: false, problem: structural };
+  if (structural) return err(structural);
   if (!batchValidator.Check(raw)) {
     const first = batchValidator.Errors(raw)[0];
     const path = pointerToPath('', first?.instancePath ?? '');
-    return { ok: false, problem: ingestProblem('INGEST_INVALID_FIELD', path, `${path} ${first?.message ?? 'is invalid'}.`) };
+    return err(ingestProblem('INGEST_INVALID_FIELD', path, `${path} ${first?.message ?? 'is invalid'}.`));
   }
   const sentAt = parseDate(body.sentAt);
   if (sentAt !== undefined && Number.isNaN(sentAt)) {
-    return { ok: false, problem: ingestProblem('INGEST_INVALID_TIMESTAMP', 'sentAt', '"sentAt" must be an ISO-8601 date.') };
+    return err(ingestProblem('INGEST_INVALID_TIMESTAMP', 'sentAt', '"sentAt" must be an ISO-8601 date.'));
   }
-  return { ok: true, messages: body.batch, sentAt: sentAt ?? null, context: objectOf(body.context) };
+  return ok({ messages: body.batch, sentAt: sentAt ?? null, context: objectOf(body.context) });
 }

@@ -201,6 +201,11 @@ export const DIAGNOSTICS = {
     title: 'Redundant overlapping window',
     message: '{0} is implied by {1}; remove the redundant one.',
   },
+  RULE3007: {
+    severity: 'warning',
+    title: 'Equal priority in an exclusive group',
+    message: 'Segments {0} share priority {1} in exclusive group {2}; on a tie the name first in alphabetical order ({3}) wins. Give each a different priority.',
+  },
 } as const satisfies Readonly<Record<string, DiagnosticDefinition>>;
 
 /** A stable diagnostic code such as `RULE1003`. */

@@ -32,3 +32,4 @@ export type { SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
 export { openSqliteStore } from './sqlite/open-sqlite-store.js';
 export type { Repos, Store } from './store.js';
 export type { WorkspaceRepo } from './workspace-repo.js';
+export { IdentityTakenError, isWriteConflict } from './write-conflict.js';

@@ -33,6 +33,14 @@ export interface ProfileRepo {
    * identity to its profile (following merges); unknown identities are absent from the map.
    */
   findByIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<Map<string, string>>;
+  /**
+   * Serialises the first sight of identifiers across writers: takes a lock on each of `keys` (identifiers a
+   * transaction found unknown and may create) that lasts until the transaction ends, always in one global
+   * order so that two writers never wait on each other. Returns true when another writer may have attached
+   * some of them meanwhile, so the caller must look them up again before creating them (PostgreSQL); false
+   * when no other writer can exist during the transaction (SQLite's single writer), where nothing is locked.
+   */
+  lockIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<boolean>;
   /** Creates an empty profile with the given id; throws when the id exists. */
   create(workspaceId: string, profileId: string, now: number): Promise<void>;
   /**
@@ -42,8 +50,9 @@ export interface ProfileRepo {
    */
   createWithIdentities(workspaceId: string, profiles: readonly NewProfile[], now: number): Promise<void>;
   /**
-   * Attaches an identity to a profile; a no-op if it is already attached to that profile. Throws when it
-   * belongs to another profile: identity resolution must `merge` first.
+   * Attaches an identity to a profile; a no-op if it is already attached to that profile. Throws
+   * `IdentityTakenError` when it belongs to another profile: identity resolution must `merge` first (or, when
+   * another writer attached it meanwhile, re-run its transaction).
    */
   addIdentity(workspaceId: string, profileId: string, kind: IdentityKind, value: string, now: number): Promise<void>;
   /** The profile with traits, identities and subscription; a merged id resolves to the surviving profile. */

@@ -84,7 +84,7 @@ const cases: Case[] = [
 ];
 
 async function counts(): Promise<{ events: number; profiles: number }> {
-  const { store } = t.app.services;
+  const { store } = t.app;
   return { events: await store.events.count(WS), profiles: await store.profiles.count(WS) };
 }
 

@@ -33,7 +33,7 @@ describe.each(testStoreKinds())('duplicates (%s)', (storeKind) => {
       });
     const responses = await Promise.all([0, 1, 2].flatMap(() => batches.map(send)));
     expect(responses.map((r) => r.status)).toEqual(new Array(30).fill(200));
-    const { store } = t.app.services;
+    const { store } = t.app;
     expect(await store.events.count('ws_default')).toBe(1000);
     const stored = await store.events.readLog(0, 5000);
     expect(new Set(stored.map((e) => e.messageId)).size).toBe(1000);
@@ -41,7 +41,7 @@ describe.each(testStoreKinds())('duplicates (%s)', (storeKind) => {
   });
 
   it('stores a message without messageId once when it is retried', async () => {
-    const { store } = t.app.services;
+    const { store } = t.app;
     const before = await store.events.count('ws_default');
     const body = JSON.stringify({ batch: [{ type: 'track', userId: 'no-id', event: 'Retried', timestamp: '2026-01-01T00:00:00Z' }] });
     for (let i = 0; i < 3; i += 1) {

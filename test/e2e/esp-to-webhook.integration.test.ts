@@ -21,7 +21,6 @@ let receiverUrl: string;
 const received: Received[] = [];
 let waiters: Array<() => void> = [];
 let t: TestApp;
-let previousAllowlist: string | undefined;
 
 /** Resolves once the receiver holds at least `n` requests. */
 function receivedAtLeast(n: number): Promise<void> {
@@ -59,16 +58,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   // The receiver is on loopback: the operator allow-lists it, exactly as production would have to.
-  previousAllowlist = process.env.SEGFLOW_DESTINATION_ALLOWLIST;
-  process.env.SEGFLOW_DESTINATION_ALLOWLIST = '127.0.0.1';
-  t = await startTestApp({ listen: true });
+  t = await startTestApp({ listen: true, env: { SEGFLOW_DESTINATION_ALLOWLIST: '127.0.0.1' } });
 });
 
 afterAll(async () => {
   await t?.close();
   await new Promise((resolve) => receiver?.close(resolve));
-  if (previousAllowlist === undefined) delete process.env.SEGFLOW_DESTINATION_ALLOWLIST;
-  else process.env.SEGFLOW_DESTINATION_ALLOWLIST = previousAllowlist;
 });
 
 describe('SendGrid events → segment → signed membership webhook', () => {

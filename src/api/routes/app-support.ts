@@ -4,7 +4,7 @@
  * the data catalogue, rule versions. One route area, so `routes/index.ts` lists it once.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { peopleRoutes } from './people.js';
 import { rulesCheckRoutes } from './rules-check.js';
 import { segmentVersionRoutes } from './segment-versions.js';

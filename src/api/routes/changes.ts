@@ -11,33 +11,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { AppError, type MembershipChange, type Segment } from '../../core/index.js';
+import type { MembershipChange } from '../../core/index.js';
 import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
-import type { Services } from '../../app/index.js';
+import type { ProfileQueries, Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
 import type { Contact, PeopleDirectorySql } from '../../monitor/index.js';
-import { problemSchema } from './segments.js';
-
-/** A membership change as the API returns it. */
-export const ChangeSchema = Type.Object({
-  seq: Type.Integer({ description: 'Position in the change log: the cursor.' }),
-  segmentId: Type.String(),
-  segmentName: Type.Optional(Type.String()),
-  segmentVersion: Type.Integer(),
-  profileId: Type.String(),
-  userId: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The person\'s userId, when known.' })),
-  email: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The person\'s email, when known.' })),
-  kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
-  at: Type.String({ format: 'date-time', description: 'The logical instant of the change (event time, window expiry).' }),
-  recordedAt: Type.String({ format: 'date-time' }),
-  cause: Type.Unknown({ description: 'Why: { kind: event | timer | backfill | rule_edit | segment_deleted | … }.' }),
-});
+import { apiError } from '../error-catalogue.js';
+import { ChangeSchema, problemSchema } from '../contract/index.js';
 
 /** What the change routes need. */
 export interface ChangeRoutesOptions {
   readonly changes: ChangeLog;
   readonly segments: SegmentService;
+  /** Resolves the `profile` filter; without it the filter answers 404 PROFILE_NOT_FOUND for every reference. */
+  readonly profiles?: ProfileQueries;
   readonly workspaceOf: (request: unknown) => string;
   /** Resolves profile ids to userId and email on every change (omitted: ids only). */
   readonly people?: PeopleDirectorySql;
@@ -61,9 +49,13 @@ export function changeView(c: MembershipChange, segmentName?: string, contact?: 
   };
 }
 
-/** Segment names by id, reloaded (once per unknown id) when a change names a segment not seen yet. */
+/**
+ * Segment names by id, deleted segments included (under their last name), reloaded once per id not seen yet
+ * (a segment created while a stream is open).
+ */
 class SegmentNames {
-  private readonly names = new Map<string, string | undefined>();
+  private names = new Map<string, string>();
+  private readonly missing = new Set<string>();
 
   constructor(
     private readonly segments: SegmentService,
@@ -71,11 +63,10 @@ class SegmentNames {
   ) {}
 
   async nameOf(id: string): Promise<string | undefined> {
-    if (!this.names.has(id)) {
-      const list: Segment[] = await this.segments.list(this.workspaceId);
-      for (const s of list) this.names.set(s.id, s.name);
-      // A deleted segment stays unnamed rather than causing a reload per change.
-      if (!this.names.has(id)) this.names.set(id, undefined);
+    if (!this.names.has(id) && !this.missing.has(id)) {
+      this.names = await this.segments.names(this.workspaceId);
+      // An id with no history at all stays unnamed rather than causing a reload per change.
+      if (!this.names.has(id)) this.missing.add(id);
     }
     return this.names.get(id);
   }
@@ -87,7 +78,7 @@ const SCAN_PAGES = 20;
 
 /** Registers `/api/changes` and `/api/changes/stream`. */
 export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = async (app, options) => {
-  const { changes, segments, workspaceOf, people } = options;
+  const { changes, segments, profiles, workspaceOf, people } = options;
   const contactsOf = async (ws: string, page: readonly MembershipChange[]): Promise<Map<string, Contact> | undefined> =>
     people && page.length > 0 ? people.contactsOf(ws, page.map((c) => c.profileId)) : undefined;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
@@ -100,9 +91,20 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
   async function segmentFilter(ws: string, ref: string | undefined): Promise<string | undefined> {
     if (ref === undefined) return undefined;
     const found = await segments.get(ws, ref);
-    if (!found) throw new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${ref}".`, { field: 'segment' });
+    if (!found) throw apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${ref}".`, { field: 'segment' });
     return found.id;
   }
+
+  async function profileFilter(ws: string, ref: string | undefined): Promise<string | undefined> {
+    if (ref === undefined) return undefined;
+    const found = profiles === undefined ? undefined : await profiles.resolve(ws, ref);
+    if (found === undefined) throw apiError('PROFILE_NOT_FOUND', `No profile is known by "${ref}".`, { field: 'profile' });
+    return found;
+  }
+
+  /** True when a change passes the request's filters. */
+  const matches = (c: MembershipChange, segment: string | undefined, profile: string | undefined): boolean =>
+    (segment === undefined || c.segmentId === segment) && (profile === undefined || c.profileId === profile);
 
   app.get(
     '/api/changes',
@@ -114,6 +116,9 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
           after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Return changes with seq greater than this.' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           segment: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this segment (id or name).' })),
+          profile: Type.Optional(
+            Type.String({ minLength: 1, description: 'Only changes of this person: prof_…, user_id:<id>, anonymous_id:<id>, email:<address>, or a bare id.' }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -122,7 +127,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             hasMore: Type.Boolean({ description: 'True when more changes may follow right away.' }),
           }),
           400: problemSchema('VALIDATION_FAILED: a bad cursor or limit.'),
-          404: problemSchema('SEGMENT_NOT_FOUND: the segment filter names no segment.'),
+          404: problemSchema('SEGMENT_NOT_FOUND or PROFILE_NOT_FOUND: a filter names no segment or no person.'),
         },
       },
     },
@@ -130,18 +135,20 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
       const ws = workspaceOf(request);
       const { after = 0, limit = 100 } = request.query;
       const only = await segmentFilter(ws, request.query.segment);
+      const person = await profileFilter(ws, request.query.profile);
+      const filtered = only !== undefined || person !== undefined;
       const names = new SegmentNames(segments, ws);
       const out: Static<typeof ChangeSchema>[] = [];
       let cursor = after;
       let hasMore = false;
       // With a segment filter, scan a bounded number of pages so a rare segment cannot make one request read the
       // whole log; `next` then points past what was scanned, so the client still makes progress.
-      for (let scanned = 0; scanned < (only === undefined ? 1 : SCAN_PAGES); scanned++) {
-        const want = only === undefined ? limit : PAGE;
+      for (let scanned = 0; scanned < (filtered ? SCAN_PAGES : 1); scanned++) {
+        const want = filtered ? PAGE : limit;
         const page = await changes.read(cursor, want, ws);
-        const contacts = await contactsOf(ws, only === undefined ? page : page.filter((c) => c.segmentId === only));
+        const contacts = await contactsOf(ws, page.filter((c) => matches(c, only, person)));
         for (const c of page) {
-          if (only !== undefined && c.segmentId !== only) {
+          if (!matches(c, only, person)) {
             cursor = c.seq;
             continue;
           }
@@ -171,6 +178,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
         querystring: Type.Object({
           after: Type.Optional(Type.Integer({ minimum: 0, description: 'Start after this seq; default: only new changes.' })),
           segment: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this segment (id or name).' })),
+          profile: Type.Optional(Type.String({ minLength: 1, description: 'Only changes of this person (any profile reference).' })),
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
         produces: ['text/event-stream'],
@@ -179,6 +187,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
     async (request, reply) => {
       const ws = workspaceOf(request);
       const only = await segmentFilter(ws, request.query.segment);
+      const person = await profileFilter(ws, request.query.profile);
       const header = request.headers['last-event-id']?.trim() ?? '';
       const lastEventId = /^\d+$/.test(header) ? Number(header) : Number.NaN;
       let cursor = Number.isSafeInteger(lastEventId) ? lastEventId : (request.query.after ?? (await changes.head()));
@@ -222,11 +231,11 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             for (;;) {
               if (closed) return;
               const page = await changes.read(cursor, PAGE, ws);
-              const contacts = await contactsOf(ws, only === undefined ? page : page.filter((c) => c.segmentId === only));
+              const contacts = await contactsOf(ws, page.filter((c) => matches(c, only, person)));
               for (const c of page) {
                 if (closed) return;
                 cursor = c.seq;
-                if (only !== undefined && c.segmentId !== only) continue;
+                if (!matches(c, only, person)) continue;
                 const data = JSON.stringify(changeView(c, await names.nameOf(c.segmentId), contacts?.get(c.profileId)));
                 if (!res.write(`id: ${c.seq}\ndata: ${data}\n\n`)) await waitForDrain();
               }
@@ -262,5 +271,13 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
 /** The change-log route area (see `routes/index.ts`): registers when the app provides the change log and segments. */
 export async function changesArea(app: FastifyInstance, services: Services): Promise<void> {
   const { segments, changes } = services;
-  if (segments && changes) await app.register(changeRoutes, { changes, segments, workspaceOf, ...(services.monitor ? { people: services.monitor.people } : {}) });
+  if (segments && changes) {
+    await app.register(changeRoutes, {
+      changes,
+      segments,
+      workspaceOf,
+      ...(services.profiles ? { profiles: services.profiles } : {}),
+      ...(services.monitor ? { people: services.monitor.people } : {}),
+    });
+  }
 }

@@ -9,67 +9,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, assertNever } from '../../core/index.js';
+import type { Services } from '../services.js';
+import { type AppError, assertNever } from '../../core/index.js';
 import type { DeliveryView, DestinationFailure, DestinationResult, DestinationService, DestinationView } from '../../destinations/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { CreatedSchema, DeliverySchema, DestinationSchema, SegmentsSchema } from '../contract/index.js';
+import { apiError } from '../error-catalogue.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-const SegmentsSchema = Type.Union([Type.Literal('all'), Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000 })], {
-  description: '"all", or the ids of the segments whose changes this destination receives.',
-});
-
-const CountsSchema = Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), dead: Type.Integer() });
-
-/** A destination as the API returns it (never with its secret, except in the create response). */
-export const DestinationSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  url: Type.String(),
-  segments: SegmentsSchema,
-  emailTargeting: Type.Boolean(),
-  enabled: Type.Boolean(),
-  disabledReason: Type.Union([Type.Literal('manual'), Type.Literal('auto'), Type.Null()]),
-  disabledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  cursorSeq: Type.Integer({ description: 'The last change-log seq turned into deliveries.' }),
-  consecutiveDeadLetters: Type.Integer(),
-  failingSince: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  counts: Type.Optional(CountsSchema),
-});
-
-const CreatedSchema = Type.Intersect([
-  DestinationSchema,
-  Type.Object({ secret: Type.String({ description: 'The Standard Webhooks signing secret (`whsec_…`); shown only now.' }) }),
-]);
-
-const AttemptSchema = Type.Object({
-  n: Type.Integer(),
-  startedAt: Type.String({ format: 'date-time' }),
-  durationMs: Type.Integer(),
-  status: Type.Union([Type.Integer(), Type.Null()]),
-  outcome: Type.Union([Type.Literal('delivered'), Type.Literal('retry'), Type.Literal('dead')]),
-  error: Type.Union([Type.String(), Type.Null()]),
-});
-
-const DeliverySchema = Type.Object({
-  id: Type.String({ description: 'The webhook-id, identical on every attempt.' }),
-  seq: Type.Integer(),
-  profileId: Type.String(),
-  segmentId: Type.String(),
-  kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]),
-  attempts: Type.Integer({ description: 'Attempts since creation or the last replay.' }),
-  nextAttemptAt: Type.String({ format: 'date-time' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  lastStatus: Type.Union([Type.Integer(), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  payload: Type.Unknown({ description: 'The JSON body sent.' }),
-  attemptLog: Type.Array(AttemptSchema),
-});
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 const tags = ['destinations'];
@@ -130,10 +77,10 @@ export function destinationProblem(failure: DestinationFailure): AppError {
   switch (failure.kind) {
     case 'not_found':
       return failure.what === 'destination'
-        ? new AppError('DESTINATION_NOT_FOUND', 404, `No destination has the id "${failure.id}".`)
-        : new AppError('DELIVERY_NOT_FOUND', 404, `No delivery has the id "${failure.id}".`);
+        ? apiError('DESTINATION_NOT_FOUND', `No destination has the id "${failure.id}".`)
+        : apiError('DELIVERY_NOT_FOUND', `No delivery has the id "${failure.id}".`);
     case 'url_forbidden':
-      return new AppError('DESTINATION_URL_FORBIDDEN', 422, failure.refusal.message, {
+      return apiError('DESTINATION_URL_FORBIDDEN', failure.refusal.message, {
         field: 'url',
         extensions: {
           reason: failure.refusal.kind,
@@ -141,7 +88,7 @@ export function destinationProblem(failure: DestinationFailure): AppError {
         },
       });
     case 'invalid':
-      return new AppError('DESTINATION_INVALID', 422, failure.message, { field: failure.field });
+      return apiError('DESTINATION_INVALID', failure.message, { field: failure.field });
     default:
       return assertNever(failure);
   }

@@ -6,9 +6,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type Services } from '../../app/index.js';
+import { startApp, storeEspPort, type Services } from '../../app/index.js';
 import { FakeClock } from '../../core/index.js';
-import { EspWebhookService, ReplayTokenRepo } from '../../ingest/esp/index.js';
 import {
   createSnsTestSigner,
   generateSendgridKeyPair,
@@ -48,17 +47,16 @@ beforeEach(async () => {
   await store.workspaces.addKey(keyRecord(ws.id, 'admin', ADMIN, clock.now()));
   visited = [];
   const ingest = new IngestService(store, { clock });
-  const esp = new EspWebhookService({
-    workspaces: store.workspaces,
-    replayTokens: new ReplayTokenRepo(store.sql),
+  const esp = storeEspPort({
+    store,
+    ingest,
     clock,
-    ingest: (workspaceId, messages, provider) => ingest.ingest(workspaceId, messages, { receivedAt: clock.now(), source: `esp:${provider}` }),
     certificates: signer.certificates,
     subscribeGetter: async (url) => (visited.push(url), 'ok'),
   });
-  const all = {
-    store,
+  services = {
     ingest,
+    ping: () => store.ping(),
     keys: new KeyAuthenticator(store.workspaces, clock),
     clock,
     logger: pino({ level: 'silent' }),
@@ -66,7 +64,6 @@ beforeEach(async () => {
     isShuttingDown: () => false,
     esp,
   };
-  services = all as Services;
   server = await buildServer(services);
 });
 
@@ -241,7 +238,7 @@ describe('ESP settings API', () => {
 });
 
 describe('the ESP endpoints in the app as started', () => {
-  it('work with the service the route builds itself when the app provides none', async () => {
+  it('work with the ESP port the real app wiring builds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'segflow-esp-app-'));
     const appClock = new FakeClock(Date.UTC(2026, 5, 1));
     const app = await startApp(

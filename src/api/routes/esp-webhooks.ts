@@ -13,21 +13,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import Type from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError } from '../../core/index.js';
-import {
-  espProviders,
-  EspWebhookService,
-  espSettingNames,
-  isEspProvider,
-  parseEspSettings,
-  ReplayTokenRepo,
-  saveEspSettings,
-  type EspProvider,
-  type IngestResult,
-} from '../../ingest/index.js';
+import { espProviders, isEspProvider, parseEspSettings, type EspProvider, type IngestResult } from '../../ingest/index.js';
 import { workspaceOf } from '../admin-auth.js';
 import { apiMetrics } from '../api-metrics.js';
+import { apiError } from '../error-catalogue.js';
+import type { Services } from '../services.js';
 
 /** Largest webhook body accepted: SendGrid batches events, and a batch is split into pipeline-sized chunks. */
 const MAX_WEBHOOK_BYTES = 4 * 1024 * 1024;
@@ -47,9 +37,6 @@ const Receipt = Type.Object(
   { description: 'The request was authentic; its events were ingested.' },
 );
 
-/** Services with the optional ESP webhook service the app may provide (with its own certificate source). */
-type WithEsp = Services & { readonly esp?: EspWebhookService };
-
 /** `segflow_esp_webhook_requests_total{provider, outcome}`: `ok` or the problem code (bad signatures show here). */
 function requestCounter(registry: Registry): Counter<'provider' | 'outcome'> {
   const name = 'segflow_esp_webhook_requests_total';
@@ -64,15 +51,8 @@ function isIngestResult(value: unknown): value is IngestResult {
 
 /** Registers the provider endpoints and the provider settings API. */
 export async function espWebhookRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const esp =
-    (services as WithEsp).esp ??
-    new EspWebhookService({
-      workspaces: services.store.workspaces,
-      replayTokens: new ReplayTokenRepo(services.store.sql),
-      clock: services.clock,
-      ingest: (workspaceId, messages, provider) =>
-        services.ingest.ingest(workspaceId, messages, { receivedAt: services.clock.now(), source: `esp:${provider}` }),
-    });
+  const esp = services.esp;
+  if (esp === undefined) return;
 
   const requests = requestCounter(services.metrics);
   const ingested = apiMetrics(services.metrics, () => services.ingest.queueDepth).ingested;
@@ -90,24 +70,25 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
           tags: ['ingestion'],
           summary: 'ESP event webhook (SendGrid, Mailgun, Postmark, Amazon SES via SNS)',
           params: ProviderParam,
+          security: [{ writeKeyQuery: [] }],
           querystring: Type.Object({ key: Type.Optional(Type.String({ description: 'A write key of the workspace.' })) }),
           response: { 200: Receipt },
         },
       },
       async (request: FastifyRequest<{ Params: { provider: string }; Querystring: { key?: string } }>) => {
         const provider = request.params.provider;
-        if (!isEspProvider(provider)) throw new AppError('ESP_UNKNOWN_PROVIDER', 404, `No webhook endpoint for "${provider}".`);
+        if (!isEspProvider(provider)) throw apiError('ESP_UNKNOWN_PROVIDER', `No webhook endpoint for "${provider}".`, { field: 'provider' });
         const auth = await services.keys.authenticate(request.query.key, 'write');
         if (!auth.ok) {
-          throw auth.code === 'AUTH_MISSING_KEY'
-            ? new AppError('AUTH_MISSING_WRITE_KEY', 401, 'Add the write key to the webhook URL as ?key=<write key>.')
-            : new AppError('AUTH_INVALID_WRITE_KEY', 401, 'The write key is not valid.');
+          throw auth.error === 'AUTH_MISSING_KEY'
+            ? apiError('AUTH_MISSING_WRITE_KEY', 'Add the write key to the webhook URL as ?key=<write key>.')
+            : apiError('AUTH_INVALID_WRITE_KEY', 'The write key is not valid.');
         }
-        request.workspaceId = auth.workspaceId;
+        request.workspaceId = auth.value.workspaceId;
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const receipt = await esp.receive(provider, auth.workspaceId, { rawBody, headers: request.headers });
+        const receipt = await esp.receive(provider, auth.value.workspaceId, { rawBody, headers: request.headers });
         requests.inc({ provider, outcome: receipt.ok ? 'ok' : receipt.code });
-        if (!receipt.ok) throw new AppError(receipt.code, receipt.status, receipt.detail);
+        if (!receipt.ok) throw apiError(receipt.code, receipt.detail);
         const totals = { accepted: 0, duplicates: 0, rejected: 0 };
         for (const result of receipt.ingest) {
           if (!isIngestResult(result)) continue;
@@ -118,7 +99,7 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
         }
         if (totals.rejected > 0) {
           // Answering 4xx would make the provider retry the same events forever; they are logged instead.
-          request.log.warn({ provider, workspaceId: auth.workspaceId, rejected: totals.rejected }, 'ESP webhook events rejected by validation');
+          request.log.warn({ provider, workspaceId: auth.value.workspaceId, rejected: totals.rejected }, 'ESP webhook events rejected by validation');
         }
         return {
           success: true as const,
@@ -141,12 +122,9 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
       },
     },
     async (request) => {
-      const workspaceId = workspaceOf(request);
+      const configured = await esp.configured(workspaceOf(request));
       const answer: Record<string, { configured: boolean }> = {};
-      for (const provider of espProviders) {
-        const value = await services.store.workspaces.getSetting(workspaceId, espSettingNames[provider]);
-        answer[provider] = { configured: value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0) };
-      }
+      for (const provider of espProviders) answer[provider] = { configured: configured[provider] };
       return answer;
     },
   );
@@ -166,8 +144,8 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
     async (request: FastifyRequest<{ Params: { provider: EspProvider } }>) => {
       const workspaceId = workspaceOf(request);
       const parsed = parseEspSettings(request.params.provider, request.body);
-      if (!parsed.ok) throw new AppError('ESP_INVALID_SETTINGS', 400, parsed.detail);
-      await saveEspSettings(services.store.workspaces, workspaceId, parsed.settings);
+      if (!parsed.ok) throw apiError('ESP_INVALID_SETTINGS', parsed.detail);
+      await esp.save(workspaceId, parsed.settings);
       return { provider: request.params.provider, configured: true as const };
     },
   );
@@ -176,7 +154,7 @@ export async function espWebhookRoutes(app: FastifyInstance, services: Services)
     '/api/settings/esp/:provider',
     { schema: { tags: ['settings'], summary: "Remove an ESP provider's webhook secret", params: ProviderParam } },
     async (request: FastifyRequest<{ Params: { provider: EspProvider } }>, reply) => {
-      await services.store.workspaces.setSetting(workspaceOf(request), espSettingNames[request.params.provider], undefined);
+      await esp.remove(workspaceOf(request), request.params.provider);
       return reply.code(204).send();
     },
   );

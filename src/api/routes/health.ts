@@ -4,7 +4,7 @@
  * and the server is not shutting down), `/metrics` (Prometheus text format).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { problem } from '../problem.js';
 
 /** Registers `/healthz`, `/readyz` and `/metrics`. */
@@ -16,7 +16,7 @@ export async function healthRoutes(app: FastifyInstance, services: Services): Pr
     if (services.isShuttingDown()) {
       return reply.code(503).type('application/problem+json').send(problem(503, 'SHUTTING_DOWN', 'The server is shutting down.', { instance: path }));
     }
-    const up = await services.store.ping().catch(() => false);
+    const up = await services.ping().catch(() => false);
     if (!up) {
       return reply.code(503).type('application/problem+json').send(problem(503, 'STORE_UNAVAILABLE', 'The database does not answer.', { instance: path }));
     }

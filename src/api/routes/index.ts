@@ -12,7 +12,7 @@
  * ```
  */
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { espWebhookRoutes } from './esp-webhooks.js';
 import { healthRoutes } from './health.js';
 import { ingestRoutes } from './ingest.js';

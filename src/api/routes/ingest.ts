@@ -7,10 +7,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, type EventType } from '../../core/index.js';
-import { ingestLimits, validateBatch, writeKeyOf, type IngestProblem, type IngestResult } from '../../ingest/index.js';
+import type { Services } from '../services.js';
+import type { EventType } from '../../core/index.js';
+import { ingestLimits, validateBatch, writeKeyOf, type IngestResult } from '../../ingest/index.js';
 import { apiMetrics } from '../api-metrics.js';
+import { apiError, BATCH_REJECTION_STATUS } from '../error-catalogue.js';
 import { gunzipBody } from '../gunzip-body.js';
 
 const SINGLE_TYPES: readonly EventType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
@@ -40,22 +41,17 @@ const MessageDoc = Type.Object(
   { description: 'A Segment-spec message; userId or anonymousId is required.' },
 );
 
-/** The HTTP status of a message-level problem on a single-message route. */
-function statusOf(problem: IngestProblem): number {
-  return problem.code === 'INGEST_MESSAGE_TOO_LARGE' ? 413 : 400;
-}
-
 /** Parses JSON bodies of the ingestion scope; a syntax error becomes `INVALID_JSON` with the parser's detail. */
 function parseJson(_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
   if (body.trim() === '') {
-    done(new AppError('INVALID_JSON', 400, 'The request body is empty; a JSON document was expected.'));
+    done(apiError('INVALID_JSON', 'The request body is empty; a JSON document was expected.'));
     return;
   }
   try {
     // JSON.parse makes `__proto__` an own property (no prototype change); validation then refuses it by path.
     done(null, JSON.parse(body));
   } catch (error) {
-    done(new AppError('INVALID_JSON', 400, `The request body is not valid JSON: ${(error as Error).message}`, { cause: error }));
+    done(apiError('INVALID_JSON', `The request body is not valid JSON: ${(error as Error).message}`, { cause: error }));
   }
 }
 
@@ -86,12 +82,12 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
     const authenticate = async (request: FastifyRequest): Promise<string> => {
       const result = await services.keys.authenticate(writeKeyOf(request.headers.authorization, request.body), 'write');
       if (!result.ok) {
-        throw result.code === 'AUTH_MISSING_KEY'
-          ? new AppError('AUTH_MISSING_WRITE_KEY', 401, 'Send the write key as the Basic-auth username or as "writeKey" in the body.')
-          : new AppError('AUTH_INVALID_WRITE_KEY', 401, 'The write key is not valid.');
+        throw result.error === 'AUTH_MISSING_KEY'
+          ? apiError('AUTH_MISSING_WRITE_KEY', 'Send the write key as the Basic-auth username or as "writeKey" in the body.')
+          : apiError('AUTH_INVALID_WRITE_KEY', 'The write key is not valid.');
       }
-      request.workspaceId = result.workspaceId;
-      return result.workspaceId;
+      request.workspaceId = result.value.workspaceId;
+      return result.value.workspaceId;
     };
 
     const count = (result: IngestResult): void => {
@@ -113,7 +109,7 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
         {
           bodyLimit: ingestLimits.maxMessageBytes,
           validatorCompiler: documentOnly,
-          schema: { tags: ['ingestion'], summary: `Segment ${type} call`, body: MessageDoc, response: { 200: Success } },
+          schema: { tags: ['ingestion'], summary: `Segment ${type} call`, security: [{ writeKey: [] }], body: MessageDoc, response: { 200: Success } },
         },
         async (request, reply) => {
           const workspaceId = await authenticate(request);
@@ -126,7 +122,7 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
           count(result);
           const first = result.results[0];
           if (first?.outcome === 'rejected') {
-            throw new AppError(first.problem.code, statusOf(first.problem), first.problem.detail, { field: first.problem.field });
+            throw apiError(first.problem.code, first.problem.detail, { field: first.problem.field });
           }
           return answer(reply, result);
         },
@@ -138,24 +134,27 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
       const envelope = validateBatch(request.body);
       if (!envelope.ok) {
         metrics.ingested.inc({ type: 'unknown', outcome: 'rejected' });
-        const p = envelope.problem;
-        throw new AppError(p.code, p.code === 'INGEST_BATCH_TOO_MANY' ? 413 : 400, p.detail, { field: p.field });
+        const p = envelope.error;
+        throw apiError(p.code, p.detail, { field: p.field });
       }
-      const result = await services.ingest.ingest(workspaceId, envelope.messages, {
+      const result = await services.ingest.ingest(workspaceId, envelope.value.messages, {
         receivedAt: services.clock.now(),
-        sentAt: envelope.sentAt,
-        context: Object.keys(envelope.context).length > 0 ? envelope.context : undefined,
+        sentAt: envelope.value.sentAt,
+        context: Object.keys(envelope.value.context).length > 0 ? envelope.value.context : undefined,
         source: `http:${request.routeOptions.url}`,
       });
       count(result);
       if (result.rejected > 0) {
         const errors = result.results.flatMap((r, index) => (r.outcome === 'rejected' ? [{ index, ...r.problem }] : []));
         const first = errors[0]!;
-        throw new AppError(
+        throw apiError(
           first.code,
-          400,
           `${result.rejected} of ${result.results.length} messages were rejected and not stored; the other ${result.accepted + result.duplicates} were stored (or already were). First: ${first.detail}`,
-          { field: first.field, extensions: { accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected, errors } },
+          {
+            status: BATCH_REJECTION_STATUS,
+            field: first.field,
+            extensions: { accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejected, errors },
+          },
         );
       }
       return answer(reply, result);
@@ -167,7 +166,7 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
         {
           bodyLimit: ingestLimits.maxBatchBytes,
           validatorCompiler: documentOnly,
-          schema: { tags: ['ingestion'], summary: url === '/v1/batch' ? 'Segment batch' : 'Segment import (same as batch)', body: batchDoc, response: { 200: Success } },
+          schema: { tags: ['ingestion'], summary: url === '/v1/batch' ? 'Segment batch' : 'Segment import (same as batch)', security: [{ writeKey: [] }], body: batchDoc, response: { 200: Success } },
         },
         batchHandler,
       );

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
 
 const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()]);

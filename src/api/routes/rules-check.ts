@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { analyzeRule, fromRuleJson, type Condition } from '../../rules/index.js';
 import { workspaceOf } from '../admin-auth.js';
 

@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError } from '../../core/index.js';
+import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
 
 /** Registers `GET /api/segments/{id}/versions`. */
 export async function segmentVersionRoutes(app: FastifyInstance, services: Services): Promise<void> {
@@ -32,7 +32,7 @@ export async function segmentVersionRoutes(app: FastifyInstance, services: Servi
       const ws = workspaceOf(request);
       const { id } = request.params as { id: string };
       const found = await segments.get(ws, id);
-      if (!found) throw new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${id}".`);
+      if (!found) throw apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${id}".`);
       const list = await versions.versionsOf(ws, found.id);
       return { versions: list.map((v) => ({ version: v.version, name: v.name, rule: v.ruleText, savedAt: new Date(v.savedAt).toISOString() })) };
     },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type Services, startApp } from '../../app/index.js';
+import type { Store } from '../../store/index.js';
 
 /** A running test server and how to reach it. */
 export interface TestServer {
@@ -16,6 +17,8 @@ export interface TestServer {
   readonly adminKey: string;
   /** The app's real services, for tests that mount a route plugin with other options. */
   readonly services: Services;
+  /** The store under the app, for tests that check what was written (the API itself never sees it). */
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function startTestServer(): Promise<TestServer> {
     writeKey,
     adminKey,
     services: app.services,
+    store: app.store,
     async close() {
       await app.close();
       await rm(dir, { recursive: true, force: true });

@@ -57,6 +57,30 @@ describe('POST /api/segments', () => {
     expect(Array.isArray(res.json.warnings)).toBe(true);
   });
 
+  it('returns the linter warnings segflow check prints, with their positions in the rule text', async () => {
+    const res = await api('POST', '/api/segments', { name: 'Ever bought', rule: 'performed("Order Completed")' });
+    expect(res.status).toBe(201);
+    expect(res.json.warnings).toContainEqual(expect.objectContaining({ code: 'RULE3001', severity: 'warning', line: 1, column: 1 }));
+    const edited = await api('PUT', '/api/segments/Ever%20bought', { name: 'Ever bought', rule: 'rate("Email Opened" / "Email Delivered", within 30d) < 10%' });
+    expect(edited.status).toBe(200);
+    expect(edited.json.warnings.map((w: { code: string }) => w.code)).toContain('RULE3004');
+    const dry = await api('POST', '/api/segments/dry-run', { name: 'Ever bought', rule: 'performed("Order Completed")' });
+    expect(dry.json.warnings.map((w: { code: string }) => w.code)).toContain('RULE3001');
+    expect((await api('DELETE', '/api/segments/Ever%20bought')).status).toBe(200);
+  });
+
+  it('warns when a segment ties on priority with another of its exclusive group', async () => {
+    const first = await api('POST', '/api/segments', { name: 'Tier A', rule: 'traits.plan = "a"', group: 'tiers', priority: 1 });
+    expect(first.json.warnings.map((w: { code: string }) => w.code)).not.toContain('RULE3007');
+    const second = await api('POST', '/api/segments', { name: 'Tier B', rule: 'traits.plan = "b"', group: 'tiers', priority: 1 });
+    expect(second.status).toBe(201);
+    const tie = second.json.warnings.find((w: { code: string }) => w.code === 'RULE3007');
+    expect(tie?.message).toContain('"Tier A", "Tier B"');
+    const fixed = await api('PUT', '/api/segments/Tier%20B', { name: 'Tier B', rule: 'traits.plan = "b"', group: 'tiers', priority: 2 });
+    expect(fixed.json.warnings.map((w: { code: string }) => w.code)).not.toContain('RULE3007');
+    for (const name of ['Tier%20A', 'Tier%20B']) expect((await api('DELETE', `/api/segments/${name}`)).status).toBe(200);
+  });
+
   it('accepts the canonical JSON form of a rule', async () => {
     const buyers = await api('GET', '/api/segments/Buyers');
     const res = await api('POST', '/api/segments', { name: 'Buyers (json)', rule: buyers.json.segment.ruleJson, group: 'g', priority: 3 });
@@ -202,6 +226,32 @@ describe('DELETE /api/segments/{id}', () => {
     const all = await api('GET', '/api/changes?after=0&limit=1000');
     const exits = all.json.changes.filter((c: { segmentId: string; kind: string }) => c.segmentId === del.json.segment.id && c.kind === 'exited');
     expect(exits.at(-1)?.cause).toMatchObject({ kind: 'segment_deleted' });
+    // The segment is gone, but its changes still say which segment they were about.
+    expect(exits.every((c: { segmentName?: string }) => c.segmentName === 'Buyers (json)')).toBe(true);
+  });
+
+  it('refuses to delete a segment another reads through in_segment, naming it, unless asked to cascade', async () => {
+    expect((await api('POST', '/api/segments', { name: 'Base', rule: 'performed("Order Completed", within 30d)' })).status).toBe(201);
+    expect((await api('POST', '/api/segments', { name: 'Reads base', rule: 'in_segment("Base")' })).status).toBe(201);
+    const refused = await api('DELETE', '/api/segments/Base');
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ code: 'SEGMENT_HAS_DEPENDENTS', dependents: ['Reads base'] });
+    expect(refused.json.detail).toContain('"Reads base"');
+    expect((await api('GET', '/api/segments/Base')).json.segment.size).toBe(2);
+    const cascaded = await api('DELETE', '/api/segments/Base?cascade=true');
+    expect(cascaded.status).toBe(200);
+    expect((await api('GET', '/api/segments/Reads%20base')).json.segment.size).toBe(0);
+    expect((await api('DELETE', '/api/segments/Reads%20base')).status).toBe(200);
+  });
+
+  it('deletes when the client sends Content-Type: application/json with an empty body', async () => {
+    expect((await api('POST', '/api/segments', { name: 'Short lived', rule: 'traits.plan = "pro"' })).status).toBe(201);
+    const res = await fetch(`${server.url}/api/segments/Short%20lived`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { segment: { name: string } }).segment.name).toBe('Short lived');
   });
 
   it('answers 404 for a segment that does not exist', async () => {
@@ -245,5 +295,41 @@ describe('system segments', () => {
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ code: 'SEGMENT_NAME_RESERVED', field: 'name' });
     expect((await api('GET', '/api/segments/__mine')).status).toBe(404);
+  });
+});
+
+describe('profile references and query parameters', () => {
+  it('accepts Segment-style references wherever a profile is named', async () => {
+    const profile = await api('GET', '/api/profiles/user_id:alice');
+    expect(profile.status).toBe(200);
+    const id = profile.json.id as string;
+    expect((await api('GET', '/api/profiles/alice')).json.id).toBe(id);
+    expect((await api('GET', `/api/profiles/profile_id:${id}`)).json.id).toBe(id);
+    const explained = await api('GET', '/api/segments/Buyers/explain/user_id:alice');
+    expect(explained.status).toBe(200);
+    expect(explained.json).toMatchObject({ profileId: id, member: true });
+    expect((await api('GET', '/api/segments/Buyers/explain/anonymous_id:alice')).json.code).toBe('PROFILE_NOT_FOUND');
+  });
+
+  it('filters the change log by person with ?profile=', async () => {
+    const alice = (await api('GET', '/api/profiles/user_id:alice')).json.id as string;
+    const all = await api('GET', '/api/changes?after=0&limit=1000');
+    expect(new Set(all.json.changes.map((c: { profileId: string }) => c.profileId)).size).toBeGreaterThan(1);
+    const mine = await api('GET', '/api/changes?after=0&limit=1000&profile=user_id:alice');
+    expect(mine.status).toBe(200);
+    expect(mine.json.changes.length).toBeGreaterThan(0);
+    expect(mine.json.changes.every((c: { profileId: string }) => c.profileId === alice)).toBe(true);
+    expect(mine.json.changes.length).toBe(all.json.changes.filter((c: { profileId: string }) => c.profileId === alice).length);
+    const nobody = await api('GET', '/api/changes?profile=user_id:nobody');
+    expect(nobody.status).toBe(404);
+    expect(nobody.json).toMatchObject({ code: 'PROFILE_NOT_FOUND', field: 'profile' });
+  });
+
+  it('refuses a query parameter the endpoint does not take, naming it', async () => {
+    const res = await api('GET', '/api/changes?after=0&segmnet=Buyers');
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ code: 'UNKNOWN_PARAMETER', field: 'querystring.segmnet' });
+    expect(res.json.detail).toContain('segment');
+    expect((await api('GET', '/api/segments/Buyers?verbose=1')).json).toMatchObject({ code: 'UNKNOWN_PARAMETER', field: 'querystring.verbose' });
   });
 });

@@ -9,127 +9,36 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Static, type TObject, type TSchema, Type } from 'typebox';
-import { AppError, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
+import { type Static, Type } from 'typebox';
+import { type AppError, assertNever, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
 import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
 import type { PeopleDirectorySql } from '../../monitor/index.js';
 import { membersCsv } from './members-csv.js';
-
-const RuleProblemSchema = Type.Object(
-  {
-    code: Type.String({ description: 'Stable diagnostic code, e.g. RULE1007 (docs/errors.md).' }),
-    severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
-    message: Type.String(),
-    line: Type.Optional(Type.Integer({ minimum: 1 })),
-    column: Type.Optional(Type.Integer({ minimum: 1 })),
-    length: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { description: 'A finding about a rule, with its position in the rule text.' },
-);
-
-/** An RFC 9457 problem document as the error handler writes it (extra members allowed). */
-export function problemSchema(description: string, extra: Record<string, TSchema> = {}): TObject {
-  return Type.Object(
-    {
-      type: Type.String(),
-      title: Type.String(),
-      status: Type.Integer(),
-      code: Type.String({ description: 'Stable error code (docs/errors.md).' }),
-      detail: Type.String(),
-      field: Type.Optional(Type.String()),
-      instance: Type.Optional(Type.String()),
-      ...extra,
-    },
-    { additionalProperties: true, description },
-  );
-}
+import {
+  DryRunSchema,
+  ExplanationSchema,
+  MembersSchema,
+  problemSchema,
+  RuleProblemSchema,
+  SavedSchema,
+  SegmentBodySchema,
+  SegmentSchema,
+} from '../contract/index.js';
+import { apiError } from '../error-catalogue.js';
+import { lintSegment } from './segment-lint.js';
 
 const NotFound = problemSchema('SEGMENT_NOT_FOUND (or PROFILE_NOT_FOUND for explain).');
 const BadRequest = problemSchema('VALIDATION_FAILED: the body or query does not match the schema.');
 const NameTaken = problemSchema('SEGMENT_NAME_TAKEN: another segment has this name.');
+const HasDependents = problemSchema('SEGMENT_HAS_DEPENDENTS (or SEGMENT_SYSTEM): other segments read this one through in_segment.', {
+  dependents: Type.Optional(Type.Array(Type.String(), { description: 'Names of the segments that read this one.' })),
+});
 const RuleInvalid = problemSchema('RULE_INVALID: the rule has errors, each with its position in the rule text (or SEGMENT_NAME_RESERVED).', {
   errors: Type.Optional(Type.Array(RuleProblemSchema)),
   warnings: Type.Optional(Type.Array(RuleProblemSchema)),
-});
-
-const RuleJsonSchema = Type.Object(
-  { version: Type.Integer({ minimum: 1 }), condition: Type.Unknown() },
-  { description: 'The canonical JSON form of a rule.' },
-);
-
-/** The body of create, update and dry-run. */
-export const SegmentBodySchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200, description: 'Unique within the workspace; what in_segment("…") refers to.' }),
-    rule: Type.Union([Type.String({ minLength: 1, maxLength: 65_536 }), RuleJsonSchema], {
-      description: 'Rule text, e.g. performed("Email Opened", within 7d), or the canonical JSON form.',
-    }),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-    group: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Exclusive group.' })),
-    priority: Type.Optional(Type.Integer({ description: 'Within a group, the highest priority whose rule holds wins.' })),
-  },
-  { additionalProperties: false },
-);
-
-/** A segment as the API returns it. */
-export const SegmentSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  version: Type.Integer(),
-  rule: Type.String({ description: 'The rule as canonical text.' }),
-  ruleJson: Type.Unknown({ description: 'The rule in canonical JSON form.' }),
-  group: Type.Union([Type.String(), Type.Null()]),
-  priority: Type.Integer(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  size: Type.Optional(Type.Integer({ minimum: 0, description: 'Current number of members.' })),
-});
-
-const SavedSchema = Type.Object({ segment: SegmentSchema, warnings: Type.Array(RuleProblemSchema) });
-
-const PersonRefSchema = Type.Object({
-  profileId: Type.String(),
-  userId: Type.Union([Type.String(), Type.Null()]),
-  email: Type.Union([Type.String(), Type.Null()]),
-});
-
-const DryRunSchema = Type.Object({
-  rule: Type.String({ description: 'The rule as canonical text: equal to a saved segment\'s `rule` when unchanged.' }),
-  size: Type.Integer({ minimum: 0 }),
-  entered: Type.Integer({ minimum: 0, description: 'Profiles that would enter compared with the current version.' }),
-  exited: Type.Integer({ minimum: 0, description: 'Profiles that would exit compared with the current version.' }),
-  sampleEntered: Type.Array(Type.String()),
-  sampleExited: Type.Array(Type.String()),
-  sampleEnteredPeople: Type.Optional(Type.Array(PersonRefSchema, { description: 'sampleEntered with each profile\'s userId and email.' })),
-  sampleExitedPeople: Type.Optional(Type.Array(PersonRefSchema)),
-  warnings: Type.Array(RuleProblemSchema),
-  at: Type.String({ format: 'date-time', description: 'The instant the rule was evaluated at.' }),
-});
-
-const MembersSchema = Type.Object({
-  members: Type.Array(
-    Type.Object({
-      profileId: Type.String(),
-      userId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      since: Type.String({ format: 'date-time' }),
-    }),
-  ),
-  next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor for the next page (`after`), null at the end.' }),
-  total: Type.Integer({ minimum: 0 }),
-});
-
-const ExplanationSchema = Type.Object({
-  segmentId: Type.String(),
-  profileId: Type.String(),
-  at: Type.String({ format: 'date-time' }),
-  member: Type.Boolean(),
-  excludedBy: Type.Optional(Type.String({ description: 'Set when an exclusive group gives the profile to another segment.' })),
-  explanation: Type.Unknown({ description: 'The rule\'s explanation tree: each condition with its value and evidence.' }),
 });
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, description: 'Segment id or name.' }) });
@@ -172,20 +81,29 @@ export function segmentProblem(failure: SegmentFailure, segmentRef?: string): Ap
     case 'invalid_rule': {
       const errors = failure.diagnostics.filter((d) => d.severity === 'error');
       const shown = errors.length > 0 ? errors : failure.diagnostics;
-      return new AppError('RULE_INVALID', 422, `The rule has ${shown.length} error(s); see errors for where and how to fix them.`, {
+      return apiError('RULE_INVALID', `The rule has ${shown.length} error(s); see errors for where and how to fix them.`, {
         field: 'rule',
         extensions: { errors: shown, warnings: failure.diagnostics.filter((d) => d.severity === 'warning') },
       });
     }
     case 'name_taken':
-      return new AppError('SEGMENT_NAME_TAKEN', 409, `A segment named "${failure.name}" already exists; update it with PUT or choose another name.`, {
+      return apiError('SEGMENT_NAME_TAKEN', `A segment named "${failure.name}" already exists; update it with PUT or choose another name.`, {
         field: 'name',
       });
     case 'not_found':
       if (segmentRef !== undefined && failure.id !== segmentRef) {
-        return new AppError('PROFILE_NOT_FOUND', 404, `No profile is known as "${failure.id}".`);
+        return apiError('PROFILE_NOT_FOUND', `No profile is known as "${failure.id}".`);
       }
-      return new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${failure.id}".`);
+      return apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${failure.id}".`);
+    case 'has_dependents':
+      return apiError(
+        'SEGMENT_HAS_DEPENDENTS',
+        `"${failure.name}" is read through in_segment by ${failure.dependents.map((d) => `"${d}"`).join(', ')}; deleting it would empty them. ` +
+          'Edit or delete those first, or send ?cascade=true to delete it anyway.',
+        { extensions: { dependents: [...failure.dependents] } },
+      );
+    default:
+      return assertNever(failure);
   }
 }
 
@@ -202,7 +120,7 @@ async function sizeOf(segments: SegmentService, workspaceId: string, id: string)
 /** Refuses a reserved (system) name for a user's segment. */
 function assertUserName(name: string): void {
   if (isSystemSegmentName(name)) {
-    throw new AppError('SEGMENT_NAME_RESERVED', 422, `Names starting with "${SYSTEM_SEGMENT_PREFIX}" are reserved for segments segflow maintains.`, { field: 'name' });
+    throw apiError('SEGMENT_NAME_RESERVED', `Names starting with "${SYSTEM_SEGMENT_PREFIX}" are reserved for segments segflow maintains.`, { field: 'name' });
   }
 }
 
@@ -210,7 +128,7 @@ function assertUserName(name: string): void {
 async function assertUserSegment(segments: SegmentService, workspaceId: string, ref: string): Promise<void> {
   const found = await segments.get(workspaceId, ref);
   if (found && isSystemSegmentName(found.name)) {
-    throw new AppError('SEGMENT_SYSTEM', 409, `"${found.name}" is maintained by segflow and cannot be changed or deleted.`);
+    throw apiError('SEGMENT_SYSTEM', `"${found.name}" is maintained by segflow and cannot be changed or deleted.`);
   }
 }
 
@@ -249,7 +167,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       assertUserName(request.body.name);
       const { value, warnings } = unwrap(await segments.create(ws, request.body));
       void reply.code(201).header('location', `/api/segments/${encodeURIComponent(value.id)}`);
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
   );
 
@@ -268,7 +186,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
         rule: canonicalRuleText(request.body.rule) ?? '',
         sampleEntered: [...value.sampleEntered],
         sampleExited: [...value.sampleExited],
-        warnings: [...(value.warnings.length > 0 ? value.warnings : warnings)],
+        warnings: await lintSegment(segments, ws, request.body, value.warnings.length > 0 ? value.warnings : warnings),
         at: new Date(value.at).toISOString(),
       };
     },
@@ -293,16 +211,28 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       assertUserName(request.body.name);
       await assertUserSegment(segments, ws, request.params.id);
       const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body));
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: [...warnings] };
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
   );
 
   app.delete(
     '/api/segments/:id',
-    { schema: { tags, summary: 'Delete a segment (its members exit)', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a segment (its members exit); refused while other segments read it through in_segment',
+        params: IdParams,
+        querystring: Type.Object({
+          cascade: Type.Optional(
+            Type.Boolean({ default: false, description: 'Delete even though other segments read this one (they then see it as empty).' }),
+          ),
+        }),
+        response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound, 409: HasDependents },
+      },
+    },
     async (request) => {
       await assertUserSegment(segments, workspaceOf(request), request.params.id);
-      const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id));
+      const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id, { cascade: request.query.cascade === true }));
       return { segment: segmentView(value) };
     },
   );
@@ -312,10 +242,12 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     {
       schema: {
         tags,
-        summary: 'Current members with userId and email, cursor-paged; ?format=csv streams them all as CSV',
+        summary: 'Current members with userId and email, cursor-paged (at most 1000 per page); ?format=csv streams them all as CSV',
         params: IdParams,
         querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          limit: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Members per page: 100 by default, at most 1000 (more is 400 VALIDATION_FAILED).' }),
+          ),
           after: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page.' })),
           format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'csv: every member, streamed (profileId,userId,email,since).' })),
         }),

@@ -7,10 +7,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../app/index.js';
-import { AppError, isSystemSegmentName } from '../../core/index.js';
+import type { Services } from '../services.js';
+import { isSystemSegmentName } from '../../core/index.js';
 import { BUCKET_MS, clampRange, type SizePoint, type SizeResolution } from '../../monitor/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
 
 const PointSchema = Type.Object({
   t: Type.String({ format: 'date-time', description: 'Start of the bucket (UTC).' }),
@@ -31,7 +32,7 @@ function rangeOf(query: { resolution?: SizeResolution; from?: string; to?: strin
   const resolution = query.resolution ?? 'hour';
   const to = query.to === undefined ? now : Date.parse(query.to);
   const from = query.from === undefined ? to - (resolution === 'hour' ? 47 : 29) * BUCKET_MS[resolution] : Date.parse(query.from);
-  if (from > to) throw new AppError('VALIDATION_FAILED', 400, '`from` must not be after `to`.', { field: 'querystring.from' });
+  if (from > to) throw apiError('VALIDATION_FAILED', '`from` must not be after `to`.', { field: 'querystring.from' });
   return { resolution, ...clampRange(resolution, from, to) };
 }
 
@@ -56,7 +57,7 @@ export async function sizeHistoryRoutes(app: FastifyInstance, services: Services
       const ws = workspaceOf(request);
       const { id } = request.params as { id: string };
       const found = await segments.get(ws, id);
-      if (!found) throw new AppError('SEGMENT_NOT_FOUND', 404, `No segment has the id or name "${id}".`);
+      if (!found) throw apiError('SEGMENT_NOT_FOUND', `No segment has the id or name "${id}".`);
       const { resolution, from, to } = rangeOf(request.query as never, services.clock.now());
       const points = await monitor.sizeHistory.series(ws, found.id, resolution, from, to);
       return { segmentId: found.id, resolution, points: points.map(pointView) };

@@ -13,11 +13,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app/index.js';
+import type { Services } from '../services.js';
 
-/** The built app's folder: `SEGFLOW_WEB_DIR` when set, else `web/dist` of this checkout. */
-export function webDistDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SEGFLOW_WEB_DIR ?? fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/** The built app's folder: `web/dist` of this checkout. */
+export function webDistDir(): string {
+  return fileURLToPath(new URL('../../../web/dist', import.meta.url));
 }
 
 /**
@@ -60,8 +60,10 @@ export async function webAppRoutes(app: FastifyInstance, options: WebAppOptions 
     if (!built) return reply.code(503).type('text/html; charset=utf-8').send(MISSING);
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   };
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
-  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+  // `anyQuery`: app pages carry their own query parameters (`?segment=…`); the API's unknown-parameter guard skips them.
+  const route = { schema: { hide: true }, config: { anyQuery: true } };
+  app.get('/', route, async (_request, reply) => sendIndex(reply));
+  app.get('/*', route, async (request, reply) => {
     const path = decodeURIComponent(request.url.split('?')[0]!);
     if (NOT_APP.test(path)) return reply.callNotFound();
     if (built && path.startsWith('/assets/') && !path.includes('..') && existsSync(`${root}${path}`)) {

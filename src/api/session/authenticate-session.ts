@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../core/index.js';
+import { apiError } from '../error-catalogue.js';
 import { CSRF_HEADER, sessionTokenOf } from './session-cookie.js';
 import { sameSecret, type SessionInfo, type SessionService } from './session-service.js';
 
@@ -14,9 +14,9 @@ export function requestOrigin(request: FastifyRequest): string {
 export function assertSameOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== 'null' && origin !== requestOrigin(request)) {
-    throw new AppError('AUTH_CSRF_REFUSED', 403, `A request from ${origin} may not use this session.`);
+    throw apiError('AUTH_CSRF_REFUSED', `A request from ${origin} may not use this session.`);
   }
-  if (origin === 'null') throw new AppError('AUTH_CSRF_REFUSED', 403, 'A request from an opaque origin may not use this session.');
+  if (origin === 'null') throw apiError('AUTH_CSRF_REFUSED', 'A request from an opaque origin may not use this session.');
 }
 
 /**
@@ -32,12 +32,12 @@ export async function authenticateSessionRequest(sessions: SessionService, reque
   const token = sessionTokenOf(request.headers.cookie);
   if (token === undefined) return undefined;
   const session = await sessions.find(token);
-  if (!session) throw new AppError('AUTH_SESSION_INVALID', 401, 'The session has expired or was signed out; sign in again.');
+  if (!session) throw apiError('AUTH_SESSION_INVALID', 'The session has expired or was signed out; sign in again.');
   if (!SAFE_METHODS.has(request.method)) {
     assertSameOrigin(request);
     const sent = request.headers[CSRF_HEADER];
     if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
-      throw new AppError('AUTH_CSRF_REFUSED', 403, `A state-changing request signed in by cookie must send the session's CSRF token in ${CSRF_HEADER}.`);
+      throw apiError('AUTH_CSRF_REFUSED', `A state-changing request signed in by cookie must send the session's CSRF token in ${CSRF_HEADER}.`);
     }
   }
   return session;

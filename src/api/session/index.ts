@@ -9,8 +9,7 @@
  */
 export { assertSameOrigin, authenticateSessionRequest, requestOrigin } from './authenticate-session.js';
 export { clearedSessionCookie, CSRF_HEADER, SESSION_COOKIE, sessionCookie, sessionTokenOf } from './session-cookie.js';
-export type { SessionRecord, SessionRepo } from './session-repo-sql.js';
-export { SessionRepoSql } from './session-repo-sql.js';
+export type { SessionRecord, SessionRepo } from './session-repo.js';
 export type { SessionRoutesOptions } from './session-routes.js';
 export { isSignInRequest, sessionRoutes } from './session-routes.js';
 export type { NewSession, SessionInfo, SessionOptions } from './session-service.js';

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError, type Clock } from '../../core/index.js';
-import type { KeyAuthenticator } from '../../ingest/index.js';
-import type { SessionRepo } from './session-repo-sql.js';
+import type { Clock } from '../../core/index.js';
+import { apiError } from '../error-catalogue.js';
+import type { KeyPort } from '../services.js';
+import type { SessionRepo } from './session-repo.js';
 
 /** Twelve hours: a working day, after which the browser asks for the key again. */
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -43,7 +44,7 @@ export class SessionService {
 
   constructor(
     private readonly repo: SessionRepo,
-    private readonly keys: Pick<KeyAuthenticator, 'authenticate'>,
+    private readonly keys: KeyPort,
     private readonly clock: Clock,
     options: SessionOptions = {},
   ) {
@@ -54,9 +55,9 @@ export class SessionService {
   async signIn(adminKey: string | undefined): Promise<NewSession> {
     const auth = await this.keys.authenticate(adminKey, 'admin');
     if (!auth.ok) {
-      throw auth.code === 'AUTH_MISSING_KEY'
-        ? new AppError('AUTH_MISSING_ADMIN_KEY', 401, 'Enter an admin key to sign in.', { field: 'key' })
-        : new AppError('AUTH_INVALID_ADMIN_KEY', 401, 'The admin key is not valid.', { field: 'key' });
+      throw auth.error === 'AUTH_MISSING_KEY'
+        ? apiError('AUTH_MISSING_ADMIN_KEY', 'Enter an admin key to sign in.', { field: 'key' })
+        : apiError('AUTH_INVALID_ADMIN_KEY', 'The admin key is not valid.', { field: 'key' });
     }
     const now = this.clock.now();
     // Expired rows are swept at sign-in: cheap (indexed), and sign-ins are rare compared with requests.
@@ -64,8 +65,9 @@ export class SessionService {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = now + this.ttlMs;
-    await this.repo.insert({ tokenHash: hashToken(token), workspaceId: auth.workspaceId, keyId: auth.keyId, csrfToken, createdAt: now, expiresAt });
-    return { token, workspaceId: auth.workspaceId, csrfToken, expiresAt };
+    const { workspaceId, keyId } = auth.value;
+    await this.repo.insert({ tokenHash: hashToken(token), workspaceId, keyId, csrfToken, createdAt: now, expiresAt });
+    return { token, workspaceId, csrfToken, expiresAt };
   }
 
   /** The live session of a cookie token, or undefined when it is unknown, signed out or expired. */

@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
-import { bootstrapKeys } from '../../app/index.js';
+import { bootstrapKeys, SessionRepoSql } from '../../app/index.js';
 import { FakeClock } from '../../core/index.js';
 import { KeyAuthenticator } from '../../ingest/index.js';
 import { describeEachStore } from '../../store/testing/index.js';
 import { installAdminAuth, workspaceOf } from '../admin-auth.js';
 import { installErrorHandler } from '../error-handler.js';
-import { CSRF_HEADER, SESSION_COOKIE, SessionRepoSql, SessionService, sessionRoutes } from './index.js';
+import { CSRF_HEADER, SESSION_COOKIE, SessionService, sessionRoutes } from './index.js';
 
 const ADMIN_KEY = 'sfa_session_test_key_0123456789';
 const HOUR = 60 * 60 * 1000;

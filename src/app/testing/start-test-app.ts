@@ -34,6 +34,8 @@ export interface TestAppOptions {
   readonly ingest?: IngestOptions;
   /** `postgres`: a fresh random schema in the test database (dropped on close) instead of a SQLite file. */
   readonly storeKind?: StoreKind;
+  /** `SEGFLOW_*` settings for subsystems (e.g. `SEGFLOW_DESTINATION_ALLOWLIST`), as `loadConfig` would keep them. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts segflow for a test. */
@@ -44,7 +46,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const writeKey = 'sfw_test_write_key_0123456789';
   const adminKey = 'sfa_test_admin_key_0123456789';
   const app = await startApp(
-    { port: 0, host: '127.0.0.1', storage, writeKey, adminKey, logLevel: 'silent' },
+    { port: 0, host: '127.0.0.1', storage, writeKey, adminKey, logLevel: 'silent', ...(options.env ? { env: options.env } : {}) },
     {
       logger: pino({ level: 'silent' }),
       listen: options.listen ?? false,

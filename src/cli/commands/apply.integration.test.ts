@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer, waitForEngine } from '../../api/routes/segments-test-server.js';
+import { AdminClient } from '../admin-client.js';
+import { applyPlan, computePlan, readSegmentDir } from './apply.js';
 import { type CliRun, runCli } from './testing-cli.js';
 
 let server: TestServer;
@@ -124,3 +126,94 @@ describe('segflow apply', () => {
     expect(why.stdout).toContain('✓ sum("Order Completed".revenue, within 365d)');
   });
 });
+
+describe('segflow apply checks the plan as a whole and applies it all or nothing', () => {
+  async function freshDir(files: Record<string, string>): Promise<string> {
+    const d = await mkdtemp(join(tmpdir(), 'segflow-apply-plan-'));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(d, name), text);
+    return d;
+  }
+
+  it('refuses in --dry-run a rule that references a segment neither on the server nor in the plan', async () => {
+    const d = await freshDir({
+      'fresh.rule': '# name: Fresh\nperformed("Email Opened", within 1d)\n',
+      'dangling.rule': '# name: Dangling\nin_segment("Big spender") and performed("Email Opened", within 7d)\n',
+    });
+    const before = await segmentNames();
+    const run = await segflow(['apply', d, '--dry-run']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/dangling\.rule:2:\d+ RULE2005 Unknown segment "Big spender"\. Did you mean "Big spenders"\?/);
+    expect(await segmentNames()).toEqual(before);
+    await rm(d, { recursive: true, force: true });
+  });
+
+  it('refuses a plan whose --prune deletes a segment that a kept segment references', async () => {
+    const d = await freshDir({ 'vip.rule': '# name: VIP openers\nin_segment("Big spenders") and performed("Email Opened", within 7d)\n' });
+    const before = await segmentNames();
+    const run = await segflow(['apply', d, '--dry-run', '--prune']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('RULE2005 Unknown segment "Big spenders"');
+    expect(await segmentNames()).toEqual(before);
+    await rm(d, { recursive: true, force: true });
+  });
+
+  it('undoes the changes already made when the server refuses a later step', async () => {
+    const d = await freshDir({
+      'a.rule': '# name: Zeta base\nperformed("Email Opened", within 2d)\n',
+      'b.rule': '# name: Alpha on top\nin_segment("Zeta base")\n',
+    });
+    const client = new AdminClient({ url: server.url, key: server.adminKey });
+    const read = await readSegmentDir(d);
+    if (!read.ok) throw new Error(read.errors.join('\n'));
+    const plan = await computePlan(client, read.specs, false);
+    if (!plan.ok) throw new Error(plan.problem.detail);
+    expect(plan.order).toEqual(['Zeta base', 'Alpha on top']);
+    // Someone else takes the second name between the plan and the apply.
+    expect((await client.createSegment({ name: 'Alpha on top', rule: 'subscribed' })).ok).toBe(true);
+    const results = await applyPlan(client, plan.steps, read.specs, plan.current, plan.order);
+    expect(results).toMatchObject([
+      { name: 'Zeta base', ok: true, rolledBack: true },
+      { name: 'Alpha on top', ok: false },
+    ]);
+    const names = await segmentNames();
+    expect(names).not.toContain('Zeta base');
+    expect(names).toContain('Alpha on top');
+    expect((await client.deleteSegment('Alpha on top')).ok).toBe(true);
+    await rm(d, { recursive: true, force: true });
+  });
+});
+
+describe('CLI wording', () => {
+  it('explains a merged-away identifier, saying which profile it now resolves to', async () => {
+    await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.writeKey}:`).toString('base64')}` },
+      body: JSON.stringify({
+        batch: [
+          { type: 'track', anonymousId: 'anon-ann', event: 'Page Viewed' },
+          { type: 'identify', userId: 'ann', anonymousId: 'anon-ann' },
+        ],
+      }),
+    });
+    const why = await segflow(['explain', 'Big spenders', 'anon-ann']);
+    expect(why.code).toBe(0);
+    const annProfile = JSON.parse((await segflow(['explain', 'Big spenders', 'ann', '--json'])).stdout).profileId as string;
+    expect(why.stdout).toContain(`anon-ann resolves to profile ${annProfile}`);
+    expect(why.stdout).toContain('anon-ann IS in "Big spenders"');
+  });
+
+  it('suggests the nearest segment name for an unknown one', async () => {
+    const why = await segflow(['explain', 'big spender', 'ann']);
+    expect(why.code).toBe(1);
+    expect(why.stderr).toContain('did you mean "Big spenders"?');
+  });
+
+  it('asks for --key or SEGFLOW_ADMIN_KEY rather than a Bearer header', async () => {
+    const run = await segflow(['segments'], { SEGFLOW_ADMIN_KEY: '' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--key');
+    expect(run.stderr).toContain('SEGFLOW_ADMIN_KEY');
+    expect(run.stderr).not.toContain('Bearer');
+  });
+});
+

@@ -3,7 +3,9 @@
  * `segflow apply DIR`: segments as code. Every `*.rule` file (header comments `# name:`, `# group:`,
  * `# priority:`, `# description:`, then the rule text) and every `*.json` file (`{ name, rule, … }`) in DIR
  * describes one segment. The command reads the server's segments, prints a plan (create, update with the
- * +entered / −exited diff from a dry run, unchanged, delete with `--prune`) and applies it once confirmed.
+ * +entered / −exited diff from a dry run, unchanged, delete with `--prune`), checks that the plan holds
+ * together as a whole (every `in_segment` reference names a segment that exists once it is applied, no cycle),
+ * and applies it once confirmed, all or nothing (a refused step undoes the ones before it).
  * Running it twice changes nothing the second time. Exit codes: 0 done (or nothing to do), 1 a rule is
  * invalid or the server refused a change, 2 usage (bad directory, duplicate names, no confirmation).
  */
@@ -17,7 +19,9 @@ import {
   type ApiSegment,
   addAdminOptions,
   clientFromOptions,
+  describeProblem,
 } from '../admin-client.js';
+import { checkPlanReferences } from '../plan-references.js';
 import type { RuleProblem, SegmentInput } from '../../engine/index.js';
 
 /** One segment as described by a file in the directory. */
@@ -138,7 +142,8 @@ function onlyUnknownSegments(problem: ApiProblem): boolean {
 
 /** Computes the plan: what apply would do to make the server match `specs`. */
 export async function computePlan(client: AdminClient, specs: readonly SegmentSpec[], prune: boolean): Promise<
-  { ok: true; steps: PlanStep[]; current: ApiSegment[] } | { ok: false; problem: ApiProblem }
+  | { ok: true; steps: PlanStep[]; current: ApiSegment[]; /** Spec names, each after the segments it references. */ order: readonly string[] }
+  | { ok: false; problem: ApiProblem }
 > {
   const listed = await client.listSegments();
   if (!listed.ok) return { ok: false, problem: listed.problem };
@@ -190,7 +195,20 @@ export async function computePlan(client: AdminClient, specs: readonly SegmentSp
       steps.push({ action: 'delete', name: s.name, file: null, entered: 0, exited: s.size ?? null, changes: [], errors: [], warnings: [] });
     }
   }
-  return { ok: true, steps, current };
+  // The server's dry run checks one rule against today's segments; the plan as a whole must also hold together
+  // once applied: references to segments created here, none to a segment that is neither there nor created,
+  // none to one --prune deletes, no cycle through the plan's segments.
+  const planned = specs.map((s) => ({ name: s.body.name, rule: s.body.rule, file: s.file }));
+  const plannedNames = new Set(planned.map((s) => s.name));
+  const staying = prune ? [] : current.filter((s) => !plannedNames.has(s.name)).map((s) => ({ name: s.name, rule: s.rule, file: null }));
+  const references = checkPlanReferences(planned, [...planned, ...staying]);
+  const checked = steps.map((step) => {
+    const errors = references.errors.get(step.name);
+    if (step.action === 'delete' || errors === undefined) return step;
+    const { pending: _pending, ...rest } = step;
+    return { ...rest, errors: [...new Set([...step.errors, ...errors])] };
+  });
+  return { ok: true, steps: checked, current, order: references.order };
 }
 
 const SYMBOL: Record<PlanStep['action'], string> = { create: '+', update: '~', unchanged: '=', delete: '-' };
@@ -222,39 +240,77 @@ export interface StepResult {
   readonly ok: boolean;
   readonly version?: number;
   readonly error?: string;
+  /** Set on steps that succeeded and were then undone because a later step failed. */
+  readonly rolledBack?: boolean;
+}
+
+/** What undoes one applied step: the segment as it was before (null: it did not exist). */
+interface Undo {
+  readonly name: string;
+  readonly before: ApiSegment | null;
+}
+
+function bodyOf(s: ApiSegment): SegmentInput {
+  return { name: s.name, rule: s.rule, description: s.description, group: s.group, priority: s.priority };
 }
 
 /**
- * Applies the plan. Creates and updates whose rule references a segment not yet created are retried after
- * the others, and deletions likewise, so the order of files does not matter.
+ * Applies a validated plan, all or nothing. Creates and updates go first, each after the segments its rule
+ * references (`order`, from the plan), then deletions, so no step waits for another. When the server refuses a
+ * step (a change made meanwhile by someone else, a server error), the steps already applied are undone in
+ * reverse order — a created segment is deleted, an updated one saved back as it was, a deleted one created
+ * again — and the results say so. Undoing is compensation, not a transaction: the undone changes' membership
+ * entries and exits stay in the change log, and a segment created again gets a new id.
  */
-export async function applyPlan(client: AdminClient, steps: readonly PlanStep[], specs: readonly SegmentSpec[]): Promise<StepResult[]> {
+export async function applyPlan(
+  client: AdminClient,
+  steps: readonly PlanStep[],
+  specs: readonly SegmentSpec[],
+  current: readonly ApiSegment[] = [],
+  order: readonly string[] = specs.map((s) => s.body.name),
+): Promise<StepResult[]> {
   const specByName = new Map(specs.map((s) => [s.body.name, s]));
-  let todo = steps.filter((s) => s.action !== 'unchanged');
+  const currentByName = new Map(current.map((s) => [s.name, s]));
+  const rank = new Map(order.map((name, i) => [name, i]));
+  const saves = steps
+    .filter((s) => s.action === 'create' || s.action === 'update')
+    .sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0));
+  const deletes = steps.filter((s) => s.action === 'delete');
   const results: StepResult[] = [];
-  for (;;) {
-    const failed: { step: PlanStep; problem: ApiProblem }[] = [];
-    for (const step of todo) {
-      const spec = specByName.get(step.name);
-      const res =
-        step.action === 'delete'
-          ? await client.deleteSegment(step.name)
-          : step.action === 'create'
-            ? await client.createSegment((spec as SegmentSpec).body)
-            : await client.updateSegment(step.name, (spec as SegmentSpec).body);
-      if (res.ok) results.push({ action: step.action, name: step.name, ok: true, version: res.value.segment.version });
-      else failed.push({ step, problem: res.problem });
+  const undo: Undo[] = [];
+  for (const step of [...saves, ...deletes]) {
+    const spec = specByName.get(step.name);
+    const res =
+      step.action === 'delete'
+        ? await client.deleteSegment(step.name)
+        : step.action === 'create'
+          ? await client.createSegment((spec as SegmentSpec).body)
+          : await client.updateSegment(step.name, (spec as SegmentSpec).body);
+    if (res.ok) {
+      results.push({ action: step.action, name: step.name, ok: true, version: res.value.segment.version });
+      undo.push({ name: step.name, before: step.action === 'create' ? null : (currentByName.get(step.name) ?? null) });
+      continue;
     }
-    // Retry while some step succeeded this round: a failure may have been waiting for it.
-    if (failed.length === 0 || failed.length === todo.length) {
-      for (const f of failed) {
-        const lines = problemLines(f.step.file ?? f.step.name, f.problem);
-        results.push({ action: f.step.action, name: f.step.name, ok: false, error: lines.join('\n') });
-      }
-      return results;
-    }
-    todo = failed.map((f) => f.step);
+    results.push({ action: step.action, name: step.name, ok: false, error: problemLines(step.file ?? step.name, res.problem).join('\n') });
+    const undone = await rollBack(client, undo);
+    return results.map((r) => (r.ok && undone.has(r.name) ? { ...r, rolledBack: true } : r));
   }
+  return results;
+}
+
+/** Undoes applied steps, latest first; returns the names undone (a failed undo is left as applied). */
+async function rollBack(client: AdminClient, undo: readonly Undo[]): Promise<Set<string>> {
+  const undone = new Set<string>();
+  for (const u of [...undo].reverse()) {
+    const res =
+      u.before === null
+        ? await client.deleteSegment(u.name)
+        : (await client.getSegment(u.name)).ok
+          ? await client.updateSegment(u.name, bodyOf(u.before))
+          : await client.createSegment(bodyOf(u.before));
+    if (res.ok) undone.add(u.name);
+  }
+  return undone;
 }
 
 async function confirm(): Promise<boolean> {
@@ -289,7 +345,7 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
   const planned = await computePlan(client, read.specs, options.prune === true);
   if (!planned.ok) {
     if (options.json) out(JSON.stringify({ ok: false, problem: planned.problem }));
-    else err(`segflow apply: ${planned.problem.code}: ${planned.problem.detail}`);
+    else err(`segflow apply: ${describeProblem(planned.problem)}`);
     return 1;
   }
   const steps = planned.steps;
@@ -318,17 +374,25 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
       return 1;
     }
   }
-  const results = await applyPlan(client, steps, read.specs);
+  const results = await applyPlan(client, steps, read.specs, planned.current, planned.order);
   const ok = results.every((r) => r.ok);
   if (options.json) {
     out(JSON.stringify({ ok, plan: steps, applied: true, results }));
   } else {
     out('');
     for (const r of results) {
-      if (r.ok) out(`  ${SYMBOL[r.action]} ${r.name}: ${r.action === 'delete' ? 'deleted' : `saved as version ${r.version ?? '?'}`}`);
+      if (r.rolledBack) out(`  ↺ ${r.name}: ${r.action} undone`);
+      else if (r.ok) out(`  ${SYMBOL[r.action]} ${r.name}: ${r.action === 'delete' ? 'deleted' : `saved as version ${r.version ?? '?'}`}`);
       else err(`  ! ${r.name}: ${r.action} failed\n${r.error ?? ''}`);
     }
-    out(ok ? `\nApplied ${results.length} change(s).` : '\nSome changes failed; run apply again after fixing them.');
+    const kept = results.filter((r) => r.ok && !r.rolledBack).length;
+    out(
+      ok
+        ? `\nApplied ${results.length} change(s).`
+        : kept === 0
+          ? '\nA change failed, so nothing was applied (the changes made before it were undone).'
+          : `\nA change failed and ${kept} change(s) could not be undone; run apply again after fixing it.`,
+    );
   }
   return ok ? 0 : 1;
 }

@@ -2,11 +2,12 @@
  * @module
  * `segflow destinations add|list|deliveries|replay|enable|disable`: webhook destinations over the HTTP admin
  * API (`--url`/`SEGFLOW_URL`, `--key`/`SEGFLOW_ADMIN_KEY`), documented in docs/destinations.md. `add` prints the
- * signing secret, which the server shows only once.
+ * signing secret, which the server shows only once; its `--segments` takes segment names or ids.
  */
 import type { Command } from 'commander';
 import type { DeliveryRecord, DestinationView } from '../../destinations/index.js';
 import { type AdminClient, type ApiResult, addAdminOptions, clientFromOptions, describeProblem } from '../admin-client.js';
+import { resolveSegmentRefs } from '../segment-refs.js';
 
 /** A destination as the API returns it (the fields this command reads); `secret` only in the create response. */
 export type ApiDestination = Pick<
@@ -109,11 +110,19 @@ export function register(program: Command): void {
       .description('register a webhook; prints its signing secret (shown only once)')
       .requiredOption('--name <name>', 'a name for people')
       .requiredOption('--webhook <url>', 'the receiver URL (http or https)')
-      .option('--segments <ids>', 'comma-separated segment ids, or "all"', 'all')
+      .option('--segments <names>', 'comma-separated segment names or ids, or "all"', 'all')
       .option('--email-targeting', 'suppress entries of people who may not be emailed'),
   ).action(async (o: Options & { name: string; webhook: string; segments: string; emailTargeting?: boolean }) => {
-    const segments = o.segments === 'all' ? 'all' : o.segments.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    await run('add', o, DestinationsClient.fromOptions(o).add({ name: o.name, url: o.webhook, segments, emailTargeting: o.emailTargeting ?? false }), (d) =>
+    const refs = o.segments === 'all' ? 'all' : o.segments.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const admin = clientFromOptions(o);
+    const resolved = refs === 'all' ? { ok: true as const, ids: 'all' as const } : await resolveSegmentRefs(admin, refs);
+    if (!resolved.ok) {
+      process.stderr.write(`segflow destinations add: ${describeProblem(resolved.problem)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const segments = resolved.ids;
+    await run('add', o, new DestinationsClient(admin).add({ name: o.name, url: o.webhook, segments, emailTargeting: o.emailTargeting ?? false }), (d) =>
       [`Created ${d.id} (${d.name}) → ${d.url}`, `Signing secret (shown only now): ${d.secret ?? '?'}`].join('\n'),
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderExplanation, renderExplanationTree } from './explain.js';
+import { renderExplanation, renderExplanationTree, resolvedProfileLine } from './explain.js';
 
 describe('explanation rendering', () => {
   const tree = {
@@ -81,5 +81,13 @@ describe('long evidence', () => {
     expect(lines).toContain('    matched: 34 event(s), the latest 5:');
     expect(lines.filter((l) => l.startsWith('      - Order Completed'))).toHaveLength(5);
     expect(lines.at(-1)).toBe('      - Order Completed at 2026-01-08T00:00:00.000Z (evt_7)');
+  });
+});
+
+describe('the profile a reference resolved to', () => {
+  it('says which profile an identifier resolves to, and that a merged-away profile id was merged', () => {
+    expect(resolvedProfileLine('anon-1', 'prof_abc')).toBe('  anon-1 resolves to profile prof_abc');
+    expect(resolvedProfileLine('prof_old', 'prof_abc')).toBe('  prof_old was merged into profile prof_abc; this is about prof_abc');
+    expect(resolvedProfileLine('prof_abc', 'prof_abc')).toBeUndefined();
   });
 });

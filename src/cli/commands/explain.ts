@@ -1,11 +1,13 @@
 /**
  * @module
- * `segflow explain SEGMENT PROFILE`: why a person is or is not in a segment right now. Prints the rule's
- * explanation tree with ✓ / ✗ per condition and its evidence (counts, matching events, deadlines), or the raw
+ * `segflow explain SEGMENT PROFILE`: why a person is or is not in a segment right now. SEGMENT is a name
+ * or an id (an unknown one gets the nearest name suggested). Prints the profile PROFILE resolves to (after
+ * merges), then the rule's explanation tree with ✓ / ✗ per condition and its evidence (counts, matching events, deadlines), or the raw
  * document with `--json`. PROFILE is a userId, an anonymousId or `email:<address>`.
  */
 import type { Command } from 'commander';
 import { type ApiExplanation, addAdminOptions, clientFromOptions, describeProblem } from '../admin-client.js';
+import { withSegmentSuggestion } from '../segment-refs.js';
 
 const LABEL_KEYS = ['text', 'label', 'description', 'condition', 'summary'] as const;
 const VALUE_KEYS = ['value', 'holds', 'result', 'satisfied'] as const;
@@ -84,10 +86,25 @@ export function renderExplanationTree(node: unknown, indent = ''): string[] {
   return lines;
 }
 
-/** The whole text answer: a verdict line, then the tree. */
+/**
+ * Which profile the reference resolved to. An identifier points at the profile that holds it now (after
+ * merges); a profile id that was merged away resolves to the profile it was merged into, which the answer is about.
+ */
+export function resolvedProfileLine(profile: string, profileId: string): string | undefined {
+  if (profile === profileId) return undefined;
+  if (PROFILE_ID.test(profile)) return `  ${profile} was merged into profile ${profileId}; this is about ${profileId}`;
+  return `  ${profile} resolves to profile ${profileId}`;
+}
+
+/** segflow's profile ids (`prof_` and base64url), as opposed to userIds and anonymousIds. */
+const PROFILE_ID = /^prof_[A-Za-z0-9_-]+$/;
+
+/** The whole text answer: a verdict line, the profile the reference resolved to, then the tree. */
 export function renderExplanation(segment: string, profile: string, e: ApiExplanation): string {
   const verdict = e.member ? `${profile} IS in "${segment}"` : `${profile} is NOT in "${segment}"`;
   const lines = [`${verdict} (as of ${e.at})`];
+  const resolved = resolvedProfileLine(profile, e.profileId);
+  if (resolved !== undefined) lines.push(resolved);
   if (e.excludedBy) lines.push(`  the rule holds, but the exclusive group gives this person to "${e.excludedBy}"`);
   lines.push('', ...renderExplanationTree(e.explanation, '  '));
   return lines.join('\n');
@@ -102,9 +119,14 @@ export function register(program: Command): void {
       .argument('<segment>', 'segment name or id')
       .argument('<profile>', 'userId, anonymousId or email:<address>'),
   ).action(async (segment: string, profile: string, options: { url?: string; key?: string; json?: boolean }) => {
-    const res = await clientFromOptions(options).explain(segment, profile);
+    const client = clientFromOptions(options);
+    const res = await client.explain(segment, profile);
     if (!res.ok) {
-      process.stderr.write(`segflow explain: ${describeProblem(res.problem)}\n`);
+      const problem =
+        res.problem.code === 'PROFILE_NOT_FOUND'
+          ? { ...res.problem, detail: `no profile is known as "${profile}" (give a userId, an anonymousId, email:<address> or a profile id)` }
+          : await withSegmentSuggestion(client, res.problem, segment);
+      process.stderr.write(`segflow explain: ${describeProblem(problem)}\n`);
       process.exitCode = res.problem.status === 404 ? 1 : res.problem.status >= 500 ? 1 : 2;
       return;
     }

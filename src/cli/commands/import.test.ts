@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../app/index.js';
-import { guessFormat } from './import.js';
+import { chooseTarget, describeTarget, guessFormat } from './import.js';
 import { type CliRun, runCli } from './testing-cli.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -70,5 +70,45 @@ describe('segflow import', () => {
     expect(guessFormat('events.ndjson.gz')).toBe('jsonl');
     expect(guessFormat('orders.csv')).toBe('csv');
     expect(guessFormat('orders.xlsx')).toBeUndefined();
+  });
+});
+
+describe('where segflow import writes', () => {
+  const noServer = async () => false;
+  const aServer = async () => true;
+
+  it('writes to the default database file when no server answers and none is named', async () => {
+    const chosen = await chooseTarget({}, {}, noServer);
+    expect(chosen).toMatchObject({ ok: true, target: { kind: 'database', storage: { kind: 'sqlite' } } });
+  });
+
+  it('sends to a server that answers at SEGFLOW_URL, with the write key from the environment', async () => {
+    const chosen = await chooseTarget({}, { SEGFLOW_URL: 'http://127.0.0.1:9', SEGFLOW_WRITE_KEY: 'sfw_x' }, aServer);
+    expect(chosen).toEqual({ ok: true, target: { kind: 'server', url: 'http://127.0.0.1:9', writeKey: 'sfw_x' } });
+  });
+
+  it('does not look for a server when a database is named by flag or environment', async () => {
+    const never = async () => {
+      throw new Error('probed');
+    };
+    expect(await chooseTarget({ db: '/tmp/x.db' }, {}, never)).toMatchObject({ ok: true, target: { kind: 'database' } });
+    expect(await chooseTarget({}, { SEGFLOW_DATABASE_URL: 'postgres://u:secret@h/db' }, never)).toMatchObject({
+      ok: true,
+      target: { kind: 'database', storage: { kind: 'postgres' } },
+    });
+  });
+
+  it('refuses --url together with --db, and --url without a write key', async () => {
+    expect(await chooseTarget({ url: 'http://h', db: 'x.db', writeKey: 'k' }, {}, noServer)).toMatchObject({ ok: false });
+    const noKey = await chooseTarget({ url: 'http://h' }, {}, noServer);
+    expect(noKey.ok).toBe(false);
+    expect(JSON.stringify(noKey)).toContain('SEGFLOW_WRITE_KEY');
+  });
+
+  it('names the target without a database password', () => {
+    expect(describeTarget({ kind: 'database', storage: { kind: 'postgres', url: 'postgres://u:secret@h/db' } })).toBe(
+      'the PostgreSQL database postgres://u:***@h/db',
+    );
+    expect(describeTarget({ kind: 'server', url: 'http://127.0.0.1:8080', writeKey: 'k' })).toBe('the segflow server at http://127.0.0.1:8080');
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { ApiKey, ApiKeyKind, IdentityKind, JsonObject, NewEvent, Profile, StoredEvent, Subscription, Workspace } from '../../core/index.js';
 import type { AppendResult, EventRepo, ProfileEventsQuery, ProfileRepo, Repos, SqlExecutor, Store, WorkspaceRepo } from '../../store/index.js';
-import { identityKey } from '../../store/index.js';
+import { IdentityTakenError, identityKey } from '../../store/index.js';
 
 interface State {
   workspaces: Map<string, Workspace>;
@@ -95,6 +95,8 @@ export class MemoryStore implements Store {
       }
       return out;
     },
+    // Transactions are serialised: no other writer can attach an identifier meanwhile.
+    lockIdentities: async () => false,
     create: async (ws, id, now) =>
       this.put({
         workspaceId: ws,
@@ -119,7 +121,7 @@ export class MemoryStore implements Store {
       const key = `${ws}/${kind}/${value}`;
       const owner = this.state.identities.get(key);
       if (owner === id) return;
-      if (owner !== undefined) throw new Error(`identity ${key} already belongs to ${owner}`);
+      if (owner !== undefined) throw new IdentityTakenError(kind, value, owner, id);
       this.state.identities.set(key, id);
       const p = this.follow(ws, id)!;
       this.put({ ...p, identities: [...p.identities, { kind, value, firstSeenAt: now }] });

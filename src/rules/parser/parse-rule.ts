@@ -1,3 +1,4 @@
+import type { Ok } from '../../core/index.js';
 import type { Condition } from '../ast/index.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { Cursor, NestingTooDeep, SyntaxFailure } from './cursor.js';
@@ -11,9 +12,7 @@ import { describeToken } from './token.js';
 export const MAX_RULE_LENGTH = 65_536;
 
 /** The result of {@link safeParseRule}: the condition and any warnings, or every diagnostic found. */
-export type ParseResult =
-  | { readonly ok: true; readonly value: Condition; readonly diagnostics: readonly Diagnostic[] }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+export type ParseResult = (Ok<Condition> | { readonly ok: false }) & { readonly diagnostics: readonly Diagnostic[] };
 
 /**
  * Parses rule text into a condition with spans. Never throws: every problem in the input, however

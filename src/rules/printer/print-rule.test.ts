@@ -110,4 +110,31 @@ describe('printRule', () => {
       '"Product Added" where product_id = "X"\n  then not "Order Completed"\n  within 3d by product_id',
     );
   });
+
+  it('keeps the parentheses of not over a comparison, a sequence or a seen window, so precedence stays visible', () => {
+    for (const text of [
+      'not (traits.plan = "pro")',
+      'not (traits.city in ["Paris", "Lyon"])',
+      'not (count("Email Opened", within 7d) >= 2)',
+      'not ("Product Added" then "Order Completed" within 3d)',
+      'not (last_seen within 7d)',
+      'performed("Order Completed" where not (currency = "USD"))',
+    ]) {
+      expect(printRule(parseRule(text))).toBe(text);
+    }
+  });
+
+  it('prints not bare before a call or a keyword, which delimit themselves', () => {
+    expect(printRule(parseRule('not (performed("Order Completed", within 30d))'))).toBe('not performed("Order Completed", within 30d)');
+    expect(printRule(parseRule('not (in_segment("VIP"))'))).toBe('not in_segment("VIP")');
+    expect(printRule(parseRule('not (subscribed)'))).toBe('not subscribed');
+  });
+
+  it('keeps the parentheses of not over a comparison when the line breaks', () => {
+    const text = 'not (count("Order Completed" where currency = "USD" and amount > 100, within 365d) >= 3)';
+    const printed = printRule(parseRule(text), { width: 40 });
+    expect(printed.startsWith('not (count(\n')).toBe(true);
+    expect(printed.endsWith(') >= 3)')).toBe(true);
+    expect(stripSpans(parseRule(printed))).toStrictEqual(stripSpans(parseRule(text)));
+  });
 });

@@ -51,6 +51,7 @@ function layout(c: Condition, indent: number, width: number, lineIndent = indent
     if (c.condition.kind === 'and' || c.condition.kind === 'or') {
       return `not (\n${pad(indent + 2)}${layout(c.condition, indent + 2, width)}\n${pad(indent)})`;
     }
+    if (needsParensUnderNot(c.condition)) return `not (${layout(c.condition, indent + 5, width, lineIndent)})`;
     return `not ${layout(c.condition, indent + 4, width, lineIndent)}`;
   }
   return layoutLeaf(c, lineIndent, width) ?? flat;
@@ -135,6 +136,33 @@ function layoutOperand(c: Condition, lineIndent: number, column: number, width: 
   return `(\n${pad(lineIndent + 2)}${layout(c, lineIndent + 2, width)}\n${pad(lineIndent)})`;
 }
 
+/**
+ * Whether `not` must wrap its operand in parentheses. The parser gives `not` the lowest precedence short of
+ * `and`/`or`, so `not traits.a = 1` already means `not (traits.a = 1)`, but a reader takes it for
+ * `(not traits.a) = 1`; likewise `not "A" then "B" within 3d` reads like `"A" then not "B"`. Only a
+ * self-delimiting operand (a call, a keyword such as `subscribed`, another `not`) goes without them.
+ */
+function needsParensUnderNot(c: Condition): boolean {
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+    case 'trait':
+    case 'metric':
+    case 'sequence':
+    case 'seen':
+      return true;
+    case 'not':
+    case 'performed':
+    case 'first_performed':
+    case 'lapsed':
+    case 'in_segment':
+    case 'subscription':
+      return false;
+    default:
+      return assertNever(c);
+  }
+}
+
 /** One-line text of a condition. */
 export function printCondition(c: Condition): string {
   switch (c.kind) {
@@ -142,9 +170,7 @@ export function printCondition(c: Condition): string {
     case 'or':
       return c.conditions.map((x) => (x.kind === 'and' || x.kind === 'or' ? `(${printCondition(x)})` : printCondition(x))).join(` ${c.kind} `);
     case 'not':
-      return c.condition.kind === 'and' || c.condition.kind === 'or'
-        ? `not (${printCondition(c.condition)})`
-        : `not ${printCondition(c.condition)}`;
+      return needsParensUnderNot(c.condition) ? `not (${printCondition(c.condition)})` : `not ${printCondition(c.condition)}`;
     case 'trait':
       return `traits.${printPath(c.path)} ${printValueTest(c.test)}`;
     case 'performed':
@@ -212,7 +238,8 @@ export function printFilter(f: Filter): string {
     case 'filter_or':
       return f.filters.map(group).join(' or ');
     case 'filter_not':
-      return `not ${group(f.filter)}`;
+      // `not x = 1` parses as `not (x = 1)` but reads as `(not x) = 1`: only a nested `not` goes bare.
+      return f.filter.kind === 'filter_not' ? `not ${printFilter(f.filter)}` : `not (${printFilter(f.filter)})`;
     case 'property':
       return `${printPath(f.path)} ${printValueTest(f.test)}`;
     default:

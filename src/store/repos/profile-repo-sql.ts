@@ -2,6 +2,7 @@ import type { Identity, IdentityKind, JsonObject, Profile, Subscription, Subscri
 import { stripNul } from '../internal/strip-nul.js';
 import { identityKey, type IdentityRef, type NewProfile, type ProfileRepo, type SeenRange } from '../profile-repo.js';
 import type { SqlExecutor } from '../sql-executor.js';
+import { IdentityTakenError } from '../write-conflict.js';
 import { EventRepoSql } from './event-repo-sql.js';
 import { inList, inListParam } from './in-list.js';
 import { fromJsonObject, toJson, toNumberOrNull } from './json-column.js';
@@ -157,6 +158,24 @@ export class ProfileRepoSql implements ProfileRepo {
     return out;
   }
 
+  async lockIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<boolean> {
+    // SQLite: the transaction holds the database's only write lock (BEGIN IMMEDIATE); nobody else can attach.
+    if (this.sql.dialect === 'sqlite' || keys.length === 0) return false;
+    // Why: two processes seeing one new user at once both miss the identity; the second INSERT of it then waits
+    // for the first transaction and finds it taken, and two groups inserting new identifiers in opposite orders
+    // deadlock on each other's unique-index entries. Transaction-scoped advisory locks, taken before any
+    // identity is written and in hash order (the ORDER BY sits in a subquery, which PostgreSQL does not flatten,
+    // so the locks are taken in that order), make the later writer wait for the earlier one's commit and then
+    // read its profile. A hash collision only makes two unrelated identifiers wait for each other.
+    await this.sql.query(
+      `SELECT pg_advisory_xact_lock(h) FROM (
+         SELECT DISTINCT hashtextextended($1 || chr(1) || kind || chr(1) || value, 0) AS h
+         FROM unnest($2::text[], $3::text[]) AS k(kind, value) ORDER BY h) locks`,
+      [workspaceId, keys.map((k) => k.kind), keys.map((k) => stripNul(k.value))],
+    );
+    return true;
+  }
+
   async create(workspaceId: string, profileId: string, now: number): Promise<void> {
     await this.sql.execute(
       `INSERT INTO profiles (workspace_id, id, traits, consent, created_at, updated_at)
@@ -205,8 +224,9 @@ export class ProfileRepoSql implements ProfileRepo {
     if (rows.length > 0) return;
     const owner = await this.findByIdentity(workspaceId, kind, value);
     if (owner !== profileId) {
-      // A bug in the caller (identity resolution must merge first), not an expected outcome.
-      throw new Error(`identity ${kind}:${value} already belongs to profile ${owner ?? '?'}, not ${profileId}`);
+      // Within one transaction a bug in the caller (identity resolution must merge first); across processes a
+      // lost race for a new identifier, which the caller retries (see IdentityTakenError).
+      throw new IdentityTakenError(kind, value, owner, profileId);
     }
   }
 

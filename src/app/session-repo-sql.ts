@@ -1,14 +1,5 @@
-import type { SqlExecutor } from '../../store/index.js';
-
-/** A stored browser session (the token itself is never stored, only its SHA-256). */
-export interface SessionRecord {
-  readonly tokenHash: string;
-  readonly workspaceId: string;
-  readonly keyId: string;
-  readonly csrfToken: string;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-}
+import type { SessionRecord, SessionRepo } from '../api/index.js';
+import type { SqlExecutor } from '../store/index.js';
 
 interface SessionRow {
   [column: string]: unknown;
@@ -18,14 +9,6 @@ interface SessionRow {
   csrf_token: string;
   created_at: number;
   expires_at: number;
-}
-
-/** Where sessions are kept (the app passes {@link SessionRepoSql}). */
-export interface SessionRepo {
-  insert(s: SessionRecord): Promise<void>;
-  findLive(tokenHash: string, now: number): Promise<SessionRecord | undefined>;
-  delete(tokenHash: string): Promise<boolean>;
-  deleteExpired(now: number): Promise<number>;
 }
 
 /** The `web_sessions` table (migration 0700), written once for SQLite and PostgreSQL. */

@@ -1,0 +1,87 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Clock, Profile, StoredEvent } from '../core/index.js';
+import type { DestinationService } from '../destinations/index.js';
+import type { SegmentService } from '../engine/index.js';
+import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSettings, IngestMeta, IngestResult } from '../ingest/index.js';
+import type { ChangeLog } from '../membership/index.js';
+import type { Monitor } from '../monitor/index.js';
+import type { SessionService } from './session/index.js';
+
+/** Ingestion as the `/v1/*` routes use it. */
+export interface IngestPort {
+  ingest(workspaceId: string, messages: readonly unknown[], meta: IngestMeta): Promise<IngestResult>;
+  /** Requests waiting for the writer (a gauge on `/metrics`). */
+  readonly queueDepth: number;
+}
+
+/** Key checks: which workspace a write or admin key belongs to. */
+export interface KeyPort {
+  authenticate(key: string | undefined, kind: 'write' | 'admin'): Promise<AuthResult>;
+}
+
+/** A profile and a page of its events, newest first. */
+export interface ProfilePage {
+  readonly profile: Profile;
+  readonly events: readonly StoredEvent[];
+  /** Cursor of the next (older) page, null at the end. */
+  readonly nextBefore: number | null;
+}
+
+/**
+ * Read-only questions about people. `ref` is any profile reference (`prof_…`, `user_id:ada`,
+ * `anonymous_id:…`, `email:…`, or a bare userId / anonymousId), resolved by the one shared resolver.
+ */
+export interface ProfileQueries {
+  /** The profile id `ref` names (following merges), or undefined. */
+  resolve(workspaceId: string, ref: string): Promise<string | undefined>;
+  /** The profile `ref` names (following merges) with `limit` of its events older than `beforeSeq`. */
+  page(
+    workspaceId: string,
+    ref: string,
+    options: { readonly limit: number; readonly beforeSeq?: number; /** Only track events with these names. */ readonly names?: readonly string[] },
+  ): Promise<ProfilePage | undefined>;
+}
+
+/** ESP event webhooks: verification and ingestion of one provider request, and the providers' secrets. */
+export interface EspPort {
+  receive(provider: EspProvider, workspaceId: string, request: EspRequest): Promise<EspReceipt | EspProblem>;
+  /** Which providers have a secret configured (never the secrets). */
+  configured(workspaceId: string): Promise<Record<EspProvider, boolean>>;
+  save(workspaceId: string, settings: EspSettings): Promise<void>;
+  remove(workspaceId: string, provider: EspProvider): Promise<void>;
+}
+
+/**
+ * Everything the HTTP API may call, built once by `startApp` (src/app). Routes receive narrow ports, never the
+ * store: the API cannot reach a table a service does not expose. Other areas add their service as ONE optional
+ * field (`workflows?: WorkflowService`) and their routes register only when it is present, so tests can build
+ * a server with just what they exercise.
+ */
+export interface Services {
+  readonly ingest: IngestPort;
+  readonly keys: KeyPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The Prometheus registry `/metrics` serves; areas may register their own metrics on it. */
+  readonly metrics: Registry;
+  /** True once shutdown began: `/readyz` answers 503 so load balancers stop sending traffic. */
+  readonly isShuttingDown: () => boolean;
+  /** Whether the database answers (`/readyz`). */
+  readonly ping: () => Promise<boolean>;
+  /** People: `GET /api/profiles/{ref}`. */
+  readonly profiles?: ProfileQueries;
+  /** ESP event webhooks and their settings. */
+  readonly esp?: EspPort;
+  /** Segment administration backed by the real-time engine. */
+  readonly segments?: SegmentService;
+  /** The membership change log (the outbox every downstream consumer reads). */
+  readonly changes?: ChangeLog;
+  /** Outbound membership webhooks (registration, deliveries, replay). */
+  readonly destinations?: DestinationService;
+  /** Web app sessions (admin key → cookie); without it `/api` accepts only Bearer keys. */
+  readonly sessions?: SessionService;
+  /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */
+  readonly monitor?: Monitor;
+}
+

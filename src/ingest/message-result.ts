@@ -1,0 +1,16 @@
+import type { EventType } from '../core/index.js';
+import type { IngestProblem } from './ingest-problem.js';
+
+/** What happened to one message. */
+export type MessageResult =
+  | {
+      readonly outcome: 'accepted';
+      readonly type: EventType;
+      readonly messageId: string;
+      readonly profileId: string;
+      readonly seq: number;
+      /** Non-fatal adjustments, e.g. `timestamp clamped: 2031-01-01T00:00:00.000Z was more than 24h ahead`. */
+      readonly warnings: readonly string[];
+    }
+  | { readonly outcome: 'duplicate'; readonly type: EventType; readonly messageId: string }
+  | { readonly outcome: 'rejected'; readonly type: EventType | null; readonly problem: IngestProblem };
