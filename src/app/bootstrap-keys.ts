@@ -2,6 +2,9 @@ import type { ApiKeyKind } from '../core/index.js';
 import { generateKey, keyRecord } from '../ingest/index.js';
 import type { Store } from '../store/index.js';
 
+/** Advisory lock class serialising key bootstrap across processes (PostgreSQL; SQLite has one writer). */
+const BOOTSTRAP_LOCK_CLASS = 0x5ef4;
+
 /** Keys generated on this start: their secrets, to show ONCE (they are stored only as hashes). */
 export interface NewKeys {
   readonly workspaceId: string;
@@ -16,6 +19,9 @@ export interface NewKeys {
  */
 export async function bootstrapKeys(store: Store, configured: { writeKey?: string; adminKey?: string }, now: number): Promise<NewKeys> {
   return store.transaction(async (tx) => {
+    // Two processes starting at once on a fresh database would both find no key and insert the same one (a
+    // unique violation that killed one of them): the second waits here and then sees the first's keys.
+    await tx.sql.dialect.serialise(tx.sql, BOOTSTRAP_LOCK_CLASS);
     const workspace = await tx.workspaces.ensureDefault(now);
     const existing = await tx.workspaces.listKeys(workspace.id);
     const generated: { writeKey?: string; adminKey?: string } = {};

@@ -77,10 +77,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
     const ingest = new IngestService(store, { clock, ...options.ingest });
     const changes = new SqlChangeLog(store.sql);
-    engine = new Engine({ store, clock, changeLog: changes });
+    engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
     await engine.start();
     const running = engine;
-    ingest.onCommitted((seq) => running.wake(seq));
+    ingest.onCommitted(() => running.wake());
     const segments = new EngineSegmentService(store, engine, changes);
     const metrics = new Registry();
     destinations = await startDestinations({

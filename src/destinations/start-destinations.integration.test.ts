@@ -24,7 +24,7 @@ describeEachStore('destinations end to end', (getStore) => {
     const engine = new Engine({ store, clock, changeLog, tailIntervalMs: 0 });
     await engine.start();
     const ingest = new IngestService(store, { clock });
-    ingest.onCommitted((seq) => engine.wake(seq));
+    ingest.onCommitted(() => engine.wake());
     const segments = new EngineSegmentService(store, engine, changeLog);
     const receiver = await TestReceiver.start();
     const metrics = new Registry();

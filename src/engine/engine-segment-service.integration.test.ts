@@ -123,7 +123,7 @@ describeEachStore('engine segment service', (getStore) => {
     await h.engine.stop();
   });
 
-  it('keeps exclusive groups exact when a higher-priority segment is added later', async () => {
+  it('keeps exclusive groups exact when a higher-priority segment is added later, the exit from the old one written first', async () => {
     const { h, service } = await setup();
     await h.submit('p1', 'Order Completed', { properties: { revenue: 2000 } });
     await service.create(WS, { name: 'buyer', rule: 'performed("Order Completed")', group: 'tier', priority: 1 });
@@ -131,8 +131,8 @@ describeEachStore('engine segment service', (getStore) => {
     const changes = await h.changes();
     expect(changes.map((c) => [c.kind, c.segmentId === (vip.ok && vip.value.id) ? 'vip' : 'buyer', c.cause.kind])).toEqual([
       ['entered', 'buyer', 'backfill'],
-      ['entered', 'vip', 'backfill'],
       ['exited', 'buyer', 'dependency'],
+      ['entered', 'vip', 'backfill'],
     ]);
     const why = await service.explain(WS, 'buyer', 'p1');
     expect(why.ok && why.value.excludedBy).toBe('vip');
@@ -151,5 +151,13 @@ describeEachStore('engine segment service', (getStore) => {
     const second = await service.members(WS, 'openers', { limit: 2, after: 'p2' });
     expect(second.ok && [second.value.members.map((m) => m.profileId), second.value.next]).toEqual([['p3'], null]);
     await h.engine.stop();
+  });
+
+  it('creates a name once when two processes create it at the same moment: the other gets name_taken', async () => {
+    const [a, b] = [0, 1].map(() => new EngineHarness(getStore(), new FakeClock(T0), { lease: false }));
+    const services = [a, b].map((h) => new EngineSegmentService(getStore(), (h as EngineHarness).engine, (h as EngineHarness).changeLog));
+    const results = await Promise.all(services.map((s) => s.create(WS, { name: 'same', rule: 'performed("Order Completed")' })));
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.kind)).sort()).toEqual(['name_taken', 'ok']);
+    expect((await services[0]!.list(WS)).map((s) => s.name)).toEqual(['same']);
   });
 });

@@ -25,6 +25,12 @@ import { conditionOf, WorkspaceRules } from './workspace-rules.js';
 
 const DRY_RUN_ID = '\u0000dry-run';
 
+/** Advisory lock class serialising segment creation across processes (PostgreSQL; SQLite has one writer). */
+const SEGMENT_CREATE_LOCK_CLASS = 0x5ef5;
+
+/** A segment of the same name was created by another process between the name check and the save. */
+class NameTakenMeanwhile extends Error {}
+
 /**
  * The {@link SegmentService} backed by the engine. Every change runs inside `engine.exclusive`, so the engine
  * processes no event meanwhile: the segment row is saved, the affected segments (the one changed, its exclusive
@@ -92,7 +98,12 @@ export class EngineSegmentService implements SegmentService {
         createdAt: now,
         updatedAt: now,
       };
-      await this.applyChange(workspaceId, all, segment, undefined, { kind: 'backfill' });
+      try {
+        await this.applyChange(workspaceId, all, segment, undefined, { kind: 'backfill' });
+      } catch (error) {
+        if (error instanceof NameTakenMeanwhile) return { ok: false, error: { kind: 'name_taken', name: input.name } };
+        throw error;
+      }
       return { ok: true, value: segment, warnings: accepted.warnings };
     });
   }
@@ -267,9 +278,18 @@ export class EngineSegmentService implements SegmentService {
     }
     await this.store.transaction(async (tx) => {
       const repo = new SegmentRepoSql(tx.sql);
+      if (next && !previous) {
+        // Another process may create the same name at the same moment (two servers starting at once both
+        // register the system segments): serialised, the second sees the first's row and answers name_taken.
+        await tx.sql.dialect.serialise(tx.sql, SEGMENT_CREATE_LOCK_CLASS);
+        if ((await repo.get(workspaceId, next.name)) !== undefined) throw new NameTakenMeanwhile();
+      }
       if (next) await repo.save(next);
       else if (previous) await repo.delete(previous);
     });
+    // A standby engine writes nothing: the active engine (another process) sees the segments' generation move and
+    // backfills the change itself (see backfillForeignChanges).
+    if (this.engine.role !== 'active') return;
     await recompute({
       store: this.store,
       rules,

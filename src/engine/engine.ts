@@ -1,19 +1,24 @@
-import type { ChangeCause, Clock, StoredEvent, TimerHandle } from '../core/index.js';
-import { MembershipRepoSql } from '../membership/index.js';
-import type { MembershipWrite, SqlChangeLog } from '../membership/index.js';
+import type { Clock, StoredEvent, TimerHandle } from '../core/index.js';
+import type { SqlChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
-import { readHistories } from './backfill/scan-histories.js';
-import { CursorRepoSql } from './cursor-repo-sql.js';
+import { backfillForeignChanges } from './backfill/foreign-changes.js';
+import { engineReposOf, inEngineTransaction } from './engine-repos.js';
+import type { EngineRepos } from './engine-repos.js';
 import { evaluateProfile } from './evaluate-profile.js';
 import type { ProfileEffects, TimerWrite } from './evaluate-profile.js';
+import { EngineLease, LeaseLostError } from './lease/engine-lease.js';
+import type { EngineLeaseOptions } from './lease/engine-lease.js';
+import { exitMerged } from './merge-exits.js';
 import { ProfileCache } from './profile-cache.js';
 import type { ProfileEntry } from './profile-entry.js';
-import { SegmentRepoSql } from './segment-repo-sql.js';
+import { ProfileLoader } from './profile-loader.js';
 import { historyItemsOf } from './state/history-from-events.js';
-import { ProfileState } from './state/profile-state.js';
-import { TimerHeap } from './timers/timer-heap.js';
-import { TimerRepoSql } from './timers/timer-repo-sql.js';
+import type { HeapTimer } from './timers/timer-heap.js';
+import { TimerSchedule } from './timers/timer-schedule.js';
 import { WorkspaceRules } from './workspace-rules.js';
+
+/** Whether this engine writes (`active`, it holds the lease), waits to take over (`standby`), or is stopped. */
+export type EngineRole = 'active' | 'standby' | 'stopped';
 
 /** How the engine is built. Only `store` and `clock` are required. */
 export interface EngineOptions {
@@ -29,8 +34,15 @@ export interface EngineOptions {
   readonly timerHorizonMs?: number;
   /** How often to tail the log for events appended by other processes (default 1 s; 0 disables). */
   readonly tailIntervalMs?: number;
-  /** The cursor's name, for several engines over one store (default "engine"). */
+  /** The cursor's name, for several engines over one store (default "engine"); the lease has the same name. */
   readonly cursorName?: string;
+  /**
+   * The lease that makes this the only writing engine of its cursor (default: on, 10 s). `false` runs without
+   * one: only for a process that knows it is alone (tests whose fake clocks restart at the same instant).
+   */
+  readonly lease?: EngineLeaseOptions | false;
+  /** Called when the engine becomes active or standby (for logs). */
+  readonly onRoleChange?: (role: EngineRole) => void;
   /** Called with failures of background work (default: `console.error`); the work is retried on the next wake. */
   readonly onError?: (error: unknown) => void;
 }
@@ -40,71 +52,94 @@ export interface EngineOptions {
  * {@link wake}, e.g. from ingestion's `onCommitted`, and on a slow interval for other writers), folds each
  * event into the profile's compact state, re-evaluates only the dependent segments at the evaluation instant,
  * and commits membership changes, timers and the cursor in one transaction per batch, so a replay after a crash
- * redoes exactly the uncommitted work. Due timers are fired at their own instant from an in-memory heap fed by
- * the durable timer table's near horizon. All work runs one task at a time.
+ * redoes exactly the uncommitted work. Due timers are fired at their own instant (see {@link TimerSchedule}).
+ * All work runs one task at a time.
+ *
+ * One writer: the engine runs only while it holds its cursor's lease (see {@link EngineLease}); another
+ * process's engine on the same database is a standby that takes over within the lease time when the holder
+ * dies, and every commit is fenced by the lease's epoch. Rules follow segment changes made by other processes:
+ * each drain compares the segments' generation with the one compiled.
+ *
+ * The jobs live beside it: {@link ProfileLoader} (building profile entries from the store), {@link TimerSchedule}
+ * (heap, horizon, clock handle), {@link exitMerged} (merges); it reads and writes only through {@link EngineRepos}.
  */
 export class Engine {
   private readonly store: Store;
   private readonly clock: Clock;
+  private readonly repos: EngineRepos;
   private readonly batchSize: number;
-  private readonly horizonMs: number;
   private readonly tailMs: number;
   private readonly cursorName: string;
   private readonly onError: (error: unknown) => void;
   private readonly cache: ProfileCache;
-  private readonly heap = new TimerHeap();
+  private readonly loader: ProfileLoader;
+  private readonly timers: TimerSchedule;
+  private readonly lease: EngineLease | undefined;
   private rules = new Map<string, WorkspaceRules>();
+  private generation = -1;
   private cursor = 0;
   private lastT = -Infinity;
-  private horizonUntil = -Infinity;
   private queue: Promise<unknown> = Promise.resolve();
   private wakeQueued = false;
   private started = false;
-  private timerHandle: TimerHandle | undefined;
+  private active = false;
   private tailHandle: TimerHandle | undefined;
+  private heartbeatHandle: TimerHandle | undefined;
+  private heartbeatRun: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
     this.clock = options.clock;
+    this.repos = engineReposOf(options.store);
     this.batchSize = options.batchSize ?? 1000;
-    this.horizonMs = options.timerHorizonMs ?? 60_000;
     this.tailMs = options.tailIntervalMs ?? 1000;
     this.cursorName = options.cursorName ?? 'engine';
     this.onError = options.onError ?? ((error) => console.error('segflow engine:', error));
     this.cache = new ProfileCache(options.cacheCapacity ?? 100_000);
+    this.loader = new ProfileLoader(this.cache, this.repos);
+    this.timers = new TimerSchedule(options.clock, options.timerHorizonMs ?? 60_000);
+    this.lease = options.lease === false ? undefined : new EngineLease(this.cursorName, options.lease);
   }
 
-  /** Loads the live segments and the cursor, then catches up with the log and fires overdue timers. */
+  /**
+   * Takes the lease (or becomes a standby, retrying at each heartbeat), loads the live segments and the cursor,
+   * then catches up with the log and fires overdue timers. Resolves once active and caught up, or as a standby.
+   */
   async start(): Promise<void> {
-    await this.exclusive(async () => {
-      this.cursor = await new CursorRepoSql(this.store.sql).get(this.cursorName);
-      await this.loadRules();
-    });
     this.started = true;
+    await this.exclusive(() => this.activate());
+    if (!this.active) this.options.onRoleChange?.('standby');
+    this.scheduleHeartbeat();
     this.scheduleTail();
     this.wake();
     await this.idle();
   }
 
-  /** Stops waking; resolves when the current task is done. */
+  /** Stops waking and gives the lease up; resolves when the current task is done. */
   async stop(): Promise<void> {
     this.started = false;
-    this.timerHandle?.cancel();
+    this.timers.cancel();
     this.tailHandle?.cancel();
+    this.heartbeatHandle?.cancel();
+    await this.heartbeatRun;
     await this.idle();
+    if (this.lease?.isHeld) await this.lease.release(this.repos, this.clock.now()).catch((error: unknown) => this.onError(error));
+    this.setActive(false);
   }
 
-  /** Asks the engine to read new log entries and fire due timers soon (coalesced). `lastSeq` is informative. */
-  wake(_lastSeq?: number): void {
-    if (!this.started || this.wakeQueued) return;
+  /** Whether this engine is writing, waiting to take over, or stopped. */
+  get role(): EngineRole {
+    return !this.started ? 'stopped' : this.active ? 'active' : 'standby';
+  }
+
+  /** Asks the engine to read new log entries and fire due timers soon (coalesced). */
+  wake(): void {
+    if (!this.started || !this.active || this.wakeQueued) return;
     this.wakeQueued = true;
     void this.exclusive(async () => {
       this.wakeQueued = false;
-      await this.drain();
-    }).catch((error: unknown) => {
-      this.resetMemory();
-      this.onError(error);
-    });
+      if (this.active) await this.drain();
+    }).catch((error: unknown) => this.failed(error));
   }
 
   /** Resolves once no task is queued (tests and benchmarks use it after submitting events or advancing time). */
@@ -141,10 +176,13 @@ export class Engine {
 
   /** Rebuilds the compiled rules from the segment table; call inside {@link exclusive} after a segment change. */
   async loadRules(): Promise<void> {
-    const segments = await new SegmentRepoSql(this.store.sql).listAll();
+    // The generation first: a change between the two reads shows as a newer generation (one more reload later).
+    const generation = await this.repos.segments.generation();
+    const segments = await this.repos.segments.listAll();
     const byWs = new Map<string, typeof segments>();
     for (const s of segments) byWs.set(s.workspaceId, [...(byWs.get(s.workspaceId) ?? []), s]);
     this.rules = new Map([...byWs].map(([ws, list]) => [ws, new WorkspaceRules(ws, list)]));
+    this.generation = generation;
     this.resetMemory();
   }
 
@@ -158,25 +196,60 @@ export class Engine {
   /** Drops everything held in memory; it is rebuilt from the store on demand. */
   private resetMemory(): void {
     this.cache.clear();
-    this.heap.clear();
-    this.horizonUntil = -Infinity;
+    this.timers.clear();
+  }
+
+  /** Takes the lease if free (no-op when held or without a lease), and on taking it loads cursor and rules. */
+  private async activate(): Promise<void> {
+    if (this.active || !this.started) return;
+    if (this.lease !== undefined && !(await this.lease.acquire(this.repos, this.clock.now()))) return;
+    this.cursor = await this.repos.cursor.get(this.cursorName);
+    await this.loadRules();
+    this.setActive(true);
+  }
+
+  private setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    if (!active) {
+      this.resetMemory();
+      this.timers.cancel();
+    }
+    this.options.onRoleChange?.(this.role);
+  }
+
+  /** A background task failed: a lost lease makes this a standby; anything else is reported and retried. */
+  private failed(error: unknown): void {
+    this.resetMemory();
+    if (error instanceof LeaseLostError) {
+      this.lease?.drop();
+      this.setActive(false);
+      return;
+    }
+    this.onError(error);
   }
 
   private async drain(): Promise<void> {
+    if ((await this.repos.segments.generation()) !== this.generation) {
+      // Segments changed by another process (saved while its engine was a standby): reload and backfill them.
+      const before = this.rules;
+      await this.loadRules();
+      await backfillForeignChanges(this.store, before, this.rules, { t: this.now(), uptoSeq: this.cursor });
+    }
     for (;;) {
       const now = this.now();
       await this.fireDue(now);
-      const events = await this.store.events.readLog(this.cursor, this.batchSize);
+      const events = await this.repos.events.readLog(this.cursor, this.batchSize);
       if (events.length === 0) break;
       await this.processBatch(events, now);
     }
-    this.armTimer();
+    if (this.started) this.timers.arm(() => this.wake());
   }
 
   private async processBatch(events: readonly StoredEvent[], t: number): Promise<void> {
     const all: ProfileEffects = { changes: [], timers: [] };
     // Rebuild every missing profile of the batch with three queries, as of the log before the batch.
-    const fresh = await this.preload(events);
+    const fresh = await this.loader.preload(this.rules, events, this.cursor);
     for (const e of events) {
       const ws = this.rules.get(e.workspaceId);
       if (ws === undefined) continue;
@@ -184,7 +257,7 @@ export class Engine {
       let ids = ws.dependents(items);
       let entry = this.cache.get(e.profileId);
       if (e.type === 'alias' || (e.type === 'identify' && e.userId !== null && e.anonymousId !== null)) {
-        const merged = await this.exitMerged(ws, e.profileId, t, all);
+        const merged = await exitMerged(this.repos, this.cache, ws, e.profileId, t, all);
         if (merged) {
           this.cache.delete(e.profileId);
           entry = undefined;
@@ -198,175 +271,77 @@ export class Engine {
         ids = new Set([...ids, ...ws.withPeers(ws.vacuous)]);
       }
       if (ids.size === 0) continue;
-      entry ??= await this.load(ws, e.profileId, e.seq);
+      entry ??= await this.loader.load(ws, e.profileId, e.seq);
       const fx = evaluateProfile(ws, entry, ids, t, { kind: 'event', eventId: e.messageId });
       all.changes.push(...fx.changes);
       all.timers.push(...fx.timers);
     }
     const last = (events.at(-1) as StoredEvent).seq;
-    const lastChange = await this.store.transaction(async (tx) => {
-      const seq = await new MembershipRepoSql(tx.sql).record(all.changes, t);
-      await writeTimers(new TimerRepoSql(tx.sql), all.timers);
-      await new CursorRepoSql(tx.sql).set(this.cursorName, last);
-      return seq;
-    });
+    const lastChange = await this.commit(all, t, last);
     this.cursor = last;
     this.afterCommit(all.timers, lastChange);
   }
 
-  /** Exits every membership (and drops every timer) of profiles merged into `survivor`; true if there were any. */
-  private async exitMerged(ws: WorkspaceRules, survivor: string, t: number, out: ProfileEffects): Promise<boolean> {
-    const rows = await this.store.sql.query<{ id: string }>('SELECT id FROM profiles WHERE workspace_id = $1 AND merged_into = $2', [
-      ws.workspaceId,
-      survivor,
-    ]);
-    if (rows.length === 0) return false;
-    const membership = new MembershipRepoSql(this.store.sql);
-    const timers = new TimerRepoSql(this.store.sql);
-    const cause: ChangeCause = { kind: 'profile_merged', into: survivor };
-    for (const { id } of rows) {
-      this.cache.delete(id);
-      for (const [segmentId] of await membership.membershipsOf(id)) {
-        const live = ws.byId.get(segmentId);
-        if (live === undefined) continue;
-        const change: MembershipWrite = {
-          workspaceId: ws.workspaceId,
-          segmentId,
-          segmentVersion: live.segment.version,
-          profileId: id,
-          kind: 'exited',
-          at: t,
-          cause,
-        };
-        out.changes.push(change);
-      }
-      for (const [segmentId] of await timers.ofProfile(id)) {
-        out.timers.push({ workspaceId: ws.workspaceId, segmentId, profileId: id, dueAt: undefined });
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Builds the entries of the batch's profiles that are not cached, from the log up to the cursor (the batch's
-   * own events are then applied one by one). Returns them by profile id; they are also cached.
-   */
-  private async preload(events: Iterable<{ readonly workspaceId: string; readonly profileId: string }>): Promise<Map<string, ProfileEntry>> {
-    const missing = new Map<string, Set<string>>();
-    for (const e of events) {
-      if (!this.rules.has(e.workspaceId) || this.cache.get(e.profileId) !== undefined) continue;
-      const set = missing.get(e.workspaceId) ?? new Set<string>();
-      set.add(e.profileId);
-      missing.set(e.workspaceId, set);
-    }
-    const out = new Map<string, ProfileEntry>();
-    for (const [workspaceId, set] of missing) {
-      const ws = this.rules.get(workspaceId) as WorkspaceRules;
-      const ids = [...set];
-      const histories = await readHistories(this.store.sql, workspaceId, ids, this.cursor);
-      const memberships = await new MembershipRepoSql(this.store.sql).membershipsOfMany(ids);
-      const timers = await new TimerRepoSql(this.store.sql).ofProfiles(ids);
-      for (const id of ids) {
-        const state = new ProfileState(workspaceId, id, ws.spec);
-        for (const e of histories.get(id) ?? []) state.apply(e.seq, historyItemsOf(e));
-        state.seq = Math.max(state.seq, this.cursor);
-        const members = new Map([...(memberships.get(id) ?? new Map<string, number>())].filter(([s]) => ws.byId.has(s)));
-        const entry: ProfileEntry = { state, members, timers: timers.get(id) ?? new Map() };
-        this.cache.set(id, entry);
-        out.set(id, entry);
-      }
-    }
-    return out;
-  }
-
-  /** Builds a profile's entry from the log (events up to `uptoSeq`) and its stored memberships and timers. */
-  private async load(ws: WorkspaceRules, profileId: string, uptoSeq: number): Promise<ProfileEntry> {
-    const events = await this.store.events.historyOf(ws.workspaceId, profileId);
-    events.sort((a, b) => a.seq - b.seq);
-    const state = new ProfileState(ws.workspaceId, profileId, ws.spec);
-    for (const e of events) if (e.seq <= uptoSeq) state.apply(e.seq, historyItemsOf(e));
-    state.seq = Math.max(state.seq, uptoSeq);
-    const stored = await new MembershipRepoSql(this.store.sql).membershipsOf(profileId);
-    const members = new Map([...stored].filter(([id]) => ws.byId.has(id)));
-    const timers = await new TimerRepoSql(this.store.sql).ofProfile(profileId);
-    const entry: ProfileEntry = { state, members, timers };
-    this.cache.set(profileId, entry);
-    return entry;
-  }
-
   /** Fires every timer due at or before `now`, each evaluated at its own instant, in due order. */
   private async fireDue(now: number): Promise<void> {
-    if (now + this.horizonMs / 2 > this.horizonUntil) await this.loadHorizon(now);
+    await this.timers.refill(now, this.repos.timers);
     for (;;) {
-      const due = this.heap.peekDue();
-      if (due === undefined || due > now) return;
+      const batch = this.timers.takeDue(now, this.batchSize);
+      if (batch.length === 0) return;
       const all: ProfileEffects = { changes: [], timers: [] };
-      const batch = [];
       const touched = new Set<ProfileEntry>();
-      for (let n = 0; n < this.batchSize; n++) {
-        const d = this.heap.peekDue();
-        if (d === undefined || d > now) break;
-        const timer = this.heap.pop();
-        if (timer === undefined) break;
-        batch.push(timer);
-      }
       // Rebuild the batch's uncached profiles with one query per table, as for events.
-      await this.preload(batch);
+      await this.loader.preload(this.rules, batch, this.cursor);
       for (const timer of batch) {
-        const ws = this.rules.get(timer.workspaceId);
-        if (ws === undefined || !ws.byId.has(timer.segmentId)) continue;
-        let entry = this.cache.get(timer.profileId) ?? (await this.load(ws, timer.profileId, this.cursor));
-        if (entry.timers.get(timer.segmentId) !== timer.dueAt) continue;
-        if (entry.state.watermark > timer.dueAt) {
-          // Rare: the state was pruned for a later instant; rebuild it so the evaluation at dueAt stays exact.
-          this.cache.delete(timer.profileId);
-          entry = await this.load(ws, timer.profileId, this.cursor);
-        }
-        // Not pruned for dueAt: a re-check armed by this batch may fall due before the batch's last timer, and
-        // evaluating it on a state pruned for a later instant would force a rebuild from the log. Pruned below.
-        const fx = evaluateProfile(ws, entry, [timer.segmentId], timer.dueAt, { kind: 'timer' }, -Infinity);
-        all.changes.push(...fx.changes);
-        all.timers.push(...fx.timers);
-        touched.add(entry);
+        const entry = await this.fire(timer, all);
+        if (entry !== undefined) touched.add(entry);
       }
-      const lastChange = await this.store.transaction(async (tx) => {
-        const seq = await new MembershipRepoSql(tx.sql).record(all.changes, now);
-        await writeTimers(new TimerRepoSql(tx.sql), all.timers);
-        return seq;
-      });
+      const lastChange = await this.commit(all, now, undefined);
       this.afterCommit(all.timers, lastChange);
       // Every later evaluation is at a heap timer's instant (re-checks just armed included) or at an instant ≥ now.
-      const floor = Math.min(this.heap.peekDue() ?? Infinity, now);
+      const floor = Math.min(this.timers.nextDue() ?? Infinity, now);
       for (const entry of touched) entry.state.prune(floor);
     }
   }
 
-  /** Reads the durable timers due within the horizon into the heap. */
-  private async loadHorizon(now: number): Promise<void> {
-    const until = now + this.horizonMs;
-    const limit = 1_000_000;
-    const rows = await new TimerRepoSql(this.store.sql).dueBy(until, limit);
-    for (const row of rows) this.heap.push(row);
-    this.horizonUntil = rows.length === limit ? (rows.at(-1) as { dueAt: number }).dueAt - 1 : until;
+  /** Evaluates one due timer's segment, with its exclusive-group peers, at the timer's instant. */
+  private async fire(timer: HeapTimer, out: ProfileEffects): Promise<ProfileEntry | undefined> {
+    const ws = this.rules.get(timer.workspaceId);
+    if (ws === undefined || !ws.byId.has(timer.segmentId)) return undefined;
+    let entry = this.cache.get(timer.profileId) ?? (await this.loader.load(ws, timer.profileId, this.cursor));
+    if (entry.timers.get(timer.segmentId) !== timer.dueAt) return undefined;
+    if (entry.state.watermark > timer.dueAt) {
+      // Rare: the state was pruned for a later instant; rebuild it so the evaluation at dueAt stays exact.
+      this.cache.delete(timer.profileId);
+      entry = await this.loader.load(ws, timer.profileId, this.cursor);
+    }
+    // With its peers: a move inside an exclusive group then comes out of ONE evaluation, which writes the exit
+    // before the entry (two timers of one instant would otherwise record them in heap order).
+    // Not pruned for dueAt: a re-check armed by this batch may fall due before the batch's last timer, and
+    // evaluating it on a state pruned for a later instant would force a rebuild from the log. Pruned by the caller.
+    const fx = evaluateProfile(ws, entry, ws.withPeers([timer.segmentId]), timer.dueAt, { kind: 'timer' }, -Infinity);
+    out.changes.push(...fx.changes);
+    out.timers.push(...fx.timers);
+    return entry;
+  }
+
+  /**
+   * Writes a batch's effects in one transaction, fenced by the lease: membership changes, timers and (for an
+   * event batch) the cursor. Returns the last change seq written (0 if none).
+   */
+  private commit(all: ProfileEffects, recordedAt: number, cursor: number | undefined): Promise<number> {
+    return inEngineTransaction(this.store, async (tx) => {
+      if (this.lease !== undefined) await this.lease.fence(tx);
+      const seq = await tx.membership.record(all.changes, recordedAt);
+      await tx.timers.setMany(lastTimerWrites(all.timers));
+      if (cursor !== undefined) await tx.cursor.set(this.cursorName, cursor);
+      return seq;
+    });
   }
 
   private afterCommit(timers: readonly TimerWrite[], lastChange: number): void {
-    for (const t of timers) {
-      if (t.dueAt !== undefined && t.dueAt <= this.horizonUntil) {
-        this.heap.push({ dueAt: t.dueAt, workspaceId: t.workspaceId, segmentId: t.segmentId, profileId: t.profileId });
-      }
-    }
+    this.timers.committed(timers);
     if (lastChange > 0) this.options.changeLog?.notifyAppended(lastChange);
-  }
-
-  /** Schedules a wake at the earliest heap timer, or when the loaded horizon runs out. */
-  private armTimer(): void {
-    this.timerHandle?.cancel();
-    this.timerHandle = undefined;
-    if (!this.started) return;
-    const next = Math.min(this.heap.peekDue() ?? Infinity, this.horizonUntil - this.horizonMs / 2);
-    if (!Number.isFinite(next)) return;
-    this.timerHandle = this.clock.schedule(next, () => this.wake());
   }
 
   private scheduleTail(): void {
@@ -376,11 +351,40 @@ export class Engine {
       this.scheduleTail();
     });
   }
+
+  /**
+   * Renews the lease (active) or tries to take it (standby) every third of the lease time, outside the task
+   * queue so that a long batch or backfill does not let the lease lapse. The next beat is scheduled only once
+   * this one is done: a fake clock advanced by days runs one beat, not thousands.
+   */
+  private scheduleHeartbeat(): void {
+    const lease = this.lease;
+    if (lease === undefined || !this.started) return;
+    this.heartbeatHandle = this.clock.schedule(this.clock.now() + lease.renewEveryMs, () => {
+      this.heartbeatRun = this.beat(lease).then(() => this.scheduleHeartbeat());
+    });
+  }
+
+  private async beat(lease: EngineLease): Promise<void> {
+    try {
+      if (this.active) {
+        if (!(await lease.renew(this.repos, this.clock.now()))) {
+          // Taken over: stop writing now; the commit fence would refuse the next write anyway.
+          await this.exclusive(async () => this.setActive(false));
+        }
+      } else if (this.started) {
+        await this.exclusive(() => this.activate());
+        this.wake();
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
 }
 
-async function writeTimers(repo: TimerRepoSql, timers: readonly TimerWrite[]): Promise<void> {
-  // Later writes for the same (segment, profile) supersede earlier ones in the batch; keep only the last.
+/** Later writes for the same (segment, profile) supersede earlier ones in a batch: keeps only the last of each. */
+function lastTimerWrites(timers: readonly TimerWrite[]): TimerWrite[] {
   const last = new Map<string, TimerWrite>();
   for (const t of timers) last.set(`${t.segmentId}\u0000${t.profileId}`, t);
-  await repo.setMany([...last.values()]);
+  return [...last.values()];
 }

@@ -21,7 +21,8 @@ export interface ProfileEffects {
 
 /**
  * The engine's pure core: evaluates the given segments of one profile at instant t, diffs against the entry's
- * memberships, computes each segment's next change by time alone, and returns the writes. It also applies them to
+ * memberships, computes each segment's next change by time alone, and returns the writes (every exit before every
+ * entry, so that moving inside an exclusive group reads as leave-then-join). It also applies them to
  * the entry (write-through cache); the caller persists them in one transaction or drops the entry on failure.
  * The state is pruned for instant t unless `pruneTo` says otherwise (a later evaluation may be earlier than t).
  */
@@ -33,7 +34,8 @@ export function evaluateProfile(
   cause: ChangeCause,
   pruneTo: number = t,
 ): ProfileEffects {
-  const changes: MembershipWrite[] = [];
+  const exits: MembershipWrite[] = [];
+  const entries: MembershipWrite[] = [];
   const timers: TimerWrite[] = [];
   const cx = new EvalContext(entry.state, rules.compiledByName);
   const { workspaceId, profileId } = entry.state;
@@ -42,7 +44,7 @@ export function evaluateProfile(
     if (live === undefined) continue;
     const member = live.member(cx, t);
     if (member !== entry.members.has(segmentId)) {
-      changes.push({
+      (member ? entries : exits).push({
         workspaceId,
         segmentId,
         segmentVersion: live.segment.version,
@@ -66,5 +68,7 @@ export function evaluateProfile(
     }
   }
   entry.state.prune(pruneTo);
-  return { changes, timers };
+  // Exits before entries: a move between segments of one exclusive group, applied in log order by a consumer,
+  // never holds the person in two segments of the group at once (docs/segments.md).
+  return { changes: exits.length === 0 ? entries : entries.length === 0 ? exits : [...exits, ...entries], timers };
 }

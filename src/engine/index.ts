@@ -5,11 +5,13 @@
  * log and records membership changes; plus the {@link SegmentService} built on it ({@link EngineSegmentService}).
  *
  * Wiring (app/): `const changeLog = new SqlChangeLog(store.sql)`; `const engine = new Engine({ store, clock,
- * changeLog })`; `await engine.start()`; `ingest.onCommitted((seq) => engine.wake(seq))`;
+ * changeLog })`; `await engine.start()`; `ingest.onCommitted(() => engine.wake())`;
  * `const segments = new EngineSegmentService(store, engine, changeLog)`; on shutdown `await engine.stop()`.
  */
 export { Engine } from './engine.js';
-export type { EngineOptions } from './engine.js';
+export type { EngineOptions, EngineRole } from './engine.js';
+export type { EngineRepos } from './engine-repos.js';
+export type { EngineLeaseOptions } from './lease/engine-lease.js';
 export { EngineSegmentService } from './engine-segment-service.js';
 export { historyFromEvents, historyItemsOf } from './state/history-from-events.js';
 export type { HistoryItems } from './state/history-from-events.js';

@@ -82,11 +82,27 @@ export class SegmentRepoSql {
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (segment_id, version) DO NOTHING`,
       [segment.id, segment.version, segment.workspaceId, segment.name, segment.ruleText, JSON.stringify(segment.ruleJson), segment.updatedAt],
     );
+    await this.bumpGeneration();
   }
 
   /** Removes a segment (its versions stay, marked deleted). */
   async delete(segment: Segment): Promise<void> {
     await this.sql.execute('DELETE FROM segments WHERE id = $1', [segment.id]);
     await this.sql.execute('UPDATE segment_versions SET deleted = 1 WHERE segment_id = $1', [segment.id]);
+    await this.bumpGeneration();
+  }
+
+  /**
+   * The segments' generation: a counter that every save and delete moves, in the same transaction, so an engine
+   * in another process sees that the rules it compiled are stale (read it BEFORE {@link listAll}: a change
+   * between the two reads then shows as a newer generation and triggers one more reload, never a missed one).
+   */
+  async generation(): Promise<number> {
+    const rows = await this.sql.query<{ generation: unknown }>('SELECT generation FROM segment_generation WHERE id = 1');
+    return Number(rows[0]?.generation ?? 0);
+  }
+
+  private async bumpGeneration(): Promise<void> {
+    await this.sql.execute('UPDATE segment_generation SET generation = generation + 1 WHERE id = 1');
   }
 }

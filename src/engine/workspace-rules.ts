@@ -30,7 +30,7 @@ export function conditionOf(segment: Segment): Condition {
 }
 
 /**
- * Ranks the segments of one exclusive group: higher priority first, ties by name (documented in docs/engine.md)
+ * Ranks the segments of one exclusive group: higher priority first, ties by name (documented in docs/segments.md)
  * so that the winner is deterministic.
  */
 export function rankInGroup(a: Segment, b: Segment): number {

@@ -102,13 +102,13 @@ export function withIdentityCache(repo: ProfileRepo): CachedProfileRepo {
     createWithIdentities: flushed(repo.createWithIdentities.bind(repo)),
     get: flushed(repo.get.bind(repo)),
     mergeTraits: flushed(repo.mergeTraits.bind(repo)),
-    touch: flushed(repo.touch.bind(repo)),
     touchMany: flushed(repo.touchMany.bind(repo)),
     merge: async (workspaceId, fromId, intoId, now) => {
       await flush();
       cache.clear();
       await repo.merge(workspaceId, fromId, intoId, now);
     },
+    mergedInto: flushed(repo.mergedInto.bind(repo)),
     setSubscription: flushed(repo.setSubscription.bind(repo)),
     list: flushed(repo.list.bind(repo)),
     count: flushed(repo.count.bind(repo)),

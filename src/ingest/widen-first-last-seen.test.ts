@@ -8,7 +8,7 @@ describe('widenFirstLastSeen', () => {
   it('widens first and last seen of the surviving profiles only, never narrowing them', async () => {
     const store = new MemoryStore();
     for (const id of ['prof_anon', 'prof_user']) await store.profiles.create('ws_a', id, 1);
-    await store.profiles.touch('ws_a', 'prof_user', 100, 1);
+    await store.profiles.touchMany('ws_a', [{ profileId: 'prof_user', min: 100, max: 100 }], 1);
     await store.profiles.merge('ws_a', 'prof_anon', 'prof_user', 2);
     const seen = new SeenRanges();
     seen.add('ws_a', 'prof_anon', 40);

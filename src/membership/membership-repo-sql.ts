@@ -112,7 +112,7 @@ export class MembershipRepoSql {
     const exited: MembershipWrite[] = [];
     for (const bySegment of last.values()) for (const w of bySegment.values()) (w.kind === 'entered' ? entered : exited).push(w);
     return this.sql.transaction(async (tx) => {
-      if (tx.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(${CHANGES_LOCK_CLASS}, hashtext(current_schema()))`);
+      await tx.dialect.serialise(tx, CHANGES_LOCK_CLASS);
       for (const [from, n] of slices(exited.length)) {
         const params: unknown[] = [];
         for (let i = from; i < from + n; i++) params.push(exited[i]?.segmentId, exited[i]?.profileId);

@@ -1,5 +1,5 @@
 import { normaliseEmail } from '../ingest/index.js';
-import { inList, inListParam, type SqlExecutor } from '../store/index.js';
+import { inList, inListParam, type DialectName, type SqlExecutor } from '../store/index.js';
 
 /** How a person is shown beside segflow's internal id: their userId and email, when known. */
 export interface Contact {
@@ -26,6 +26,38 @@ export interface CurrentSegment {
 const ID_KINDS = ['user_id', 'anonymous_id', 'email'] as const;
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** How search is spelled on each backend. */
+interface SearchSql {
+  /** A prefix test of `value` from `$3` on (the parameters it binds, given the typed prefix). */
+  readonly prefix: { readonly where: string; readonly params: (prefix: string) => unknown[] };
+  /** A case-insensitive "contains" test of the traits document against `$2` (a LIKE pattern). */
+  readonly traitsContain: string;
+  /** A trait's value as text, for the path in `$2` (bound with {@link SearchSql.traitPath}). */
+  readonly traitText: string;
+  readonly traitPath: (path: string) => string;
+}
+
+/**
+ * The statements that differ per backend, keyed by the dialect's name (as ProfileRepoSql's touchMany is): they
+ * are questions of JSON and collation the shared dialect object does not cover. SQLite compares binary strings,
+ * so a range is an exact, indexed prefix test; PostgreSQL's collation orders text differently, so it uses LIKE
+ * (correct, not index-assisted). SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs ILIKE.
+ */
+const SEARCH_SQL: Readonly<Record<DialectName, SearchSql>> = {
+  sqlite: {
+    prefix: { where: 'value >= $3 AND value < $4', params: (p) => [p, `${p}\uffff`] },
+    traitsContain: `traits LIKE $2 ESCAPE '\\'`,
+    traitText: 'CAST(json_extract(traits, $2) AS TEXT)',
+    traitPath: (path) => `$.${path}`,
+  },
+  postgres: {
+    prefix: { where: `value LIKE $3 ESCAPE '\\'`, params: (p) => [`${escapeLike(p)}%`] },
+    traitsContain: `traits::text ILIKE $2 ESCAPE '\\'`,
+    traitText: `(traits #>> string_to_array($2, '.'))`,
+    traitPath: (path) => path,
+  },
+};
 
 /**
  * Read-only queries over the store's profile, identity and membership tables that the admin API needs in bulk
@@ -90,23 +122,18 @@ export class PeopleDirectorySql {
         for (const kind of ID_KINDS) {
           if (found.size >= limit) break;
           const lower = kind === 'email' ? query.toLowerCase() : query;
-          // SQLite compares binary strings, so a range is an exact, indexed prefix test; PostgreSQL's collation
-          // orders text differently, so it uses LIKE (correct, but not index-assisted).
-          const [where, params] =
-            this.sql.dialect === 'sqlite'
-              ? ['value >= $3 AND value < $4', [lower, `${lower}\uffff`]]
-              : ["value LIKE $3 ESCAPE '\\'", [`${escapeLike(lower)}%`]];
+          const { where, params } = SEARCH_SQL[this.sql.dialect.name].prefix;
           add(
             await this.sql.query<{ profile_id: string; kind: string }>(
               `SELECT profile_id, kind FROM identities WHERE workspace_id = $1 AND kind = $2 AND ${where} ORDER BY value LIMIT ${Math.floor(limit)}`,
-              [workspaceId, kind, ...params],
+              [workspaceId, kind, ...params(lower)],
             ),
             (r) => `${r.kind!} prefix`,
           );
         }
       }
       if (found.size < limit && query.length >= 2) {
-        const where = this.sql.dialect === 'sqlite' ? `traits LIKE $2 ESCAPE '\\'` : `traits::text ILIKE $2 ESCAPE '\\'`;
+        const where = SEARCH_SQL[this.sql.dialect.name].traitsContain;
         add(
           await this.sql.query<{ profile_id: string }>(
             `SELECT id AS profile_id FROM profiles WHERE workspace_id = $1 AND merged_into IS NULL AND ${where} LIMIT $3`,
@@ -131,10 +158,10 @@ export class PeopleDirectorySql {
 
   private async byTrait(workspaceId: string, key: string, value: string, limit: number): Promise<{ profile_id: string }[]> {
     const path = key.replace(/^traits\./, '');
-    const extract = this.sql.dialect === 'sqlite' ? `CAST(json_extract(traits, $2) AS TEXT)` : `(traits #>> string_to_array($2, '.'))`;
+    const { traitText: extract, traitPath } = SEARCH_SQL[this.sql.dialect.name];
     return this.sql.query<{ profile_id: string }>(
       `SELECT id AS profile_id FROM profiles WHERE workspace_id = $1 AND merged_into IS NULL AND ${extract} = $3 LIMIT $4`,
-      [workspaceId, this.sql.dialect === 'sqlite' ? `$.${path}` : path, value, limit],
+      [workspaceId, traitPath(path), value, limit],
     );
   }
 

@@ -1,4 +1,4 @@
-import type { NewEvent, StoredEvent } from '../core/index.js';
+import type { EventType, NewEvent, StoredEvent } from '../core/index.js';
 
 /** The result of appending: which events were new and which were duplicates of a stored messageId. */
 export interface AppendResult {
@@ -16,7 +16,40 @@ export interface ProfileEventsQuery {
   readonly names?: readonly string[];
 }
 
-/** The append-only event log. */
+/** Which events a {@link HistoryScan} reads: those with one of `names` or one of `types`. */
+export interface EventSelection {
+  readonly names: readonly string[];
+  readonly types: readonly EventType[];
+  /** Read the `traits` column (else every event has `{}`). */
+  readonly traits: boolean;
+  /** Read the `context` column (else every event has `{}`). */
+  readonly context: boolean;
+}
+
+/** A paged pass over a workspace's histories, for {@link EventRepo.scanHistories}. */
+export interface HistoryScan {
+  /** Only events up to this log position. */
+  readonly uptoSeq: number;
+  /** Rows read per query (default 5000); the answer does not depend on it. */
+  readonly pageSize?: number;
+  /** Read only the selected events (a profile with none of them is not yielded); absent: every event. */
+  readonly only?: EventSelection;
+}
+
+/** One profile's events in seq order, as {@link EventRepo.scanHistories} yields them. */
+export interface ProfileHistory {
+  readonly profileId: string;
+  readonly events: StoredEvent[];
+}
+
+/**
+ * The append-only event log.
+ *
+ * The two history reads for evaluation ({@link EventRepo.historiesOf}, {@link EventRepo.scanHistories}) return
+ * events in *evaluation form*: `userId` / `anonymousId` are null, `receivedAt` is 0, `traits` are read for
+ * `identify` events only and `context` only when it mentions consent (else `{}`), since nothing else of them
+ * contributes to a rule's history and parsing them is most of a rebuild's cost.
+ */
 export interface EventRepo {
   /**
    * Appends events, skipping any whose (workspaceId, messageId) is already stored or repeats an earlier one in
@@ -31,6 +64,18 @@ export interface EventRepo {
   listByProfile(workspaceId: string, profileId: string, query: ProfileEventsQuery): Promise<StoredEvent[]>;
   /** Every event of one profile in event-time order (ties by seq), for evaluation. */
   historyOf(workspaceId: string, profileId: string): Promise<StoredEvent[]>;
+  /**
+   * The events (up to log position `uptoSeq`, in seq order, evaluation form) of several profiles in one read,
+   * keyed by profile id (every asked id is a key): how the engine rebuilds the profiles of a batch it does not
+   * hold in memory.
+   */
+  historiesOf(workspaceId: string, profileIds: readonly string[], uptoSeq: number): Promise<Map<string, StoredEvent[]>>;
+  /**
+   * Streams every profile's events of a workspace (evaluation form), one profile at a time in profile-id order
+   * with its events in seq order, up to `scan.uptoSeq`, read in pages: how a backfill reads the whole history
+   * in one sequential pass.
+   */
+  scanHistories(workspaceId: string, scan: HistoryScan): AsyncIterable<ProfileHistory>;
   /**
    * Reads the log after `afterSeq` in seq order, at most `limit` events, across workspaces. Gap-free: it never
    * returns an event with seq s while an event with a smaller seq may still commit later, so a consumer that

@@ -8,14 +8,15 @@
  *    line in `src/store/migrations/index.ts`.
  * 2. Write a class in your own folder taking a {@link SqlExecutor} (`constructor(private readonly sql:
  *    SqlExecutor)`), with `$1, $2, …` placeholders, JSON as text via {@link toJson} / {@link fromJson}, lists
- *    as one parameter via {@link inList} / {@link inListParam}, and `if (sql.dialect === 'postgres')` only where
- *    the SQL truly differs.
+ *    as one parameter via {@link inList} / {@link inListParam}, row sets via `sql.dialect.rowSet`, and whatever
+ *    else differs between the backends through `sql.dialect` ({@link SqlDialect}) — never a branch on the
+ *    backend's name.
  * 3. Build it from `store.sql` for single statements, or from `tx.sql` inside `store.transaction(async (tx) =>
  *    …)` to commit atomically with the store's own repositories. Multi-statement methods wrap themselves in
  *    `this.sql.transaction(…)`: nested transactions join the outer one.
  * 4. Test it with `describeEachStore` from `../store/testing/index.js`, which runs a suite on both backends.
  */
-export type { AppendResult, EventRepo, ProfileEventsQuery } from './event-repo.js';
+export type { AppendResult, EventRepo, EventSelection, HistoryScan, ProfileEventsQuery, ProfileHistory } from './event-repo.js';
 export { appliedMigrations, migrate, pendingMigrations } from './migrate.js';
 export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';
@@ -26,7 +27,10 @@ export { identityKey } from './profile-repo.js';
 export { inList, inListParam } from './repos/in-list.js';
 export { fromJson, fromJsonObject, toJson } from './repos/json-column.js';
 export { DEFAULT_WORKSPACE_ID } from './repos/workspace-repo-sql.js';
+export type { BoundRowSet, DialectName, RowSetType, SqlDialect } from './sql-dialect.js';
 export type { Row, SqlExecutor } from './sql-executor.js';
+export { postgresDialect } from './postgres/postgres-dialect.js';
+export { sqliteDialect } from './sqlite/sqlite-dialect.js';
 export type { SqliteSynchronous } from './sqlite/configure-sqlite.js';
 export type { SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
 export { openSqliteStore } from './sqlite/open-sqlite-store.js';

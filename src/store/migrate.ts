@@ -18,9 +18,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
  * IMMEDIATE` already admits one writer at a time, across processes too.
  */
 async function lock(tx: SqlExecutor): Promise<void> {
-  if (tx.dialect === 'postgres') {
-    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_CLASS}, hashtext(current_schema()))`);
-  }
+  await tx.dialect.serialise(tx, MIGRATION_LOCK_CLASS);
 }
 
 /** Throws when ids repeat or a migration lacks SQL for a dialect: a programming error worth failing fast. */
@@ -56,7 +54,7 @@ export async function migrate(
       await lock(tx);
       const done = await tx.query('SELECT id FROM schema_migrations WHERE id = $1', [migration.id]);
       if (done.length > 0) return;
-      await tx.script(tx.dialect === 'sqlite' ? migration.sqlite : migration.postgres);
+      await tx.script(migration[tx.dialect.name]);
       await tx.execute('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
         migration.id,
         migration.name,
@@ -70,11 +68,7 @@ export async function migrate(
 
 /** Ids of the migrations recorded as applied, ascending (empty before the first `migrate`). */
 export async function appliedMigrations(sql: SqlExecutor): Promise<number[]> {
-  const exists =
-    sql.dialect === 'sqlite'
-      ? await sql.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-      : await sql.query("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_migrations'");
-  if (exists.length === 0) return [];
+  if (!(await sql.dialect.tableExists(sql, 'schema_migrations'))) return [];
   const rows = await sql.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
   return rows.map((r) => Number(r.id));
 }

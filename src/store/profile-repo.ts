@@ -59,14 +59,13 @@ export interface ProfileRepo {
   get(workspaceId: string, profileId: string): Promise<Profile | undefined>;
   /**
    * Top-level merge of traits (a `null` value removes the trait; nested objects are replaced, not merged).
-   * Does not change first/last seen: those are event times, recorded by {@link ProfileRepo.touch}.
+   * Does not change first/last seen: those are event times, recorded by {@link ProfileRepo.touchMany}.
    */
   mergeTraits(workspaceId: string, profileId: string, traits: JsonObject, now: number): Promise<void>;
-  /** Records activity at event time `at`: widens firstSeenAt/lastSeenAt. */
-  touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void>;
   /**
-   * {@link ProfileRepo.touch} for many profiles in a few statements: widens each profile's firstSeenAt/lastSeenAt
-   * to its range (a merged id's range lands on the surviving profile). An id may appear more than once.
+   * Records activity at event times: widens each profile's firstSeenAt/lastSeenAt to its range, in a few
+   * statements whatever their number (a merged id's range lands on the surviving profile). An id may appear
+   * more than once.
    */
   touchMany(workspaceId: string, ranges: readonly SeenRange[], now: number): Promise<void>;
   /**
@@ -75,6 +74,11 @@ export interface ProfileRepo {
    * may itself be a merged id (it is followed first); merging a profile into itself is a no-op.
    */
   merge(workspaceId: string, fromId: string, intoId: string, now: number): Promise<void>;
+  /**
+   * The ids of the profiles merged into `survivorId` (directly or, since merges re-point earlier merges, through
+   * a chain), in id order: what the engine exits from every segment when a merge makes them survivors' aliases.
+   */
+  mergedInto(workspaceId: string, survivorId: string): Promise<string[]>;
   /** Replaces the subscription state (state, changedAt, reason, consent). */
   setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void>;
   /** Live (not merged) profiles in id order after `afterId`, for scans and paging. */

@@ -1,3 +1,5 @@
+import type { SqlDialect } from './sql-dialect.js';
+
 /** A row as returned by the database: column name → value. */
 export type Row = Record<string, unknown>;
 
@@ -13,7 +15,8 @@ export type Row = Record<string, unknown>;
  * treat `$N` inside single-quoted literals as a placeholder.
  */
 export interface SqlExecutor {
-  readonly dialect: 'sqlite' | 'postgres';
+  /** What the backend's SQL differs in: repositories ask it instead of branching on the backend. */
+  readonly dialect: SqlDialect;
   /** Runs a statement that returns rows. */
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs a statement and returns how many rows it changed. */

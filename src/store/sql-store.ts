@@ -27,7 +27,7 @@ export class SqlStore implements Store {
     private readonly onClose: () => Promise<void> = async () => {},
   ) {
     const repos = createRepos(executor);
-    this.dialect = executor.dialect;
+    this.dialect = executor.dialect.name;
     this.workspaces = repos.workspaces;
     this.profiles = repos.profiles;
     this.events = repos.events;

@@ -1,15 +1,13 @@
 import type { ChangeCause } from '../../core/index.js';
-import { MembershipRepoSql } from '../../membership/index.js';
 import type { MembershipWrite } from '../../membership/index.js';
 import type { Store } from '../../store/index.js';
+import { engineReposOf, inEngineTransaction } from '../engine-repos.js';
 import { evaluateProfile } from '../evaluate-profile.js';
 import type { TimerWrite } from '../evaluate-profile.js';
 import { historyItemsOf } from '../state/history-from-events.js';
 import { ProfileState } from '../state/profile-state.js';
-import { TimerRepoSql } from '../timers/timer-repo-sql.js';
 import type { WorkspaceRules } from '../workspace-rules.js';
 import { eventSelectionOf } from './event-selection.js';
-import { scanHistories } from './scan-histories.js';
 
 /** Rows per page of the history scan. */
 const PAGE_SIZE = 5000;
@@ -54,7 +52,7 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
   const { store, rules, t } = req;
   const sampleSize = req.sampleSize ?? 10;
   const batchProfiles = req.batchProfiles ?? 2000;
-  const membership = new MembershipRepoSql(store.sql);
+  const { membership } = engineReposOf(store);
   const current = new Map<string, Set<string>>();
   const diffs = new Map<string, RecomputeDiff>();
   for (const id of req.segmentIds) {
@@ -67,10 +65,9 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
   const flush = async (): Promise<void> => {
     if (req.write && (changes.length > 0 || timers.length > 0)) {
       const batch = { changes, timers };
-      await store.transaction(async (tx) => {
-        await new MembershipRepoSql(tx.sql).record(batch.changes, t);
-        const repo = new TimerRepoSql(tx.sql);
-        for (const w of batch.timers) await repo.set(w.workspaceId, w.segmentId, w.profileId, w.dueAt);
+      await inEngineTransaction(store, async (tx) => {
+        await tx.membership.record(batch.changes, t);
+        for (const w of batch.timers) await tx.timers.set(w.workspaceId, w.segmentId, w.profileId, w.dueAt);
       });
     }
     changes = [];
@@ -90,10 +87,9 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
   };
 
   if (req.write) {
-    await store.transaction(async (tx) => {
-      const repo = new TimerRepoSql(tx.sql);
-      for (const id of req.segmentIds) await repo.deleteSegment(id);
-      for (const r of req.removed ?? []) await repo.deleteSegment(r.id);
+    await inEngineTransaction(store, async (tx) => {
+      for (const id of req.segmentIds) await tx.timers.deleteSegment(id);
+      for (const r of req.removed ?? []) await tx.timers.deleteSegment(r.id);
     });
   }
 
@@ -103,7 +99,14 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
   const skipIdle = ![...req.segmentIds].some((id) => rules.vacuous.has(id) || (current.get(id)?.size ?? 0) > 0);
   const only = skipIdle ? eventSelectionOf(rules) : undefined;
   const seen = new Set<string>();
-  for await (const { profileId, events } of scanHistories(store.sql, rules.workspaceId, req.uptoSeq, PAGE_SIZE, only)) {
+  // A deleted segment's members exit first: a person its group peers now take in must leave it before entering
+  // another segment of the group (exits before entries, see docs/segments.md).
+  for (const r of req.removed ?? []) {
+    for (const profileId of await membership.allMemberIds(r.id)) {
+      changes.push(exit(rules.workspaceId, r.id, r.version, profileId, t, { kind: 'segment_deleted' }));
+    }
+  }
+  for await (const { profileId, events } of store.events.scanHistories(rules.workspaceId, { uptoSeq: req.uptoSeq, pageSize: PAGE_SIZE, only })) {
     seen.add(profileId);
     const state = new ProfileState(rules.workspaceId, profileId, rules.spec);
     for (const e of events) state.apply(e.seq, historyItemsOf(e));
@@ -127,11 +130,6 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
       const change = exit(rules.workspaceId, id, live.segment.version, profileId, t, req.causeFor(id));
       changes.push(change);
       note(change);
-    }
-  }
-  for (const r of req.removed ?? []) {
-    for (const profileId of await membership.allMemberIds(r.id)) {
-      changes.push(exit(rules.workspaceId, r.id, r.version, profileId, t, { kind: 'segment_deleted' }));
     }
   }
   await flush();

@@ -19,15 +19,6 @@ export function compileRuleSet(rules: ReadonlyMap<string, Condition>): Map<strin
   return out;
 }
 
-/** Compiles one rule alone, resolving `in_segment` references among `others` (used for dry runs and backfill). */
-export function compileOne(condition: Condition, others: ReadonlyMap<string, Condition>): CompiledRule {
-  const own = new Map<string, RuleFootprint>();
-  for (const [name, c] of others) own.set(name, ruleFootprint(c));
-  const self = '\u0000self';
-  own.set(self, ruleFootprint(condition));
-  return { condition, holds: compileCondition(condition), footprint: mergedFootprint(self, own) };
-}
-
 function mergedFootprint(root: string, own: ReadonlyMap<string, RuleFootprint>): RuleFootprint {
   const seen = new Set<string>();
   const parts: RuleFootprint[] = [];

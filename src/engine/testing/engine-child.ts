@@ -13,7 +13,7 @@ const store = await openSqliteStore({ file: file as string });
 const clock = new FakeClock(Number(from));
 const changeLog = new SqlChangeLog(store.sql);
 changeLog.onAppended((seq) => process.stdout.write(`changes ${seq}\n`));
-const engine = new Engine({ store, clock, changeLog, batchSize: 50, tailIntervalMs: 0 });
+const engine = new Engine({ store, clock, changeLog, batchSize: 50, tailIntervalMs: 0, lease: false });
 await engine.start();
 while (clock.now() < Number(to)) {
   clock.advance(100);

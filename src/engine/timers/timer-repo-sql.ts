@@ -17,6 +17,17 @@ export interface TimerSetWrite {
   readonly dueAt: number | undefined;
 }
 
+const ARMED = [
+  ['s', 'text'],
+  ['p', 'text'],
+  ['w', 'text'],
+  ['d', 'bigint'],
+] as const;
+const DISARMED = [
+  ['s', 'text'],
+  ['p', 'text'],
+] as const;
+
 /**
  * Durable timers, at most one per (segment, profile) by primary key, with a due-time index so that the engine
  * reads only the near horizon. Written in the same transaction as the membership change a timer's evaluation
@@ -46,37 +57,17 @@ export class TimerRepoSql {
     const armed = writes.filter((w) => w.dueAt !== undefined);
     const disarmed = writes.filter((w) => w.dueAt === undefined);
     if (armed.length > 0) {
-      if (this.sql.dialect === 'sqlite') {
-        await this.sql.execute(
-          // `WHERE true` tells SQLite's parser that the ON CONFLICT that follows belongs to the INSERT.
-          `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at)
-           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-           FROM json_each($1) WHERE true
-           ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
-          [JSON.stringify(armed.map((w) => [w.segmentId, w.profileId, w.workspaceId, w.dueAt]))],
-        );
-      } else {
-        await this.sql.execute(
-          `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-           ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
-          [armed.map((w) => w.segmentId), armed.map((w) => w.profileId), armed.map((w) => w.workspaceId), armed.map((w) => w.dueAt)],
-        );
-      }
+      const set = this.sql.dialect.rowSet(1, ARMED, armed.map((w) => [w.segmentId, w.profileId, w.workspaceId, w.dueAt]));
+      await this.sql.execute(
+        `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at)
+         SELECT s, p, w, d FROM ${set.sql} AS t WHERE true
+         ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
+        set.params,
+      );
     }
     if (disarmed.length > 0) {
-      if (this.sql.dialect === 'sqlite') {
-        await this.sql.execute(
-          `DELETE FROM engine_timers WHERE (segment_id, profile_id) IN
-           (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1))`,
-          [JSON.stringify(disarmed.map((w) => [w.segmentId, w.profileId]))],
-        );
-      } else {
-        await this.sql.execute(
-          'DELETE FROM engine_timers WHERE (segment_id, profile_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-          [disarmed.map((w) => w.segmentId), disarmed.map((w) => w.profileId)],
-        );
-      }
+      const set = this.sql.dialect.rowSet(1, DISARMED, disarmed.map((w) => [w.segmentId, w.profileId]));
+      await this.sql.execute(`DELETE FROM engine_timers WHERE (segment_id, profile_id) IN (SELECT s, p FROM ${set.sql} AS t)`, set.params);
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import type { ApiKey, ApiKeyKind, IdentityKind, JsonObject, NewEvent, Profile, StoredEvent, Subscription, Workspace } from '../../core/index.js';
 import type { AppendResult, EventRepo, ProfileEventsQuery, ProfileRepo, Repos, SqlExecutor, Store, WorkspaceRepo } from '../../store/index.js';
-import { IdentityTakenError, identityKey } from '../../store/index.js';
+import { IdentityTakenError, identityKey, sqliteDialect } from '../../store/index.js';
 
 interface State {
   workspaces: Map<string, Workspace>;
@@ -28,7 +28,7 @@ const clone = (s: State): State => ({
 });
 
 const noSql: SqlExecutor = {
-  dialect: 'sqlite',
+  dialect: sqliteDialect,
   query: () => Promise.reject(new Error('memory store has no SQL')),
   execute: () => Promise.reject(new Error('memory store has no SQL')),
   script: () => Promise.reject(new Error('memory store has no SQL')),
@@ -136,22 +136,20 @@ export class MemoryStore implements Store {
       }
       this.put({ ...p, traits: next, updatedAt: now });
     },
-    touch: async (ws, id, at, now) => {
-      const p = this.follow(ws, id)!;
-      this.put({
-        ...p,
-        firstSeenAt: p.firstSeenAt === null ? at : Math.min(p.firstSeenAt, at),
-        lastSeenAt: p.lastSeenAt === null ? at : Math.max(p.lastSeenAt, at),
-        updatedAt: now,
-      });
-    },
     touchMany: async (ws, ranges, now) => {
       for (const r of ranges) {
-        if (!this.follow(ws, r.profileId)) continue;
-        await this.profiles.touch(ws, r.profileId, r.min, now);
-        await this.profiles.touch(ws, r.profileId, r.max, now);
+        const p = this.follow(ws, r.profileId);
+        if (!p) continue;
+        this.put({
+          ...p,
+          firstSeenAt: p.firstSeenAt === null ? r.min : Math.min(p.firstSeenAt, r.min),
+          lastSeenAt: p.lastSeenAt === null ? r.max : Math.max(p.lastSeenAt, r.max),
+          updatedAt: now,
+        });
       }
     },
+    mergedInto: async (ws, survivor) =>
+      [...this.state.profiles.values()].filter((p) => p.workspaceId === ws && p.mergedInto === survivor).map((p) => p.id).sort(),
     merge: async (ws, fromId, intoId, now) => {
       const from = this.follow(ws, fromId)!;
       const into = this.follow(ws, intoId)!;
@@ -208,6 +206,15 @@ export class MemoryStore implements Store {
         .slice(0, q.limit),
     historyOf: async (ws, profileId) =>
       this.state.events.filter((e) => e.workspaceId === ws && e.profileId === profileId).sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq),
+    historiesOf: async (ws, ids, upto) =>
+      new Map(ids.map((id) => [id, this.state.events.filter((e) => e.workspaceId === ws && e.profileId === id && e.seq <= upto)])),
+    scanHistories: (ws, scan) => {
+      const events = this.state.events.filter((e) => e.workspaceId === ws && e.seq <= scan.uptoSeq);
+      const ids = [...new Set(events.map((e) => e.profileId))].sort();
+      return (async function* () {
+        for (const profileId of ids) yield { profileId, events: events.filter((e) => e.profileId === profileId) };
+      })();
+    },
     readLog: async (after, limit) => this.state.events.filter((e) => e.seq > after).slice(0, limit),
     headSeq: async () => this.state.seq,
     reassign: async (ws, from, into) => {

@@ -9,7 +9,34 @@ function eventNames(c: Condition, out: string[] = []): string[] {
   return out;
 }
 
+function kinds(c: Condition, out = new Set<string>()): Set<string> {
+  out.add(c.kind);
+  if (c.kind === 'and' || c.kind === 'or') for (const sub of c.conditions) kinds(sub, out);
+  else if (c.kind === 'not') kinds(c.condition, out);
+  return out;
+}
+
 describe('arbitraryCondition', () => {
+  it('generates every kind of condition (its leaf generators are keyed by kind, so a new kind must be added)', () => {
+    const seen = new Set<string>();
+    for (const c of fc.sample(arbitraryCondition({ maxDepth: 2 }), { numRuns: 2000, seed: 8 })) kinds(c, seen);
+    const all: Record<Condition['kind'], true> = {
+      and: true,
+      or: true,
+      not: true,
+      trait: true,
+      performed: true,
+      first_performed: true,
+      lapsed: true,
+      metric: true,
+      sequence: true,
+      seen: true,
+      in_segment: true,
+      subscription: true,
+    };
+    expect([...seen].sort()).toEqual(Object.keys(all).sort());
+  });
+
   it('draws event names only from the pool by default', () => {
     fc.assert(
       fc.property(arbitraryCondition(), (c) => {

@@ -156,4 +156,73 @@ export function eventRepoContract(getStore: () => Store): void {
     });
     expect(await events.existing(WS, ['nul\0id'])).toEqual(new Set(['nul\ufffdid']));
   });
+
+  it('reads the histories of a set of profiles up to a log position, in seq order and evaluation form', async () => {
+    const { events } = getStore();
+    const { inserted } = await events.append([
+      makeEvent({ messageId: 'h1', profileId: 'pa', timestamp: 300 }),
+      makeEvent({ messageId: 'h2', profileId: 'pb', type: 'identify', name: null, traits: { plan: 'pro' } }),
+      makeEvent({ messageId: 'h3', profileId: 'pa', timestamp: 100, traits: { ignored: true }, context: { consent: { email: true } } }),
+      makeEvent({ messageId: 'h4', profileId: 'pc' }),
+      makeEvent({ messageId: 'h5', profileId: 'pa' }),
+      makeEvent({ messageId: 'h6', workspaceId: 'ws_other', profileId: 'pa' }),
+    ]);
+    const upto = inserted[3]!.seq;
+    const histories = await events.historiesOf(WS, ['pa', 'pb', 'nobody'], upto);
+    expect([...histories.keys()].sort()).toEqual(['nobody', 'pa', 'pb']);
+    expect(histories.get('pa')?.map((e) => e.messageId)).toEqual(['h1', 'h3']);
+    expect(histories.get('nobody')).toEqual([]);
+    const [h1, h3] = histories.get('pa')!;
+    expect(h1).toMatchObject({ seq: inserted[0]!.seq, workspaceId: WS, type: 'track', name: 'Product Viewed', timestamp: 300 });
+    expect(h1).toMatchObject({ userId: null, anonymousId: null, receivedAt: 0, traits: {}, context: {} });
+    expect(h1?.properties).toEqual({ product_id: 'X', price: 12.5, tags: ['a', 'b'], nested: { deep: true } });
+    // Traits only of identify events, context only when it holds consent.
+    expect(h3).toMatchObject({ traits: {}, context: { consent: { email: true } } });
+    expect(histories.get('pb')?.[0]?.traits).toEqual({ plan: 'pro' });
+    expect(await events.historiesOf(WS, [], upto)).toEqual(new Map());
+  });
+
+  it('streams every profile of a workspace once, in id order with events in seq order, whatever the page size', async () => {
+    const store = getStore();
+    // Profiles interleaved in the log, one in another workspace, sizes 1 to 7 so pages end inside profiles.
+    const plan = ['pc', 'pa', 'pd', 'pa', 'pb', 'pc', 'pa', 'pd', 'pd', 'pa', 'pe', 'pd', 'pa', 'pd', 'pc', 'pa', 'pd', 'pd'];
+    const batch = plan.map((p, i) => makeEvent({ messageId: `m${i}`, workspaceId: p === 'pe' ? 'ws_other' : WS, profileId: p }));
+    await store.transaction((tx) => tx.events.append(batch));
+    await store.transaction((tx) => tx.events.append([makeEvent({ messageId: 'm99', profileId: 'pb' })]));
+    const stored = await store.events.readLog(0, 100);
+    const upto = (stored.find((e) => e.messageId === 'm99')?.seq ?? 0) - 1;
+    const mine = (p: string) => stored.filter((e) => e.workspaceId === WS && e.profileId === p && e.seq <= upto);
+    const expected = ['pa', 'pb', 'pc', 'pd'].map((profileId) => ({
+      profileId,
+      seqs: mine(profileId).map((e) => e.seq),
+      messageIds: mine(profileId).map((e) => e.messageId),
+    }));
+    expect(expected.map((p) => p.seqs.length)).toEqual([6, 1, 3, 7]);
+    for (const pageSize of [1, 2, 3, 5, 7, 5000]) {
+      const seen: { profileId: string; seqs: number[]; messageIds: string[] }[] = [];
+      for await (const { profileId, events } of store.events.scanHistories(WS, { uptoSeq: upto, pageSize })) {
+        seen.push({ profileId, seqs: events.map((e) => e.seq), messageIds: events.map((e) => e.messageId) });
+      }
+      expect(seen, `page size ${pageSize}`).toEqual(expected);
+    }
+  });
+
+  it('streams only the selected events when asked, leaving out profiles with none and columns not asked for', async () => {
+    const { events } = getStore();
+    await events.append([
+      makeEvent({ messageId: 's1', profileId: 'pa', name: 'Order Completed', context: { consent: { email: true } } }),
+      makeEvent({ messageId: 's2', profileId: 'pa', name: 'Product Viewed' }),
+      makeEvent({ messageId: 's3', profileId: 'pb', name: 'Product Viewed' }),
+      makeEvent({ messageId: 's4', profileId: 'pc', type: 'identify', name: null, traits: { plan: 'pro' } }),
+    ]);
+    const only = { names: ['Order Completed'], types: ['identify' as const], traits: false, context: false };
+    const seen: { profileId: string; ids: string[]; traits: unknown[]; context: unknown[] }[] = [];
+    for await (const h of events.scanHistories(WS, { uptoSeq: Number.MAX_SAFE_INTEGER, only })) {
+      seen.push({ profileId: h.profileId, ids: h.events.map((e) => e.messageId), traits: h.events.map((e) => e.traits), context: h.events.map((e) => e.context) });
+    }
+    expect(seen).toEqual([
+      { profileId: 'pa', ids: ['s1'], traits: [{}], context: [{}] },
+      { profileId: 'pc', ids: ['s4'], traits: [{}], context: [{}] },
+    ]);
+  });
 }

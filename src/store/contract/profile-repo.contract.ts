@@ -157,13 +157,13 @@ export function profileRepoContract(getStore: () => Store): void {
     expect(profile?.updatedAt).toBe(3);
   });
 
-  it('widens first and last seen with event times in any order', async () => {
+  it('widens first and last seen with event times in any order, one call at a time', async () => {
     const { profiles } = getStore();
     await profiles.create(WS, 'prof_a', 1);
-    await profiles.touch(WS, 'prof_a', 500, 10);
-    await profiles.touch(WS, 'prof_a', 300, 11);
-    await profiles.touch(WS, 'prof_a', 900, 12);
-    await profiles.touch(WS, 'prof_a', 400, 13);
+    await profiles.touchMany(WS, [{ profileId: 'prof_a', min: 500, max: 500 }], 10);
+    await profiles.touchMany(WS, [{ profileId: 'prof_a', min: 300, max: 300 }], 11);
+    await profiles.touchMany(WS, [{ profileId: 'prof_a', min: 900, max: 900 }], 12);
+    await profiles.touchMany(WS, [{ profileId: 'prof_a', min: 400, max: 400 }], 13);
     const profile = await profiles.get(WS, 'prof_a');
     expect([profile?.firstSeenAt, profile?.lastSeenAt]).toEqual([300, 900]);
   });
@@ -171,8 +171,8 @@ export function profileRepoContract(getStore: () => Store): void {
   it('widens first and last seen of many profiles at once, a merged id landing on the survivor', async () => {
     const { profiles } = getStore();
     for (const id of ['prof_a', 'prof_b', 'prof_c', 'prof_d', 'prof_e']) await profiles.create(WS, id, 1);
-    await profiles.touch(WS, 'prof_a', 400, 2);
-    await profiles.touch(WS, 'prof_e', 50, 2);
+    await profiles.touchMany(WS, [{ profileId: 'prof_a', min: 400, max: 400 }], 2);
+    await profiles.touchMany(WS, [{ profileId: 'prof_e', min: 50, max: 50 }], 2);
     await profiles.merge(WS, 'prof_c', 'prof_d', 3);
     await profiles.merge(WS, 'prof_d', 'prof_e', 4);
     await profiles.create('ws_other', 'prof_b', 1);
@@ -226,8 +226,8 @@ export function profileRepoContract(getStore: () => Store): void {
     await profiles.addIdentity(WS, 'prof_user', 'user_id', 'u1', 2);
     await profiles.mergeTraits(WS, 'prof_anon', { city: 'Paris', plan: 'free' }, 3);
     await profiles.mergeTraits(WS, 'prof_user', { plan: 'pro' }, 3);
-    await profiles.touch(WS, 'prof_anon', 100, 3);
-    await profiles.touch(WS, 'prof_user', 200, 3);
+    await profiles.touchMany(WS, [{ profileId: 'prof_anon', min: 100, max: 100 }], 3);
+    await profiles.touchMany(WS, [{ profileId: 'prof_user', min: 200, max: 200 }], 3);
     await events.append([makeEvent({ messageId: 'm1', profileId: 'prof_anon' }), makeEvent({ messageId: 'm2', profileId: 'prof_user' })]);
 
     await profiles.merge(WS, 'prof_anon', 'prof_user', 10);
@@ -257,7 +257,7 @@ export function profileRepoContract(getStore: () => Store): void {
     expect(await profiles.findByIdentity(WS, 'anonymous_id', 'anon-1')).toBe('prof_3');
     // Writes through an old id land on the survivor too.
     await profiles.mergeTraits(WS, 'prof_1', { vip: true }, 5);
-    await profiles.touch(WS, 'prof_2', 777, 6);
+    await profiles.touchMany(WS, [{ profileId: 'prof_2', min: 777, max: 777 }], 6);
     const subscription = { state: 'subscribed' as const, changedAt: 6, reason: 'test', consent: {} };
     await profiles.setSubscription(WS, 'prof_1', subscription, 6);
     const survivor = await profiles.get(WS, 'prof_3');
@@ -313,12 +313,26 @@ export function profileRepoContract(getStore: () => Store): void {
       Array.from({ length: 12 }, (_, i) =>
         store.transaction(async (tx) => {
           await tx.profiles.mergeTraits(WS, 'prof_a', { [`k${i}`]: i }, 2);
-          await tx.profiles.touch(WS, 'prof_a', 100 + i, 2);
+          await tx.profiles.touchMany(WS, [{ profileId: 'prof_a', min: 100 + i, max: 100 + i }], 2);
         }),
       ),
     );
     const profile = await store.profiles.get(WS, 'prof_a');
     expect(Object.keys(profile?.traits ?? {}).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `k${i}`).sort());
     expect([profile?.firstSeenAt, profile?.lastSeenAt]).toEqual([100, 111]);
+  });
+
+  it('lists the ids merged into a survivor, earlier merges included, and none for a profile nobody merged into', async () => {
+    const { profiles } = getStore();
+    for (const id of ['prof_a', 'prof_b', 'prof_c', 'prof_d']) await profiles.create(WS, id, 1);
+    await profiles.create('ws_other', 'prof_x', 1);
+    await profiles.create('ws_other', 'prof_d', 1);
+    await profiles.merge(WS, 'prof_b', 'prof_c', 2);
+    await profiles.merge(WS, 'prof_c', 'prof_d', 3);
+    await profiles.merge('ws_other', 'prof_x', 'prof_d', 3);
+    expect(await profiles.mergedInto(WS, 'prof_d')).toEqual(['prof_b', 'prof_c']);
+    expect(await profiles.mergedInto(WS, 'prof_c')).toEqual([]);
+    expect(await profiles.mergedInto(WS, 'prof_a')).toEqual([]);
+    expect(await profiles.mergedInto('ws_other', 'prof_d')).toEqual(['prof_x']);
   });
 }

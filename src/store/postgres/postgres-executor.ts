@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { stripNul } from '../internal/strip-nul.js';
 import type { Row, SqlExecutor } from '../sql-executor.js';
+import { postgresDialect } from './postgres-dialect.js';
 
 /** The transaction a piece of async code runs in; `active` turns false once it commits or rolls back. */
 interface TxScope {
@@ -80,7 +81,7 @@ export function assertSchemaName(schema: string): void {
  * client and autocommit. Every connection sets `search_path` to the configured schema at connect time.
  */
 export class PostgresExecutor implements SqlExecutor {
-  readonly dialect = 'postgres' as const;
+  readonly dialect = postgresDialect;
   readonly schema: string;
   private readonly pool: pg.Pool;
   private readonly scopes = new AsyncLocalStorage<TxScope>();
@@ -175,7 +176,7 @@ export class PostgresExecutor implements SqlExecutor {
       if (!scope.active) throw new Error('this transaction has already committed or rolled back');
     };
     const executor: SqlExecutor = {
-      dialect: 'postgres',
+      dialect: postgresDialect,
       query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
         check();
         return (await client.query<R>(sql, clean(params))).rows;

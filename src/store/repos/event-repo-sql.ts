@@ -1,6 +1,8 @@
 import type { EventType, NewEvent, StoredEvent } from '../../core/index.js';
-import type { AppendResult, EventRepo, ProfileEventsQuery } from '../event-repo.js';
+import type { AppendResult, EventRepo, HistoryScan, ProfileEventsQuery, ProfileHistory } from '../event-repo.js';
+import { readHistories, scanHistories } from './history-reads-sql.js';
 import { stripNul } from '../internal/strip-nul.js';
+import type { DialectName } from '../sql-dialect.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { inList, inListParam } from './in-list.js';
 import { fromJsonObject, toJson } from './json-column.js';
@@ -104,7 +106,7 @@ export class EventRepoSql implements EventRepo {
   async append(input: readonly NewEvent[]): Promise<AppendResult> {
     if (input.length === 0) return { inserted: [], duplicates: [] };
     const events = input.map(withoutNul);
-    return this.sql.transaction((tx) => (tx.dialect === 'sqlite' ? appendSqlite(tx, events) : appendPostgres(tx, events)));
+    return this.sql.transaction((tx) => APPEND[tx.dialect.name](tx, events));
   }
 
   async existing(workspaceId: string, messageIds: readonly string[]): Promise<Set<string>> {
@@ -141,6 +143,14 @@ export class EventRepoSql implements EventRepo {
       [workspaceId, profileId],
     );
     return rows.map(toEvent).sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
+  }
+
+  historiesOf(workspaceId: string, profileIds: readonly string[], uptoSeq: number): Promise<Map<string, StoredEvent[]>> {
+    return readHistories(this.sql, workspaceId, profileIds, uptoSeq);
+  }
+
+  scanHistories(workspaceId: string, scan: HistoryScan): AsyncIterable<ProfileHistory> {
+    return scanHistories(this.sql, workspaceId, scan);
   }
 
   async readLog(afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -204,7 +214,7 @@ async function appendSqlite(tx: SqlExecutor, events: readonly NewEvent[]): Promi
 }
 
 async function appendPostgres(tx: SqlExecutor, events: readonly NewEvent[]): Promise<AppendResult> {
-  await tx.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(current_schema()))`);
+  await tx.dialect.serialise(tx, APPEND_LOCK_CLASS);
   const columns: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(events.length));
   events.forEach((e, i) => {
     const values = rowOf(e);
@@ -231,3 +241,12 @@ async function appendPostgres(tx: SqlExecutor, events: readonly NewEvent[]): Pro
   }
   return { inserted, duplicates };
 }
+
+/**
+ * How each backend appends a batch, measured: one cached prepared INSERT per row on SQLite (faster there than a
+ * multi-row text), one array-unnesting INSERT per batch on PostgreSQL (one round trip).
+ */
+const APPEND: Readonly<Record<DialectName, (tx: SqlExecutor, events: readonly NewEvent[]) => Promise<AppendResult>>> = {
+  sqlite: appendSqlite,
+  postgres: appendPostgres,
+};

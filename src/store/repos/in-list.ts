@@ -1,5 +1,4 @@
 import type { SqlExecutor } from '../sql-executor.js';
-import { toJson } from './json-column.js';
 
 /**
  * A membership test against a list bound as ONE parameter, so the statement text (and its prepared
@@ -7,12 +6,10 @@ import { toJson } from './json-column.js';
  * `col = ANY($n::text[])` on PostgreSQL. Pair it with {@link inListParam}.
  */
 export function inList(sql: SqlExecutor, column: string, param: number): string {
-  return sql.dialect === 'sqlite'
-    ? `${column} IN (SELECT value FROM json_each($${param}))`
-    : `${column} = ANY($${param}::text[])`;
+  return sql.dialect.inList(column, param);
 }
 
 /** The parameter value for {@link inList}: JSON text on SQLite, an array on PostgreSQL. */
 export function inListParam(sql: SqlExecutor, values: readonly string[]): unknown {
-  return sql.dialect === 'sqlite' ? toJson(values) : values;
+  return sql.dialect.listParam(values);
 }

@@ -1,6 +1,7 @@
 import type { Identity, IdentityKind, JsonObject, Profile, Subscription, SubscriptionState } from '../../core/index.js';
 import { stripNul } from '../internal/strip-nul.js';
 import { identityKey, type IdentityRef, type NewProfile, type ProfileRepo, type SeenRange } from '../profile-repo.js';
+import type { DialectName } from '../sql-dialect.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { IdentityTakenError } from '../write-conflict.js';
 import { EventRepoSql } from './event-repo-sql.js';
@@ -10,23 +11,25 @@ import { fromJsonObject, toJson, toNumberOrNull } from './json-column.js';
 /** Merges form chains (a → b, then b → c); reads follow at most this many hops, which no real chain reaches. */
 const MAX_MERGE_HOPS = 32;
 
-/**
- * The identities to look up, bound as list parameters so the statement text does not change with their number:
- * `[[kind, value], …]` as JSON on SQLite, two parallel arrays on PostgreSQL. `idx` is the key's position.
- */
-const IDENTITY_LIST = {
-  sqlite: `(SELECT CAST(key AS INTEGER) AS idx, json_extract(value, '$[0]') AS kind, json_extract(value, '$[1]') AS value
-            FROM json_each($2))`,
-  postgres: '(SELECT ord - 1 AS idx, kind, value FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(kind, value, ord))',
-} as const;
+/** The identities to look up, bound as a row set so the statement text does not change with their number. */
+const IDENTITY_KEY = [
+  ['kind', 'text'],
+  ['value', 'text'],
+] as const;
 
-/** New identities `[[kind, value, profileId], …]`: JSON on SQLite, three arrays on PostgreSQL. */
-const NEW_IDENTITY_LIST = {
-  // `WHERE true` tells SQLite's parser that the ON CONFLICT that follows belongs to the INSERT.
-  sqlite: `SELECT $1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), $3
-           FROM json_each($2) WHERE true`,
-  postgres: 'SELECT $1, kind, value, profile_id, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS x(kind, value, profile_id)',
-} as const;
+/** New identities `(kind, value, profile_id)`. */
+const NEW_IDENTITY = [
+  ['kind', 'text'],
+  ['value', 'text'],
+  ['profile_id', 'text'],
+] as const;
+
+/** Seen ranges `(id, lo, hi)` for {@link TOUCH_MANY}. */
+const SEEN_RANGE = [
+  ['id', 'text'],
+  ['lo', 'bigint'],
+  ['hi', 'bigint'],
+] as const;
 
 /** `touch`'s widening of first/last seen to an event-time range `r.lo … r.hi`. */
 const WIDEN_SEEN = `
@@ -34,15 +37,16 @@ const WIDEN_SEEN = `
   last_seen_at  = CASE WHEN profiles.last_seen_at IS NULL OR profiles.last_seen_at < r.hi THEN r.hi ELSE profiles.last_seen_at END`;
 
 /**
- * {@link ProfileRepoSql.touchMany}'s statement: the ranges arrive as `[[id, min, max], …]` JSON on SQLite, three
- * arrays on PostgreSQL.
+ * {@link ProfileRepoSql.touchMany}'s statement, bound as the dialect's row set of {@link SEEN_RANGE}: the ranges
+ * arrive as `[[id, min, max], …]` JSON on SQLite, three arrays on PostgreSQL. The one statement kept per backend
+ * (keyed by the dialect's name), because the SQLite text is a plan written for SQLite's planner:
  *
  * SQLite's planner, without table statistics, prefers scanning the workspace's whole primary-key range with the
  * list as the inner loop (an `UPDATE … FROM json_each(…)` joins the target first). The materialised CTE walks
  * the list and looks each profile up instead (the `CROSS JOIN` fixes that order), and the update then finds
  * its rows by rowid.
  */
-const TOUCH_MANY = {
+const TOUCH_MANY: Readonly<Record<DialectName, string>> = {
   sqlite: `WITH r AS MATERIALIZED (
       SELECT p.rowid AS rid, json_extract(j.value, '$[1]') AS lo, json_extract(j.value, '$[2]') AS hi
       FROM json_each($2) j CROSS JOIN profiles p
@@ -54,7 +58,7 @@ const TOUCH_MANY = {
     FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS r(id, lo, hi)
     WHERE profiles.workspace_id = $1 AND profiles.id = r.id AND profiles.merged_into IS NULL
     RETURNING profiles.id`,
-} as const;
+};
 
 const COLUMNS = `workspace_id, id, traits, subscription_state, subscription_changed_at, subscription_reason, consent,
   created_at, updated_at, first_seen_at, last_seen_at, merged_into`;
@@ -138,16 +142,20 @@ export class ProfileRepoSql implements ProfileRepo {
     // NUL is stored as U+FFFD; strip it here too, since a value inside JSON text escapes the executor's stripping.
     const kinds = keys.map((k) => k.kind);
     const values = keys.map((k) => stripNul(k.value));
-    const params =
-      this.sql.dialect === 'sqlite' ? [workspaceId, toJson(keys.map((_, i) => [kinds[i], values[i]]))] : [workspaceId, kinds, values];
+    const set = this.sql.dialect.rowSet(
+      2,
+      IDENTITY_KEY,
+      keys.map((_, i) => [kinds[i], values[i]]),
+      true,
+    );
     const rows = await this.sql.query<{ idx: unknown; profile_id: string; merged_into: string | null }>(
       // CROSS JOIN: SQLite takes the list as the outer loop and searches the primary key per entry, where it
       // would otherwise scan all identities of the workspace against the list (it has no statistics).
-      `SELECT k.idx, i.profile_id, p.merged_into FROM ${IDENTITY_LIST[this.sql.dialect]} k
+      `SELECT k.idx, i.profile_id, p.merged_into FROM ${set.sql} k
        CROSS JOIN identities i
        LEFT JOIN profiles p ON p.workspace_id = i.workspace_id AND p.id = i.profile_id
        WHERE i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value`,
-      params,
+      [workspaceId, ...set.params],
     );
     for (const row of rows) {
       const key = keys[Number(row.idx)]!;
@@ -159,21 +167,15 @@ export class ProfileRepoSql implements ProfileRepo {
   }
 
   async lockIdentities(workspaceId: string, keys: readonly IdentityRef[]): Promise<boolean> {
-    // SQLite: the transaction holds the database's only write lock (BEGIN IMMEDIATE); nobody else can attach.
-    if (this.sql.dialect === 'sqlite' || keys.length === 0) return false;
     // Why: two processes seeing one new user at once both miss the identity; the second INSERT of it then waits
     // for the first transaction and finds it taken, and two groups inserting new identifiers in opposite orders
-    // deadlock on each other's unique-index entries. Transaction-scoped advisory locks, taken before any
-    // identity is written and in hash order (the ORDER BY sits in a subquery, which PostgreSQL does not flatten,
-    // so the locks are taken in that order), make the later writer wait for the earlier one's commit and then
-    // read its profile. A hash collision only makes two unrelated identifiers wait for each other.
-    await this.sql.query(
-      `SELECT pg_advisory_xact_lock(h) FROM (
-         SELECT DISTINCT hashtextextended($1 || chr(1) || kind || chr(1) || value, 0) AS h
-         FROM unnest($2::text[], $3::text[]) AS k(kind, value) ORDER BY h) locks`,
-      [workspaceId, keys.map((k) => k.kind), keys.map((k) => stripNul(k.value))],
+    // deadlock on each other's unique-index entries. Locks taken before any identity is written, in one global
+    // order, make the later writer wait for the earlier one's commit and then read its profile. SQLite needs
+    // none: its writing transaction holds the database's only write lock, so nobody else can attach.
+    return this.sql.dialect.lockKeys(
+      this.sql,
+      keys.map((k) => `${workspaceId}\u0001${k.kind}\u0001${stripNul(k.value)}`),
     );
-    return true;
   }
 
   async create(workspaceId: string, profileId: string, now: number): Promise<void> {
@@ -189,23 +191,24 @@ export class ProfileRepoSql implements ProfileRepo {
     const ids = profiles.map((p) => p.profileId);
     await this.sql.execute(
       `INSERT INTO profiles (workspace_id, id, traits, consent, created_at, updated_at)
-       SELECT $1, ${this.sql.dialect === 'sqlite' ? 'value' : 'id'}, '{}', '{}', $3, $3
-       FROM ${this.sql.dialect === 'sqlite' ? 'json_each($2)' : 'unnest($2::text[]) AS x(id)'}`,
+       SELECT $1, x.id, '{}', '{}', $3, $3 FROM ${this.sql.dialect.listRows(2, 'id')} AS x`,
       [workspaceId, inListParam(this.sql, ids), now],
     );
     const identities = profiles.flatMap((p) =>
       p.identities.map((i) => ({ kind: i.kind, value: stripNul(i.value), profileId: p.profileId })),
     );
     if (identities.length === 0) return;
-    const params =
-      this.sql.dialect === 'sqlite'
-        ? [workspaceId, toJson(identities.map((i) => [i.kind, i.value, i.profileId])), now]
-        : [workspaceId, identities.map((i) => i.kind), identities.map((i) => i.value), identities.map((i) => i.profileId), now];
+    const set = this.sql.dialect.rowSet(
+      2,
+      NEW_IDENTITY,
+      identities.map((i) => [i.kind, i.value, i.profileId]),
+    );
     const inserted = await this.sql.query<{ kind: IdentityKind; value: string }>(
+      // `WHERE true` tells SQLite's parser that the ON CONFLICT that follows belongs to the INSERT.
       `INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at)
-       ${NEW_IDENTITY_LIST[this.sql.dialect]}
+       SELECT $1, x.kind, x.value, x.profile_id, $${2 + set.params.length} FROM ${set.sql} AS x WHERE true
        ON CONFLICT (workspace_id, kind, value) DO NOTHING RETURNING kind, value`,
-      params,
+      [workspaceId, ...set.params, now],
     );
     if (inserted.length === identities.length) return;
     // An identity that was not inserted must already be the same profile's, as `addIdentity` requires.
@@ -250,32 +253,20 @@ export class ProfileRepoSql implements ProfileRepo {
     });
   }
 
-  async touch(workspaceId: string, profileId: string, at: number, now: number): Promise<void> {
-    await this.onLiveProfile(workspaceId, profileId, (id) =>
-      this.sql.execute(
-        `UPDATE profiles SET
-           first_seen_at = CASE WHEN first_seen_at IS NULL OR first_seen_at > $3 THEN $3 ELSE first_seen_at END,
-           last_seen_at  = CASE WHEN last_seen_at IS NULL OR last_seen_at < $3 THEN $3 ELSE last_seen_at END,
-           updated_at = $4
-         WHERE workspace_id = $1 AND id = $2 AND merged_into IS NULL`,
-        [workspaceId, id, at, now],
-      ),
-    );
-  }
-
   async touchMany(workspaceId: string, ranges: readonly SeenRange[], now: number): Promise<void> {
     let pending = widest(ranges);
     for (let hop = 0; pending.size > 0; hop++) {
       if (hop > MAX_MERGE_HOPS) throw new Error(`touchMany: a merge chain longer than ${MAX_MERGE_HOPS} (a cycle?)`);
       const batch = [...pending.values()];
-      const params =
-        this.sql.dialect === 'sqlite'
-          ? [workspaceId, toJson(batch.map((r) => [r.profileId, r.min, r.max]))]
-          : [workspaceId, batch.map((r) => r.profileId), batch.map((r) => r.min), batch.map((r) => r.max)];
+      const set = this.sql.dialect.rowSet(
+        2,
+        SEEN_RANGE,
+        batch.map((r) => [r.profileId, r.min, r.max]),
+      );
       // Ids are unique in `batch`, so no row is matched twice.
-      const updated = await this.sql.query<{ id: string }>(TOUCH_MANY[this.sql.dialect], [...params, now]);
+      const updated = await this.sql.query<{ id: string }>(TOUCH_MANY[this.sql.dialect.name], [workspaceId, ...set.params, now]);
       const done = new Set(updated.map((r) => r.id));
-      // What was not updated is merged (or missing): widen its survivor in the next round, as `touch` does.
+      // What was not updated is merged (or missing): widen its survivor in the next round.
       const next: SeenRange[] = [];
       for (const r of batch) {
         if (done.has(r.profileId)) continue;
@@ -337,6 +328,14 @@ export class ProfileRepoSql implements ProfileRepo {
     });
   }
 
+  async mergedInto(workspaceId: string, survivorId: string): Promise<string[]> {
+    const rows = await this.sql.query<{ id: string }>('SELECT id FROM profiles WHERE workspace_id = $1 AND merged_into = $2 ORDER BY id', [
+      workspaceId,
+      survivorId,
+    ]);
+    return rows.map((r) => r.id);
+  }
+
   async setSubscription(workspaceId: string, profileId: string, subscription: Subscription, now: number): Promise<void> {
     await this.onLiveProfile(workspaceId, profileId, (id) =>
       this.sql.execute(
@@ -388,7 +387,7 @@ export class ProfileRepoSql implements ProfileRepo {
 
   /** The surviving profile's row, following `merged_into`. */
   private async followed(sql: SqlExecutor, workspaceId: string, profileId: string, lock = false): Promise<ProfileRow | undefined> {
-    const forUpdate = lock && sql.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const forUpdate = lock ? sql.dialect.forUpdate : '';
     let id = profileId;
     for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
       const rows = await sql.query<ProfileRow>(`SELECT ${COLUMNS} FROM profiles WHERE workspace_id = $1 AND id = $2${forUpdate}`, [

@@ -5,6 +5,7 @@ import { stripNul } from '../internal/strip-nul.js';
 import type { Row, SqlExecutor } from '../sql-executor.js';
 import type { CachedStatement } from './statement-cache.js';
 import { StatementCache } from './statement-cache.js';
+import { sqliteDialect } from './sqlite-dialect.js';
 
 /** The transaction a piece of async code runs in; `active` turns false once it commits or rolls back. */
 interface TxScope {
@@ -70,7 +71,7 @@ function runExecute(cache: StatementCache, sql: string, params?: readonly unknow
  * that opens its own transaction composes with a caller that already has one instead of deadlocking.
  */
 export class SqliteExecutor implements SqlExecutor {
-  readonly dialect = 'sqlite' as const;
+  readonly dialect = sqliteDialect;
   private readonly mutex = new AsyncMutex();
   private readonly scopes = new AsyncLocalStorage<TxScope>();
   private readonly writes: StatementCache;
@@ -179,7 +180,7 @@ export class SqliteExecutor implements SqlExecutor {
       if (!scope.active) throw new Error('this transaction has already committed or rolled back');
     };
     const executor: SqlExecutor = {
-      dialect: 'sqlite',
+      dialect: sqliteDialect,
       query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
         check();
         return runQuery<R>(this.writes, sql, params);
