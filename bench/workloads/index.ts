@@ -14,6 +14,7 @@ import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 import { predict } from './predict.js';
 import { workflowsBench } from './workflows.js';
+import { webRender } from './web-render.js';
 
 /** All benchmark workloads. */
 export const workloads: readonly Workload[] = [
@@ -28,4 +29,5 @@ export const workloads: readonly Workload[] = [
   predict,
   experimentsBench,
   workflowsBench,
+  webRender,
 ];

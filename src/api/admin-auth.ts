@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOption
 import { bearerTokenOf } from '../ingest/index.js';
 import { apiError } from './error-catalogue.js';
 import type { KeyPort } from './services.js';
+import { authenticateSessionRequest, isSignInRequest, type SessionService } from './session/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,9 +29,17 @@ export function workspaceOf(request: unknown): string {
   return id;
 }
 
-/** The `onRequest` hook that requires `Authorization: Bearer <admin key>` and sets `request.workspaceId`. */
-export function adminKeyHook(keys: KeyPort): onRequestHookHandler {
+/**
+ * The `onRequest` hook that requires `Authorization: Bearer <admin key>` and sets `request.workspaceId`. With
+ * `sessions`, a request without an Authorization header may instead present the web app's session cookie.
+ */
+export function adminKeyHook(keys: KeyPort, sessions?: SessionService): onRequestHookHandler {
   return async function requireAdminKey(request) {
+    const session = sessions && request.headers.authorization === undefined ? await authenticateSessionRequest(sessions, request) : undefined;
+    if (session) {
+      request.workspaceId = session.workspaceId;
+      return;
+    }
     const result = await keys.authenticate(bearerTokenOf(request.headers.authorization), 'admin');
     if (!result.ok) {
       throw result.error === 'AUTH_MISSING_KEY'
@@ -49,11 +58,13 @@ export function adminKeyHook(keys: KeyPort): onRequestHookHandler {
  * runs however the path was spelled, and routes any area adds under `/api/` are protected without doing
  * anything. Must be installed before the routes are registered (`onRoute` sees only later routes).
  */
-export function installAdminAuth(app: FastifyInstance, keys: KeyPort): void {
+export function installAdminAuth(app: FastifyInstance, keys: KeyPort, sessions?: SessionService): void {
   app.decorateRequest('workspaceId', '');
-  const hook = adminKeyHook(keys);
+  const hook = adminKeyHook(keys, sessions);
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url.startsWith(ADMIN_PREFIX) || isPublicApiPath(route.url)) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => isSignInRequest(m, route.url))) return;
     const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [hook, ...existing];
     // Every admin operation needs the key: say so in the OpenAPI document, so "Try it out" in /api/docs sends it.

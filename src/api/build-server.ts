@@ -47,7 +47,7 @@ export async function buildServer(services: Services, _options: ServerOptions = 
     return payload;
   });
   installJsonParser(app);
-  installAdminAuth(app, services.keys);
+  installAdminAuth(app, services.keys, services.sessions);
   installQueryGuard(app);
 
   const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);

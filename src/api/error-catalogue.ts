@@ -48,6 +48,9 @@ export const API_ERRORS = {
   UNKNOWN_PARAMETER: { status: 400 },
   AUTH_MISSING_ADMIN_KEY: { status: 401 },
   AUTH_INVALID_ADMIN_KEY: { status: 401 },
+  // Web app sessions (src/api/session).
+  AUTH_SESSION_INVALID: { status: 401 },
+  AUTH_CSRF_REFUSED: { status: 403 },
   PROFILE_NOT_FOUND: { status: 404 },
   NOT_FOUND: { status: 404 },
   SHUTTING_DOWN: { status: 503 },

@@ -19,3 +19,5 @@ export type { EspPort, IngestPort, KeyPort, ProfilePage, ProfileQueries, Service
 export type { RouteArea } from './routes/index.js';
 export * from './contract/index.js';
 export { routeAreas } from './routes/index.js';
+export type { SessionInfo, SessionOptions, SessionRecord, SessionRepo } from './session/index.js';
+export { SessionService } from './session/index.js';

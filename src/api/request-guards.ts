@@ -18,6 +18,8 @@ function declaredParameters(route: RouteOptions): readonly string[] {
 export function installQueryGuard(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.url.startsWith(ADMIN_PREFIX) && isPublicApiPath(route.url)) return;
+    // The web app's pages (src/api/routes/web-app.ts) keep their own state in the query string.
+    if ((route.config as { anyQuery?: boolean } | undefined)?.anyQuery === true) return;
     const allowed = new Set(declaredParameters(route));
     const hook: preValidationHookHandler = async (request) => {
       for (const name of Object.keys((request.query ?? {}) as Record<string, unknown>)) {

@@ -8,6 +8,8 @@ import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSe
 import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
+import type { Monitor } from '../monitor/index.js';
+import type { SessionService } from './session/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
 export interface IngestPort {
@@ -37,7 +39,11 @@ export interface ProfileQueries {
   /** The profile id `ref` names (following merges), or undefined. */
   resolve(workspaceId: string, ref: string): Promise<string | undefined>;
   /** The profile `ref` names (following merges) with `limit` of its events older than `beforeSeq`. */
-  page(workspaceId: string, ref: string, options: { readonly limit: number; readonly beforeSeq?: number }): Promise<ProfilePage | undefined>;
+  page(
+    workspaceId: string,
+    ref: string,
+    options: { readonly limit: number; readonly beforeSeq?: number; /** Only track events with these names. */ readonly names?: readonly string[] },
+  ): Promise<ProfilePage | undefined>;
 }
 
 /** ESP event webhooks: verification and ingestion of one provider request, and the providers' secrets. */
@@ -84,5 +90,9 @@ export interface Services {
   readonly experiments?: ExperimentService;
   /** Lifecycle workflows (definitions, versions, runs, simulation, backtests). */
   readonly workflows?: WorkflowService;
+  /** Web app sessions (admin key → cookie); without it `/api` accepts only Bearer keys. */
+  readonly sessions?: SessionService;
+  /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */
+  readonly monitor?: Monitor;
 }
 

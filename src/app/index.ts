@@ -14,5 +14,6 @@ export type { Services } from './services.js';
 export type { EspPortDeps } from './esp-port.js';
 export { storeEspPort } from './esp-port.js';
 export { storeProfileQueries } from './profile-queries.js';
+export { SessionRepoSql } from './session-repo-sql.js';
 export type { RunningApp, StartOptions } from './start-app.js';
 export { closeOnSignals, openStore, startApp } from './start-app.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { buildServer, type Services } from '../api/index.js';
+import { buildServer, SessionService, type Services } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
@@ -9,6 +9,7 @@ import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js'
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
+import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
@@ -16,6 +17,7 @@ import type { AppConfig, StorageConfig } from './config.js';
 import { storeEspPort } from './esp-port.js';
 import { createLogger } from './logger.js';
 import { storeProfileQueries } from './profile-queries.js';
+import { SessionRepoSql } from './session-repo-sql.js';
 
 /** Test and embedding hooks for {@link startApp}; production passes none. */
 export interface StartOptions {
@@ -72,6 +74,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let liveScorer: LiveScorer | undefined;
   let experimentWorker: ExperimentWorker | undefined;
   let workflows: RunningWorkflows | undefined;
+  let monitor: Monitor | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
@@ -142,6 +145,16 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     });
     const journeys = workflows;
     ingest.onCommitted(() => journeys.wake());
+    monitor = startMonitor({
+      sql: store.sql,
+      events: store.events,
+      changes,
+      onError: (what, err) => logger.error({ err }, `${what} failed; retrying at the next change`),
+    });
+    registerSystemGauges(metrics, { sql: store.sql, clock });
+    const readModels = monitor;
+    ingest.onCommitted(() => readModels.eventsCommitted());
+    const keys = new KeyAuthenticator(store.workspaces, clock);
     const services: Services = {
       ingest,
       ping: () => store.ping(),
@@ -153,7 +166,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       scores,
       experiments: new SqlExperimentService(store, segments, clock),
       workflows: workflows.service,
-      keys: new KeyAuthenticator(store.workspaces, clock),
+      keys,
+      sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
+      monitor,
       clock,
       logger,
       metrics,
@@ -182,6 +197,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await outbound.stop();
           await scorer.stop();
           await experimentsWorker.stop();
+          await readModels.stop();
           await running.stop();
         } finally {
           await closeStore();
@@ -195,6 +211,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});
     await experimentWorker?.stop().catch(() => {});
+    await monitor?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;

@@ -7,6 +7,8 @@ export const ChangeSchema = Type.Object({
   segmentName: Type.Optional(Type.String()),
   segmentVersion: Type.Integer(),
   profileId: Type.String(),
+  userId: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The person\'s userId, when known.' })),
+  email: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The person\'s email, when known.' })),
   kind: Type.Union([Type.Literal('entered'), Type.Literal('exited')]),
   at: Type.String({ format: 'date-time', description: 'The logical instant of the change (event time, window expiry).' }),
   recordedAt: Type.String({ format: 'date-time' }),

@@ -34,6 +34,10 @@ export const ProfileSchema = Type.Object({
   lastSeenAt: IsoOrNull,
   createdAt: Iso,
   updatedAt: Iso,
+  segments: Type.Array(
+    Type.Object({ segmentId: Type.String(), name: Type.String(), since: Iso }),
+    { description: 'The segments the person is in now, with the instant they (last) entered (empty without the monitor).' },
+  ),
   events: Type.Object({
     items: Type.Array(EventSchema),
     nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: 'Cursor of the next (older) page; null at the end.' }),

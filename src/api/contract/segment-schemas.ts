@@ -40,6 +40,13 @@ export const SegmentSchema = Type.Object({
 export const SavedSchema = Type.Object({ segment: SegmentSchema, warnings: Type.Array(RuleProblemSchema) });
 
 /** What a dry run answers. */
+/** A person beside segflow's internal id: their userId and email, when known. */
+export const PersonRefSchema = Type.Object({
+  profileId: Type.String(),
+  userId: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const DryRunSchema = Type.Object({
   rule: Type.String({ description: 'The rule as canonical text: equal to a saved segment\'s `rule` when unchanged.' }),
   size: Type.Integer({ minimum: 0 }),
@@ -47,13 +54,22 @@ export const DryRunSchema = Type.Object({
   exited: Type.Integer({ minimum: 0, description: 'Profiles that would exit compared with the current version.' }),
   sampleEntered: Type.Array(Type.String()),
   sampleExited: Type.Array(Type.String()),
+  sampleEnteredPeople: Type.Optional(Type.Array(PersonRefSchema, { description: 'sampleEntered with each profile\'s userId and email.' })),
+  sampleExitedPeople: Type.Optional(Type.Array(PersonRefSchema)),
   warnings: Type.Array(RuleProblemSchema),
   at: Type.String({ format: 'date-time', description: 'The instant the rule was evaluated at.' }),
 });
 
 /** A page of members (at most 1000 per page: `limit` is capped there). */
 export const MembersSchema = Type.Object({
-  members: Type.Array(Type.Object({ profileId: Type.String(), since: Type.String({ format: 'date-time' }) })),
+  members: Type.Array(
+    Type.Object({
+      profileId: Type.String(),
+      userId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      since: Type.String({ format: 'date-time' }),
+    }),
+  ),
   next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor for the next page (`after`), null at the end.' }),
   total: Type.Integer({ minimum: 0 }),
 });

@@ -16,6 +16,7 @@ import type { SegmentService } from '../../engine/index.js';
 import type { ChangeLog } from '../../membership/index.js';
 import type { ProfileQueries, Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
+import type { Contact, PeopleDirectorySql } from '../../monitor/index.js';
 import { apiError } from '../error-catalogue.js';
 import { ChangeSchema, problemSchema } from '../contract/index.js';
 
@@ -26,18 +27,21 @@ export interface ChangeRoutesOptions {
   /** Resolves the `profile` filter; without it the filter answers 404 PROFILE_NOT_FOUND for every reference. */
   readonly profiles?: ProfileQueries;
   readonly workspaceOf: (request: unknown) => string;
+  /** Resolves profile ids to userId and email on every change (omitted: ids only). */
+  readonly people?: PeopleDirectorySql;
   /** Milliseconds between SSE heartbeat comments (default 15 s), so proxies keep idle streams open. */
   readonly heartbeatMs?: number;
 }
 
 /** A change in its API form. */
-export function changeView(c: MembershipChange, segmentName?: string): Static<typeof ChangeSchema> {
+export function changeView(c: MembershipChange, segmentName?: string, contact?: Contact): Static<typeof ChangeSchema> {
   return {
     seq: c.seq,
     segmentId: c.segmentId,
     ...(segmentName === undefined ? {} : { segmentName }),
     segmentVersion: c.segmentVersion,
     profileId: c.profileId,
+    ...(contact === undefined ? {} : { userId: contact.userId, email: contact.email }),
     kind: c.kind,
     at: new Date(c.at).toISOString(),
     recordedAt: new Date(c.recordedAt).toISOString(),
@@ -74,7 +78,9 @@ const SCAN_PAGES = 20;
 
 /** Registers `/api/changes` and `/api/changes/stream`. */
 export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = async (app, options) => {
-  const { changes, segments, profiles, workspaceOf } = options;
+  const { changes, segments, profiles, workspaceOf, people } = options;
+  const contactsOf = async (ws: string, page: readonly MembershipChange[]): Promise<Map<string, Contact> | undefined> =>
+    people && page.length > 0 ? people.contactsOf(ws, page.map((c) => c.profileId)) : undefined;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   // Open streams never go idle, so a graceful shutdown would wait on them forever: end them first.
   const open = new Set<() => void>();
@@ -140,6 +146,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
       for (let scanned = 0; scanned < (filtered ? SCAN_PAGES : 1); scanned++) {
         const want = filtered ? PAGE : limit;
         const page = await changes.read(cursor, want, ws);
+        const contacts = await contactsOf(ws, page.filter((c) => matches(c, only, person)));
         for (const c of page) {
           if (!matches(c, only, person)) {
             cursor = c.seq;
@@ -149,7 +156,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             hasMore = true;
             break;
           }
-          out.push(changeView(c, await names.nameOf(c.segmentId)));
+          out.push(changeView(c, await names.nameOf(c.segmentId), contacts?.get(c.profileId)));
           cursor = c.seq;
         }
         hasMore = hasMore || page.length === want;
@@ -224,11 +231,12 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
             for (;;) {
               if (closed) return;
               const page = await changes.read(cursor, PAGE, ws);
+              const contacts = await contactsOf(ws, page.filter((c) => matches(c, only, person)));
               for (const c of page) {
                 if (closed) return;
                 cursor = c.seq;
                 if (!matches(c, only, person)) continue;
-                const data = JSON.stringify(changeView(c, await names.nameOf(c.segmentId)));
+                const data = JSON.stringify(changeView(c, await names.nameOf(c.segmentId), contacts?.get(c.profileId)));
                 if (!res.write(`id: ${c.seq}\ndata: ${data}\n\n`)) await waitForDrain();
               }
               if (page.length < PAGE) break;
@@ -264,6 +272,12 @@ export const changeRoutes: FastifyPluginAsyncTypebox<ChangeRoutesOptions> = asyn
 export async function changesArea(app: FastifyInstance, services: Services): Promise<void> {
   const { segments, changes } = services;
   if (segments && changes) {
-    await app.register(changeRoutes, { changes, segments, workspaceOf, ...(services.profiles ? { profiles: services.profiles } : {}) });
+    await app.register(changeRoutes, {
+      changes,
+      segments,
+      workspaceOf,
+      ...(services.profiles ? { profiles: services.profiles } : {}),
+      ...(services.monitor ? { people: services.monitor.people } : {}),
+    });
   }
 }

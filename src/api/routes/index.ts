@@ -23,6 +23,9 @@ import { destinationsArea } from './destinations.js';
 import { scoresArea } from './scores.js';
 import { experimentsArea } from './experiments.js';
 import { workflowsArea } from './workflows.js';
+import { webAppArea } from './web-app.js';
+import { appSupportArea } from './app-support.js';
+import { sessionRoutes } from '../session/index.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -39,4 +42,9 @@ export const routeAreas: readonly RouteArea[] = [
   scoresArea,
   experimentsArea,
   workflowsArea,
+  appSupportArea,
+  async (app, s) => {
+    if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions });
+  },
+  webAppArea,
 ];

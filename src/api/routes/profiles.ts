@@ -47,14 +47,20 @@ export async function profileRoutes(app: FastifyInstance, services: Services): P
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only events with a smaller seq (the previous page’s nextBefore).' })),
+          event: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only track events with this name.' })),
         }),
         response: { 200: ProfileSchema },
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const { limit = 50, before } = request.query as { limit?: number; before?: number };
-      const found = await profiles.page(workspaceOf(request), id, { limit, ...(before === undefined ? {} : { beforeSeq: before }) });
+      const { limit = 50, before, event } = request.query as { limit?: number; before?: number; event?: string };
+      const workspaceId = workspaceOf(request);
+      const found = await profiles.page(workspaceId, id, {
+        limit,
+        ...(before === undefined ? {} : { beforeSeq: before }),
+        ...(event === undefined ? {} : { names: [event] }),
+      });
       if (!found) throw apiError('PROFILE_NOT_FOUND', `No profile is known by "${id}".`, { field: 'id' });
       const { profile } = found;
       const body: Static<typeof ProfileSchema> = {
@@ -66,6 +72,11 @@ export async function profileRoutes(app: FastifyInstance, services: Services): P
         lastSeenAt: isoOrNull(profile.lastSeenAt),
         createdAt: iso(profile.createdAt),
         updatedAt: iso(profile.updatedAt),
+        segments: (services.monitor ? await services.monitor.people.segmentsOf(workspaceId, profile.id) : []).map((m) => ({
+          segmentId: m.segmentId,
+          name: m.name,
+          since: iso(m.since),
+        })),
         events: { items: found.events.map(eventView), nextBefore: found.nextBefore },
         ...(services.scores ? { scores: (await services.scores.latest(workspaceOf(request), profile.id)).map(scoreView) } : {}),
       };

@@ -15,6 +15,8 @@ import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentS
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
+import type { PeopleDirectorySql } from '../../monitor/index.js';
+import { membersCsv } from './members-csv.js';
 import {
   DryRunSchema,
   ExplanationSchema,
@@ -46,6 +48,8 @@ const tags = ['segments'];
 export interface SegmentRoutesOptions {
   readonly segments: SegmentService;
   readonly workspaceOf: (request: unknown) => string;
+  /** Resolves profile ids to userId and email in member lists and dry-run samples (omitted: ids only). */
+  readonly people?: PeopleDirectorySql;
 }
 
 /** The canonical text of a rule given as text or JSON (what a saved segment's `rule` holds), if it parses. */
@@ -130,7 +134,12 @@ async function assertUserSegment(segments: SegmentService, workspaceId: string, 
 
 /** Registers the `/api/segments` routes. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = async (app, options) => {
-  const { segments, workspaceOf } = options;
+  const { segments, workspaceOf, people } = options;
+  const peopleOf = async (ws: string, ids: readonly string[]) => {
+    if (!people) return undefined;
+    const contacts = await people.contactsOf(ws, ids);
+    return ids.map((profileId) => ({ profileId, ...contacts.get(profileId)! }));
+  };
 
   app.get(
     '/api/segments',
@@ -168,8 +177,12 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     async (request) => {
       const ws = workspaceOf(request);
       const { value, warnings } = unwrap(await segments.dryRun(ws, request.body));
+      const enteredPeople = await peopleOf(ws, value.sampleEntered);
+      const exitedPeople = await peopleOf(ws, value.sampleExited);
       return {
         ...value,
+        ...(enteredPeople ? { sampleEnteredPeople: enteredPeople } : {}),
+        ...(exitedPeople ? { sampleExitedPeople: exitedPeople } : {}),
         rule: canonicalRuleText(request.body.rule) ?? '',
         sampleEntered: [...value.sampleEntered],
         sampleExited: [...value.sampleExited],
@@ -229,22 +242,36 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     {
       schema: {
         tags,
-        summary: 'Current members, cursor-paged (at most 1000 per page)',
+        summary: 'Current members with userId and email, cursor-paged (at most 1000 per page); ?format=csv streams them all as CSV',
         params: IdParams,
         querystring: Type.Object({
           limit: Type.Optional(
             Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Members per page: 100 by default, at most 1000 (more is 400 VALIDATION_FAILED).' }),
           ),
           after: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page.' })),
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'csv: every member, streamed (profileId,userId,email,since).' })),
         }),
         response: { 200: MembersSchema, 400: BadRequest, 404: NotFound },
       },
     },
-    async (request) => {
-      const { limit = 100, after } = request.query;
-      const { value } = unwrap(await segments.members(workspaceOf(request), request.params.id, after === undefined ? { limit } : { limit, after }));
+    async (request, reply) => {
+      const ws = workspaceOf(request);
+      const { limit = 100, after, format } = request.query;
+      if (format === 'csv') {
+        // Check the segment first, so an unknown one is a 404 problem rather than a broken download.
+        unwrap(await segments.members(ws, request.params.id, { limit: 1 }));
+        const name = (await segments.get(ws, request.params.id))?.name ?? request.params.id;
+        void reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}-members.csv"`)
+          .header('cache-control', 'no-store');
+        // The stream bypasses the JSON response schema (the route's 200 schema describes the JSON form).
+        return reply.send(membersCsv(segments, people, ws, request.params.id) as never);
+      }
+      const { value } = unwrap(await segments.members(ws, request.params.id, after === undefined ? { limit } : { limit, after }));
+      const contacts = people ? await people.contactsOf(ws, value.members.map((m) => m.profileId)) : undefined;
       return {
-        members: value.members.map((m) => ({ profileId: m.profileId, since: new Date(m.since).toISOString() })),
+        members: value.members.map((m) => ({ profileId: m.profileId, ...contacts?.get(m.profileId), since: new Date(m.since).toISOString() })),
         next: value.next,
         total: value.total,
       };
@@ -274,5 +301,5 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
 /** The segments route area (see `routes/index.ts`): registers when the app provides a segment service. */
 export async function segmentsArea(app: FastifyInstance, services: Services): Promise<void> {
-  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf });
+  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf, ...(services.monitor ? { people: services.monitor.people } : {}) });
 }

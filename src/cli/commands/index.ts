@@ -11,6 +11,7 @@ import { register as experiments } from './experiments.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
 import { register as importCommand } from './import.js';
+import { register as members } from './members.js';
 import { register as migrate } from './migrate.js';
 import { register as predict } from './predict.js';
 import { register as segments } from './segments.js';
@@ -28,6 +29,7 @@ const commands: readonly Register[] = [
   explain,
   fmt,
   importCommand,
+  members,
   migrate,
   predict,
   segments,

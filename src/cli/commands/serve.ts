@@ -38,7 +38,7 @@ export function register(program: Command): void {
       const app = await startApp(config, { logger });
       closeOnSignals(app, logger);
       const where = config.storage.kind === 'sqlite' ? `SQLite ${config.storage.file}` : 'PostgreSQL (SEGFLOW_DATABASE_URL)';
-      const out: string[] = [`segflow listening on ${app.url}`, `data: ${where}`, `API docs: ${app.url}/api/docs`];
+      const out: string[] = [`segflow listening on ${app.url}`, `data: ${where}`, `web app: ${app.url}/ (sign in with the admin key)`, `API docs: ${app.url}/api/docs`];
       if (app.newKeys.writeKey || app.newKeys.adminKey) out.push('', keysBanner(app.newKeys));
       process.stdout.write(`${out.join('\n')}\n`);
       logger.info({ port: app.port, host: config.host, storage: config.storage.kind }, 'segflow started');

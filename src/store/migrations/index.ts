@@ -20,6 +20,9 @@ import { migration0500 } from './0500-predict.js';
 import { migration0600 } from './0600-experiments.js';
 import { migration0601 } from './0601-experiment-rule-results.js';
 import { migration0400 } from './0400-workflows.js';
+import { migration0700 } from './0700-web-sessions.js';
+import { migration0701 } from './0701-size-history.js';
+import { migration0702 } from './0702-data-catalog.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -50,4 +53,8 @@ export const migrations: readonly Migration[] = [
   migration0601,
   // 0400–0499: workflows
   migration0400,
+  // 0700–0719: web app (sessions) and monitor (size history, data catalogue)
+  migration0700,
+  migration0701,
+  migration0702,
 ];

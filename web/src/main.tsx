@@ -1,0 +1,9 @@
+/**
+ * @module
+ * The web app's entry: mounts {@link App} into `#app`.
+ */
+import { render } from 'preact';
+import { App } from './app.js';
+import './styles.css';
+
+render(<App />, document.getElementById('app')!);
