@@ -89,22 +89,7 @@ export class RunRepoSql {
     await this.sql.execute(
       `INSERT INTO workflow_runs (id, workflow_id, version, workspace_id, profile_id, run_key, status, step_id, state, path_len, exit_cause, entered_at, updated_at, ended_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        r.id,
-        r.workflowId,
-        r.version,
-        r.workspaceId,
-        r.profileId,
-        r.key,
-        r.state.status,
-        r.stepId,
-        toJson(r.state),
-        r.pathLength,
-        r.state.exitCause ?? null,
-        r.enteredAt,
-        r.updatedAt,
-        r.state.status === 'ended' ? r.state.at : null,
-      ],
+      runRowValues(r),
     );
   }
 
@@ -184,4 +169,27 @@ export class RunRepoSql {
     );
     return rows.map((r) => ({ version: Number(r.version), status: r.status, stepId: r.step_id, exitCause: r.exit_cause, n: Number(r.n) }));
   }
+}
+
+/**
+ * A run's values in the column order of a `workflow_runs` insert (id … ended_at, 14 columns): the one place that
+ * maps a {@link RunRecord} onto its row, for the single insert here and the batched upsert of `RunWrites`.
+ */
+export function runRowValues(r: RunRecord): unknown[] {
+  return [
+    r.id,
+    r.workflowId,
+    r.version,
+    r.workspaceId,
+    r.profileId,
+    r.key,
+    r.state.status,
+    r.stepId,
+    toJson(r.state),
+    r.pathLength,
+    r.state.exitCause ?? null,
+    r.enteredAt,
+    r.updatedAt,
+    r.state.status === 'ended' ? r.state.at : null,
+  ];
 }

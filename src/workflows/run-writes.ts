@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../store/index.js';
 import { toJson } from '../store/index.js';
 import type { ActionRecord } from './action-repo-sql.js';
-import type { RunRecord } from './run-repo-sql.js';
+import { runRowValues, type RunRecord } from './run-repo-sql.js';
 import type { StepRecord } from './run-state.js';
 
 const RUN_CHUNK = 100;
@@ -59,22 +59,7 @@ export class RunWrites {
          VALUES ${placeholders(part.length, 14)}
          ON CONFLICT (id) DO UPDATE SET version = excluded.version, status = excluded.status, step_id = excluded.step_id, state = excluded.state,
            path_len = excluded.path_len, exit_cause = excluded.exit_cause, updated_at = excluded.updated_at, ended_at = excluded.ended_at`,
-        part.flatMap((r) => [
-          r.id,
-          r.workflowId,
-          r.version,
-          r.workspaceId,
-          r.profileId,
-          r.key,
-          r.state.status,
-          r.stepId,
-          toJson(r.state),
-          r.pathLength,
-          r.state.exitCause ?? null,
-          r.enteredAt,
-          r.updatedAt,
-          r.state.status === 'ended' ? r.state.at : null,
-        ]),
+        part.flatMap(runRowValues),
       );
     }
     for (const part of chunks(this.steps, STEP_CHUNK)) {
