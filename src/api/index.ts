@@ -8,8 +8,8 @@
 export { adminKeyHook, installAdminAuth, isPublicApiPath, workspaceOf } from './admin-auth.js';
 export type { ApiMetrics } from './api-metrics.js';
 export { apiMetrics } from './api-metrics.js';
-export type { ServerOptions } from './build-server.js';
-export { buildServer } from './build-server.js';
+export type { ServerConnectionLimits, ServerOptions } from './build-server.js';
+export { buildServer, DEFAULT_CONNECTION_LIMITS } from './build-server.js';
 export { installErrorHandler } from './error-handler.js';
 export type { ProblemDetails, ProblemResponse } from './problem.js';
 export { problem, problemFromError } from './problem.js';

@@ -13,7 +13,7 @@ import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/ind
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
-import type { AppConfig, StorageConfig } from './config.js';
+import { connectionDefaults, type AppConfig, type StorageConfig } from './config.js';
 import { storeEspPort } from './esp-port.js';
 import { createLogger } from './logger.js';
 import { storeProfileQueries } from './profile-queries.js';
@@ -174,7 +174,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       metrics,
       isShuttingDown: () => shuttingDown,
     };
-    server = await buildServer(services);
+    server = await buildServer(services, { connections: config.connections ?? connectionDefaults });
     let port = config.port;
     let url = `http://${config.host}:${port}`;
     if (options.listen !== false) {
