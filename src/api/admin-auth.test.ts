@@ -62,7 +62,7 @@ function disguises(path: string): string[] {
 /** Routes that answer without a key by design: operations, docs, the web app's pages, and signing in. */
 function isPublic(url: string, method = 'GET'): boolean {
   if (url === '/api/session') return method !== 'DELETE';
-  return ['/healthz', '/readyz', '/metrics', '/api/openapi.json', '*', '/', '/*'].includes(url) || url.startsWith('/api/docs');
+  return ['/healthz', '/readyz', '/api/openapi.json', '*', '/', '/*'].includes(url) || url.startsWith('/api/docs');
 }
 
 describe('admin and write-key authentication on every route', () => {

@@ -70,6 +70,8 @@ export interface Services {
   readonly logger: Logger;
   /** The Prometheus registry `/metrics` serves; areas may register their own metrics on it. */
   readonly metrics: Registry;
+  /** Bearer token that opens `/metrics` to a scraper (`SEGFLOW_METRICS_TOKEN`); without it only the operator's admin key. */
+  readonly metricsToken?: string;
   /** True once shutdown began: `/readyz` answers 503 so load balancers stop sending traffic. */
   readonly isShuttingDown: () => boolean;
   /** Whether the database answers (`/readyz`). */

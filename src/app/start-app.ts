@@ -172,6 +172,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       clock,
       logger,
       metrics,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       isShuttingDown: () => shuttingDown,
     };
     server = await buildServer(services, { connections: config.connections ?? connectionDefaults });
