@@ -100,8 +100,6 @@ export const API_ERRORS = {
   // Trust: metrics, workspaces and keys, the audit log.
   METRICS_FORBIDDEN: { status: 403 },
   WORKSPACE_FORBIDDEN: { status: 403 },
-  WORKSPACE_INVALID: { status: 400 },
-  KEY_INVALID: { status: 400 },
   KEY_NOT_FOUND: { status: 404 },
   KEY_LAST_ADMIN: { status: 409 },
   AUDIT_INVALID_QUERY: { status: 400 },

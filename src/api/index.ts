@@ -15,7 +15,7 @@ export type { ProblemDetails, ProblemResponse } from './problem.js';
 export { problem, problemFromError } from './problem.js';
 export type { ApiErrorCode, ApiErrorDefinition, ApiErrorOptions } from './error-catalogue.js';
 export { API_ERRORS, apiError, BATCH_REJECTION_STATUS, isApiErrorCode } from './error-catalogue.js';
-export type { EspPort, IngestPort, KeyPort, ProfilePage, ProfileQueries, Services } from './services.js';
+export type { EspPort, IngestPort, KeyPort, KeyView, ProfilePage, ProfileQueries, RevokeRefusal, Services, WorkspacePort, WorkspaceView } from './services.js';
 export type { RouteArea } from './routes/index.js';
 export * from './contract/index.js';
 export { routeAreas } from './routes/index.js';

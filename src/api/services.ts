@@ -23,6 +23,41 @@ export interface KeyPort {
   authenticate(key: string | undefined, kind: 'write' | 'admin'): Promise<AuthResult>;
 }
 
+/** An API key as the admin API shows it: never the secret, never its hash. */
+export interface KeyView {
+  readonly id: string;
+  readonly kind: 'write' | 'admin';
+  /** The first characters of the secret, to recognise it. */
+  readonly prefix: string;
+  readonly name?: string;
+  readonly createdAt: number;
+  readonly revokedAt?: number;
+}
+
+/** A workspace as the admin API shows it. */
+export interface WorkspaceView {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** Why a key could not be revoked. */
+export type RevokeRefusal = 'KEY_NOT_FOUND' | 'KEY_LAST_ADMIN';
+
+/** Workspaces and their keys: creation, listing, revocation. Secrets are returned once, at creation. */
+export interface WorkspacePort {
+  /** Creates a workspace with one write key and one admin key; their secrets are in the answer only. */
+  create(name: string): Promise<{ readonly workspace: WorkspaceView; readonly writeKey: string; readonly adminKey: string }>;
+  list(): Promise<readonly WorkspaceView[]>;
+  get(id: string): Promise<WorkspaceView | undefined>;
+  /** The workspace's keys, revoked ones included, oldest first. */
+  listKeys(workspaceId: string): Promise<readonly KeyView[]>;
+  /** A new key; its secret is in the answer only (stored as a SHA-256 hash). */
+  createKey(workspaceId: string, kind: 'write' | 'admin', name?: string): Promise<{ readonly key: KeyView; readonly secret: string }>;
+  /** Revokes at once, in every process; refuses to revoke the workspace's last active admin key. */
+  revokeKey(workspaceId: string, keyId: string): Promise<{ readonly ok: true; readonly key: KeyView } | { readonly ok: false; readonly error: RevokeRefusal }>;
+}
+
 /** A profile and a page of its events, newest first. */
 export interface ProfilePage {
   readonly profile: Profile;
@@ -94,6 +129,8 @@ export interface Services {
   readonly workflows?: WorkflowService;
   /** Web app sessions (admin key → cookie); without it `/api` accepts only Bearer keys. */
   readonly sessions?: SessionService;
+  /** Workspaces and API keys (`/api/workspaces`, `/api/keys`). */
+  readonly workspaces?: WorkspacePort;
   /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */
   readonly monitor?: Monitor;
 }

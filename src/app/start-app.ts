@@ -18,6 +18,7 @@ import { storeEspPort } from './esp-port.js';
 import { createLogger } from './logger.js';
 import { storeProfileQueries } from './profile-queries.js';
 import { SessionRepoSql } from './session-repo-sql.js';
+import { workspaceAdmin } from './workspace-admin.js';
 
 /** Test and embedding hooks for {@link startApp}; production passes none. */
 export interface StartOptions {
@@ -169,6 +170,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       keys,
       sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
+      workspaces: workspaceAdmin(store, clock, () => keys.clear()),
       clock,
       logger,
       metrics,
