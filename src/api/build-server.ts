@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { apiError } from './error-catalogue.js';
 import type { Services } from './services.js';
 import { installAdminAuth } from './admin-auth.js';
+import { installAuditLog } from './audit-hook.js';
 import { apiMetrics } from './api-metrics.js';
 import { installErrorHandler } from './error-handler.js';
 import { installJsonParser, installQueryGuard } from './request-guards.js';
@@ -86,6 +87,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
   });
   installJsonParser(app);
   installAdminAuth(app, services.keys, services.sessions);
+  if (services.audit) installAuditLog(app, services.audit, () => services.clock.now());
   installQueryGuard(app);
 
   const metrics = apiMetrics(services.metrics, () => services.ingest.queueDepth);

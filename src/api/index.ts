@@ -6,6 +6,7 @@
  * RFC 9457 problem document ({@link problemFromError}). Areas add routes through `routes/index.ts`.
  */
 export { adminKeyHook, installAdminAuth, isPublicApiPath, workspaceOf } from './admin-auth.js';
+export { auditDetail, AUDITED_METHODS, installAuditLog, isAuditedRoute } from './audit-hook.js';
 export type { ApiMetrics } from './api-metrics.js';
 export { apiMetrics } from './api-metrics.js';
 export type { ServerConnectionLimits, ServerOptions } from './build-server.js';
@@ -15,7 +16,7 @@ export type { ProblemDetails, ProblemResponse } from './problem.js';
 export { problem, problemFromError } from './problem.js';
 export type { ApiErrorCode, ApiErrorDefinition, ApiErrorOptions } from './error-catalogue.js';
 export { API_ERRORS, apiError, BATCH_REJECTION_STATUS, isApiErrorCode } from './error-catalogue.js';
-export type { EspPort, IngestPort, KeyPort, KeyView, ProfilePage, ProfileQueries, RevokeRefusal, Services, WorkspacePort, WorkspaceView } from './services.js';
+export type { AuditPort, EspPort, IngestPort, KeyPort, KeyView, ProfilePage, ProfileQueries, RevokeRefusal, Services, WorkspacePort, WorkspaceView } from './services.js';
 export type { RouteArea } from './routes/index.js';
 export * from './contract/index.js';
 export { routeAreas } from './routes/index.js';

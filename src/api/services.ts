@@ -8,7 +8,7 @@ import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSe
 import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
-import type { Monitor } from '../monitor/index.js';
+import type { AuditEntry, AuditQuery, AuditRecord, Monitor } from '../monitor/index.js';
 import type { SessionService } from './session/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
@@ -56,6 +56,12 @@ export interface WorkspacePort {
   createKey(workspaceId: string, kind: 'write' | 'admin', name?: string): Promise<{ readonly key: KeyView; readonly secret: string }>;
   /** Revokes at once, in every process; refuses to revoke the workspace's last active admin key. */
   revokeKey(workspaceId: string, keyId: string): Promise<{ readonly ok: true; readonly key: KeyView } | { readonly ok: false; readonly error: RevokeRefusal }>;
+}
+
+/** The audit log: the hook appends, `GET /api/audit` reads one workspace's rows. */
+export interface AuditPort {
+  record(entry: AuditEntry): Promise<void>;
+  list(workspaceId: string, query: AuditQuery): Promise<readonly AuditRecord[]>;
 }
 
 /** A profile and a page of its events, newest first. */
@@ -129,6 +135,8 @@ export interface Services {
   readonly workflows?: WorkflowService;
   /** Web app sessions (admin key → cookie); without it `/api` accepts only Bearer keys. */
   readonly sessions?: SessionService;
+  /** The audit log of administrative requests; without it nothing is recorded and `/api/audit` is absent. */
+  readonly audit?: AuditPort;
   /** Workspaces and API keys (`/api/workspaces`, `/api/keys`). */
   readonly workspaces?: WorkspacePort;
   /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */

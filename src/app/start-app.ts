@@ -9,7 +9,7 @@ import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js'
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
-import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
+import { AuditLogSql, registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
@@ -18,7 +18,7 @@ import { storeEspPort } from './esp-port.js';
 import { createLogger } from './logger.js';
 import { storeProfileQueries } from './profile-queries.js';
 import { SessionRepoSql } from './session-repo-sql.js';
-import { workspaceAdmin } from './workspace-admin.js';
+import { auditPort, workspaceAdmin } from './workspace-admin.js';
 
 /** Test and embedding hooks for {@link startApp}; production passes none. */
 export interface StartOptions {
@@ -171,6 +171,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
       workspaces: workspaceAdmin(store, clock, () => keys.clear()),
+      audit: auditPort(new AuditLogSql(store.sql)),
       clock,
       logger,
       metrics,

@@ -1,4 +1,5 @@
-import type { KeyView, WorkspacePort, WorkspaceView } from '../api/index.js';
+import type { AuditPort, KeyView, WorkspacePort, WorkspaceView } from '../api/index.js';
+import type { AuditLogSql } from '../monitor/index.js';
 import type { ApiKey, ApiKeyKind, Clock, Workspace } from '../core/index.js';
 import { newId } from '../core/index.js';
 import { generateKey } from '../ingest/index.js';
@@ -70,5 +71,13 @@ export function workspaceAdmin(store: Store, clock: Clock, forget: () => void): 
       if (outcome.ok) forget();
       return outcome;
     },
+  };
+}
+
+/** The {@link AuditPort} over the store's audit log. */
+export function auditPort(log: AuditLogSql): AuditPort {
+  return {
+    record: async (entry) => void (await log.append(entry)),
+    list: (workspaceId, query) => log.list(workspaceId, query),
   };
 }
