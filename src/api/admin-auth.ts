@@ -1,17 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import { bearerTokenOf } from '../ingest/index.js';
 import { apiError } from './error-catalogue.js';
 import type { KeyPort } from './services.js';
-import { authenticateSessionRequest, isSignInRequest, sessionTokenOf, type SessionService } from './session/index.js';
+import { authenticateSessionRequest, isSignInRequest, type SessionService } from './session/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The workspace of the authenticated key (admin key under `/api/*`, write key under `/v1/*`). */
     workspaceId: string;
     /**
-     * Who made an admin request, as the audit log records it: `key:<key id>` or `session:<digest prefix>` (a
-     * session is named by the first 16 hex digits of the SHA-256 of its token, never by the token).
+     * Who made an admin request, as the audit log records it: `key:<key id>`, or `session:<key id>` for the web
+     * app (the admin key the session was opened with).
      */
     actor: string;
   }
@@ -44,8 +43,7 @@ export async function authenticateAdmin(request: FastifyRequest, keys: KeyPort, 
   const session = sessions && request.headers.authorization === undefined ? await authenticateSessionRequest(sessions, request) : undefined;
   if (session) {
     request.workspaceId = session.workspaceId;
-    const token = sessionTokenOf(request.headers.cookie) ?? '';
-    request.actor = `session:${createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 16)}`;
+    request.actor = `session:${session.keyId ?? 'unknown'}`;
     return;
   }
   const result = await keys.authenticate(bearerTokenOf(request.headers.authorization), 'admin');

@@ -10,7 +10,7 @@ import { routesOf } from './testing/registered-routes.js';
 // response contains an identifier of A that B did not send itself) and A must be exactly as before.
 let t: TestApp;
 let b: { adminKey: string; writeKey: string };
-const a = { segmentId: '', destinationId: '', profileId: '', keyIds: [] as string[] };
+const a = { segmentId: '', destinationId: '', profileId: '', experimentId: '', workflowId: '', keyIds: [] as string[] };
 
 const call = async (method: string, url: string, key: string, body?: unknown): Promise<{ status: number; text: string }> => {
   // Real HTTP, so that streaming routes (SSE) can be read for a moment and then cut.
@@ -45,8 +45,10 @@ async function snapshotOfA(): Promise<Record<string, unknown>> {
     const res = await t.app.server.inject({ method: 'GET', url, headers: { authorization: t.adminAuth } });
     return { status: res.statusCode, body: res.json() as unknown };
   };
+  // Sizes and delivery progress move by themselves (the engine, retries to the unreachable hook); they are
+  // not A's configuration.
   const strip = (value: unknown): unknown =>
-    JSON.parse(JSON.stringify(value), (k, v: unknown) => (['size', 'counts', 'lastSeen', 'lastSeenAt'].includes(k) ? undefined : v));
+    JSON.parse(JSON.stringify(value), (k, v: unknown) => (['size', 'counts', 'lastSeen', 'lastSeenAt', 'state'].includes(k) ? undefined : v));
   return {
     segments: strip(await get('/api/segments?system=true')),
     destinations: strip(await get('/api/destinations')),
@@ -55,6 +57,8 @@ async function snapshotOfA(): Promise<Record<string, unknown>> {
     esp: await get('/api/settings/esp'),
     keys: await get('/api/keys'),
     members: await get(`/api/segments/${a.segmentId}/members`),
+    experiments: strip(await get('/api/experiments')),
+    workflows: strip(await get('/api/workflows')),
   };
 }
 
@@ -75,6 +79,20 @@ beforeAll(async () => {
   expect((await asA('PUT', '/api/profiles/user_id:isoA-user/scores/isoA_score', { value: 0.25 })).statusCode).toBe(200);
   a.profileId = (await asA('GET', '/api/profiles/user_id:isoA-user')).json<{ id: string }>().id;
   expect(a.profileId).toMatch(/^prof_/);
+  const experiment = await asA('POST', '/api/experiments', {
+    name: 'isoA-experiment',
+    control: 'short',
+    arms: [
+      { name: 'short', rule: 'performed("isoA Event", within 1d)', weight: 50 },
+      { name: 'long', rule: 'performed("isoA Event", within 7d)', weight: 50 },
+    ],
+    metrics: [{ kind: 'conversion', name: 'isoA-metric', event: '"isoA Event"', window: '7d' }],
+  });
+  expect(experiment.statusCode).toBe(201);
+  a.experimentId = experiment.json<{ experiment: { id: string } }>().experiment.id;
+  const workflow = await asA('POST', '/api/workflows', { name: 'isoA-workflow', trigger: { event: 'isoA Event' }, steps: [{ id: 'isoA-wait', wait: '1d' }] });
+  expect(workflow.statusCode).toBe(201);
+  a.workflowId = workflow.json<{ workflow: { id: string } }>().workflow.id;
   a.keyIds = (await asA('GET', '/api/keys')).json<{ keys: { id: string }[] }>().keys.map((k) => k.id);
   const created = await asA('POST', '/api/workspaces', { name: 'Workspace B' });
   expect(created.statusCode).toBe(201);
@@ -95,7 +113,7 @@ function candidates(param: string): string[] {
     case 'provider':
       return ['mailgun'];
     case 'id':
-      return [a.segmentId, 'isoA-segment', a.destinationId, a.profileId, 'user_id:isoA-user', ...a.keyIds];
+      return [a.segmentId, 'isoA-segment', a.destinationId, a.profileId, 'user_id:isoA-user', a.experimentId, 'isoA-experiment', a.workflowId, 'isoA-workflow', ...a.keyIds];
     default:
       return ['isoA-other'];
   }
@@ -130,10 +148,10 @@ describe('workspace isolation', () => {
     const before = await snapshotOfA();
     // Strings only A's data holds and B never sends (B's requests carry A's ids and names, which B may see
     // echoed back); the ids count too wherever B did not send them.
-    const markers = ['isoA-plan', 'isoA Event', 'isoA-note', 'isoA-hook', 'isoA-destination', 'isoA-mailgun', 'sfa_test', 'sfw_test', a.segmentId, a.destinationId, a.profileId, ...a.keyIds];
+    const markers = ['isoA-plan', 'isoA Event', 'isoA-note', 'isoA-hook', 'isoA-destination', 'isoA-mailgun', 'isoA-metric', 'isoA-wait', 'sfa_test', 'sfw_test', a.segmentId, a.destinationId, a.profileId, a.experimentId, a.workflowId, ...a.keyIds];
     // The markers are visible to A's own key, so their absence below means something.
-    const ownView = await Promise.all(['/api/segments', '/api/destinations', '/api/profiles/user_id:isoA-user', '/api/keys', '/api/profiles?q=isoA'].map((u) => call('GET', u, t.adminKey)));
-    for (const marker of ['isoA-plan', 'isoA Event', 'isoA-hook', 'sfa_test']) expect(ownView.map((r) => r.text).join()).toContain(marker);
+    const ownView = await Promise.all(['/api/segments', '/api/destinations', '/api/profiles/user_id:isoA-user', '/api/keys', '/api/profiles?q=isoA', '/api/experiments', '/api/workflows'].map((u) => call('GET', u, t.adminKey)));
+    for (const marker of ['isoA-plan', 'isoA Event', 'isoA-hook', 'sfa_test', 'isoA-metric', 'isoA-workflow']) expect(ownView.map((r) => r.text).join()).toContain(marker);
     const routes = routesOf(t.app.server.printRoutes({ commonPrefix: false })).filter(
       (r) => r.url.startsWith('/api/') && !isPublicApiPath(r.url) && !isSignInRequest(r.method, r.url) && r.method !== 'HEAD' && r.method !== 'OPTIONS',
     );

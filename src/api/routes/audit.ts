@@ -15,7 +15,7 @@ const Count = (description: string) => Type.Optional(Type.Integer({ minimum: 0, 
 const AuditRowSchema = Type.Object({
   seq: Type.Integer(),
   at: Type.String({ format: 'date-time' }),
-  actor: Type.String({ description: 'key:<key id>, or session:<first 16 hex of the SHA-256 of the session token>' }),
+  actor: Type.String({ description: 'key:<key id>, or session:<key id> (a web app session opened with that admin key)' }),
   method: Type.String(),
   route: Type.String({ description: 'The route pattern, e.g. /api/segments/:id' }),
   params: Type.Record(Type.String(), Type.String(), { description: 'Route parameters; profile references as sha256:<hex>.' }),

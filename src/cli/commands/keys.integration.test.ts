@@ -73,6 +73,21 @@ describe('workspaces and keys', () => {
     }
   });
 
+  it('ends the web app sessions opened with a revoked key, and names the key of a session in the audit log', async () => {
+    const made = (await t.app.server.inject({ method: 'POST', url: '/api/keys', headers: { authorization: t.adminAuth }, payload: { kind: 'admin' } })).json<{ key: { id: string }; secret: string }>();
+    const signIn = await t.app.server.inject({ method: 'POST', url: '/api/session', payload: { key: made.secret } });
+    expect(signIn.statusCode).toBe(200);
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const csrf = signIn.json<{ csrfToken: string }>().csrfToken;
+    const viaSession = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      t.app.server.inject({ method, url, headers: { cookie, 'x-segflow-csrf': csrf }, ...(payload ? { payload } : {}) });
+    expect((await viaSession('POST', '/api/segments/dry-run', { name: 'by-session', rule: 'traits.a = 1' })).statusCode).toBe(200);
+    const rows = (await get('/api/audit?route=/api/segments/dry-run&limit=1000', t.adminAuth)).json<{ entries: { actor: string }[] }>().entries;
+    expect(rows.at(-1)!.actor).toBe(`session:${made.key.id}`);
+    await t.app.server.inject({ method: 'DELETE', url: `/api/keys/${made.key.id}`, headers: { authorization: t.adminAuth } });
+    expect((await viaSession('GET', '/api/segments')).json()).toMatchObject({ status: 401, code: 'AUTH_SESSION_INVALID' });
+  });
+
   it('refuses to revoke the last admin key, and another workspace\'s key is never found', async () => {
     const keys = (await get('/api/keys', t.adminAuth)).json<{ keys: { id: string; kind: string; revokedAt?: string }[] }>().keys;
     const lastAdmin = keys.find((k) => k.kind === 'admin' && k.revokedAt === undefined)!;

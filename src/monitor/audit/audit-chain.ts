@@ -5,7 +5,7 @@ export interface AuditEntry {
   readonly workspaceId: string;
   /** Epoch ms of the request. */
   readonly at: number;
-  /** `key:<key id>`, `session:<digest prefix>` or `system`. */
+  /** `key:<key id>`, or `session:<key id>` for a web app session opened with that admin key. */
   readonly actor: string;
   readonly method: string;
   /** The route pattern (`/api/segments/:id`), not the raw URL. */
