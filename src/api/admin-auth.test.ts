@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../app/testing/index.js';
+import { routesOf } from './testing/registered-routes.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -8,27 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-interface Route {
-  readonly method: string;
-  readonly url: string;
-}
-
-/** Every route Fastify registered, read from `printRoutes` (a tree whose lines add to their parent's path). */
-function routesOf(tree: string): Route[] {
-  const out: Route[] = [];
-  const parents: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^(.*?)[├└]── (\S+) \(([^)]+)\)$/.exec(line);
-    if (!match) continue;
-    const depth = [...match[1]!].length / 4;
-    const url = (parents[depth - 1] ?? '') + match[2]!;
-    parents[depth] = url;
-    parents.length = depth + 1;
-    for (const method of match[3]!.split(',').map((m) => m.trim())) out.push({ method, url });
-  }
-  return out;
-}
 
 /** A concrete path for a route pattern: parameters (a valid provider, so validation passes) and wildcards filled in. */
 function concrete(pattern: string): string {
@@ -62,7 +42,7 @@ function disguises(path: string): string[] {
 /** Routes that answer without a key by design: operations, docs, the web app's pages, and signing in. */
 function isPublic(url: string, method = 'GET'): boolean {
   if (url === '/api/session') return method !== 'DELETE';
-  return ['/healthz', '/readyz', '/metrics', '/api/openapi.json', '*', '/', '/*'].includes(url) || url.startsWith('/api/docs');
+  return ['/healthz', '/readyz', '/api/openapi.json', '*', '/', '/*'].includes(url) || url.startsWith('/api/docs');
 }
 
 describe('admin and write-key authentication on every route', () => {

@@ -8,6 +8,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The workspace of the authenticated key (admin key under `/api/*`, write key under `/v1/*`). */
     workspaceId: string;
+    /**
+     * Who made an admin request, as the audit log records it: `key:<key id>`, or `session:<key id>` for the web
+     * app (the admin key the session was opened with).
+     */
+    actor: string;
   }
 }
 
@@ -30,23 +35,34 @@ export function workspaceOf(request: unknown): string {
 }
 
 /**
+ * Authenticates an admin request: `Authorization: Bearer <admin key>`, or (with `sessions`, and no
+ * Authorization header) the web app's session cookie. Sets `request.workspaceId` and `request.actor`; throws
+ * the catalogued 401/403 problem otherwise.
+ */
+export async function authenticateAdmin(request: FastifyRequest, keys: KeyPort, sessions?: SessionService): Promise<void> {
+  const session = sessions && request.headers.authorization === undefined ? await authenticateSessionRequest(sessions, request) : undefined;
+  if (session) {
+    request.workspaceId = session.workspaceId;
+    request.actor = `session:${session.keyId ?? 'unknown'}`;
+    return;
+  }
+  const result = await keys.authenticate(bearerTokenOf(request.headers.authorization), 'admin');
+  if (!result.ok) {
+    throw result.error === 'AUTH_MISSING_KEY'
+      ? apiError('AUTH_MISSING_ADMIN_KEY', 'Send an admin key as "Authorization: Bearer <key>" (segflow CLI: --key or SEGFLOW_ADMIN_KEY).')
+      : apiError('AUTH_INVALID_ADMIN_KEY', 'The admin key is not valid.');
+  }
+  request.workspaceId = result.value.workspaceId;
+  request.actor = `key:${result.value.keyId}`;
+}
+
+/**
  * The `onRequest` hook that requires `Authorization: Bearer <admin key>` and sets `request.workspaceId`. With
  * `sessions`, a request without an Authorization header may instead present the web app's session cookie.
  */
 export function adminKeyHook(keys: KeyPort, sessions?: SessionService): onRequestHookHandler {
   return async function requireAdminKey(request) {
-    const session = sessions && request.headers.authorization === undefined ? await authenticateSessionRequest(sessions, request) : undefined;
-    if (session) {
-      request.workspaceId = session.workspaceId;
-      return;
-    }
-    const result = await keys.authenticate(bearerTokenOf(request.headers.authorization), 'admin');
-    if (!result.ok) {
-      throw result.error === 'AUTH_MISSING_KEY'
-        ? apiError('AUTH_MISSING_ADMIN_KEY', 'Send an admin key as "Authorization: Bearer <key>" (segflow CLI: --key or SEGFLOW_ADMIN_KEY).')
-        : apiError('AUTH_INVALID_ADMIN_KEY', 'The admin key is not valid.');
-    }
-    request.workspaceId = result.value.workspaceId;
+    await authenticateAdmin(request, keys, sessions);
   };
 }
 
@@ -60,6 +76,7 @@ export function adminKeyHook(keys: KeyPort, sessions?: SessionService): onReques
  */
 export function installAdminAuth(app: FastifyInstance, keys: KeyPort, sessions?: SessionService): void {
   app.decorateRequest('workspaceId', '');
+  app.decorateRequest('actor', '');
   const hook = adminKeyHook(keys, sessions);
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url.startsWith(ADMIN_PREFIX) || isPublicApiPath(route.url)) return;

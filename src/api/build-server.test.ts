@@ -118,7 +118,7 @@ describe('the HTTP API', () => {
   it('reports health, readiness and metrics', async () => {
     expect((await t.app.server.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await t.app.server.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
-    const metrics = (await t.app.server.inject({ url: '/metrics' })).body;
+    const metrics = (await t.app.server.inject({ url: '/metrics', headers: { authorization: t.adminAuth } })).body;
     expect(metrics).toContain('segflow_ingested_messages_total{type="track",outcome="accepted"}');
     expect(metrics).toContain('segflow_http_request_duration_seconds_bucket');
     expect(metrics).toContain('segflow_ingest_queue_depth');

@@ -97,6 +97,12 @@ export const API_ERRORS = {
   WORKFLOW_ARCHIVED: { status: 409 },
   WORKFLOW_SCENARIO_INVALID: { status: 422 },
   DESTINATION_ESP_UNAVAILABLE: { status: 502 },
+  // Trust: metrics, workspaces and keys, the audit log.
+  METRICS_FORBIDDEN: { status: 403 },
+  WORKSPACE_FORBIDDEN: { status: 403 },
+  KEY_NOT_FOUND: { status: 404 },
+  KEY_LAST_ADMIN: { status: 409 },
+  AUDIT_INVALID_QUERY: { status: 400 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

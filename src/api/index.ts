@@ -6,16 +6,17 @@
  * RFC 9457 problem document ({@link problemFromError}). Areas add routes through `routes/index.ts`.
  */
 export { adminKeyHook, installAdminAuth, isPublicApiPath, workspaceOf } from './admin-auth.js';
+export { auditDetail, AUDITED_METHODS, installAuditLog, isAuditedRoute } from './audit-hook.js';
 export type { ApiMetrics } from './api-metrics.js';
 export { apiMetrics } from './api-metrics.js';
-export type { ServerOptions } from './build-server.js';
-export { buildServer } from './build-server.js';
+export type { ServerConnectionLimits, ServerOptions } from './build-server.js';
+export { buildServer, DEFAULT_CONNECTION_LIMITS } from './build-server.js';
 export { installErrorHandler } from './error-handler.js';
 export type { ProblemDetails, ProblemResponse } from './problem.js';
 export { problem, problemFromError } from './problem.js';
 export type { ApiErrorCode, ApiErrorDefinition, ApiErrorOptions } from './error-catalogue.js';
 export { API_ERRORS, apiError, BATCH_REJECTION_STATUS, isApiErrorCode } from './error-catalogue.js';
-export type { EspPort, IngestPort, KeyPort, ProfilePage, ProfileQueries, Services } from './services.js';
+export type { AuditPort, EspPort, IngestPort, KeyPort, KeyView, ProfilePage, ProfileQueries, RevokeRefusal, Services, WorkspacePort, WorkspaceView } from './services.js';
 export type { RouteArea } from './routes/index.js';
 export * from './contract/index.js';
 export { routeAreas } from './routes/index.js';

@@ -8,7 +8,7 @@ import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSe
 import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
-import type { Monitor } from '../monitor/index.js';
+import type { AuditEntry, AuditQuery, AuditRecord, Monitor } from '../monitor/index.js';
 import type { SessionService } from './session/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
@@ -21,6 +21,47 @@ export interface IngestPort {
 /** Key checks: which workspace a write or admin key belongs to. */
 export interface KeyPort {
   authenticate(key: string | undefined, kind: 'write' | 'admin'): Promise<AuthResult>;
+}
+
+/** An API key as the admin API shows it: never the secret, never its hash. */
+export interface KeyView {
+  readonly id: string;
+  readonly kind: 'write' | 'admin';
+  /** The first characters of the secret, to recognise it. */
+  readonly prefix: string;
+  readonly name?: string;
+  readonly createdAt: number;
+  readonly revokedAt?: number;
+}
+
+/** A workspace as the admin API shows it. */
+export interface WorkspaceView {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** Why a key could not be revoked. */
+export type RevokeRefusal = 'KEY_NOT_FOUND' | 'KEY_LAST_ADMIN';
+
+/** Workspaces and their keys: creation, listing, revocation. Secrets are returned once, at creation. */
+export interface WorkspacePort {
+  /** Creates a workspace with one write key and one admin key; their secrets are in the answer only. */
+  create(name: string): Promise<{ readonly workspace: WorkspaceView; readonly writeKey: string; readonly adminKey: string }>;
+  list(): Promise<readonly WorkspaceView[]>;
+  get(id: string): Promise<WorkspaceView | undefined>;
+  /** The workspace's keys, revoked ones included, oldest first. */
+  listKeys(workspaceId: string): Promise<readonly KeyView[]>;
+  /** A new key; its secret is in the answer only (stored as a SHA-256 hash). */
+  createKey(workspaceId: string, kind: 'write' | 'admin', name?: string): Promise<{ readonly key: KeyView; readonly secret: string }>;
+  /** Revokes at once, in every process; refuses to revoke the workspace's last active admin key. */
+  revokeKey(workspaceId: string, keyId: string): Promise<{ readonly ok: true; readonly key: KeyView } | { readonly ok: false; readonly error: RevokeRefusal }>;
+}
+
+/** The audit log: the hook appends, `GET /api/audit` reads one workspace's rows. */
+export interface AuditPort {
+  record(entry: AuditEntry): Promise<void>;
+  list(workspaceId: string, query: AuditQuery): Promise<readonly AuditRecord[]>;
 }
 
 /** A profile and a page of its events, newest first. */
@@ -70,6 +111,8 @@ export interface Services {
   readonly logger: Logger;
   /** The Prometheus registry `/metrics` serves; areas may register their own metrics on it. */
   readonly metrics: Registry;
+  /** Bearer token that opens `/metrics` to a scraper (`SEGFLOW_METRICS_TOKEN`); without it only the operator's admin key. */
+  readonly metricsToken?: string;
   /** True once shutdown began: `/readyz` answers 503 so load balancers stop sending traffic. */
   readonly isShuttingDown: () => boolean;
   /** Whether the database answers (`/readyz`). */
@@ -92,6 +135,10 @@ export interface Services {
   readonly workflows?: WorkflowService;
   /** Web app sessions (admin key → cookie); without it `/api` accepts only Bearer keys. */
   readonly sessions?: SessionService;
+  /** The audit log of administrative requests; without it nothing is recorded and `/api/audit` is absent. */
+  readonly audit?: AuditPort;
+  /** Workspaces and API keys (`/api/workspaces`, `/api/keys`). */
+  readonly workspaces?: WorkspacePort;
   /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */
   readonly monitor?: Monitor;
 }

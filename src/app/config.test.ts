@@ -2,10 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
 describe('loadConfig', () => {
-  it('uses the defaults: port 8080, all interfaces, SQLite at ./data/segflow.db', () => {
+  it('uses the defaults: port 8080, loopback only, SQLite at ./data/segflow.db', () => {
     const result = loadConfig({}, {});
-    expect(result).toMatchObject({ ok: true, config: { port: 8080, host: '0.0.0.0', storage: { kind: 'sqlite' } } });
+    expect(result).toMatchObject({ ok: true, config: { port: 8080, host: '127.0.0.1', storage: { kind: 'sqlite' } } });
     if (result.ok && result.config.storage.kind === 'sqlite') expect(result.config.storage.file.endsWith('data/segflow.db')).toBe(true);
+  });
+
+  it('binds every interface only when asked to', () => {
+    expect(loadConfig({ host: '0.0.0.0' }, {})).toMatchObject({ ok: true, config: { host: '0.0.0.0' } });
+    expect(loadConfig({}, { SEGFLOW_HOST: '::' })).toMatchObject({ ok: true, config: { host: '::' } });
+  });
+
+  it('reads connection limits and the metrics token, and refuses nonsense', () => {
+    const good = loadConfig({}, { SEGFLOW_REQUEST_TIMEOUT_MS: '5000', SEGFLOW_HEADERS_TIMEOUT_MS: '2000', SEGFLOW_MAX_CONNECTIONS: '64', SEGFLOW_METRICS_TOKEN: 'prometheus-token-0123' });
+    expect(good).toMatchObject({
+      ok: true,
+      config: { connections: { requestTimeoutMs: 5000, headersTimeoutMs: 2000, keepAliveTimeoutMs: 5000, maxConnections: 64 }, metricsToken: 'prometheus-token-0123' },
+    });
+    const bad = loadConfig({}, { SEGFLOW_MAX_CONNECTIONS: '0', SEGFLOW_REQUEST_TIMEOUT_MS: 'soon', SEGFLOW_METRICS_TOKEN: 'short' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toHaveLength(3);
+    const inverted = loadConfig({}, { SEGFLOW_REQUEST_TIMEOUT_MS: '1000', SEGFLOW_HEADERS_TIMEOUT_MS: '2000' });
+    expect(inverted).toEqual({ ok: false, errors: ['SEGFLOW_HEADERS_TIMEOUT_MS must not exceed SEGFLOW_REQUEST_TIMEOUT_MS'] });
   });
 
   it('prefers flags over the environment', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_CONNECTION_LIMITS, type ServerConnectionLimits } from '../api/index.js';
 import { resolve } from 'node:path';
 
 /** Where segflow keeps its data. */
@@ -14,6 +15,13 @@ export interface AppConfig {
   readonly writeKey?: string;
   readonly adminKey?: string;
   readonly logLevel: string;
+  /** Limits that keep slow or numerous connections from tying the server up (default {@link connectionDefaults}; docs/security.md). */
+  readonly connections?: ConnectionLimits;
+  /**
+   * Bearer token Prometheus presents on `/metrics` (`SEGFLOW_METRICS_TOKEN`); without it `/metrics` answers
+   * only an admin key or web session of the default workspace.
+   */
+  readonly metricsToken?: string;
   /**
    * Every `SEGFLOW_*` variable as read once by {@link loadConfig}: the settings of subsystems (ESP webhook
    * secrets, `SEGFLOW_DESTINATION_ALLOWLIST`, `SEGFLOW_SECRET_KEY`) come from here, so nothing below src/app
@@ -21,6 +29,9 @@ export interface AppConfig {
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** Connection and request limits of the HTTP server (the API's own type). */
+export type ConnectionLimits = ServerConnectionLimits;
 
 /** Flags as the CLI parsed them (all optional: unset means "ask the environment, then the default"). */
 export interface ConfigFlags {
@@ -34,8 +45,22 @@ export interface ConfigFlags {
 /** The outcome of reading configuration: a config, or every problem found (the CLI prints them, exit 2). */
 export type ConfigResult = { readonly ok: true; readonly config: AppConfig } | { readonly ok: false; readonly errors: readonly string[] };
 
-/** Defaults: port 8080, all interfaces, SQLite at `./data/segflow.db`. */
-export const configDefaults = { port: 8080, host: '0.0.0.0', db: './data/segflow.db', logLevel: 'info' } as const;
+/** Defaults: port 8080, loopback only, SQLite at `./data/segflow.db`. */
+export const configDefaults = { port: 8080, host: '127.0.0.1', db: './data/segflow.db', logLevel: 'info' } as const;
+
+/**
+ * Default connection limits. 30 s for a whole request is far more than a 1 MiB body needs on any real link
+ * (Node's own default, 300 s, and Fastify's, none, let 200 trickling clients hold sockets for five minutes);
+ * 10 s for headers; 5 s keep-alive (Node's default); 1,000 connections, under the usual 1,024 descriptors.
+ */
+export const connectionDefaults: ConnectionLimits = DEFAULT_CONNECTION_LIMITS;
+
+const LIMIT_ENV: ReadonlyArray<readonly [keyof ConnectionLimits, string, number]> = [
+  ['requestTimeoutMs', 'SEGFLOW_REQUEST_TIMEOUT_MS', 100],
+  ['headersTimeoutMs', 'SEGFLOW_HEADERS_TIMEOUT_MS', 100],
+  ['keepAliveTimeoutMs', 'SEGFLOW_KEEP_ALIVE_TIMEOUT_MS', 100],
+  ['maxConnections', 'SEGFLOW_MAX_CONNECTIONS', 1],
+];
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -43,8 +68,11 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
  * Merges flags > environment (`SEGFLOW_PORT`, `SEGFLOW_HOST`, `SEGFLOW_DB`, `SEGFLOW_DATABASE_URL`,
  * `SEGFLOW_WRITE_KEY`, `SEGFLOW_ADMIN_KEY`, `SEGFLOW_LOG_LEVEL`) > {@link configDefaults}, and checks the result.
  *
- * The host defaults to `0.0.0.0` because that is what a container needs and what users of `docker run -p`
- * expect; ingestion and the admin API are both key-protected. Pass `--host 127.0.0.1` to stay local.
+ * The host defaults to `127.0.0.1`: a first `segflow serve` on a laptop or a server is reachable only from the
+ * machine itself. A container or a service meant for other machines says so with `--host 0.0.0.0` (or
+ * `SEGFLOW_HOST`). Connection limits come from `SEGFLOW_REQUEST_TIMEOUT_MS`, `SEGFLOW_HEADERS_TIMEOUT_MS`,
+ * `SEGFLOW_KEEP_ALIVE_TIMEOUT_MS`, `SEGFLOW_MAX_CONNECTIONS` (defaults {@link connectionDefaults}); the
+ * headers timeout may not exceed the request timeout.
  * `--db` and `--database-url` exclude each other.
  */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ConfigResult {
@@ -79,11 +107,34 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (writeKey !== undefined && writeKey === adminKey) errors.push('SEGFLOW_WRITE_KEY and SEGFLOW_ADMIN_KEY must differ');
   const logLevel = flags.logLevel ?? env.SEGFLOW_LOG_LEVEL ?? configDefaults.logLevel;
   if (!LEVELS.includes(logLevel)) errors.push(`log level must be one of ${LEVELS.join(', ')}`);
+  const connections: Record<keyof ConnectionLimits, number> = { ...connectionDefaults };
+  for (const [field, name, min] of LIMIT_ENV) {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') continue;
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min) errors.push(`${name} must be an integer of at least ${min}, got "${raw}"`);
+    else connections[field] = value;
+  }
+  if (connections.headersTimeoutMs > connections.requestTimeoutMs) {
+    errors.push('SEGFLOW_HEADERS_TIMEOUT_MS must not exceed SEGFLOW_REQUEST_TIMEOUT_MS');
+  }
+  const metricsToken = env.SEGFLOW_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) errors.push('SEGFLOW_METRICS_TOKEN must be at least 16 characters');
 
   if (errors.length > 0 || storage === undefined) return { ok: false, errors };
   const segflowEnv = Object.freeze(Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SEGFLOW_'))));
   return {
     ok: true,
-    config: { port, host, storage, logLevel, env: segflowEnv, ...(writeKey ? { writeKey } : {}), ...(adminKey ? { adminKey } : {}) },
+    config: {
+      port,
+      host,
+      storage,
+      logLevel,
+      connections,
+      env: segflowEnv,
+      ...(writeKey ? { writeKey } : {}),
+      ...(adminKey ? { adminKey } : {}),
+      ...(metricsToken ? { metricsToken } : {}),
+    },
   };
 }

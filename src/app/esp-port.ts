@@ -9,6 +9,7 @@ import {
   type EspProvider,
   type EspWebhookDeps,
   type IngestService,
+  type SettingCipher,
 } from '../ingest/index.js';
 import type { Store } from '../store/index.js';
 
@@ -17,6 +18,8 @@ export interface EspPortDeps {
   readonly store: Pick<Store, 'workspaces' | 'sql'>;
   readonly ingest: Pick<IngestService, 'ingest'>;
   readonly clock: Clock;
+  /** Seals Mailgun and Postmark secrets at rest (`SEGFLOW_SECRET_KEY`); default: stored as they are. */
+  readonly cipher?: SettingCipher;
   readonly certificates?: EspWebhookDeps['certificates'];
   readonly subscribeGetter?: EspWebhookDeps['subscribeGetter'];
 }
@@ -28,6 +31,7 @@ export function storeEspPort(deps: EspPortDeps): EspPort {
     workspaces: store.workspaces,
     replayTokens: new ReplayTokenRepo(store.sql),
     clock,
+    ...(deps.cipher ? { cipher: deps.cipher } : {}),
     ingest: (workspaceId, messages, provider) => ingest.ingest(workspaceId, messages, { receivedAt: clock.now(), source: `esp:${provider}` }),
     ...(deps.certificates ? { certificates: deps.certificates } : {}),
     ...(deps.subscribeGetter ? { subscribeGetter: deps.subscribeGetter } : {}),
@@ -46,7 +50,7 @@ export function storeEspPort(deps: EspPortDeps): EspPort {
       const value = await store.workspaces.getSetting(workspaceId, espSettingNames.ses);
       return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
     },
-    save: (workspaceId, settings) => saveEspSettings(store.workspaces, workspaceId, settings),
+    save: (workspaceId, settings) => saveEspSettings(store.workspaces, workspaceId, settings, deps.cipher),
     remove: (workspaceId, provider) => store.workspaces.setSetting(workspaceId, espSettingNames[provider], undefined),
   };
 }

@@ -25,12 +25,12 @@ export class SessionRepoSql implements SessionRepo {
 
   /**
    * The session with this token hash, if it exists, has not expired at `now`, and the admin key it was opened
-   * with still exists: removing a key ends the sessions opened with it.
+   * with still exists and is not revoked: removing or revoking a key ends the sessions opened with it.
    */
   async findLive(tokenHash: string, now: number): Promise<SessionRecord | undefined> {
     const rows = await this.sql.query<SessionRow>(
       `SELECT s.token_hash, s.workspace_id, s.key_id, s.csrf_token, s.created_at, s.expires_at
-       FROM web_sessions s JOIN api_keys k ON k.id = s.key_id AND k.workspace_id = s.workspace_id AND k.kind = 'admin'
+       FROM web_sessions s JOIN api_keys k ON k.id = s.key_id AND k.workspace_id = s.workspace_id AND k.kind = 'admin' AND k.revoked_at IS NULL
        WHERE s.token_hash = $1 AND s.expires_at > $2`,
       [tokenHash, now],
     );

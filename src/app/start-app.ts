@@ -3,21 +3,22 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { buildServer, SessionService, type Services } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { startDestinations, type RunningDestinations } from '../destinations/index.js';
+import { isSealedSecret, plainSecrets, secretCipherFromEnv, startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js';
-import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
+import { applyEspEnvSettings, IngestService, KeyAuthenticator, sealStoredEspSecrets, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
-import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
+import { AuditLogSql, registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
-import type { AppConfig, StorageConfig } from './config.js';
+import { connectionDefaults, type AppConfig, type StorageConfig } from './config.js';
 import { storeEspPort } from './esp-port.js';
 import { createLogger } from './logger.js';
 import { storeProfileQueries } from './profile-queries.js';
 import { SessionRepoSql } from './session-repo-sql.js';
+import { auditPort, workspaceAdmin } from './workspace-admin.js';
 
 /** Test and embedding hooks for {@link startApp}; production passes none. */
 export interface StartOptions {
@@ -77,9 +78,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let monitor: Monitor | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
-    const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
+    const cipher = secretCipherFromEnv(config.env ?? {});
+    const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now(), cipher);
     if (esp.invalid.length > 0) {
       throw new Error(`invalid ESP webhook settings in the environment: ${esp.invalid.join(', ')} (see docs/esp-webhooks.md)`);
+    }
+    if (cipher !== plainSecrets) {
+      const sealed = await sealStoredEspSecrets(store.workspaces, cipher, isSealedSecret);
+      if (sealed > 0) logger.info({ sealed }, 'sealed ESP webhook secrets stored in clear before SEGFLOW_SECRET_KEY was set');
     }
     const ingest = new IngestService(store, { clock, ...options.ingest });
     const changes = new SqlChangeLog(store.sql);
@@ -159,7 +165,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       ingest,
       ping: () => store.ping(),
       profiles,
-      esp: storeEspPort({ store, ingest, clock }),
+      esp: storeEspPort({ store, ingest, clock, cipher }),
       segments,
       changes,
       destinations: destinations.service,
@@ -169,12 +175,15 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       keys,
       sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
+      workspaces: workspaceAdmin(store, clock, () => keys.clear()),
+      audit: auditPort(new AuditLogSql(store.sql)),
       clock,
       logger,
       metrics,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       isShuttingDown: () => shuttingDown,
     };
-    server = await buildServer(services);
+    server = await buildServer(services, { connections: config.connections ?? connectionDefaults });
     let port = config.port;
     let url = `http://${config.host}:${port}`;
     if (options.listen !== false) {

@@ -18,4 +18,8 @@ export interface ApiKey {
   /** The first characters of the secret, for people to recognise it (`sfw_3f9a…`). */
   readonly prefix: string;
   readonly createdAt: number;
+  /** An operator's label (`"ci deploy"`), if one was given. */
+  readonly name?: string;
+  /** When the key was revoked; a revoked key never authenticates again. */
+  readonly revokedAt?: number;
 }

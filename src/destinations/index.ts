@@ -46,4 +46,4 @@ export { backoffDelay, defaultRetryPolicy } from './retry-policy.js';
 export type { RunningDestinations, StartDestinationsOptions } from './start-destinations.js';
 export { ensureEmailEligibleSegment, startDestinations } from './start-destinations.js';
 export type { SecretCipher } from './secret-cipher.js';
-export { plainSecrets, secretCipher, secretCipherFromEnv } from './secret-cipher.js';
+export { isSealedSecret, plainSecrets, secretCipher, secretCipherFromEnv } from './secret-cipher.js';

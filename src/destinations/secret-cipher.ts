@@ -49,6 +49,11 @@ export function secretCipher(keyMaterial: string): SecretCipher {
   };
 }
 
+/** Whether a stored value is sealed (`enc:v1:…`) rather than a secret stored before a key was configured. */
+export function isSealedSecret(stored: string): boolean {
+  return stored.startsWith(PREFIX);
+}
+
 /** The cipher `SEGFLOW_SECRET_KEY` selects: AES-256-GCM when set (at least 16 characters), plain otherwise. */
 export function secretCipherFromEnv(env: Readonly<Record<string, string | undefined>>): SecretCipher {
   const key = env.SEGFLOW_SECRET_KEY;

@@ -65,12 +65,23 @@ describe('KeyAuthenticator', () => {
     expect(await auth.authenticate('guess', 'write')).toEqual({ ok: false, error: 'AUTH_INVALID_KEY' });
   });
 
-  it('stops accepting a removed key once its cache entry expires', async () => {
-    const { auth, store, clock } = await setup();
+  it('refuses a removed key on the very next check, with no time passing', async () => {
+    const { auth, store } = await setup();
     expect((await auth.authenticate('write-secret-0000', 'write')).ok).toBe(true);
     await store.workspaces.removeKeys('ws', 'write');
+    expect(await auth.authenticate('write-secret-0000', 'write')).toEqual({ ok: false, error: 'AUTH_INVALID_KEY' });
+  });
+
+  it('refuses a key revoked through another authenticator (another process) at once, and keeps the others', async () => {
+    const { auth, store, clock } = await setup();
+    const other = new KeyAuthenticator(store.workspaces, clock, 60_000);
+    expect((await auth.authenticate('admin-secret-0000', 'admin')).ok).toBe(true);
     expect((await auth.authenticate('write-secret-0000', 'write')).ok).toBe(true);
-    clock.advance(1001);
-    expect((await auth.authenticate('write-secret-0000', 'write')).ok).toBe(false);
+    const admin = (await store.workspaces.listKeys('ws')).find((k) => k.kind === 'admin')!;
+    await store.workspaces.revokeKey('ws', admin.id, clock.now());
+    expect(await auth.authenticate('admin-secret-0000', 'admin')).toEqual({ ok: false, error: 'AUTH_INVALID_KEY' });
+    expect(await auth.authenticate('admin-secret-0000', 'write')).toEqual({ ok: false, error: 'AUTH_INVALID_KEY' });
+    expect(await other.authenticate('admin-secret-0000', 'admin')).toEqual({ ok: false, error: 'AUTH_INVALID_KEY' });
+    expect((await auth.authenticate('write-secret-0000', 'write')).ok).toBe(true);
   });
 });

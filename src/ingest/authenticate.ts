@@ -60,16 +60,24 @@ export type AuthResult = Result<KeyOwner, 'AUTH_MISSING_KEY' | 'AUTH_INVALID_KEY
 /**
  * Checks key secrets against the stored hashes. The lookup is by hash, so the time it takes does not depend on
  * how much of a guessed secret is right; the found hash is still compared with `timingSafeEqual`. Admin keys
- * are accepted where write keys are (an admin may ingest). Positive answers are cached for `cacheMs` (keys
- * change rarely; a removed key stops working within that time).
+ * are accepted where write keys are (an admin may ingest); revoked keys nowhere.
+ *
+ * Positive answers are cached, but a cache that outlives a revocation is a hole: a removed key used to keep
+ * working for up to 5 s, and for ever in a process that never heard of the removal. So every check first
+ * reads the store's auth generation (one single-row primary-key read, the cost of the lookup the cache saves
+ * on PostgreSQL, and a few microseconds on SQLite) and drops the cache when it moved: a revocation committed by
+ * any process is refused by every process from its next request on. {@link clear} short-circuits it in the
+ * revoking process. The alternative, LISTEN/NOTIFY, would leave a window between commit and delivery and does
+ * not exist on SQLite.
  */
 export class KeyAuthenticator {
   private readonly cache = new Map<string, { result: AuthResult; until: number }>();
+  private generation: number | undefined;
 
   constructor(
     private readonly workspaces: WorkspaceRepo,
     private readonly clock: Clock,
-    private readonly cacheMs = 5_000,
+    private readonly cacheMs = 60_000,
   ) {}
 
   /** Authenticates `secret` as a key of `kind` (an admin key also passes as a write key). */
@@ -78,11 +86,17 @@ export class KeyAuthenticator {
     const hash = hashKey(secret);
     const cacheKey = `${kind}:${hash}`;
     const now = this.clock.now();
+    const generation = await this.workspaces.authGeneration();
+    if (generation !== this.generation) {
+      this.cache.clear();
+      this.generation = generation;
+    }
     const cached = this.cache.get(cacheKey);
     if (cached && cached.until > now) return cached.result;
     const key = await this.workspaces.findKeyByHash(hash);
     const matches =
       key !== undefined &&
+      key.revokedAt === undefined &&
       timingSafeEqual(Buffer.from(key.hash, 'hex'), Buffer.from(hash, 'hex')) &&
       (key.kind === kind || key.kind === 'admin');
     if (!matches) return err('AUTH_INVALID_KEY');
@@ -95,5 +109,6 @@ export class KeyAuthenticator {
   /** Forgets cached answers (after keys change). */
   clear(): void {
     this.cache.clear();
+    this.generation = undefined;
   }
 }

@@ -24,3 +24,5 @@ export type { Contact, CurrentSegment, PersonHit } from './people-directory-sql.
 export { PeopleDirectorySql } from './people-directory-sql.js';
 export type { SegmentVersion } from './segment-versions-sql.js';
 export { SegmentVersionsSql } from './segment-versions-sql.js';
+export type { AuditEntry, AuditQuery, AuditRecord, AuditVerification } from './audit/index.js';
+export { AuditLogSql, canonicalJson, chainHash, digestOf, GENESIS_HASH, personalParams, verifyRows } from './audit/index.js';

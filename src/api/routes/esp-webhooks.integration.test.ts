@@ -136,7 +136,7 @@ describe('POST /v1/webhooks/sendgrid', () => {
 
   it('answers 401 for a stale signature, a missing or wrong write key, and an unconfigured provider', async () => {
     const events = [sendgridEvent('open', 'a@example.com', clock.now() / 1000)];
-    expect((await postSendgrid(events)).json()).toMatchObject({ code: 'ESP_NOT_CONFIGURED' });
+    expect((await postSendgrid(events)).json()).toMatchObject({ code: 'ESP_BAD_SIGNATURE', status: 401 });
     await configure('sendgrid', { publicKey: sendgrid.publicKey });
     expect((await postSendgrid(events, clock.now() / 1000 - 3600)).json()).toMatchObject({ code: 'ESP_STALE_SIGNATURE', status: 401 });
     expect((await postSendgrid(events, undefined, 'sfw_nope')).statusCode).toBe(401);

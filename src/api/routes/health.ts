@@ -1,11 +1,39 @@
 /**
  * @module
- * Operations endpoints, public and outside `/api`: `/healthz` (the process is up), `/readyz` (the store answers
- * and the server is not shutting down), `/metrics` (Prometheus text format).
+ * Operations endpoints outside `/api`: `/healthz` (the process is up) and `/readyz` (the store answers and the
+ * server is not shutting down), public for probes; `/metrics` (Prometheus text format), which answers only the
+ * metrics token or the operator (an admin key or web session of the default workspace).
  */
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearerTokenOf } from '../../ingest/index.js';
+import { authenticateAdmin } from '../admin-auth.js';
+import { apiError } from '../error-catalogue.js';
 import type { Services } from '../services.js';
 import { problem } from '../problem.js';
+
+/** The operator's workspace: its admin keys and sessions may read process-wide metrics. */
+export const OPERATOR_WORKSPACE_ID = 'ws_default';
+
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Guards `/metrics`. The figures are process-wide (every workspace's traffic, queue depths, error rates), so a
+ * tenant's admin key is not enough: Prometheus presents `SEGFLOW_METRICS_TOKEN` as a bearer token, and the
+ * operator's own admin key or web session (the system page) also passes. Comparing digests keeps the check's
+ * time independent of how much of a guess is right.
+ */
+function metricsGuard(services: Services): (request: FastifyRequest) => Promise<void> {
+  const token = services.metricsToken === undefined ? undefined : digest(services.metricsToken);
+  return async (request) => {
+    const presented = bearerTokenOf(request.headers.authorization);
+    if (token !== undefined && presented !== undefined && timingSafeEqual(digest(presented), token)) return;
+    await authenticateAdmin(request, services.keys, services.sessions);
+    if (request.workspaceId !== OPERATOR_WORKSPACE_ID) {
+      throw apiError('METRICS_FORBIDDEN', 'Metrics cover every workspace: present SEGFLOW_METRICS_TOKEN or an admin key of the default workspace.');
+    }
+  };
+}
 
 /** Registers `/healthz`, `/readyz` and `/metrics`. */
 export async function healthRoutes(app: FastifyInstance, services: Services): Promise<void> {
@@ -22,7 +50,7 @@ export async function healthRoutes(app: FastifyInstance, services: Services): Pr
     }
     return { status: 'ready' };
   });
-  app.get('/metrics', hide, async (_request, reply) => {
+  app.get('/metrics', { ...hide, onRequest: metricsGuard(services) }, async (_request, reply) => {
     void reply.type(services.metrics.contentType);
     return services.metrics.metrics();
   });

@@ -15,6 +15,7 @@ import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentS
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
+import { auditDetail } from '../audit-hook.js';
 import type { PeopleDirectorySql } from '../../monitor/index.js';
 import { membersCsv } from './members-csv.js';
 import {
@@ -166,6 +167,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       const ws = workspaceOf(request);
       assertUserName(request.body.name);
       const { value, warnings } = unwrap(await segments.create(ws, request.body));
+      auditDetail(request, { segment: value.id, version: value.version, rule: { before: null, after: value.ruleText } });
       void reply.code(201).header('location', `/api/segments/${encodeURIComponent(value.id)}`);
       return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
@@ -210,7 +212,9 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       const ws = workspaceOf(request);
       assertUserName(request.body.name);
       await assertUserSegment(segments, ws, request.params.id);
+      const before = await segments.get(ws, request.params.id);
       const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body));
+      auditDetail(request, { segment: value.id, version: value.version, rule: { before: before?.ruleText ?? null, after: value.ruleText } });
       return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
   );
@@ -233,6 +237,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     async (request) => {
       await assertUserSegment(segments, workspaceOf(request), request.params.id);
       const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id, { cascade: request.query.cascade === true }));
+      auditDetail(request, { segment: value.id, version: value.version, rule: { before: value.ruleText, after: null } });
       return { segment: segmentView(value) };
     },
   );

@@ -10,6 +10,8 @@ export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** A session as the browser's side knows it (the token goes only into the HttpOnly cookie). */
 export interface SessionInfo {
   readonly workspaceId: string;
+  /** The admin key the session was opened with (the audit log names it). */
+  readonly keyId?: string;
   readonly csrfToken: string;
   readonly expiresAt: number;
 }
@@ -73,7 +75,7 @@ export class SessionService {
   /** The live session of a cookie token, or undefined when it is unknown, signed out or expired. */
   async find(token: string): Promise<SessionInfo | undefined> {
     const found = await this.repo.findLive(hashToken(token), this.clock.now());
-    return found && { workspaceId: found.workspaceId, csrfToken: found.csrfToken, expiresAt: found.expiresAt };
+    return found && { workspaceId: found.workspaceId, keyId: found.keyId, csrfToken: found.csrfToken, expiresAt: found.expiresAt };
   }
 
   /** Ends a session; true when it existed. */

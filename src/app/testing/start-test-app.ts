@@ -46,7 +46,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const writeKey = 'sfw_test_write_key_0123456789';
   const adminKey = 'sfa_test_admin_key_0123456789';
   const app = await startApp(
-    { port: 0, host: '127.0.0.1', storage, writeKey, adminKey, logLevel: 'silent', ...(options.env ? { env: options.env } : {}) },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      storage,
+      writeKey,
+      adminKey,
+      logLevel: 'silent',
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.env?.SEGFLOW_METRICS_TOKEN ? { metricsToken: options.env.SEGFLOW_METRICS_TOKEN } : {}),
+    },
     {
       logger: pino({ level: 'silent' }),
       listen: options.listen ?? false,

@@ -5,12 +5,14 @@
  */
 import type { Command } from 'commander';
 import { register as apply } from './apply.js';
+import { register as audit } from './audit.js';
 import { register as check } from './check.js';
 import { register as destinations } from './destinations.js';
 import { register as experiments } from './experiments.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
 import { register as importCommand } from './import.js';
+import { register as keys } from './keys.js';
 import { register as members } from './members.js';
 import { register as migrate } from './migrate.js';
 import { register as predict } from './predict.js';
@@ -23,12 +25,14 @@ type Register = (program: Command) => void;
 
 const commands: readonly Register[] = [
   apply,
+  audit,
   check,
   destinations,
   experiments,
   explain,
   fmt,
   importCommand,
+  keys,
   members,
   migrate,
   predict,

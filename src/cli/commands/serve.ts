@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .command('serve')
     .description('Start the segflow HTTP service (ingestion /v1/*, admin API /api/*)')
     .option('--port <n>', 'port to listen on; 0 picks a free one (env SEGFLOW_PORT, default 8080)')
-    .option('--host <address>', 'interface to bind (env SEGFLOW_HOST, default 0.0.0.0)')
+    .option('--host <address>', 'interface to bind (env SEGFLOW_HOST, default 127.0.0.1; 0.0.0.0 for every interface, e.g. in a container)')
     .option('--db <file>', 'SQLite database file (env SEGFLOW_DB, default ./data/segflow.db)')
     .option('--database-url <url>', 'PostgreSQL URL instead of SQLite (env SEGFLOW_DATABASE_URL)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env SEGFLOW_LOG_LEVEL)')

@@ -11,6 +11,25 @@ export const espSettingNames = {
   ses: 'esp.ses.allowedTopics',
 } as const satisfies Record<EspProvider, string>;
 
+/**
+ * Seals secrets before they are stored and opens them when read (the app passes the destinations' AES-256-GCM
+ * cipher selected by `SEGFLOW_SECRET_KEY`; values stored before a key was set are read as they are).
+ */
+export interface SettingCipher {
+  seal(plain: string): string;
+  open(stored: string): string;
+}
+
+/** Stores secrets as they are: what runs without `SEGFLOW_SECRET_KEY`. */
+export const noCipher: SettingCipher = { seal: (plain) => plain, open: (stored) => stored };
+
+/**
+ * The providers whose setting is a secret, sealed at rest: Mailgun's signing key and Postmark's Basic-auth
+ * credentials. SendGrid's setting is a PUBLIC verification key and SES's a list of topic ARNs: neither lets
+ * anyone forge a webhook, and both stay readable.
+ */
+export const sealedProviders: ReadonlySet<EspProvider> = new Set(['mailgun', 'postmark']);
+
 /** One provider's configuration, as stored in its workspace setting. */
 export type EspSettings =
   | { readonly provider: 'sendgrid'; readonly publicKey: string }
@@ -61,8 +80,11 @@ export function parseEspSettings(provider: EspProvider, body: unknown): EspSetti
   }
 }
 
-/** Stores a provider's settings in the workspace (only the secret itself, under {@link espSettingNames}). */
-export async function saveEspSettings(workspaces: WorkspaceRepo, workspaceId: string, settings: EspSettings): Promise<void> {
+/**
+ * Stores a provider's settings in the workspace (only the secret itself, under {@link espSettingNames}), sealed
+ * with `cipher` for the {@link sealedProviders}.
+ */
+export async function saveEspSettings(workspaces: WorkspaceRepo, workspaceId: string, settings: EspSettings, cipher: SettingCipher = noCipher): Promise<void> {
   const value =
     settings.provider === 'sendgrid'
       ? settings.publicKey
@@ -71,7 +93,30 @@ export async function saveEspSettings(workspaces: WorkspaceRepo, workspaceId: st
         : settings.provider === 'postmark'
           ? settings.credentials
           : settings.allowedTopics;
-  await workspaces.setSetting(workspaceId, espSettingNames[settings.provider], value);
+  const stored = typeof value === 'string' && sealedProviders.has(settings.provider) ? cipher.seal(value) : value;
+  await workspaces.setSetting(workspaceId, espSettingNames[settings.provider], stored);
+}
+
+/**
+ * Seals every provider secret still stored in clear, in every workspace: the data migration that goes with
+ * `SEGFLOW_SECRET_KEY` (a SQL migration cannot do it: it never sees the key). Run at every start with a key
+ * set; idempotent (sealed values are recognised and left alone). Returns how many secrets it sealed.
+ */
+export async function sealStoredEspSecrets(
+  workspaces: WorkspaceRepo,
+  cipher: SettingCipher,
+  isSealed: (stored: string) => boolean,
+): Promise<number> {
+  let sealed = 0;
+  for (const ws of await workspaces.list()) {
+    for (const provider of sealedProviders) {
+      const value = await workspaces.getSetting(ws.id, espSettingNames[provider]);
+      if (typeof value !== 'string' || value === '' || isSealed(value)) continue;
+      await workspaces.setSetting(ws.id, espSettingNames[provider], cipher.seal(value));
+      sealed++;
+    }
+  }
+  return sealed;
 }
 
 /** Reads a provider's settings for a workspace; undefined when not configured. */
@@ -79,8 +124,10 @@ export async function loadEspSettings(
   workspaces: WorkspaceRepo,
   workspaceId: string,
   provider: EspProvider,
+  cipher: SettingCipher = noCipher,
 ): Promise<EspSettings | undefined> {
-  const value = await workspaces.getSetting(workspaceId, espSettingNames[provider]);
+  const raw = await workspaces.getSetting(workspaceId, espSettingNames[provider]);
+  const value = typeof raw === 'string' && raw !== '' && sealedProviders.has(provider) ? cipher.open(raw) : raw;
   switch (provider) {
     case 'sendgrid':
       return typeof value === 'string' && value !== '' ? { provider, publicKey: value } : undefined;
@@ -122,6 +169,7 @@ export async function applyEspEnvSettings(
   store: { readonly workspaces: WorkspaceRepo },
   env: Readonly<Record<string, string | undefined>>,
   now: number,
+  cipher: SettingCipher = noCipher,
 ): Promise<AppliedEspEnv> {
   const applied: EspProvider[] = [];
   const invalid: string[] = [];
@@ -134,7 +182,7 @@ export async function applyEspEnvSettings(
       invalid.push(entry.name);
       continue;
     }
-    await saveEspSettings(store.workspaces, ws.id, parsed.settings);
+    await saveEspSettings(store.workspaces, ws.id, parsed.settings, cipher);
     applied.push(entry.provider);
   }
   return { applied, invalid };

@@ -114,7 +114,7 @@ describe('EspWebhookService with SendGrid', () => {
 
   it('refuses with 401 when the workspace has no key for the provider, and with 400 when the body is not JSON', async () => {
     await store.workspaces.setSetting(WS, espSettingNames.sendgrid, undefined);
-    expect(await service().receive('sendgrid', WS, signed([]))).toMatchObject({ ok: false, status: 401, code: 'ESP_NOT_CONFIGURED' });
+    expect(await service().receive('sendgrid', WS, signed([]))).toMatchObject({ ok: false, status: 401, code: 'ESP_BAD_SIGNATURE' });
     expect(await service().receive('sendgrid', WS, request('{nope'))).toMatchObject({ ok: false, status: 400, code: 'ESP_INVALID_PAYLOAD' });
   });
 });
@@ -258,5 +258,32 @@ describe('EspWebhookService with Amazon SES', () => {
     const tampered = { ...message, Message: message.Message.replace('hedy@', 'eve@') };
     expect(await service().receive('ses', WS, request(tampered))).toMatchObject({ ok: false, status: 401, code: 'ESP_BAD_SIGNATURE' });
     expect(await store.events.count(WS)).toBe(0);
+  });
+});
+
+describe('EspWebhookService to a prober', () => {
+  const otherKeys = generateSendgridKeyPair();
+  const signedByOther = (ageSeconds: number): EspRequest => {
+    const s = signSendgridRequest(otherKeys.privateKey, [], clock.now() / 1000 - ageSeconds);
+    return request(s.body, s.headers);
+  };
+  const mailgunEvent = () => ({ event: 'opened', id: 'probe-1', timestamp: clock.now() / 1000, recipient: 'p@example.com' });
+  const probes: ReadonlyArray<readonly [string, 'sendgrid' | 'mailgun' | 'postmark', () => EspRequest]> = [
+    ['a SendGrid request signed with another key', 'sendgrid', () => signedByOther(0)],
+    ['a SendGrid request without a signature', 'sendgrid', () => request([])],
+    ['a stale SendGrid request signed with another key', 'sendgrid', () => signedByOther(3600)],
+    ['a Mailgun request signed with another key', 'mailgun', () => request(mailgunBody('guessed-signing-key-000', mailgunEvent(), clock.now() / 1000))],
+    ['a Mailgun request without a signature', 'mailgun', () => request({ 'event-data': mailgunEvent() })],
+    ['a Postmark request with guessed credentials', 'postmark', () => request({ RecordType: 'Open' }, { authorization: postmarkAuthorization('hooks:guess') })],
+    ['a Postmark request without credentials', 'postmark', () => request({ RecordType: 'Open' })],
+  ];
+
+  it.each(probes)('cannot tell a configured provider from an unconfigured one with %s', async (_label, provider, probe) => {
+    const configured = await service().receive(provider, WS, probe());
+    await store.workspaces.setSetting(WS, espSettingNames[provider], undefined);
+    const unconfigured = await service().receive(provider, WS, probe());
+    expect(configured).toMatchObject({ ok: false, status: 401 });
+    expect(unconfigured).toEqual(configured);
+    expect(await store.sql.query('SELECT token FROM esp_replay_tokens')).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
 import { assertNever } from '../../core/index.js';
 import type { WorkspaceRepo } from '../../store/index.js';
 import { cachedCertificateSource, httpsGetter, isAllowedSnsUrl, type CertificateSource, type HttpsGetter } from './certificate-source.js';
 import { toTrackMessage, type EspProvider, type EspTrackMessage, type MappedEvents } from './esp-event.js';
 import { countReason, ignoredFor } from './esp-event.js';
-import { loadEspSettings } from './esp-settings.js';
+import { loadEspSettings, type EspSettings, type SettingCipher } from './esp-settings.js';
 import { mailgunSignatureOf, mapMailgunEvent, verifyMailgunSignature } from './mailgun.js';
 import { mapPostmarkEvent, verifyPostmarkAuth } from './postmark.js';
 import type { ReplayTokenRepo } from './replay-token-repo.js';
@@ -56,6 +57,21 @@ export interface EspWebhookDeps {
   readonly tolerance?: { readonly sendgrid?: number; readonly mailgun?: number; readonly ses?: number };
   /** Allow-list of SNS certificate URLs; default: {@link isAllowedSnsUrl}. */
   readonly allowCertificateUrl?: (url: string) => boolean;
+  /** Opens provider secrets sealed at rest (`SEGFLOW_SECRET_KEY`); default: secrets stored as they are. */
+  readonly cipher?: SettingCipher;
+}
+
+/**
+ * Secrets a provider would be checked against when the workspace has none: random, made once per process and
+ * never stored, so nothing can verify against them. See {@link EspWebhookService.receive}.
+ */
+function decoySecrets(): { readonly sendgrid: string; readonly mailgun: string; readonly postmark: string } {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    sendgrid: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    mailgun: randomBytes(32).toString('hex'),
+    postmark: `${randomBytes(12).toString('hex')}:${randomBytes(24).toString('hex')}`,
+  };
 }
 
 /** How often receiving a Mailgun request also deletes expired replay tokens. */
@@ -77,6 +93,7 @@ function header(req: EspRequest, name: string): string | undefined {
 export class EspWebhookService {
   private readonly certificates: CertificateSource;
   private readonly subscribeGetter: HttpsGetter;
+  private readonly decoys = decoySecrets();
   /** When expired replay tokens were last deleted (epoch ms); they are purged at most hourly, on receipt. */
   private lastPurge = Number.NEGATIVE_INFINITY;
 
@@ -86,11 +103,20 @@ export class EspWebhookService {
     this.subscribeGetter = deps.subscribeGetter ?? getter;
   }
 
-  /** Verifies, maps and ingests one request. */
+  /**
+   * Verifies, maps and ingests one request.
+   *
+   * A provider the workspace has not configured is verified against a random decoy secret instead of being
+   * refused with its own code: the answer (missing, malformed, bad or stale signature) is then exactly what a
+   * configured provider gives a request not signed with its secret, so a prober cannot learn which providers
+   * a workspace uses. The decoy can never verify, and even then the request would be refused.
+   */
   async receive(provider: EspProvider, workspaceId: string, req: EspRequest): Promise<EspReceipt | EspProblem> {
     const body = parseJson(req.rawBody);
     if (body === undefined) return espProblem('ESP_INVALID_PAYLOAD', 400, 'The body is not JSON.');
-    const settings = await loadEspSettings(this.deps.workspaces, workspaceId, provider);
+    const stored = await loadEspSettings(this.deps.workspaces, workspaceId, provider, this.deps.cipher);
+    const settings = stored ?? this.decoy(provider);
+    const isDecoy = stored === undefined;
     const now = this.deps.clock.now();
     let mapped: MappedEvents | undefined;
     let subscriptionConfirmed: boolean | undefined;
@@ -108,6 +134,7 @@ export class EspWebhookService {
           ...(this.deps.tolerance?.sendgrid === undefined ? {} : { toleranceMs: this.deps.tolerance.sendgrid }),
         });
         if (!check.ok) return check;
+        if (isDecoy) return notConfigured(provider);
         mapped = mapSendgridEvents(body);
         break;
       }
@@ -117,10 +144,12 @@ export class EspWebhookService {
           signingKey: settings.signingKey,
           body,
           now,
-          claimToken: (token, expiresAt) => this.deps.replayTokens.claim('mailgun', token, expiresAt),
+          // A decoy check fails before any token is claimed; it must never write one either way.
+          claimToken: (token, expiresAt) => (isDecoy ? Promise.resolve(false) : this.deps.replayTokens.claim('mailgun', token, expiresAt)),
           ...(this.deps.tolerance?.mailgun === undefined ? {} : { toleranceMs: this.deps.tolerance.mailgun }),
         });
         if (!check.ok) return check;
+        if (isDecoy) return notConfigured(provider);
         const token = mailgunSignatureOf(body)!.token;
         release = () => this.deps.replayTokens.release('mailgun', token);
         if (now - this.lastPurge >= PURGE_EVERY_MS) {
@@ -134,6 +163,7 @@ export class EspWebhookService {
         if (settings?.provider !== 'postmark') return notConfigured(provider);
         const check = verifyPostmarkAuth(header(req, 'authorization'), settings.credentials);
         if (!check.ok) return check;
+        if (isDecoy) return notConfigured(provider);
         mapped = mapPostmarkEvent(body);
         break;
       }
@@ -204,6 +234,22 @@ export class EspWebhookService {
     };
   }
 
+  /** The settings a provider is checked against when the workspace has none (SES needs no secret). */
+  private decoy(provider: EspProvider): EspSettings | undefined {
+    switch (provider) {
+      case 'sendgrid':
+        return { provider, publicKey: this.decoys.sendgrid };
+      case 'mailgun':
+        return { provider, signingKey: this.decoys.mailgun };
+      case 'postmark':
+        return { provider, credentials: this.decoys.postmark };
+      case 'ses':
+        return undefined;
+      default:
+        return assertNever(provider);
+    }
+  }
+
   /**
    * Deletes replay tokens whose window has closed. Receiving Mailgun requests already does this at most
    * hourly, so the table stays small without a scheduler; call it yourself to purge on your own schedule.
@@ -214,8 +260,8 @@ export class EspWebhookService {
 }
 
 function notConfigured(provider: EspProvider): EspProblem {
-  // 401, not 404: an unconfigured provider must look the same as a wrong signature to a prober.
-  return espProblem('ESP_NOT_CONFIGURED', 401, `No ${provider} webhook secret is configured for this workspace.`);
+  // Only reached if a decoy secret ever verified (it cannot): answered as the bad signature it is.
+  return espProblem('ESP_BAD_SIGNATURE', 401, `The ${provider} signature does not match.`);
 }
 
 function parseJson(raw: Buffer): unknown {

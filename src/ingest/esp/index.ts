@@ -12,8 +12,8 @@ export type { CertificateSource, HttpsGetter, HttpsGetterOptions } from './certi
 export { cachedCertificateSource, httpsGetter, isAllowedSnsUrl } from './certificate-source.js';
 export type { BounceType, EspEvent, EspEventName, EspProvider, EspTrackMessage, MappedEvents } from './esp-event.js';
 export { espProviders, isEspProvider, toTrackMessage } from './esp-event.js';
-export type { AppliedEspEnv, EspSettings, EspSettingsResult } from './esp-settings.js';
-export { applyEspEnvSettings, espSettingNames, loadEspSettings, parseEspSettings, saveEspSettings } from './esp-settings.js';
+export type { AppliedEspEnv, EspSettings, EspSettingsResult, SettingCipher } from './esp-settings.js';
+export { applyEspEnvSettings, espSettingNames, loadEspSettings, noCipher, parseEspSettings, saveEspSettings, sealedProviders, sealStoredEspSecrets } from './esp-settings.js';
 export type { EspIngestSink, EspReceipt, EspRequest, EspWebhookDeps } from './esp-webhook-service.js';
 export { EspWebhookService } from './esp-webhook-service.js';
 export type { MailgunSignature, MailgunVerifyInput, TokenClaim } from './mailgun.js';

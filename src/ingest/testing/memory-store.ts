@@ -15,6 +15,7 @@ interface State {
   identities: Map<string, string>;
   events: StoredEvent[];
   seq: number;
+  authGeneration: number;
 }
 
 const clone = (s: State): State => ({
@@ -25,6 +26,7 @@ const clone = (s: State): State => ({
   identities: new Map(s.identities),
   events: [...s.events],
   seq: s.seq,
+  authGeneration: s.authGeneration,
 });
 
 const noSql: SqlExecutor = {
@@ -47,6 +49,7 @@ export class MemoryStore implements Store {
     identities: new Map(),
     events: [],
     seq: 0,
+    authGeneration: 1,
   };
   transactions = 0;
   failNextTransaction = false;
@@ -62,12 +65,24 @@ export class MemoryStore implements Store {
     },
     get: async (id) => this.state.workspaces.get(id),
     create: async (ws) => void this.state.workspaces.set(ws.id, ws),
+    list: async () => [...this.state.workspaces.values()],
     addKey: async (key) => void this.state.keys.set(key.id, key),
     findKeyByHash: async (hash) => [...this.state.keys.values()].find((k) => k.hash === hash),
     listKeys: async (ws) => [...this.state.keys.values()].filter((k) => k.workspaceId === ws),
     removeKeys: async (ws: string, kind: ApiKeyKind) => {
       for (const [id, k] of this.state.keys) if (k.workspaceId === ws && k.kind === kind) this.state.keys.delete(id);
+      this.state.authGeneration += 1;
     },
+    revokeKey: async (ws, keyId, now) => {
+      const key = this.state.keys.get(keyId);
+      if (!key || key.workspaceId !== ws) return undefined;
+      if (key.revokedAt !== undefined) return key;
+      const revoked = { ...key, revokedAt: now };
+      this.state.keys.set(keyId, revoked);
+      this.state.authGeneration += 1;
+      return revoked;
+    },
+    authGeneration: async () => this.state.authGeneration,
     getSetting: async (ws, name) => this.state.settings.get(`${ws}/${name}`),
     setSetting: async (ws, name, value) => void this.state.settings.set(`${ws}/${name}`, value),
   };

@@ -68,4 +68,20 @@ export function workspaceRepoContract(getStore: () => Store): void {
     await workspaces.setSetting('ws_a', 'sendgrid', undefined);
     expect(await workspaces.getSetting('ws_a', 'sendgrid')).toBeUndefined();
   });
+
+  it('revokes a key of its own workspace only, keeps its row, and bumps the auth generation once', async () => {
+    const { workspaces } = getStore();
+    await workspaces.create({ id: 'ws_a', name: 'A', createdAt: 1 });
+    await workspaces.create({ id: 'ws_b', name: 'B', createdAt: 2 });
+    await workspaces.addKey({ id: 'key_a', workspaceId: 'ws_a', kind: 'admin', hash: 'ha', prefix: 'p', createdAt: 1, name: 'ci' });
+    const before = await workspaces.authGeneration();
+    expect(await workspaces.revokeKey('ws_b', 'key_a', 50)).toBeUndefined();
+    expect(await workspaces.authGeneration()).toBe(before);
+    expect(await workspaces.revokeKey('ws_a', 'key_a', 50)).toMatchObject({ id: 'key_a', name: 'ci', revokedAt: 50 });
+    expect(await workspaces.authGeneration()).toBe(before + 1);
+    expect(await workspaces.revokeKey('ws_a', 'key_a', 99)).toMatchObject({ revokedAt: 50 });
+    expect(await workspaces.authGeneration()).toBe(before + 1);
+    expect(await workspaces.findKeyByHash('ha')).toMatchObject({ revokedAt: 50 });
+    expect((await workspaces.list()).map((w) => w.id)).toEqual(['ws_a', 'ws_b']);
+  });
 }

@@ -23,6 +23,8 @@ import { migration0400 } from './0400-workflows.js';
 import { migration0700 } from './0700-web-sessions.js';
 import { migration0701 } from './0701-size-history.js';
 import { migration0702 } from './0702-data-catalog.js';
+import { migration0830 } from './0830-key-revocation.js';
+import { migration0831 } from './0831-audit-log.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -57,4 +59,7 @@ export const migrations: readonly Migration[] = [
   migration0700,
   migration0701,
   migration0702,
+  // 0830–0839: trust (key revocation, audit log)
+  migration0830,
+  migration0831,
 ];

@@ -19,9 +19,11 @@ interface KeyRow extends Record<string, unknown> {
   hash: string;
   prefix: string;
   created_at: number;
+  name: string | null;
+  revoked_at: number | null;
 }
 
-const KEY_COLUMNS = 'id, workspace_id, kind, hash, prefix, created_at';
+const KEY_COLUMNS = 'id, workspace_id, kind, hash, prefix, created_at, name, revoked_at';
 
 function toWorkspace(row: WorkspaceRow): Workspace {
   return { id: row.id, name: row.name, createdAt: Number(row.created_at) };
@@ -35,6 +37,8 @@ function toKey(row: KeyRow): ApiKey {
     hash: row.hash,
     prefix: row.prefix,
     createdAt: Number(row.created_at),
+    ...(row.name === null ? {} : { name: row.name }),
+    ...(row.revoked_at === null ? {} : { revokedAt: Number(row.revoked_at) }),
   };
 }
 
@@ -65,14 +69,21 @@ export class WorkspaceRepoSql implements WorkspaceRepo {
     ]);
   }
 
+  async list(): Promise<Workspace[]> {
+    const rows = await this.sql.query<WorkspaceRow>('SELECT id, name, created_at FROM workspaces ORDER BY created_at, id');
+    return rows.map(toWorkspace);
+  }
+
   async addKey(key: ApiKey): Promise<void> {
-    await this.sql.execute(`INSERT INTO api_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    await this.sql.execute(`INSERT INTO api_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       key.id,
       key.workspaceId,
       key.kind,
       key.hash,
       key.prefix,
       key.createdAt,
+      key.name ?? null,
+      key.revokedAt ?? null,
     ]);
   }
 
@@ -90,7 +101,28 @@ export class WorkspaceRepoSql implements WorkspaceRepo {
   }
 
   async removeKeys(workspaceId: string, kind: ApiKeyKind): Promise<void> {
-    await this.sql.execute('DELETE FROM api_keys WHERE workspace_id = $1 AND kind = $2', [workspaceId, kind]);
+    await this.sql.transaction(async (tx) => {
+      await tx.execute('DELETE FROM api_keys WHERE workspace_id = $1 AND kind = $2', [workspaceId, kind]);
+      await tx.execute('UPDATE auth_generation SET value = value + 1 WHERE id = 1');
+    });
+  }
+
+  async revokeKey(workspaceId: string, keyId: string, now: number): Promise<ApiKey | undefined> {
+    return this.sql.transaction(async (tx) => {
+      const changed = await tx.execute(
+        'UPDATE api_keys SET revoked_at = $3 WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL',
+        [workspaceId, keyId, now],
+      );
+      // Bumped in the same transaction: no process can see the key revoked and the old generation.
+      if (changed > 0) await tx.execute('UPDATE auth_generation SET value = value + 1 WHERE id = 1');
+      const rows = await tx.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE workspace_id = $1 AND id = $2`, [workspaceId, keyId]);
+      return rows[0] ? toKey(rows[0]) : undefined;
+    });
+  }
+
+  async authGeneration(): Promise<number> {
+    const rows = await this.sql.query<{ value: number }>('SELECT value FROM auth_generation WHERE id = 1');
+    return Number(rows[0]?.value ?? 0);
   }
 
   async getSetting(workspaceId: string, name: string): Promise<unknown> {
