@@ -64,12 +64,15 @@ export async function load(
 /**
  * CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`; undefined where there is no
  * procfs. The machine is shared, so events per server CPU-second compares runs far better than events/s.
+ * With `thread`, the CPU of that one thread (`/proc/<pid>/task/<tid>/stat`; a process's main thread has
+ * tid = pid).
  */
-export function cpuSecondsOf(pid: number | undefined): number | undefined {
+export function cpuSecondsOf(pid: number | undefined, thread?: number): number | undefined {
   if (pid === undefined) return undefined;
   try {
+    const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
     // Fields after the parenthesised command name: state is [0], utime [11], stime [12], in clock ticks (USER_HZ, 100 on Linux).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;

@@ -14,7 +14,9 @@ export const ingestHttp: Workload = {
     try {
       // Warm-up (JIT, SQLite page cache).
       await load(server.url, '/v1/batch', auth, (i) => JSON.stringify({ batch: Array.from({ length: 100 }, (_, j) => trackMessage(-1 - i, j)) }), 100, 8, 2);
-      const cpuBefore = cpuSecondsOf(server.child.pid);
+      const pid = server.child.pid;
+      const cpuBefore = cpuSecondsOf(pid);
+      const mainBefore = cpuSecondsOf(pid, pid);
       const batched = await load(
         server.url,
         '/v1/batch',
@@ -24,7 +26,8 @@ export const ingestHttp: Workload = {
         16,
         seconds,
       );
-      const cpuAfter = cpuSecondsOf(server.child.pid);
+      const cpuAfter = cpuSecondsOf(pid);
+      const mainAfter = cpuSecondsOf(pid, pid);
       const single = await load(server.url, '/v1/track', auth, (i) => JSON.stringify(trackMessage(1_000_000 + i, 0)), 1, 32, quick ? 3 : 10);
       const batchedRate = batched.events / batched.seconds;
       const p99 = quantile(batched.latenciesMs, 0.99);
@@ -40,6 +43,18 @@ export const ingestHttp: Workload = {
                 unit: 'events/CPU-s',
                 target: '',
                 note: `server process CPU (user + system) during the batched phase: ${(cpuAfter - cpuBefore).toFixed(2)} s of ${batched.seconds.toFixed(1)} s`,
+              },
+            ]
+          : []),
+        ...(mainBefore !== undefined && mainAfter !== undefined && cpuAfter !== undefined && cpuBefore !== undefined && mainAfter > mainBefore
+          ? [
+              {
+                workload: 'ingest-http',
+                metric: 'batched events per HTTP-thread CPU-second',
+                value: batched.events / (mainAfter - mainBefore),
+                unit: 'events/CPU-s',
+                target: '',
+                note: `the server's main (HTTP) thread: ${(mainAfter - mainBefore).toFixed(2)} CPU-s, ${((100 * (mainAfter - mainBefore)) / (cpuAfter - cpuBefore)).toFixed(0)} % of the process (the rest: the SQLite writer thread, GC, libuv); the most events/s the HTTP thread allows with a core of its own`,
               },
             ]
           : []),
