@@ -8,6 +8,7 @@
  * two `segflow serve --database-url …` processes on one database. The machine and its other load are the same
  * for the limit and for the server, so the fraction is far steadier than either absolute figure.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { configureSqlite, openPostgresStore, openSqliteStore, synchronousFromEnv } from '../../src/store/index.js';
 import { dropSchema, randomSchemaName, testDatabaseUrl } from '../../src/store/testing/create-test-postgres-store.js';
-import { batchBody, load, writeKeyAuth, type LoadResult } from '../support/http-load.js';
+import { batchBody, cpuSecondsOf, load, writeKeyAuth, type LoadResult } from '../support/http-load.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { quantile } from '../support/stats.js';
 import type { BenchRow, Workload } from '../workload.js';
@@ -27,13 +28,19 @@ const GROUP = 1_000;
 /** HTTP clients, as in `ingest-http`. */
 const CLIENTS = 16;
 
+/**
+ * The profile id of bench user `u`: random-looking like the server's (`prof_` + 128 bits in base64url), so the
+ * (workspace, profile, seq) index takes scattered inserts as it does under ingestion, not an ordered run.
+ */
+const profileIdOf = (u: number): string => `prof_${createHash('md5').update(`user-${u}`).digest('base64url')}`;
+
 /** The 12 column values of bench event `i`, shaped as the server stores the bench's track messages. */
 function eventRow(run: string, i: number): unknown[] {
   const now = Date.now();
   return [
     'default',
     `raw-${run}-${i}`,
-    `prf_${String(i % 50_000).padStart(20, '0')}`,
+    profileIdOf(i % 50_000),
     'track',
     i % 3 === 0 ? 'Product Added' : 'Product Viewed',
     `user-${i % 50_000}`,
@@ -101,16 +108,31 @@ async function rawPostgres(url: string, rows: number): Promise<number> {
   }
 }
 
+/** One ingestion phase: the load result and the CPU the servers' processes and main threads spent in it. */
+interface Phase {
+  readonly result: LoadResult;
+  readonly cpuSeconds: number;
+  readonly mainThreadCpuSeconds: number;
+}
+
+const sum = (values: ReadonlyArray<number | undefined>): number => values.reduce<number>((a, v) => a + (v ?? Number.NaN), 0);
+
 /** Batched HTTP ingestion against `servers` (after a short warm-up), `CLIENTS` clients spread over them. */
-async function ingestThrough(servers: readonly ServerProcess[], seconds: number): Promise<LoadResult> {
+async function ingestThrough(servers: readonly ServerProcess[], seconds: number): Promise<Phase> {
   const auth = writeKeyAuth(servers[0]!.writeKey);
   const urls = servers.map((s) => s.url);
   await load(urls, '/v1/batch', auth, (i) => batchBody(-1 - i), 100, 8, 2);
-  return load(urls, '/v1/batch', auth, (i) => batchBody(i), 100, CLIENTS, seconds);
+  const pids = servers.map((s) => s.child.pid);
+  const cpu = (): number => sum(pids.map((pid) => cpuSecondsOf(pid)));
+  const main = (): number => sum(pids.map((pid) => cpuSecondsOf(pid, pid)));
+  const [cpu0, main0] = [cpu(), main()];
+  const result = await load(urls, '/v1/batch', auth, (i) => batchBody(i), 100, CLIENTS, seconds);
+  return { result, cpuSeconds: cpu() - cpu0, mainThreadCpuSeconds: main() - main0 };
 }
 
-/** The rows of one ingestion phase: events/s, ack p99, and its fraction of the raw limit. */
-function ingestRows(label: string, result: LoadResult, limit: number, limitLabel: string, target?: { rate: number; p99: number }): BenchRow[] {
+/** The rows of one ingestion phase: events/s, ack p99, its fraction of the raw limit, and CPU per event. */
+function ingestRows(label: string, phase: Phase, limit: number, limitLabel: string, target?: { rate: number; p99: number }): BenchRow[] {
+  const { result } = phase;
   const rate = result.events / result.seconds;
   const p99 = quantile(result.latenciesMs, 0.99);
   const note = `${CLIENTS} clients, batches of 100, ${result.failures} non-200`;
@@ -133,6 +155,14 @@ function ingestRows(label: string, result: LoadResult, limit: number, limitLabel
       target: '',
       note: `of ${Math.round(limit).toLocaleString('en-US')} rows/s (${limitLabel}, same run)`,
     },
+    {
+      workload: 'ingest-limit',
+      metric: `${label}: events per server CPU-second`,
+      value: result.events / phase.cpuSeconds,
+      unit: 'events/CPU-s',
+      target: '',
+      note: `whole server process(es); per HTTP (main) thread CPU-second: ${Math.round(result.events / phase.mainThreadCpuSeconds).toLocaleString('en-US')}`,
+    },
   ];
 }
 
@@ -154,11 +184,15 @@ export const ingestLimit: Workload = {
       target: '',
       note: `${rawRows.toLocaleString('en-US')} event rows, the server's INSERT … RETURNING seq, ${GROUP} rows per transaction, segflow's pragmas (synchronous ${synchronousFromEnv()})`,
     });
-    const sqliteServer = await startServerProcess();
-    try {
-      rows.push(...ingestRows('SQLite, 1 server', await ingestThrough([sqliteServer], seconds), sqliteLimit, 'bare better-sqlite3', { rate: 50_000, p99: 20 }));
-    } finally {
-      await sqliteServer.stop();
+    // The default (writer thread) and SEGFLOW_INGEST_WRITER=inline (everything on the HTTP thread), same run.
+    for (const writer of ['thread', 'inline'] as const) {
+      const server = await startServerProcess({ SEGFLOW_INGEST_WRITER: writer });
+      try {
+        const label = `SQLite, ${writer === 'thread' ? 'writer thread' : 'in-thread writer'}`;
+        rows.push(...ingestRows(label, await ingestThrough([server], seconds), sqliteLimit, 'bare better-sqlite3', { rate: 50_000, p99: 20 }));
+      } finally {
+        await server.stop();
+      }
     }
 
     const url = testDatabaseUrl();
@@ -181,7 +215,7 @@ export const ingestLimit: Workload = {
         const result = await ingestThrough(servers, seconds);
         const label = `PostgreSQL, ${processes} server${processes > 1 ? 's' : ''}`;
         rows.push(...ingestRows(label, result, pgLimit, 'bare pg multi-row INSERT'));
-        const rate = result.events / result.seconds;
+        const rate = result.result.events / result.result.seconds;
         if (processes === 1) oneServer = rate;
         else
           rows.push({
