@@ -77,4 +77,26 @@ describe('ThreadGroupWriter (SQLite writer thread)', () => {
     expect(await store.events.count(WS)).toBe(20);
     expect(await store.profiles.count(WS)).toBe(40);
   });
+
+  it('fails the group of a thread that died and starts a new thread for the next group', async () => {
+    let exclusiveSections = 0;
+    const writer = await ThreadGroupWriter.start({
+      file: 'unused.db',
+      synchronous: 'NORMAL',
+      exclusive: async (fn) => {
+        exclusiveSections++;
+        return fn();
+      },
+      worker: new URL('./testing/dying-writer-worker.ts', import.meta.url),
+    });
+    try {
+      const job = (workspaceId: string) => ({ workspaceId, meta: { receivedAt: 0, source: 'test' }, prepared: [] });
+      await expect(writer.write([job('ws_ok'), job('ws_ok')], 0)).resolves.toMatchObject({ lastSeq: 2 });
+      await expect(writer.write([job('ws_die')], 0)).rejects.toThrow(/exited \(code 3\)/);
+      await expect(writer.write([job('ws_ok')], 0)).resolves.toMatchObject({ lastSeq: 1 });
+      expect(exclusiveSections).toBe(3);
+    } finally {
+      await writer.close();
+    }
+  });
 });

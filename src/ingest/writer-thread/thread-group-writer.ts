@@ -15,6 +15,11 @@ export interface ThreadGroupWriterOptions {
    * main store): each group is committed inside it.
    */
   readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
+   * The worker module (default: `writer-worker`, the real one). Another module speaking the same
+   * `writer-protocol` can stand in, e.g. to test how the writer survives a thread that dies.
+   */
+  readonly worker?: URL;
 }
 
 interface Waiting {
@@ -22,11 +27,15 @@ interface Waiting {
   readonly reject: (error: unknown) => void;
 }
 
-/** The worker's entry: its compiled JavaScript, or, when running from TypeScript sources, the tsx bootstrap. */
-function workerEntry(): { url: URL; entry?: string } {
+/**
+ * How to start a worker module: its compiled JavaScript directly, or, for TypeScript sources, the tsx bootstrap
+ * with the module's URL in `entry`.
+ */
+function workerEntry(module: URL | undefined): { url: URL; entry?: string } {
   const fromSources = import.meta.url.endsWith('.ts');
-  if (!fromSources) return { url: new URL('./writer-worker.js', import.meta.url) };
-  return { url: new URL('./writer-bootstrap.mjs', import.meta.url), entry: new URL('./writer-worker.ts', import.meta.url).href };
+  const worker = module ?? new URL(fromSources ? './writer-worker.ts' : './writer-worker.js', import.meta.url);
+  if (!worker.pathname.endsWith('.ts')) return { url: worker };
+  return { url: new URL('./writer-bootstrap.mjs', import.meta.url), entry: worker.href };
 }
 
 /**
@@ -95,7 +104,7 @@ export class ThreadGroupWriter implements GroupWriter {
 
   private spawn(): Promise<void> {
     if (this.ready) return this.ready;
-    const { url, entry } = workerEntry();
+    const { url, entry } = workerEntry(this.options.worker);
     const data: WriterWorkerData = { file: this.options.file, synchronous: this.options.synchronous, ...(entry ? { entry } : {}) };
     const worker = new Worker(url, { workerData: data });
     this.worker = worker;
