@@ -78,6 +78,22 @@ describe('ThreadGroupWriter (SQLite writer thread)', () => {
     expect(await store.profiles.count(WS)).toBe(40);
   });
 
+  it('rejects a group whose transaction fails on the thread with the database error, and keeps committing the next', async () => {
+    const { store, service, meta } = await setup();
+    // Made on the main connection, seen by the thread's: the database refuses one messageId.
+    await store.sql.script(
+      "CREATE TRIGGER refuse_poison BEFORE INSERT ON events WHEN NEW.message_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned message'); END;",
+    );
+    await expect(service.ingest(WS, [{ type: 'track', userId: 'u', event: 'Viewed', messageId: 'poison' }], meta)).rejects.toMatchObject({
+      name: 'SqliteError',
+      code: 'SQLITE_CONSTRAINT_TRIGGER',
+      message: 'poisoned message',
+    });
+    const ok = await service.ingest(WS, [{ type: 'track', userId: 'u', event: 'Viewed', messageId: 'kept' }], meta);
+    expect(ok.accepted).toBe(1);
+    expect(await store.events.count(WS)).toBe(1);
+  });
+
   it('fails the group of a thread that died and starts a new thread for the next group', async () => {
     let exclusiveSections = 0;
     const writer = await ThreadGroupWriter.start({

@@ -3,7 +3,7 @@ import type { SqliteSynchronous } from '../../store/index.js';
 import type { GroupCommitResult } from '../commit-group.js';
 import type { GroupJob } from '../group-job.js';
 import type { GroupWriter } from '../group-writer.js';
-import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-protocol.js';
+import { fromWireError, type WriterReply, type WriterRequest, type WriterWorkerData } from './writer-protocol.js';
 
 /** How a {@link ThreadGroupWriter} reaches its database and shares its write lock. */
 export interface ThreadGroupWriterOptions {
@@ -116,7 +116,7 @@ export class ThreadGroupWriter implements GroupWriter {
       worker.on('message', (reply: WriterReply) => {
         if (reply.kind === 'ready') resolve();
         else if (reply.kind === 'written') this.settle(reply.id)?.resolve(reply.result);
-        else if (reply.kind === 'failed') this.settle(reply.id)?.reject(reply.error);
+        else if (reply.kind === 'failed') this.settle(reply.id)?.reject(fromWireError(reply.error));
       });
       worker.on('error', failed);
       worker.on('exit', (code) => failed(new Error(`the ingestion writer thread exited (code ${code})`)));

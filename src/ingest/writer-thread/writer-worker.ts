@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteStore } from '../../store/index.js';
 import { StoreGroupWriter } from '../group-writer.js';
-import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-protocol.js';
+import { toWireError, type WriterReply, type WriterRequest, type WriterWorkerData } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker runs only as a worker thread');
@@ -26,7 +26,7 @@ port.on('message', (request: WriterRequest) => {
   }
   writer.write(request.jobs, request.now).then(
     (result) => reply({ kind: 'written', id: request.id, result }),
-    (error: unknown) => reply({ kind: 'failed', id: request.id, error }),
+    (error: unknown) => reply({ kind: 'failed', id: request.id, error: toWireError(error) }),
   );
 });
 reply({ kind: 'ready' });
