@@ -16,14 +16,27 @@ export interface ServerProcess {
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/** Starts `segflow serve --port 0` on a temp database and waits until it prints its URL. */
-export async function startServerProcess(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Node flags for the server process: with `SEGFLOW_BENCH_PROFILE_DIR` set, the server writes a V8 CPU profile
+ * there when it stops (`--cpu-prof` is refused in NODE_OPTIONS, so it cannot be passed down that way).
+ */
+function profileFlags(): string[] {
+  const dir = process.env.SEGFLOW_BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
+
+/**
+ * Starts `segflow serve --port 0` and waits until it prints its URL: on a temp SQLite file, or on the
+ * PostgreSQL database of `databaseUrl` (then several servers may share it).
+ */
+export async function startServerProcess(extraEnv: Record<string, string> = {}, databaseUrl?: string): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'segflow-bench-'));
   const writeKey = 'bench_write_key_0123456789';
   const adminKey = 'bench_admin_key_0123456789';
+  const database = databaseUrl ? ['--database-url', databaseUrl] : ['--db', join(dir, 'bench.db')];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--db', join(dir, 'bench.db'), '--log-level', 'warn'],
+    [...profileFlags(), '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', ...database, '--log-level', 'warn'],
     { cwd: ROOT, env: { ...process.env, SEGFLOW_WRITE_KEY: writeKey, SEGFLOW_ADMIN_KEY: adminKey, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -12,6 +12,7 @@ import { experimentsBench } from './experiments.js';
 import { espSync } from './esp-sync.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
+import { ingestLimit } from './ingest-limit.js';
 import { predict } from './predict.js';
 import { workflowsBench } from './workflows.js';
 import { webRender } from './web-render.js';
@@ -19,6 +20,7 @@ import { webRender } from './web-render.js';
 /** All benchmark workloads. */
 export const workloads: readonly Workload[] = [
   ingestHttp,
+  ingestLimit,
   importDatasets,
   destinations,
   espSync,

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../core/index.js';
 import { isSealedSecret, plainSecrets, secretCipherFromEnv, startDestinations, type RunningDestinations } from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js';
-import { applyEspEnvSettings, IngestService, KeyAuthenticator, sealStoredEspSecrets, type IngestOptions } from '../ingest/index.js';
+import { applyEspEnvSettings, IngestService, KeyAuthenticator, sealStoredEspSecrets, type GroupWriter, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { AuditLogSql, registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
@@ -15,6 +15,7 @@ import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import { connectionDefaults, type AppConfig, type StorageConfig } from './config.js';
 import { storeEspPort } from './esp-port.js';
+import { startIngestWriter } from './ingest-writer.js';
 import { createLogger } from './logger.js';
 import { storeProfileQueries } from './profile-queries.js';
 import { SessionRepoSql } from './session-repo-sql.js';
@@ -76,6 +77,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let experimentWorker: ExperimentWorker | undefined;
   let workflows: RunningWorkflows | undefined;
   let monitor: Monitor | undefined;
+  let ingestWriter: GroupWriter | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const cipher = secretCipherFromEnv(config.env ?? {});
@@ -87,7 +89,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       const sealed = await sealStoredEspSecrets(store.workspaces, cipher, isSealedSecret);
       if (sealed > 0) logger.info({ sealed }, 'sealed ESP webhook secrets stored in clear before SEGFLOW_SECRET_KEY was set');
     }
-    const ingest = new IngestService(store, { clock, ...options.ingest });
+    ingestWriter = await startIngestWriter(config, store, options.store !== undefined);
+    const ingest = new IngestService(store, { clock, ...(ingestWriter ? { writer: ingestWriter } : {}), ...options.ingest });
     const changes = new SqlChangeLog(store.sql);
     engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
     await engine.start();
@@ -209,6 +212,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await readModels.stop();
           await running.stop();
         } finally {
+          await ingest.close().catch(() => {});
           await closeStore();
         }
         logger.info('segflow stopped');
@@ -222,6 +226,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await experimentWorker?.stop().catch(() => {});
     await monitor?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
+    await ingestWriter?.close().catch(() => {});
     await store.close();
     throw error;
   }

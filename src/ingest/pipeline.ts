@@ -1,9 +1,9 @@
 import type { Clock, EventType } from '../core/index.js';
 import { AppError, systemClock } from '../core/index.js';
-import { isWriteConflict, type Store } from '../store/index.js';
-import { commitGroup, type GroupCommitResult } from './commit-group.js';
+import type { Store } from '../store/index.js';
 import { messageIdOf } from './dedupe.js';
 import type { GroupJob, JobOutcome, PreparedMessage } from './group-job.js';
+import { StoreGroupWriter, type GroupWriter } from './group-writer.js';
 import type { IngestMeta } from './ingest-meta.js';
 import type { MessageResult } from './message-result.js';
 import { normaliseTimestamp } from './normalise.js';
@@ -12,9 +12,6 @@ import { QueueFullError, WriteQueue } from './write-queue.js';
 
 export type { IngestMeta } from './ingest-meta.js';
 export type { MessageResult } from './message-result.js';
-
-/** Runs of one group commit before a write conflict with another process is thrown (see `commitWithRetry`). */
-const MAX_COMMIT_ATTEMPTS = 5;
 
 /** The per-message results of one {@link IngestService.ingest} call, in input order. */
 export interface IngestResult {
@@ -36,6 +33,11 @@ export interface IngestOptions {
    * message bound, it caps the queue's memory whatever the message sizes.
    */
   readonly maxQueuedBytes?: number;
+  /**
+   * Where groups are committed (default: a {@link StoreGroupWriter} on the service's store, in this thread).
+   * The app passes a `ThreadGroupWriter` for a SQLite file, so that SQLite's work leaves the HTTP thread.
+   */
+  readonly writer?: GroupWriter;
 }
 
 /**
@@ -54,13 +56,12 @@ export class IngestService {
   private readonly queue: WriteQueue<GroupJob, JobOutcome>;
   private readonly listeners = new Set<(lastSeq: number) => void>();
   private readonly maxQueuedBytes: number;
+  private readonly writer: GroupWriter;
   private queuedBytes = 0;
 
-  constructor(
-    private readonly store: Store,
-    options: IngestOptions = {},
-  ) {
+  constructor(store: Store, options: IngestOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.writer = options.writer ?? new StoreGroupWriter(store);
     this.maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
     this.queue = new WriteQueue((jobs) => this.writeGroup(jobs), {
       maxQueued: options.maxQueuedMessages ?? 50_000,
@@ -153,9 +154,15 @@ export class IngestService {
     return this.queue.drain();
   }
 
+  /** Drains the queue, then releases the writer (its thread, if it has one). */
+  async close(): Promise<void> {
+    await this.queue.drain();
+    await this.writer.close();
+  }
+
   private async writeGroup(jobs: readonly GroupJob[]): Promise<JobOutcome[]> {
     const now = this.clock.now();
-    const { outcomes, lastSeq } = await this.commitWithRetry(jobs, now);
+    const { outcomes, lastSeq } = await this.writer.write(jobs, now);
     if (lastSeq > 0) {
       for (const listener of this.listeners) {
         try {
@@ -166,25 +173,5 @@ export class IngestService {
       }
     }
     return outcomes;
-  }
-
-  /**
-   * Runs the group commit, again from the start when it lost a race with another writer. Two processes that
-   * see the same new user at once both miss the identity and both create a profile; on PostgreSQL the second
-   * INSERT of the identifier waits for the first transaction and then finds it taken (IdentityTakenError), or
-   * the two wait on each other's identifiers and PostgreSQL aborts one (deadlock). Either way the loser's whole
-   * transaction rolled back, and re-running it reads the winner's committed profile, so the person keeps one
-   * profile and nobody gets a 500. Locking every new identifier up front in a global order would avoid the
-   * aborts, but costs a round trip on every group for a race that is rare; the retry costs only when it
-   * happens. Bounded: a conflict that persists is a bug and is thrown.
-   */
-  private async commitWithRetry(jobs: readonly GroupJob[], now: number): Promise<GroupCommitResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.store.transaction((tx) => commitGroup(tx, jobs, now));
-      } catch (error) {
-        if (attempt >= MAX_COMMIT_ATTEMPTS || !isWriteConflict(error)) throw error;
-      }
-    }
   }
 }

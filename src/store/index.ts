@@ -32,6 +32,7 @@ export type { Row, SqlExecutor } from './sql-executor.js';
 export { postgresDialect } from './postgres/postgres-dialect.js';
 export { sqliteDialect } from './sqlite/sqlite-dialect.js';
 export type { SqliteSynchronous } from './sqlite/configure-sqlite.js';
+export { configureSqlite, synchronousFromEnv } from './sqlite/configure-sqlite.js';
 export type { SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
 export { openSqliteStore } from './sqlite/open-sqlite-store.js';
 export type { Repos, Store } from './store.js';

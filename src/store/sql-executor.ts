@@ -31,4 +31,13 @@ export interface SqlExecutor {
    * once it resolves the writes survive a process crash.
    */
   transaction<T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while this executor's write connection is idle and stays idle: no transaction or write of this
+   * executor starts until `fn` settles (it queues like a transaction). For handing the database's write lock
+   * to another connection of the same process — SQLite's ingestion writer thread — without the two connections
+   * ever waiting on each other's file lock (better-sqlite3 would block the whole thread). Absent on backends
+   * whose connections wait for each other without blocking a thread (PostgreSQL). Throws when called inside a
+   * transaction of this executor (the other connection could never get the lock).
+   */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
 }

@@ -99,7 +99,16 @@ export async function ingestRoutes(app: FastifyInstance, services: Services): Pr
     };
 
     const count = (result: IngestResult): void => {
-      for (const r of result.results) metrics.ingested.inc({ type: r.type ?? 'unknown', outcome: r.outcome });
+      // One increment per (type, outcome) of the request, not per message: a batch of 100 costs a few label lookups.
+      const tally = new Map<string, { type: string; outcome: string; n: number }>();
+      for (const r of result.results) {
+        const type = r.type ?? 'unknown';
+        const key = `${type}\u0000${r.outcome}`;
+        const entry = tally.get(key);
+        if (entry) entry.n++;
+        else tally.set(key, { type, outcome: r.outcome, n: 1 });
+      }
+      for (const { type, outcome, n } of tally.values()) metrics.ingested.inc({ type, outcome }, n);
     };
 
     const answer = (reply: FastifyReply, result: IngestResult): { success: true; warnings?: string[] } => {

@@ -80,4 +80,31 @@ describe('SqliteExecutor', () => {
     await closing;
     await expect(sql.query('SELECT 1')).rejects.toThrow(/closed/);
   });
+
+  it('holds transactions and writes off the write connection until an exclusive section settles', async () => {
+    const sql = await open();
+    const release = deferred();
+    const order: string[] = [];
+    const section = sql.exclusive(async () => {
+      order.push('section started');
+      await release.promise;
+      order.push('section done');
+    });
+    const tx = sql.transaction(async (t) => {
+      order.push('transaction');
+      await t.execute("INSERT INTO u (x) VALUES ('tx')");
+    });
+    const write = sql.execute("INSERT INTO u (x) VALUES ('write')").then(() => order.push('write'));
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['section started']);
+    release.resolve();
+    await Promise.all([section, tx, write]);
+    expect(order).toEqual(['section started', 'section done', 'transaction', 'write']);
+  });
+
+  it('refuses an exclusive section inside one of its own transactions, which could never get the lock', async () => {
+    const sql = await open();
+    await expect(sql.transaction(() => sql.exclusive(async () => 1))).rejects.toThrow(/inside a transaction/);
+    expect(await sql.exclusive(async () => 2)).toBe(2);
+  });
 });

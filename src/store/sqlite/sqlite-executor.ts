@@ -138,6 +138,17 @@ export class SqliteExecutor implements SqlExecutor {
     }
   }
 
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.currentScope()) throw new Error('exclusive() inside a transaction of the same executor would never get the write lock');
+    const release = await this.mutex.acquire();
+    try {
+      this.assertOpen();
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
   /** Waits for the running transaction, then closes the connections (after `PRAGMA optimize`). */
   async close(): Promise<void> {
     if (this.closed) return;
