@@ -50,17 +50,24 @@ export function installAuditLog(app: FastifyInstance, audit: AuditPort, now: () 
   app.decorateRequest('auditDetail', null);
   const record: onSendHookHandler = async (request, reply, payload) => {
     if (!AUDITED_METHODS.has(request.method) || request.workspaceId === '' || request.workspaceId === undefined) return payload;
-    await audit.record({
-      workspaceId: request.workspaceId,
-      at: now(),
-      actor: request.actor || 'unknown',
-      method: request.method,
-      route: request.routeOptions.url ?? request.url.split('?')[0]!,
-      params: paramsOf(request),
-      status: reply.statusCode,
-      bodyDigest: bodyDigest(request.body),
-      detail: request.auditDetail ?? null,
-    });
+    try {
+      await audit.record({
+        workspaceId: request.workspaceId,
+        at: now(),
+        actor: request.actor || 'unknown',
+        method: request.method,
+        route: request.routeOptions.url ?? request.url.split('?')[0]!,
+        params: paramsOf(request),
+        status: reply.statusCode,
+        bodyDigest: bodyDigest(request.body),
+        detail: request.auditDetail ?? null,
+      });
+    } catch (error) {
+      request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'audit log append failed');
+      // Answer 500 rather than a success with no row; an answer that already is a 5xx (this hook runs again for
+      // the error document) keeps its status, so a database that is down cannot loop the two.
+      if (reply.statusCode < 500) throw new Error('the audit log could not record this request', { cause: error });
+    }
     return payload;
   };
   app.addHook('onRoute', (route: RouteOptions) => {
