@@ -16,6 +16,12 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The operator's workspace (the default one, created on the first start): only its admin keys and sessions may
+ * create workspaces and read process-wide metrics.
+ */
+export const OPERATOR_WORKSPACE_ID = 'ws_default';
+
 /** The admin API's route prefix. */
 export const ADMIN_PREFIX = '/api/';
 

@@ -3,15 +3,10 @@ import { startTestApp, type TestApp } from '../app/testing/index.js';
 import { AuditLogSql } from '../monitor/index.js';
 import { isAuditedRoute } from './audit-hook.js';
 import { isSignInRequest } from './session/index.js';
+import { testStoreKinds } from '../store/testing/index.js';
 import { routesOf } from './testing/registered-routes.js';
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
 
 interface Row {
   seq: number;
@@ -51,7 +46,14 @@ async function lastSeq(): Promise<number> {
 const PARAMS = /(:[A-Za-z]+\|?)+/g;
 const shape = (pattern: string): string => pattern.replace(PARAMS, ':p');
 
-describe('the audit log', () => {
+describe.each(testStoreKinds())('the audit log on %s', (storeKind) => {
+  beforeAll(async () => {
+    t = await startTestApp({ storeKind });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
   it('records exactly one row for every POST, PUT, PATCH and DELETE of every registered admin route', async () => {
     const routes = routesOf(t.app.server.printRoutes({ commonPrefix: false })).filter(
       (r) => isAuditedRoute(r.method, r.url) && !isSignInRequest(r.method, r.url),

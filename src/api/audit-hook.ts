@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, onSendHookHandler, RouteOptions } from 'fastify';
-import { canonicalJson, digestOf, personalParams } from '../monitor/index.js';
+import { bodyDigest, digestOf, personalParams } from '../monitor/index.js';
 import { ADMIN_PREFIX, isPublicApiPath } from './admin-auth.js';
 import type { AuditPort } from './services.js';
 
@@ -36,18 +36,11 @@ function paramsOf(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-function bodyDigestOf(body: unknown): string | null {
-  if (body === undefined || body === null) return null;
-  if (typeof body === 'string') return digestOf(body);
-  if (Buffer.isBuffer(body)) return `sha256:${digestOf(body.toString('latin1')).slice(7)}`;
-  return digestOf(canonicalJson(body));
-}
-
 /**
  * The audit log as a property of the ROUTE, like admin auth: every route registered under `/api/` gets an
  * `onSend` hook, and each authenticated POST/PUT/PATCH/DELETE it answers appends one row — who (key id or
  * session), when, method, route pattern, parameters (profile references as digests), the status answered, a
- * digest of the body (never the body: it may hold secrets) and what the route added with {@link auditDetail}.
+ * digest of the body with credential members masked (never the body: it may hold secrets) and what the route added with {@link auditDetail}.
  * Routes any area adds later are covered without touching them. Requests refused before authentication
  * (401) carry no workspace and change nothing: they are not recorded (a flood of them would only grow the
  * chain). The row is written before the answer leaves, so a client that saw the answer can find the row; if
@@ -57,17 +50,24 @@ export function installAuditLog(app: FastifyInstance, audit: AuditPort, now: () 
   app.decorateRequest('auditDetail', null);
   const record: onSendHookHandler = async (request, reply, payload) => {
     if (!AUDITED_METHODS.has(request.method) || request.workspaceId === '' || request.workspaceId === undefined) return payload;
-    await audit.record({
-      workspaceId: request.workspaceId,
-      at: now(),
-      actor: request.actor || 'unknown',
-      method: request.method,
-      route: request.routeOptions.url ?? request.url.split('?')[0]!,
-      params: paramsOf(request),
-      status: reply.statusCode,
-      bodyDigest: bodyDigestOf(request.body),
-      detail: request.auditDetail ?? null,
-    });
+    try {
+      await audit.record({
+        workspaceId: request.workspaceId,
+        at: now(),
+        actor: request.actor || 'unknown',
+        method: request.method,
+        route: request.routeOptions.url ?? request.url.split('?')[0]!,
+        params: paramsOf(request),
+        status: reply.statusCode,
+        bodyDigest: bodyDigest(request.body),
+        detail: request.auditDetail ?? null,
+      });
+    } catch (error) {
+      request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'audit log append failed');
+      // Answer 500 rather than a success with no row; an answer that already is a 5xx (this hook runs again for
+      // the error document) keeps its status, so a database that is down cannot loop the two.
+      if (reply.statusCode < 500) throw new Error('the audit log could not record this request', { cause: error });
+    }
     return payload;
   };
   app.addHook('onRoute', (route: RouteOptions) => {

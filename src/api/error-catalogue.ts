@@ -102,7 +102,6 @@ export const API_ERRORS = {
   WORKSPACE_FORBIDDEN: { status: 403 },
   KEY_NOT_FOUND: { status: 404 },
   KEY_LAST_ADMIN: { status: 409 },
-  AUDIT_INVALID_QUERY: { status: 400 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

@@ -5,7 +5,7 @@
  * src/app), never the database. Errors come from one catalogue ({@link API_ERRORS}, code → status). Every error is an
  * RFC 9457 problem document ({@link problemFromError}). Areas add routes through `routes/index.ts`.
  */
-export { adminKeyHook, installAdminAuth, isPublicApiPath, workspaceOf } from './admin-auth.js';
+export { adminKeyHook, authenticateAdmin, installAdminAuth, isPublicApiPath, OPERATOR_WORKSPACE_ID, workspaceOf } from './admin-auth.js';
 export { auditDetail, AUDITED_METHODS, installAuditLog, isAuditedRoute } from './audit-hook.js';
 export type { ApiMetrics } from './api-metrics.js';
 export { apiMetrics } from './api-metrics.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../app/testing/index.js';
+import { testStoreKinds, type StoreKind } from '../store/testing/index.js';
 import { isPublicApiPath } from './admin-auth.js';
 import { isSignInRequest } from './session/index.js';
 import { routesOf } from './testing/registered-routes.js';
@@ -62,8 +63,9 @@ async function snapshotOfA(): Promise<Record<string, unknown>> {
   };
 }
 
-beforeAll(async () => {
-  t = await startTestApp({ listen: true, env: { SEGFLOW_DESTINATION_ALLOWLIST: '127.0.0.1' } });
+
+async function seed(storeKind: StoreKind): Promise<void> {
+  t = await startTestApp({ listen: true, storeKind, env: { SEGFLOW_DESTINATION_ALLOWLIST: '127.0.0.1' } });
   const asA = (method: string, url: string, payload?: unknown) =>
     t.app.server.inject({ method: method as 'POST', url, headers: { authorization: t.adminAuth }, ...(payload === undefined ? {} : { payload: payload as object }) });
   const ingestA = (url: string, payload: object) => t.app.server.inject({ method: 'POST', url, headers: { authorization: t.writeAuth }, payload });
@@ -97,10 +99,7 @@ beforeAll(async () => {
   const created = await asA('POST', '/api/workspaces', { name: 'Workspace B' });
   expect(created.statusCode).toBe(201);
   b = created.json<{ adminKey: string; writeKey: string }>();
-});
-afterAll(async () => {
-  await t?.close();
-});
+}
 
 /** What each route parameter is tried with: every identifier of A that could fit it. */
 function candidates(param: string): string[] {
@@ -143,7 +142,12 @@ const BODY = () => ({
   userId: 'isoA-user',
 });
 
-describe('workspace isolation', () => {
+describe.each(testStoreKinds())('workspace isolation on %s', (storeKind) => {
+  beforeAll(() => seed(storeKind));
+  afterAll(async () => {
+    await t?.close();
+  });
+
   it('gives a key of another workspace nothing of this one on any admin route, and lets it change nothing here', async () => {
     const before = await snapshotOfA();
     // Strings only A's data holds and B never sends (B's requests carry A's ids and names, which B may see

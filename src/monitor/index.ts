@@ -25,4 +25,4 @@ export { PeopleDirectorySql } from './people-directory-sql.js';
 export type { SegmentVersion } from './segment-versions-sql.js';
 export { SegmentVersionsSql } from './segment-versions-sql.js';
 export type { AuditEntry, AuditQuery, AuditRecord, AuditVerification } from './audit/index.js';
-export { AuditLogSql, canonicalJson, chainHash, digestOf, GENESIS_HASH, personalParams, verifyRows } from './audit/index.js';
+export { AuditLogSql, bodyDigest, canonicalJson, chainHash, digestOf, GENESIS_HASH, personalParams, verifyRows } from './audit/index.js';

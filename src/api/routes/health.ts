@@ -7,13 +7,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerTokenOf } from '../../ingest/index.js';
-import { authenticateAdmin } from '../admin-auth.js';
+import { authenticateAdmin, OPERATOR_WORKSPACE_ID } from '../admin-auth.js';
 import { apiError } from '../error-catalogue.js';
 import type { Services } from '../services.js';
 import { problem } from '../problem.js';
-
-/** The operator's workspace: its admin keys and sessions may read process-wide metrics. */
-export const OPERATOR_WORKSPACE_ID = 'ws_default';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 

@@ -8,11 +8,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { workspaceOf } from '../admin-auth.js';
+import { OPERATOR_WORKSPACE_ID, workspaceOf } from '../admin-auth.js';
 import { problemSchema } from '../contract/index.js';
 import { apiError } from '../error-catalogue.js';
 import type { KeyView, Services, WorkspacePort, WorkspaceView } from '../services.js';
-import { OPERATOR_WORKSPACE_ID } from './health.js';
 
 const Instant = Type.String({ format: 'date-time' });
 const WorkspaceSchema = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Instant });
@@ -61,7 +60,9 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<WorkspaceRoutesOptions> 
       if (ws(request) !== OPERATOR_WORKSPACE_ID) {
         throw apiError('WORKSPACE_FORBIDDEN', 'Only an admin key of the default workspace may create workspaces.');
       }
-      const created = await workspaces.create(request.body.name.trim() || request.body.name);
+      const name = request.body.name.trim();
+      if (name === '') throw apiError('VALIDATION_FAILED', 'The workspace name must not be blank.', { field: 'body.name' });
+      const created = await workspaces.create(name);
       void reply.code(201);
       return { workspace: workspaceJson(created.workspace), writeKey: created.writeKey, adminKey: created.adminKey };
     },

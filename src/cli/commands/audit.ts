@@ -32,7 +32,7 @@ export function register(program: Command): void {
         const result = await new AuditLogSql(store.sql).verify();
         if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else if (result.ok) process.stdout.write(`audit log intact: ${result.checked} rows, last hash ${result.lastHash}\n`);
-        else process.stdout.write(`audit log BROKEN at row ${result.broken!.seq}: ${result.broken!.reason} (${result.checked} rows before it are intact)\n`);
+        else process.stdout.write(`audit log BROKEN at row ${result.broken!.seq}: ${result.broken!.reason} (rows intact before it: ${result.checked})\n`);
         process.exitCode = result.ok ? 0 : 1;
       } finally {
         await store.close();

@@ -132,4 +132,21 @@ describe('workspaces and keys', () => {
     const listed = await cli(t.adminKey, 'audit', 'list', '--route', '/api/keys');
     expect(listed.out).toContain('DELETE /api/keys/:id');
   });
+
+  it('exits 1 and names the row when someone edited the audit log in the database (run last: it breaks the chain)', async () => {
+    await t.app.store.sql.script('DROP TRIGGER audit_log_no_update');
+    await t.app.store.sql.execute(`UPDATE audit_log SET status = 204 WHERE seq = 2`);
+    const program = new Command('segflow').exitOverride();
+    registerAudit(program);
+    let out = '';
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true));
+    try {
+      await program.parseAsync(['node', 'segflow', 'audit', 'verify', '--db', t.dbFile!]);
+    } finally {
+      o.mockRestore();
+    }
+    expect(out).toBe('audit log BROKEN at row 2: its content does not match its hash (the row was edited) (rows intact before it: 1)\n');
+    expect(Number(process.exitCode)).toBe(1);
+    process.exitCode = undefined;
+  });
 });

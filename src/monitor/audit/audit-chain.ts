@@ -47,6 +47,30 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** Body members whose values are credentials: replaced before a body is digested (see {@link bodyDigest}). */
+const SECRET_MEMBER = /key|secret|password|token|credential/i;
+
+function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_MEMBER.test(k) && typeof v === 'string' ? '[secret]' : maskSecrets(v)]),
+  );
+}
+
+/**
+ * `sha256:<hex>` of a request body's canonical JSON, with the values of members that hold credentials
+ * (`signingKey`, `credentials`, `apiKey`, `secret`, `password`, `token`, …) replaced first. A digest is public
+ * to whoever reads the audit log, and a short secret (a Postmark password) could be recovered from the digest
+ * of a small body by trying candidates; masked, the digest still tells which request carried which settings.
+ */
+export function bodyDigest(body: unknown): string | null {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return digestOf(body);
+  if (Buffer.isBuffer(body)) return digestOf(body.toString('latin1'));
+  return digestOf(canonicalJson(maskSecrets(body)));
+}
+
 /** `sha256:<hex>` of a text. */
 export function digestOf(text: string): string {
   return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
