@@ -97,6 +97,14 @@ export const API_ERRORS = {
   WORKFLOW_ARCHIVED: { status: 409 },
   WORKFLOW_SCENARIO_INVALID: { status: 422 },
   DESTINATION_ESP_UNAVAILABLE: { status: 502 },
+  // Tracking plan.
+  TRACKING_PLAN_SCHEMA_INVALID: { status: 422 },
+  TRACKING_PLAN_SCHEMA_NOT_FOUND: { status: 404 },
+  // Alerts.
+  ALERT_RULE_INVALID: { status: 422 },
+  ALERT_SEGMENT_NOT_FOUND: { status: 422 },
+  ALERT_RULE_NOT_FOUND: { status: 404 },
+  ALERT_RULE_NAME_TAKEN: { status: 409 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

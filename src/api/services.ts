@@ -10,6 +10,7 @@ import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
 import type { Monitor } from '../monitor/index.js';
 import type { SessionService } from './session/index.js';
+import type { TrackingPlanService } from '../tracking-plan/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
 export interface IngestPort {
@@ -94,5 +95,7 @@ export interface Services {
   readonly sessions?: SessionService;
   /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */
   readonly monitor?: Monitor;
+  /** Tracking plan: schemas, violations, quarantine and replay (src/tracking-plan). */
+  readonly trackingPlan?: TrackingPlanService;
 }
 

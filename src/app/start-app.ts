@@ -12,6 +12,7 @@ import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../p
 import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
+import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '../tracking-plan/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
 import { storeEspPort } from './esp-port.js';
@@ -75,13 +76,21 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let experimentWorker: ExperimentWorker | undefined;
   let workflows: RunningWorkflows | undefined;
   let monitor: Monitor | undefined;
+  let trackingPlan: TrackingPlanService | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
     if (esp.invalid.length > 0) {
       throw new Error(`invalid ESP webhook settings in the environment: ${esp.invalid.join(', ')} (see docs/esp-webhooks.md)`);
     }
-    const ingest = new IngestService(store, { clock, ...options.ingest });
+    const planRepo = new TrackingPlanRepoSql(store.sql);
+    const planScreen = new TrackingPlanScreen(planRepo, clock);
+    const ingest = new IngestService(store, { clock, screen: planScreen, ...options.ingest });
+    trackingPlan = new TrackingPlanService(planRepo, planScreen, (ws, messages, meta) => ingest.ingest(ws, messages, meta), clock, {
+      onError: (err) => logger.error({ err }, 'tracking plan: writing violation counters failed; retrying'),
+    });
+    trackingPlan.start();
+    const plan = trackingPlan;
     const changes = new SqlChangeLog(store.sql);
     engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
     await engine.start();
@@ -169,6 +178,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       keys,
       sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
+      trackingPlan: plan,
       clock,
       logger,
       metrics,
@@ -193,6 +203,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         try {
           await http.close();
           await ingest.drain();
+          await plan.stop();
           await journeys.stop();
           await outbound.stop();
           await scorer.stop();
@@ -212,6 +223,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await liveScorer?.stop().catch(() => {});
     await experimentWorker?.stop().catch(() => {});
     await monitor?.stop().catch(() => {});
+    await trackingPlan?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await store.close();
     throw error;

@@ -7,6 +7,7 @@ import type { GroupJob, JobOutcome, PreparedMessage } from './group-job.js';
 import type { IngestMeta } from './ingest-meta.js';
 import type { MessageResult } from './message-result.js';
 import { normaliseTimestamp } from './normalise.js';
+import { screenMessages, type MessageScreen } from './screen-messages.js';
 import { validateMessage } from './validate.js';
 import { QueueFullError, WriteQueue } from './write-queue.js';
 
@@ -22,6 +23,8 @@ export interface IngestResult {
   readonly accepted: number;
   readonly duplicates: number;
   readonly rejected: number;
+  /** Blocked by the tracking plan and quarantined (not stored, not lost). */
+  readonly quarantined: number;
 }
 
 /** Tuning of the write queue. */
@@ -36,6 +39,8 @@ export interface IngestOptions {
    * message bound, it caps the queue's memory whatever the message sizes.
    */
   readonly maxQueuedBytes?: number;
+  /** Checks every validated message before it is written (the tracking plan); none by default. */
+  readonly screen?: MessageScreen;
 }
 
 /**
@@ -55,6 +60,7 @@ export class IngestService {
   private readonly listeners = new Set<(lastSeq: number) => void>();
   private readonly maxQueuedBytes: number;
   private queuedBytes = 0;
+  private readonly screen: MessageScreen | undefined;
 
   constructor(
     private readonly store: Store,
@@ -62,6 +68,7 @@ export class IngestService {
   ) {
     this.clock = options.clock ?? systemClock;
     this.maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
+    this.screen = options.screen;
     this.queue = new WriteQueue((jobs) => this.writeGroup(jobs), {
       maxQueued: options.maxQueuedMessages ?? 50_000,
       maxGroup: options.maxGroupMessages ?? 1_000,
@@ -79,7 +86,7 @@ export class IngestService {
    */
   async ingest(workspaceId: string, messages: readonly unknown[], meta: IngestMeta): Promise<IngestResult> {
     const results: Array<MessageResult | undefined> = new Array(messages.length);
-    const prepared: PreparedMessage[] = [];
+    let prepared: PreparedMessage[] = [];
     let bytes = 0;
     const fieldOf = meta.fieldOf ?? ((i: number) => `batch[${i}]`);
     messages.forEach((raw, index) => {
@@ -106,6 +113,7 @@ export class IngestService {
         clampedFrom: time.clampedFrom,
       });
     });
+    if (this.screen) prepared = await screenMessages(this.screen, workspaceId, prepared, messages, meta, results);
     if (prepared.length > 0) {
       const overloaded = (cause: unknown): AppError =>
         new AppError('INGEST_OVERLOADED', 429, 'Writes are falling behind; retry after the indicated delay.', {
@@ -136,6 +144,7 @@ export class IngestService {
       accepted: final.filter((r) => r.outcome === 'accepted').length,
       duplicates: final.filter((r) => r.outcome === 'duplicate').length,
       rejected: final.filter((r) => r.outcome === 'rejected').length,
+      quarantined: final.filter((r) => r.outcome === 'quarantined').length,
     };
   }
 

@@ -23,6 +23,8 @@ import { migration0400 } from './0400-workflows.js';
 import { migration0700 } from './0700-web-sessions.js';
 import { migration0701 } from './0701-size-history.js';
 import { migration0702 } from './0702-data-catalog.js';
+import { migration0720 } from './0720-alerts.js';
+import { migration0810 } from './0810-tracking-plan.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -57,4 +59,8 @@ export const migrations: readonly Migration[] = [
   migration0700,
   migration0701,
   migration0702,
+  // 0720–0729: alerts (monitor)
+  migration0720,
+  // 0810–0819: tracking plan
+  migration0810,
 ];
