@@ -8,7 +8,7 @@ import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSe
 import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
-import type { Monitor } from '../monitor/index.js';
+import type { AlertService, Monitor } from '../monitor/index.js';
 import type { SessionService } from './session/index.js';
 import type { TrackingPlanService } from '../tracking-plan/index.js';
 
@@ -97,5 +97,7 @@ export interface Services {
   readonly monitor?: Monitor;
   /** Tracking plan: schemas, violations, quarantine and replay (src/tracking-plan). */
   readonly trackingPlan?: TrackingPlanService;
+  /** Alert rules and the alerts they raised (src/monitor). */
+  readonly alerts?: AlertService;
 }
 

@@ -9,7 +9,16 @@ import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js'
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
-import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
+import {
+  AlertMeasuresSql,
+  AlertRepoSql,
+  AlertService,
+  HOURLY_RETENTION_MS,
+  registerSystemGauges,
+  startMonitor,
+  type Monitor,
+} from '../monitor/index.js';
+import { parseDestinationAllowlist, SsrfGuard } from '../destinations/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '../tracking-plan/index.js';
@@ -77,6 +86,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let workflows: RunningWorkflows | undefined;
   let monitor: Monitor | undefined;
   let trackingPlan: TrackingPlanService | undefined;
+  let alerts: AlertService | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
@@ -161,6 +171,23 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       onError: (what, err) => logger.error({ err }, `${what} failed; retrying at the next change`),
     });
     registerSystemGauges(metrics, { sql: store.sql, clock });
+    let linkBase = '';
+    const sizes = monitor.sizeHistory;
+    alerts = new AlertService({
+      repo: new AlertRepoSql(store.sql),
+      measures: new AlertMeasuresSql(store.sql, sizes, (ws, from, to) => plan.violationsBetween(ws, from, to)),
+      segments,
+      guard: new SsrfGuard({ allowlist: parseDestinationAllowlist(config.env?.SEGFLOW_DESTINATION_ALLOWLIST) }),
+      clock,
+      linkBase: () => linkBase,
+      onError: (err) => logger.error({ err }, 'alerts: evaluation failed; retrying at the next tick'),
+      housekeeping: async (now) => {
+        await sizes.pruneHourly(now - HOURLY_RETENTION_MS);
+        await planRepo.pruneMinutes(now - 7 * 24 * 3_600_000);
+      },
+    });
+    alerts.start();
+    const alerting = alerts;
     const readModels = monitor;
     ingest.onCommitted(() => readModels.eventsCommitted());
     const keys = new KeyAuthenticator(store.workspaces, clock);
@@ -179,6 +206,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
       trackingPlan: plan,
+      alerts: alerting,
       clock,
       logger,
       metrics,
@@ -194,6 +222,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     }
+    linkBase = url;
     let closing: Promise<void> | undefined;
     const http = server;
     const outbound = destinations;
@@ -208,6 +237,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await outbound.stop();
           await scorer.stop();
           await experimentsWorker.stop();
+          await alerting.stop();
           await readModels.stop();
           await running.stop();
         } finally {
@@ -222,6 +252,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});
     await experimentWorker?.stop().catch(() => {});
+    await alerts?.stop().catch(() => {});
     await monitor?.stop().catch(() => {});
     await trackingPlan?.stop().catch(() => {});
     await engine?.stop().catch(() => {});

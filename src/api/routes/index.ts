@@ -27,6 +27,7 @@ import { webAppArea } from './web-app.js';
 import { appSupportArea } from './app-support.js';
 import { sessionRoutes } from '../session/index.js';
 import { trackingPlanArea } from './tracking-plan.js';
+import { alertsArea } from './alerts.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -45,6 +46,7 @@ export const routeAreas: readonly RouteArea[] = [
   workflowsArea,
   appSupportArea,
   trackingPlanArea,
+  alertsArea,
   async (app, s) => {
     if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions });
   },

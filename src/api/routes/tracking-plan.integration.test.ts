@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- API answers are JSON; the assertions check their shape. */
 /**
  * The tracking plan end to end: the unmodified `@segment/analytics-node` client sends to segflow over real HTTP,
  * the plan is managed through the admin API, and each mode does what it says — `allow` stores untouched and
@@ -139,7 +140,7 @@ describe.each(testStoreKinds())('tracking plan through the HTTP API with the rea
     expect((await api('PUT', '/api/tracking-plan/identify', { mode: 'flag', schema: { type: 'object', properties: { age: { type: 'integer' } } } })).status).toBe(201);
     await send((a) => {
       a.track({ userId: 'plan-user', event: 'Banner Clicked', messageId: 'unplanned-1' });
-      a.identify({ userId: 'plan-user', messageId: 'identify-1', traits: { age: 'thirty' } });
+      a.identify({ userId: 'plan-user', messageId: 'identify-1', traits: JSON.parse('{"age":"thirty"}') as Record<string, unknown> });
       a.page({ userId: 'plan-user', name: 'Home', messageId: 'page-1' });
     });
     const events = await eventsOf('plan-user');
