@@ -29,12 +29,12 @@ function declared(schema: JsonObject, prefix: string, out: Record<string, ValueT
     if (child === null || typeof child !== 'object' || Array.isArray(child)) continue;
     const path = prefix === '' ? name : `${prefix}.${name}`;
     const type = typeOf(child);
-    // The rule checker only knows four scalar types; an object or array property is still declared, so a rule
-    // reading it is not reported as unknown (its type is left to the data).
-    out[path] = type ?? 'string';
-    if (type === undefined && (child as JsonObject).type === 'object') {
-      delete out[path];
+    // The rule checker knows four scalar types; an array (or an untyped) property is still declared — present
+    // with no type — so a rule reading it is not reported as unknown, and its type is left to the data.
+    if (type === undefined && (child as JsonObject).type === 'object' && (child as JsonObject).properties !== undefined) {
       declared(child as JsonObject, path, out, depth + 1);
+    } else {
+      out[path] = type as ValueType;
     }
   }
 }
