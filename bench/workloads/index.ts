@@ -15,6 +15,7 @@ import { ingestHttp } from './ingest-http.js';
 import { predict } from './predict.js';
 import { workflowsBench } from './workflows.js';
 import { webRender } from './web-render.js';
+import { trackingPlanBench } from './tracking-plan.js';
 
 /** All benchmark workloads. */
 export const workloads: readonly Workload[] = [
@@ -30,4 +31,5 @@ export const workloads: readonly Workload[] = [
   experimentsBench,
   workflowsBench,
   webRender,
+  trackingPlanBench,
 ];

@@ -15,7 +15,7 @@ export { PLAN_MODES } from './plan-types.js';
 export { planCatalog } from './plan-catalog.js';
 export type { QuarantineRow } from './tracking-plan-repo-sql.js';
 export { TrackingPlanRepoSql } from './tracking-plan-repo-sql.js';
-export type { TrackingPlanScreenOptions } from './tracking-plan-screen.js';
+export type { CachedPlan, TrackingPlanScreenOptions } from './tracking-plan-screen.js';
 export { TrackingPlanScreen } from './tracking-plan-screen.js';
 export type { ReplayIngest, ReplayReport, TrackingPlanServiceOptions } from './tracking-plan-service.js';
 export { TrackingPlanService } from './tracking-plan-service.js';

@@ -12,9 +12,11 @@ export interface TrackingPlanScreenOptions extends ValidatorCacheOptions {
   readonly refreshMs?: number;
 }
 
-interface CachedPlan {
+/** A workspace's plan as the screen holds it: the plan, its schemas by key, and when its version was last read. */
+export interface CachedPlan {
   readonly plan: TrackingPlan;
-  readonly byKey: ReadonlyMap<string, PlanSchema>;
+  /** Schemas by kind and event, each with its validator-cache key (built once per plan version, not per message). */
+  readonly byKey: ReadonlyMap<string, PlanSchema & { readonly cacheKey: string }>;
   checkedAt: number;
 }
 
@@ -54,7 +56,8 @@ export class TrackingPlanScreen implements MessageScreen {
     this.plans.delete(workspaceId);
   }
 
-  private async planOf(workspaceId: string): Promise<CachedPlan> {
+  /** The workspace's plan, from memory when its version was read less than `refreshMs` ago. */
+  async planOf(workspaceId: string): Promise<CachedPlan> {
     const now = this.clock.now();
     const cached = this.plans.get(workspaceId);
     if (cached && now - cached.checkedAt < this.refreshMs) return cached;
@@ -66,7 +69,8 @@ export class TrackingPlanScreen implements MessageScreen {
           return cached;
         }
         const plan = await this.repo.plan(workspaceId);
-        const fresh = { plan, byKey: new Map(plan.schemas.map((s) => [keyOf(s.kind, s.event), s])), checkedAt: now };
+        const byKey = new Map(plan.schemas.map((s) => [keyOf(s.kind, s.event), { ...s, cacheKey: `${workspaceId}\u0000${keyOf(s.kind, s.event)}\u0000${plan.version}` }]));
+        const fresh = { plan, byKey, checkedAt: now };
         this.plans.set(workspaceId, fresh);
         return fresh;
       })().finally(() => this.loading.delete(workspaceId));
@@ -82,13 +86,13 @@ export class TrackingPlanScreen implements MessageScreen {
       const event = message.name ?? '';
       const schema = byKey.get(keyOf('track', event));
       if (!schema) return { mode: plan.unplanned, kind: 'track', event, violations: [unplannedViolation(event)] };
-      const validate = this.validators.get(`${workspaceId}\u0000track\u0000${event}\u0000${plan.version}`, schema.schema);
+      const validate = this.validators.get(schema.cacheKey, schema.schema);
       return { mode: schema.mode, kind: 'track', event, violations: validate(message.properties) ? [] : violationsOf('track', validate.errors ?? []) };
     }
     if (message.type === 'identify') {
       const schema = byKey.get(keyOf('identify', ''));
       if (!schema) return undefined;
-      const validate = this.validators.get(`${workspaceId}\u0000identify\u0000\u0000${plan.version}`, schema.schema);
+      const validate = this.validators.get(schema.cacheKey, schema.schema);
       return { mode: schema.mode, kind: 'identify', event: '', violations: validate(message.traits) ? [] : violationsOf('identify', validate.errors ?? []) };
     }
     return undefined;

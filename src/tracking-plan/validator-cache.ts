@@ -12,7 +12,9 @@ export interface ValidatorCacheOptions {
  * Compiled validators, bounded. Compiling a schema costs far more than running it (Ajv generates and compiles a
  * JavaScript function), so each schema is compiled once and kept; but a deployment with thousands of schemas
  * across workspaces must not keep thousands of generated functions alive, so the cache holds at most
- * `maxEntries` and drops the least recently used (a `Map` iterates in insertion order; a hit re-inserts).
+ * `maxEntries` and drops the least recently used. A hit only stamps the entry with a use counter (no Map
+ * re-insertion on the hot path); a miss beyond the bound scans for the oldest stamp, which costs O(entries) but
+ * happens only beside a compilation that costs far more.
  *
  * The trap: Ajv keeps its own cache of every schema it compiled, keyed by the schema object, which would grow
  * without bound behind this one. Eviction therefore also calls `ajv.removeSchema(schema)`, so memory stays flat
@@ -22,7 +24,8 @@ export interface ValidatorCacheOptions {
  */
 export class ValidatorCache {
   private readonly ajv: Ajv = newAjv();
-  private readonly entries = new Map<string, { validate: ValidateFunction; schema: JsonObject }>();
+  private readonly entries = new Map<string, { validate: ValidateFunction; schema: JsonObject; used: number }>();
+  private uses = 0;
   private readonly max: number;
   private compiledCount = 0;
 
@@ -34,19 +37,25 @@ export class ValidatorCache {
   get(key: string, schema: JsonObject): ValidateFunction {
     const hit = this.entries.get(key);
     if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      hit.used = ++this.uses;
       return hit.validate;
     }
     const validate = this.ajv.compile(schema);
     this.compiledCount++;
-    this.entries.set(key, { validate, schema });
-    while (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next().value as string;
-      const entry = this.entries.get(oldest)!;
-      this.entries.delete(oldest);
+    if (this.entries.size >= this.max) {
+      let oldestKey: string | undefined;
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const [k, e] of this.entries) {
+        if (e.used < oldest) {
+          oldest = e.used;
+          oldestKey = k;
+        }
+      }
+      const entry = this.entries.get(oldestKey!)!;
+      this.entries.delete(oldestKey!);
       this.ajv.removeSchema(entry.schema);
     }
+    this.entries.set(key, { validate, schema, used: ++this.uses });
     return validate;
   }
 
