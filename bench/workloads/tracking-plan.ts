@@ -12,7 +12,7 @@ import { systemClock } from '../../src/core/index.js';
 import { IngestService } from '../../src/ingest/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '../../src/tracking-plan/index.js';
-import type { BenchRow, Workload } from '../workload.js';
+import type { Workload } from '../workload.js';
 
 const EVENTS = 50;
 const eventName = (i: number): string => `Plan Event ${i % EVENTS}`;
