@@ -131,15 +131,17 @@ export class AlertRepoSql {
   /**
    * Opens an alert and queues its `fired` notice, in one transaction, unless the rule already has an open
    * alert (another process evaluating the same rule fired first): at most one open alert per rule, so one
-   * notice per firing. Returns the alert, or undefined when it was already open.
+   * notice per firing. The partial unique index `alerts_one_open` is what guarantees it: a NOT EXISTS check
+   * alone lets two concurrent PostgreSQL transactions both see no open alert and both insert; with the index
+   * the second waits for the first and then does nothing. Returns the alert, or undefined when it was open.
    */
   async fire(rule: AlertRule, value: number, message: string, link: string | null, now: number): Promise<Alert | undefined> {
     const id = newId('alert');
     return this.sql.transaction(async (tx) => {
       const inserted = await tx.execute(
         `INSERT INTO alerts (${ALERT_COLUMNS})
-         SELECT $1, $2, $3, 'firing', $4, NULL, $5, $6, $7
-         WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE rule_id = $3 AND state = 'firing')`,
+         VALUES ($1, $2, $3, 'firing', $4, NULL, $5, $6, $7)
+         ON CONFLICT (rule_id) WHERE state = 'firing' DO NOTHING`,
         [id, rule.workspaceId, rule.id, now, value, message, link],
       );
       if (inserted === 0) return undefined;

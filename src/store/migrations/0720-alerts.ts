@@ -2,7 +2,7 @@ import type { Migration } from './migration.js';
 
 /**
  * Alerts: rules (what to watch, the threshold, where to send), the alerts they raised (one row per firing,
- * resolved in place, so a rule has at most one open alert) and the notification outbox (one row per fired or
+ * resolved in place; a partial unique index keeps a rule to one open alert, whichever process fires it) and the notification outbox (one row per fired or
  * resolved notice, retried until delivered or given up).
  */
 export const migration0720: Migration = {
@@ -32,6 +32,7 @@ CREATE TABLE alerts (
   link TEXT
 );
 CREATE INDEX alerts_rule ON alerts (rule_id, state);
+CREATE UNIQUE INDEX alerts_one_open ON alerts (rule_id) WHERE state = 'firing';
 CREATE INDEX alerts_workspace ON alerts (workspace_id, fired_at);
 CREATE TABLE alert_notifications (
   id TEXT PRIMARY KEY,
@@ -67,6 +68,7 @@ CREATE TABLE alerts (
   link TEXT
 );
 CREATE INDEX alerts_rule ON alerts (rule_id, state);
+CREATE UNIQUE INDEX alerts_one_open ON alerts (rule_id) WHERE state = 'firing';
 CREATE INDEX alerts_workspace ON alerts (workspace_id, fired_at);
 CREATE TABLE alert_notifications (
   id TEXT PRIMARY KEY,
