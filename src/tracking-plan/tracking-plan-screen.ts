@@ -23,6 +23,13 @@ export interface CachedPlan {
 const keyOf = (kind: PlanSchemaKind, event: string): string => `${kind}\u0000${event}`;
 
 /**
+ * Violations written into one message (its `context.violationErrors`, its quarantine row). All are counted;
+ * only the first ones travel with the message, so an event with a thousand unexpected properties does not
+ * grow by a thousand entries.
+ */
+export const MAX_VIOLATIONS_PER_MESSAGE = 20;
+
+/**
  * The tracking plan as an ingestion step ({@link MessageScreen}): each validated track message is checked
  * against its event's schema (its `properties`), each identify against the identify schema (its `traits`);
  * a track event the plan does not name is an `Unplanned-Event` handled by the plan's `unplanned` mode. Page,
@@ -117,7 +124,10 @@ export class TrackingPlanScreen implements MessageScreen {
           verdicts.push({ kind: 'pass' });
           break;
         case 'flag':
-          verdicts.push({ kind: 'mark', context: { ...m.context, violationErrors: found.violations.map((v) => ({ ...v, meta: { ...v.meta } })) } });
+          verdicts.push({
+            kind: 'mark',
+            context: { ...m.context, violationErrors: found.violations.slice(0, MAX_VIOLATIONS_PER_MESSAGE).map((v) => ({ ...v, meta: { ...v.meta } })) },
+          });
           break;
         case 'block':
           verdicts.push({ kind: 'quarantined' });
@@ -134,7 +144,7 @@ export class TrackingPlanScreen implements MessageScreen {
               ...(meta.type ? { type: meta.type } : {}),
               source: meta.source,
             },
-            violations: found.violations,
+            violations: found.violations.slice(0, MAX_VIOLATIONS_PER_MESSAGE),
             at: now,
           });
           break;

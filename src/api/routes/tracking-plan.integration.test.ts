@@ -66,12 +66,35 @@ describe.each(testStoreKinds())('tracking plan through the HTTP API with the rea
       schema: { type: 'object', properties: { revenue: { type: 'numbr' } } },
     });
     expect(bad.status).toBe(422);
-    expect(bad.json).toMatchObject({ code: 'TRACKING_PLAN_SCHEMA_INVALID', field: 'body.schema/properties/revenue/type' });
+    expect(bad.json).toMatchObject({ code: 'TRACKING_PLAN_SCHEMA_INVALID', field: 'schema/properties/revenue/type' });
     const regex = await api('PUT', '/api/tracking-plan/events/X', { schema: { type: 'object', properties: { a: { type: 'string', pattern: '(a+)+$' } } } });
     expect(regex.status).toBe(422);
-    expect(regex.json.field).toBe('body.schema/properties/a/pattern');
+    expect(regex.json.field).toBe('schema/properties/a/pattern');
     const ref = await api('PUT', '/api/tracking-plan/events/X', { schema: { $ref: 'https://example.com/elsewhere.json' } });
     expect(ref.status).toBe(422);
+    expect((await api('GET', '/api/tracking-plan')).json).toEqual({ unplanned: 'allow', version: 0, schemas: [] });
+  });
+
+  it('refuses malformed requests with a problem naming the field, and changes nothing', async () => {
+    const cases: [string, string, unknown, number, string, string | undefined][] = [
+      ['PUT', '/api/tracking-plan/events/A', { mode: 'loud', schema: {} }, 400, 'VALIDATION_FAILED', undefined],
+      ['PUT', '/api/tracking-plan/events/A', { mode: 'flag' }, 400, 'VALIDATION_FAILED', 'schema'],
+      ['PUT', '/api/tracking-plan/events/A', { schema: {}, extra: 1 }, 400, 'VALIDATION_FAILED', undefined],
+      ['PUT', '/api/tracking-plan/events/A', { schema: 'not a schema' }, 422, 'TRACKING_PLAN_SCHEMA_INVALID', 'schema'],
+      ['PUT', '/api/tracking-plan/identify', { schema: { type: 'object', properties: { a: { type: 'string', pattern: '^a' } } } }, 422, 'TRACKING_PLAN_SCHEMA_INVALID', 'schema/properties/a/pattern'],
+      ['PUT', '/api/tracking-plan/unplanned', { mode: 'maybe' }, 400, 'VALIDATION_FAILED', undefined],
+      ['GET', '/api/tracking-plan/violations?limit=0', undefined, 400, 'VALIDATION_FAILED', undefined],
+      ['GET', '/api/tracking-plan/quarantine?colour=red', undefined, 400, 'UNKNOWN_PARAMETER', undefined],
+      ['POST', '/api/tracking-plan/quarantine/replay', { limit: -1 }, 400, 'VALIDATION_FAILED', undefined],
+      ['DELETE', '/api/tracking-plan/identify', undefined, 404, 'TRACKING_PLAN_SCHEMA_NOT_FOUND', undefined],
+    ];
+    for (const [method, path, body, status, code, field] of cases) {
+      const res = await api(method, path, body);
+      expect({ path, status: res.status, code: res.json?.code }).toEqual({ path, status, code });
+      if (field !== undefined) expect(res.json.field).toBe(field);
+    }
+    const raw = await fetch(`${t.app.url}/api/tracking-plan/events/A`, { method: 'PUT', headers: { authorization: t.adminAuth, 'content-type': 'application/json' }, body: '{"schema": ' });
+    expect(raw.status).toBe(400);
     expect((await api('GET', '/api/tracking-plan')).json).toEqual({ unplanned: 'allow', version: 0, schemas: [] });
   });
 
@@ -94,6 +117,15 @@ describe.each(testStoreKinds())('tracking plan through the HTTP API with the rea
     const mismatch = violations.json.items.find((v: { kind: string }) => v.kind === 'Datatype-Mismatch');
     expect(mismatch).toMatchObject({ messageType: 'track', event: 'Order Completed', field: 'properties.revenue', count: 1 });
     expect(mismatch.samples).toEqual([expect.objectContaining({ messageId: 'flag-1', value: '"42"' })]);
+  });
+
+  it('counts every violation but carries at most 20 in the message', async () => {
+    const extra = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`extra_${i}`, i]));
+    await send((a) => a.track({ userId: 'many-user', event: 'Order Completed', messageId: 'many-1', properties: { revenue: 1, ...extra } }));
+    const [event] = await eventsOf('many-user');
+    expect(event!.context.violationErrors).toHaveLength(20);
+    const counted = (await api('GET', '/api/tracking-plan/violations?event=Order%20Completed&limit=1000')).json.items.filter((v: { field: string }) => v.field.startsWith('properties.extra_'));
+    expect(counted).toHaveLength(30);
   });
 
   it('allow: stores the message untouched and still counts the violation', async () => {

@@ -54,10 +54,10 @@ export const trackingPlanRoutes: FastifyPluginAsyncTypebox<TrackingPlanRoutesOpt
   });
 
   const put = async (ws: string, kind: PlanSchemaKind, event: string, body: { mode?: 'allow' | 'flag' | 'block'; schema?: unknown }) => {
-    if (body.schema === undefined) throw apiError('VALIDATION_FAILED', 'body.schema is required.', { field: 'body.schema' });
+    if (body.schema === undefined) throw apiError('VALIDATION_FAILED', 'schema is required.', { field: 'schema' });
     const saved = await trackingPlan.putSchema(ws, kind, event, { mode: body.mode ?? 'flag', schema: body.schema });
     if (!saved.ok) {
-      throw apiError('TRACKING_PLAN_SCHEMA_INVALID', saved.error.message, { field: `body.schema${saved.error.path}`, extensions: { schemaPath: saved.error.path } });
+      throw apiError('TRACKING_PLAN_SCHEMA_INVALID', saved.error.message, { field: `schema${saved.error.path}`, extensions: { schemaPath: saved.error.path } });
     }
     return saved.value.created;
   };
