@@ -23,6 +23,16 @@ export interface CachedPlan {
 const keyOf = (kind: PlanSchemaKind, event: string): string => `${kind}\u0000${event}`;
 
 /**
+ * The message as the client sent it, minus a `writeKey` in the body (analytics.js may send it there): the
+ * quarantine keeps what is needed to replay, never a credential, and the admin API lists it.
+ */
+function withoutWriteKey(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !Object.hasOwn(raw, 'writeKey')) return raw;
+  const { writeKey: _dropped, ...rest } = raw as Record<string, unknown>;
+  return rest;
+}
+
+/**
  * Violations written into one message (its `context.violationErrors`, its quarantine row). All are counted;
  * only the first ones travel with the message, so an event with a thousand unexpected properties does not
  * grow by a thousand entries.
@@ -136,7 +146,7 @@ export class TrackingPlanScreen implements MessageScreen {
             messageId: prepared.messageId,
             messageType: found.kind,
             event: found.event,
-            message: raw,
+            message: withoutWriteKey(raw),
             meta: {
               receivedAt: meta.receivedAt,
               sentAt: meta.sentAt ?? null,
