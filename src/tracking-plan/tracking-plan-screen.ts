@@ -97,7 +97,7 @@ export class TrackingPlanScreen implements MessageScreen {
   }
 
   /** The violations of one message under `plan`, and the mode that applies (undefined: not checked). */
-  check(workspaceId: string, cached: CachedPlan, message: { type: string; name: string | null; properties: JsonObject; traits: JsonObject }): { mode: PlanMode; kind: PlanSchemaKind; event: string; violations: Violation[] } | undefined {
+  check(cached: CachedPlan, message: { type: string; name: string | null; properties: JsonObject; traits: JsonObject }): { mode: PlanMode; kind: PlanSchemaKind; event: string; violations: Violation[] } | undefined {
     const { plan, byKey } = cached;
     if (message.type === 'track') {
       const event = message.name ?? '';
@@ -123,7 +123,7 @@ export class TrackingPlanScreen implements MessageScreen {
     const quarantine: QuarantineEntry[] = [];
     for (const { prepared, raw } of messages) {
       const m = prepared.message;
-      const found = this.check(workspaceId, cached, m);
+      const found = this.check(cached, m);
       if (!found || found.violations.length === 0) {
         verdicts.push({ kind: 'pass' });
         continue;
