@@ -16,6 +16,7 @@ import { ingestLimit } from './ingest-limit.js';
 import { predict } from './predict.js';
 import { workflowsBench } from './workflows.js';
 import { webRender } from './web-render.js';
+import { trackingPlanBench } from './tracking-plan.js';
 
 /** All benchmark workloads. */
 export const workloads: readonly Workload[] = [
@@ -32,4 +33,5 @@ export const workloads: readonly Workload[] = [
   experimentsBench,
   workflowsBench,
   webRender,
+  trackingPlanBench,
 ];

@@ -102,6 +102,14 @@ export const API_ERRORS = {
   WORKSPACE_FORBIDDEN: { status: 403 },
   KEY_NOT_FOUND: { status: 404 },
   KEY_LAST_ADMIN: { status: 409 },
+  // Tracking plan.
+  TRACKING_PLAN_SCHEMA_INVALID: { status: 422 },
+  TRACKING_PLAN_SCHEMA_NOT_FOUND: { status: 404 },
+  // Alerts.
+  ALERT_RULE_INVALID: { status: 422 },
+  ALERT_SEGMENT_NOT_FOUND: { status: 422 },
+  ALERT_RULE_NOT_FOUND: { status: 404 },
+  ALERT_RULE_NAME_TAKEN: { status: 409 },
 } as const satisfies Readonly<Record<IngestProblemCode | EspProblemCode, ApiErrorDefinition> & Record<string, ApiErrorDefinition>>;
 
 /** A catalogued problem code. */

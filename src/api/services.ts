@@ -8,8 +8,9 @@ import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSe
 import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
-import type { AuditEntry, AuditQuery, AuditRecord, Monitor } from '../monitor/index.js';
+import type { AlertService, AuditEntry, AuditQuery, AuditRecord, Monitor } from '../monitor/index.js';
 import type { SessionService } from './session/index.js';
+import type { TrackingPlanService } from '../tracking-plan/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
 export interface IngestPort {
@@ -141,5 +142,9 @@ export interface Services {
   readonly workspaces?: WorkspacePort;
   /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */
   readonly monitor?: Monitor;
+  /** Tracking plan: schemas, violations, quarantine and replay (src/tracking-plan). */
+  readonly trackingPlan?: TrackingPlanService;
+  /** Alert rules and the alerts they raised (src/monitor). */
+  readonly alerts?: AlertService;
 }
 

@@ -3,15 +3,33 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { buildServer, SessionService, type Services } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { isSealedSecret, plainSecrets, secretCipherFromEnv, startDestinations, type RunningDestinations } from '../destinations/index.js';
+import {
+  isSealedSecret,
+  parseDestinationAllowlist,
+  plainSecrets,
+  secretCipherFromEnv,
+  SsrfGuard,
+  startDestinations,
+  type RunningDestinations,
+} from '../destinations/index.js';
 import { Engine, EngineSegmentService } from '../engine/index.js';
 import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, sealStoredEspSecrets, type GroupWriter, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
-import { AuditLogSql, registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
+import {
+  AlertMeasuresSql,
+  AuditLogSql,
+  AlertRepoSql,
+  AlertService,
+  HOURLY_RETENTION_MS,
+  registerSystemGauges,
+  startMonitor,
+  type Monitor,
+} from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
+import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '../tracking-plan/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import { connectionDefaults, type AppConfig, type StorageConfig } from './config.js';
 import { storeEspPort } from './esp-port.js';
@@ -78,6 +96,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let workflows: RunningWorkflows | undefined;
   let monitor: Monitor | undefined;
   let ingestWriter: GroupWriter | undefined;
+  let trackingPlan: TrackingPlanService | undefined;
+  let alerts: AlertService | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const cipher = secretCipherFromEnv(config.env ?? {});
@@ -90,7 +110,19 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       if (sealed > 0) logger.info({ sealed }, 'sealed ESP webhook secrets stored in clear before SEGFLOW_SECRET_KEY was set');
     }
     ingestWriter = await startIngestWriter(config, store, options.store !== undefined);
-    const ingest = new IngestService(store, { clock, ...(ingestWriter ? { writer: ingestWriter } : {}), ...options.ingest });
+    const planRepo = new TrackingPlanRepoSql(store.sql);
+    const planScreen = new TrackingPlanScreen(planRepo, clock);
+    const ingest = new IngestService(store, {
+      clock,
+      screen: planScreen,
+      ...(ingestWriter ? { writer: ingestWriter } : {}),
+      ...options.ingest,
+    });
+    trackingPlan = new TrackingPlanService(planRepo, planScreen, (ws, messages, meta) => ingest.ingest(ws, messages, meta), clock, {
+      onError: (err) => logger.error({ err }, 'tracking plan: writing violation counters failed; retrying'),
+    });
+    trackingPlan.start();
+    const plan = trackingPlan;
     const changes = new SqlChangeLog(store.sql);
     engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
     await engine.start();
@@ -161,6 +193,23 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       onError: (what, err) => logger.error({ err }, `${what} failed; retrying at the next change`),
     });
     registerSystemGauges(metrics, { sql: store.sql, clock });
+    let linkBase = '';
+    const sizes = monitor.sizeHistory;
+    alerts = new AlertService({
+      repo: new AlertRepoSql(store.sql),
+      measures: new AlertMeasuresSql(store.sql, sizes, (ws, from, to) => plan.violationsBetween(ws, from, to)),
+      segments,
+      guard: new SsrfGuard({ allowlist: parseDestinationAllowlist(config.env?.SEGFLOW_DESTINATION_ALLOWLIST) }),
+      clock,
+      linkBase: () => linkBase,
+      onError: (err) => logger.error({ err }, 'alerts: evaluation failed; retrying at the next tick'),
+      housekeeping: async (now) => {
+        await sizes.pruneHourly(now - HOURLY_RETENTION_MS);
+        await planRepo.pruneMinutes(now - 7 * 24 * 3_600_000);
+      },
+    });
+    alerts.start();
+    const alerting = alerts;
     const readModels = monitor;
     ingest.onCommitted(() => readModels.eventsCommitted());
     const keys = new KeyAuthenticator(store.workspaces, clock);
@@ -180,6 +229,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       monitor,
       workspaces: workspaceAdmin(store, clock, () => keys.clear()),
       audit: auditPort(new AuditLogSql(store.sql)),
+      trackingPlan: plan,
+      alerts: alerting,
       clock,
       logger,
       metrics,
@@ -196,6 +247,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     }
+    linkBase = url;
     let closing: Promise<void> | undefined;
     const http = server;
     const outbound = destinations;
@@ -205,10 +257,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         try {
           await http.close();
           await ingest.drain();
+          await plan.stop();
           await journeys.stop();
           await outbound.stop();
           await scorer.stop();
           await experimentsWorker.stop();
+          await alerting.stop();
           await readModels.stop();
           await running.stop();
         } finally {
@@ -224,7 +278,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});
     await experimentWorker?.stop().catch(() => {});
+    await alerts?.stop().catch(() => {});
     await monitor?.stop().catch(() => {});
+    await trackingPlan?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await ingestWriter?.close().catch(() => {});
     await store.close();

@@ -19,6 +19,7 @@ export type { MessageTimes, NormalisedTime } from './normalise.js';
 export { normaliseTimestamp } from './normalise.js';
 export type { IngestMeta } from './ingest-meta.js';
 export type { MessageResult } from './message-result.js';
+export type { MessageScreen, ScreenInput, ScreenVerdict } from './screen-messages.js';
 export type { IngestOptions, IngestResult } from './pipeline.js';
 export { IngestService } from './pipeline.js';
 export type { GroupWriter } from './group-writer.js';

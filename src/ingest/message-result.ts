@@ -13,4 +13,6 @@ export type MessageResult =
       readonly warnings: readonly string[];
     }
   | { readonly outcome: 'duplicate'; readonly type: EventType; readonly messageId: string }
+  /** Blocked by the tracking plan and kept in its quarantine (durably) instead of the event log. */
+  | { readonly outcome: 'quarantined'; readonly type: EventType; readonly messageId: string }
   | { readonly outcome: 'rejected'; readonly type: EventType | null; readonly problem: IngestProblem };

@@ -7,6 +7,7 @@ import { StoreGroupWriter, type GroupWriter } from './group-writer.js';
 import type { IngestMeta } from './ingest-meta.js';
 import type { MessageResult } from './message-result.js';
 import { normaliseTimestamp } from './normalise.js';
+import { screenMessages, type MessageScreen } from './screen-messages.js';
 import { validateMessage } from './validate.js';
 import { QueueFullError, WriteQueue } from './write-queue.js';
 
@@ -19,6 +20,8 @@ export interface IngestResult {
   readonly accepted: number;
   readonly duplicates: number;
   readonly rejected: number;
+  /** Blocked by the tracking plan and quarantined (not stored, not lost). */
+  readonly quarantined: number;
 }
 
 /** Tuning of the write queue. */
@@ -38,6 +41,8 @@ export interface IngestOptions {
    * The app passes a `ThreadGroupWriter` for a SQLite file, so that SQLite's work leaves the HTTP thread.
    */
   readonly writer?: GroupWriter;
+  /** Checks every validated message before it is written (the tracking plan); none by default. */
+  readonly screen?: MessageScreen;
 }
 
 /**
@@ -58,11 +63,13 @@ export class IngestService {
   private readonly maxQueuedBytes: number;
   private readonly writer: GroupWriter;
   private queuedBytes = 0;
+  private readonly screen: MessageScreen | undefined;
 
   constructor(store: Store, options: IngestOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.writer = options.writer ?? new StoreGroupWriter(store);
     this.maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
+    this.screen = options.screen;
     this.queue = new WriteQueue((jobs) => this.writeGroup(jobs), {
       maxQueued: options.maxQueuedMessages ?? 50_000,
       maxGroup: options.maxGroupMessages ?? 1_000,
@@ -80,7 +87,7 @@ export class IngestService {
    */
   async ingest(workspaceId: string, messages: readonly unknown[], meta: IngestMeta): Promise<IngestResult> {
     const results: Array<MessageResult | undefined> = new Array(messages.length);
-    const prepared: PreparedMessage[] = [];
+    let prepared: PreparedMessage[] = [];
     let bytes = 0;
     const fieldOf = meta.fieldOf ?? ((i: number) => `batch[${i}]`);
     messages.forEach((raw, index) => {
@@ -107,6 +114,7 @@ export class IngestService {
         clampedFrom: time.clampedFrom,
       });
     });
+    if (this.screen) prepared = await screenMessages(this.screen, workspaceId, prepared, messages, meta, results);
     if (prepared.length > 0) {
       const overloaded = (cause: unknown): AppError =>
         new AppError('INGEST_OVERLOADED', 429, 'Writes are falling behind; retry after the indicated delay.', {
@@ -137,6 +145,7 @@ export class IngestService {
       accepted: final.filter((r) => r.outcome === 'accepted').length,
       duplicates: final.filter((r) => r.outcome === 'duplicate').length,
       rejected: final.filter((r) => r.outcome === 'rejected').length,
+      quarantined: final.filter((r) => r.outcome === 'quarantined').length,
     };
   }
 

@@ -55,3 +55,25 @@ describeEachStore('segment size history', (getStore) => {
     expect(point).toEqual({ t: T0, size: 2, entered: 3, exited: 1 });
   });
 });
+
+describeEachStore('segment size history pruning', (getStore) => {
+  it('drops hourly buckets before the cut except each segment\'s last one, so old sizes still carry forward', async () => {
+    const store = getStore();
+    const members = new MembershipRepoSql(store.sql);
+    const history = new SizeHistory(store.sql, new SqlChangeLog(store.sql));
+    await members.record([change('p1', 'entered'), change('p2', 'entered')], T0 + 5);
+    await members.record([change('p3', 'entered')], T0 + 3 * H + 5);
+    await members.record([change('p1', 'exited')], T0 + 100 * H + 5);
+    await members.record([change('q1', 'entered', 'seg_b')], T0 + 1 * H + 5);
+    await history.catchUp();
+
+    const removed = await history.pruneHourly(T0 + 50 * H);
+    expect(removed).toBe(1); // seg_a's hour 0; its hour 3 stays as the last before the cut, seg_b's only bucket stays
+    const hours = await history.series('ws', 'seg_a', 'hour', T0 + 60 * H, T0 + 101 * H);
+    expect(hours[0]!.size).toBe(3);
+    expect(hours[hours.length - 1]!.size).toBe(2);
+    expect((await history.series('ws', 'seg_b', 'hour', T0 + 60 * H, T0 + 60 * H))[0]!.size).toBe(1);
+    expect((await history.series('ws', 'seg_a', 'day', T0, T0 + 101 * H)).map((p) => p.size)).toEqual([3, 3, 3, 3, 2]);
+    expect(await history.pruneHourly(T0 + 50 * H)).toBe(0);
+  });
+});

@@ -64,6 +64,21 @@ export class SizeHistory {
     return applied ? page.length === this.batch : true;
   }
 
+  /**
+   * Drops hourly buckets older than `before`, except each segment's newest one before it: that bucket carries
+   * the segment's size into the kept range (a segment unchanged for months still shows its size, not 0). Daily
+   * buckets are kept. Hourly series are served for at most 60 days ({@link MAX_POINTS}), so
+   * {@link HOURLY_RETENTION_MS} is the default cut. Returns the rows removed.
+   */
+  async pruneHourly(before: number): Promise<number> {
+    return this.sql.execute(
+      `DELETE FROM segment_size_buckets WHERE resolution = 'hour' AND bucket_start < $1
+         AND bucket_start < (SELECT MAX(p.bucket_start) FROM segment_size_buckets p
+                             WHERE p.segment_id = segment_size_buckets.segment_id AND p.resolution = 'hour' AND p.bucket_start < $1)`,
+      [before],
+    );
+  }
+
   /** Applies changes until the log's head is reached (tests, and the first run after start). */
   async catchUp(): Promise<void> {
     while (await this.step());
@@ -160,6 +175,9 @@ export class SizeHistory {
     return out;
   }
 }
+
+/** How long hourly buckets are kept ({@link SizeHistory.pruneHourly}): the 60 days an hourly series may span. */
+export const HOURLY_RETENTION_MS = 60 * 24 * 60 * 60 * 1000;
 
 /** The most buckets one series request may span (a year of days, or 60 days of hours). */
 export const MAX_POINTS: Readonly<Record<SizeResolution, number>> = { hour: 24 * 60, day: 400 };

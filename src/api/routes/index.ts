@@ -28,6 +28,8 @@ import { appSupportArea } from './app-support.js';
 import { sessionRoutes } from '../session/index.js';
 import { workspacesArea } from './workspaces.js';
 import { auditArea } from './audit.js';
+import { trackingPlanArea } from './tracking-plan.js';
+import { alertsArea } from './alerts.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -47,6 +49,8 @@ export const routeAreas: readonly RouteArea[] = [
   appSupportArea,
   workspacesArea,
   auditArea,
+  trackingPlanArea,
+  alertsArea,
   async (app, s) => {
     if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions });
   },

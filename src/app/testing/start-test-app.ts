@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { Clock } from '../../core/index.js';
 import type { IngestOptions } from '../../ingest/index.js';
 import { openTestStore, type StoreKind } from '../../store/testing/index.js';
 import type { StorageConfig } from '../config.js';
@@ -36,6 +37,8 @@ export interface TestAppOptions {
   readonly storeKind?: StoreKind;
   /** `SEGFLOW_*` settings for subsystems (e.g. `SEGFLOW_DESTINATION_ALLOWLIST`), as `loadConfig` would keep them. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The app's clock (a `FakeClock` for tests over time); the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /** Starts segflow for a test. */
@@ -60,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       logger: pino({ level: 'silent' }),
       listen: options.listen ?? false,
       ...(options.ingest ? { ingest: options.ingest } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
       ...(external ? { store: external.store } : {}),
     },
   );

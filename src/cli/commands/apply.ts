@@ -8,7 +8,8 @@
  * and applies it once confirmed, all or nothing (a refused step undoes the ones before it).
  * Running it twice changes nothing the second time. Exit codes: 0 done (or nothing to do), 1 a rule is
  * invalid or the server refused a change, 2 usage (bad directory, duplicate names, no confirmation).
- * `*.workflow.yaml` files in DIR are applied after the segments (see `workflows-apply.ts`).
+ * `*.workflow.yaml` files in DIR are applied after the segments (see `workflows-apply.ts`), and `*.schema.json`
+ * files are the tracking plan's schemas (see `tracking-plan-apply.ts`).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -26,6 +27,7 @@ import { checkPlanReferences } from '../plan-references.js';
 import type { RuleProblem, SegmentInput } from '../../engine/index.js';
 import { applyExperimentDir, EXPERIMENT_FILE_SUFFIX } from './experiments-apply.js';
 import { applyWorkflowDir } from './workflows-apply.js';
+import { applySchemaDir, SCHEMA_FILE_SUFFIX } from './tracking-plan-apply.js';
 
 /** One segment as described by a file in the directory. */
 export interface SegmentSpec {
@@ -108,7 +110,7 @@ function specFrom(
 export async function readSegmentDir(dir: string): Promise<{ ok: true; specs: SegmentSpec[] } | { ok: false; errors: string[] }> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) return { ok: false, errors: [`${dir} is not a directory`] };
-  const names = (await readdir(dir)).filter((n) => (n.endsWith('.rule') || n.endsWith('.json')) && !n.endsWith(EXPERIMENT_FILE_SUFFIX)).sort();
+  const names = (await readdir(dir)).filter((n) => (n.endsWith('.rule') || n.endsWith('.json')) && !n.endsWith(EXPERIMENT_FILE_SUFFIX) && !n.endsWith(SCHEMA_FILE_SUFFIX)).sort();
   const specs: SegmentSpec[] = [];
   const errors: string[] = [];
   const seen = new Map<string, string>();
@@ -400,6 +402,17 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
   return ok ? 0 : 1;
 }
 
+async function applySchemas(dir: string, options: ApplyOptions): Promise<number> {
+  const result = await applySchemaDir(clientFromOptions(options), dir, { dryRun: options.dryRun === true });
+  if (options.json) {
+    if (result.plan.length > 0 || result.err.length > 0) process.stdout.write(`${JSON.stringify({ trackingPlan: result.plan, errors: result.err })}\n`);
+  } else {
+    for (const line of result.out) process.stdout.write(`${line}\n`);
+    for (const line of result.err) process.stderr.write(`${line}\n`);
+  }
+  return result.code;
+}
+
 async function applyWorkflows(dir: string, options: ApplyOptions): Promise<number> {
   const result = await applyWorkflowDir(clientFromOptions(options), dir, { dryRun: options.dryRun === true });
   if (options.json) {
@@ -425,6 +438,8 @@ export function register(program: Command): void {
     process.exitCode = await run(dir, options);
     // experiments (*.experiment.json) after the segments they may refer to
     if (process.exitCode === 0) process.exitCode = await applyExperimentDir(dir, options);
+    // tracking-plan schemas (*.schema.json): independent of segments, applied beside them
+    if (process.exitCode === 0) process.exitCode = await applySchemas(dir, options);
     // Workflows after segments: they may start on segments this same apply created.
     if (process.exitCode === 0) process.exitCode = await applyWorkflows(dir, options);
   });

@@ -4,14 +4,21 @@
  * canonical JSON form) and prints every diagnostic as a compiler does — `file:line:col CODE severity: message`,
  * the source line and a caret under the span, then any hint and suggested fix. `--json` prints the diagnostics
  * as a JSON array instead. `--catalog FILE` (a JSON `RuleCatalog`) enables unknown-name and type checks;
- * `--retention 365d` flags windows longer than the history kept. Exit codes: 0 no errors (warnings allowed),
+ * `--retention 365d` flags windows longer than the history kept. `--plan DIR` reads the tracking plan's
+ * `*.schema.json` files and warns when a rule reads an event, property or trait the plan does not define;
+ * `--server` asks the server (`--url`/`--key` or SEGFLOW_URL/SEGFLOW_ADMIN_KEY) for its tracking plan and for
+ * the names seen in the data, and warns about both. Exit codes: 0 no errors (warnings allowed),
  * 1 at least one error, 2 a file could not be read or an option is invalid.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { planCatalog, type TrackingPlan } from '../../tracking-plan/index.js';
+import { clientFromOptions } from '../admin-client.js';
+import { readSchemaDir } from './tracking-plan-apply.js';
 import {
   analyzeRule,
   checkRule,
+  safeParseRule,
   diagnostic,
   durationMs,
   formatDiagnostics,
@@ -60,6 +67,41 @@ export function diagnoseSource(file: string, text: string, context: CheckContext
   return [...checkRule(read.value, context), ...lintRule(read.value)];
 }
 
+/**
+ * Warnings for what a rule reads that the tracking plan does not define: the checker's unknown-name checks
+ * (RULE2009 event, RULE2010 property, RULE2011 trait) run against the plan's catalogue, with the message saying
+ * which catalogue it was. Rules that do not parse yield nothing here (their errors come from the main pass).
+ */
+export function planDiagnostics(file: string, text: string, plan: RuleCatalog): Diagnostic[] {
+  let condition;
+  if (file.endsWith('.json')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return [];
+    }
+    const read = fromRuleJson(doc);
+    if (!read.ok) return [];
+    condition = read.value;
+  } else {
+    const parsed = safeParseRule(text);
+    if (!parsed.ok) return [];
+    condition = parsed.value;
+  }
+  return checkRule(condition, { catalog: plan })
+    .filter((d) => d.code === 'RULE2009' || d.code === 'RULE2010' || d.code === 'RULE2011')
+    .map((d) => ({ ...d, message: d.message.replace(/(no such event has been seen|it has never been seen)/, 'the tracking plan does not define it') }));
+}
+
+/** The seen-names view of `GET /api/catalog` as the checker's catalogue (types it cannot check are left open). */
+export function seenCatalog(view: { events: string[]; properties: Record<string, { name: string; type: string }[]>; traits: { name: string; type: string }[] }): RuleCatalog {
+  const typeOf = (t: string) => (t === 'string' || t === 'number' || t === 'boolean' ? t : undefined) as 'string';
+  const events: Record<string, { properties: Record<string, 'string'> }> = {};
+  for (const e of view.events) events[e] = { properties: Object.fromEntries((view.properties[e] ?? []).map((p) => [p.name, typeOf(p.type)])) };
+  return { events, traits: Object.fromEntries(view.traits.map((t) => [t.name, typeOf(t.type)])) };
+}
+
 /** `365d` → milliseconds, or undefined when it is not a duration. */
 export function parseDurationOption(text: string): number | undefined {
   const m = /^(\d+)([smhdw])$/.exec(text.trim());
@@ -70,6 +112,10 @@ interface CheckOptions {
   readonly json?: boolean;
   readonly catalog?: string;
   readonly retention?: string;
+  readonly plan?: string;
+  readonly server?: boolean;
+  readonly url?: string;
+  readonly key?: string;
 }
 
 /** Registers `segflow check`. */
@@ -81,6 +127,10 @@ export function register(program: Command): void {
     .option('--json', 'print diagnostics as JSON')
     .option('--catalog <file>', 'JSON catalogue of known events, properties and traits: { "events": {…}, "traits": {…} }')
     .option('--retention <duration>', 'history kept, e.g. 365d: longer windows are errors')
+    .option('--plan <dir>', 'directory of tracking-plan *.schema.json files: warn when a rule reads what the plan does not define')
+    .option('--server', 'ask the server for its tracking plan and the names seen in the data, and warn about both')
+    .option('--url <url>', 'server address with --server (default SEGFLOW_URL or http://127.0.0.1:8080)')
+    .option('--key <key>', 'admin key with --server (default SEGFLOW_ADMIN_KEY)')
     .action(async (files: string[], options: CheckOptions) => {
       const context: { -readonly [K in keyof CheckContext]: CheckContext[K] } = {};
       if (options.retention !== undefined) {
@@ -101,13 +151,42 @@ export function register(program: Command): void {
           return;
         }
       }
+      let plan: RuleCatalog | undefined;
+      if (options.plan !== undefined) {
+        const read = await readSchemaDir(options.plan);
+        if (read.errors.length > 0) {
+          for (const e of read.errors) process.stderr.write(`segflow check: ${e}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        plan = planCatalog({ unplanned: 'allow', version: 1, schemas: read.files.map((f) => ({ ...f, updatedAt: 0 })) });
+      }
+      if (options.server) {
+        try {
+          const client = clientFromOptions(options);
+          const served = await client.request<{ schemas: TrackingPlan['schemas'] }>('GET', '/api/tracking-plan');
+          if (served.ok && served.value.schemas.length > 0 && plan === undefined) plan = planCatalog({ unplanned: 'allow', version: 1, schemas: served.value.schemas });
+          const seen = await client.request<Parameters<typeof seenCatalog>[0]>('GET', '/api/catalog');
+          if (seen.ok && context.catalog === undefined) context.catalog = seenCatalog(seen.value);
+          if (!served.ok || !seen.ok) {
+            const problem = !served.ok ? served.problem : !seen.ok ? seen.problem : undefined;
+            process.stderr.write(`segflow check: the server refused: ${problem?.code ?? ''} ${problem?.detail ?? ''}\n`);
+            process.exitCode = 2;
+            return;
+          }
+        } catch (e) {
+          process.stderr.write(`segflow check: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exitCode = 2;
+          return;
+        }
+      }
       const all: (Diagnostic & { file: string })[] = [];
       const text: string[] = [];
       for (const file of files) {
         const source = await readSourceOrReport('check', file);
         if (source === undefined) return;
         const name = file === '-' ? '<stdin>' : file;
-        const diagnostics = diagnoseSource(file, source, context);
+        const diagnostics = [...diagnoseSource(file, source, context), ...(plan ? planDiagnostics(file, source, plan) : [])];
         all.push(...diagnostics.map((d) => ({ file: name, ...d })));
         if (diagnostics.length > 0) text.push(formatDiagnostics(diagnostics, source, name));
       }

@@ -25,6 +25,8 @@ import { migration0701 } from './0701-size-history.js';
 import { migration0702 } from './0702-data-catalog.js';
 import { migration0830 } from './0830-key-revocation.js';
 import { migration0831 } from './0831-audit-log.js';
+import { migration0720 } from './0720-alerts.js';
+import { migration0810 } from './0810-tracking-plan.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -62,4 +64,8 @@ export const migrations: readonly Migration[] = [
   // 0830–0839: trust (key revocation, audit log)
   migration0830,
   migration0831,
+  // 0720–0729: alerts (monitor)
+  migration0720,
+  // 0810–0819: tracking plan
+  migration0810,
 ];
