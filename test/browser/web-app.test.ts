@@ -125,6 +125,25 @@ describe('the web app tour', () => {
     await page.getByTestId('metric-Engine lag').waitFor();
     await expect.poll(() => page.getByTestId('metric-Ingestion rate').textContent(), { timeout: 15_000 }).toMatch(/events\/s/);
     await shot('system');
+    // A tracking-plan schema the next event breaks, so the Data quality page has a violation to show.
+    const planned = await fetch(`${server.url}/api/tracking-plan/events/Coupon%20Applied`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'block', schema: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } } }),
+    });
+    expect(planned.status).toBe(201);
+    const sent = await fetch(`${server.url}/v1/track`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${server.writeKey}:`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'tour-ann', event: 'Coupon Applied', properties: { code: 42 } }),
+    });
+    expect(sent.status).toBe(200);
+    await page.getByRole('link', { name: 'Data quality' }).click();
+    await page.getByRole('heading', { name: 'Data quality' }).waitFor();
+    await page.getByRole('table', { name: 'Violations' }).getByText('Datatype-Mismatch').waitFor();
+    expect(await page.getByTestId('quarantine-total').textContent()).toBe('1 blocked message in the quarantine.');
+    await page.getByText(/No alerts|firing|resolved/).first().waitFor();
+    await shot('quality');
     // Two more segments through the API, so the list looks like a workspace in use.
     for (const [name, rule] of [
       ['Product viewers', 'performed("Product Viewed", within 30d)'],

@@ -15,6 +15,7 @@ import { SegmentPage } from './pages/segment-page.js';
 import { SegmentsPage } from './pages/segments-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { SystemPage } from './pages/system-page.js';
+import { QualityPage } from './pages/quality-page.js';
 
 type Auth = { state: 'checking' } | { state: 'signed-out'; notice?: string } | { state: 'signed-in'; workspaceId: string };
 
@@ -23,6 +24,7 @@ const NAV: readonly [string, string][] = [
   ['/people', 'People'],
   ['/destinations', 'Destinations'],
   ['/system', 'System'],
+  ['/quality', 'Data quality'],
 ];
 
 function Nav({ onSignOut }: { onSignOut: () => void }) {
@@ -101,6 +103,7 @@ export function App() {
           <Route path="/people/:ref">{(p: { ref: string }) => <PersonPage profileRef={decodeURIComponent(p.ref)} />}</Route>
           <Route path="/destinations">{() => <DestinationsPage />}</Route>
           <Route path="/system">{() => <SystemPage />}</Route>
+          <Route path="/quality">{() => <QualityPage />}</Route>
           <Route>
             <h1>Not found</h1>
             <p>
