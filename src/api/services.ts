@@ -9,6 +9,7 @@ import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
 import type { Monitor } from '../monitor/index.js';
+import type { PrivacyPort } from '../privacy/index.js';
 import type { SessionService } from './session/index.js';
 
 /** Ingestion as the `/v1/*` routes use it. */
@@ -94,5 +95,7 @@ export interface Services {
   readonly sessions?: SessionService;
   /** Read models: size history, names seen in the data, people directory, rule versions (src/monitor). */
   readonly monitor?: Monitor;
+  /** Erasure, suppression and export of people (src/privacy, docs/privacy.md). */
+  readonly privacy?: PrivacyPort;
 }
 

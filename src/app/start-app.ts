@@ -10,6 +10,7 @@ import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOption
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
+import { ErasureService, ErasureWorker } from '../privacy/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
@@ -75,6 +76,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let experimentWorker: ExperimentWorker | undefined;
   let workflows: RunningWorkflows | undefined;
   let monitor: Monitor | undefined;
+  let erasureWorker: ErasureWorker | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
@@ -154,6 +156,15 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     registerSystemGauges(metrics, { sql: store.sql, clock });
     const readModels = monitor;
     ingest.onCommitted(() => readModels.eventsCommitted());
+    const erasures = new ErasureService({
+      store,
+      writer: running,
+      clock,
+      onError: (err) => logger.error({ err }, 'erasure step failed; retrying at the next tick'),
+    });
+    erasureWorker = new ErasureWorker(erasures, clock);
+    erasureWorker.start();
+    const erasing = erasureWorker;
     const keys = new KeyAuthenticator(store.workspaces, clock);
     const services: Services = {
       ingest,
@@ -169,6 +180,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       keys,
       sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
+      privacy: {
+        requestErasure: (ws, kind, refs) => erasures.request(ws, kind, refs),
+        erasure: (ws, id) => erasures.get(ws, id),
+        erasures: (ws, limit) => erasures.list(ws, limit),
+      },
       clock,
       logger,
       metrics,
@@ -193,6 +209,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         try {
           await http.close();
           await ingest.drain();
+          await erasing.stop();
           await journeys.stop();
           await outbound.stop();
           await scorer.stop();
@@ -207,6 +224,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     return { server, services, store, url, port, newKeys, close };
   } catch (error) {
     await server?.close().catch(() => {});
+    await erasureWorker?.stop().catch(() => {});
     await workflows?.stop().catch(() => {});
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});

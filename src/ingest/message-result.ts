@@ -13,4 +13,6 @@ export type MessageResult =
       readonly warnings: readonly string[];
     }
   | { readonly outcome: 'duplicate'; readonly type: EventType; readonly messageId: string }
+  /** It names a person erased with suppression (docs/privacy.md): dropped, not stored, counted on the erasure. */
+  | { readonly outcome: 'suppressed'; readonly type: EventType; readonly messageId: string }
   | { readonly outcome: 'rejected'; readonly type: EventType | null; readonly problem: IngestProblem };

@@ -22,6 +22,8 @@ export interface IngestResult {
   readonly accepted: number;
   readonly duplicates: number;
   readonly rejected: number;
+  /** Dropped because they name an erased, suppressed person. */
+  readonly suppressed: number;
 }
 
 /** Tuning of the write queue. */
@@ -136,6 +138,7 @@ export class IngestService {
       accepted: final.filter((r) => r.outcome === 'accepted').length,
       duplicates: final.filter((r) => r.outcome === 'duplicate').length,
       rejected: final.filter((r) => r.outcome === 'rejected').length,
+      suppressed: final.filter((r) => r.outcome === 'suppressed').length,
     };
   }
 

@@ -23,6 +23,7 @@ import { migration0400 } from './0400-workflows.js';
 import { migration0700 } from './0700-web-sessions.js';
 import { migration0701 } from './0701-size-history.js';
 import { migration0702 } from './0702-data-catalog.js';
+import { migration0800 } from './0800-erasures.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -57,4 +58,6 @@ export const migrations: readonly Migration[] = [
   migration0700,
   migration0701,
   migration0702,
+  // 0800–0809: privacy (erasure, retention, consent)
+  migration0800,
 ];
