@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { register as apply } from './apply.js';
 import { register as check } from './check.js';
 import { register as destinations } from './destinations.js';
+import { register as erase } from './erase.js';
 import { register as experiments } from './experiments.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
@@ -25,6 +26,7 @@ const commands: readonly Register[] = [
   apply,
   check,
   destinations,
+  erase,
   experiments,
   explain,
   fmt,
