@@ -14,7 +14,7 @@ describe('privacy API', () => {
     const res = await t.app.server.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: t.writeAuth }, payload: { batch: messages } });
     expect(res.statusCode).toBe(200);
   };
-  const admin = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
+  const admin = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
     t.app.server.inject({ method, url, headers: { authorization: t.adminAuth }, ...(payload === undefined ? {} : { payload }) });
 
   it('erases a person named by email, reports the erasure, and then knows nobody by that name', async () => {
