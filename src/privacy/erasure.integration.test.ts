@@ -89,9 +89,9 @@ for (const kind of testStoreKinds()) {
           timestamp: new Date(T0 + i * 1000).toISOString(),
         })),
       ];
-      const first = await ingest.ingest(ws, messages(EMAIL, USER_ID, 'ada'), { receivedAt: T0 });
+      const first = await ingest.ingest(ws, messages(EMAIL, USER_ID, 'ada'), { receivedAt: T0, source: 'http' });
       expect(first.accepted).toBe(6);
-      await ingest.ingest(ws, messages(OTHER_EMAIL, 'user-grace-1906', 'grace'), { receivedAt: T0 });
+      await ingest.ingest(ws, messages(OTHER_EMAIL, 'user-grace-1906', 'grace'), { receivedAt: T0, source: 'http' });
       await engine.idle();
       const members = new MembershipRepoSql(store.sql);
       expect(await members.count(buyers)).toBe(2);
@@ -143,13 +143,13 @@ for (const kind of testStoreKinds()) {
       }
 
       // Sent again (same messageIds: nothing of theirs is left to dedupe against): dropped and counted.
-      const again = await ingest.ingest(ws, messages(EMAIL, USER_ID, 'ada'), { receivedAt: T0 + 60_000 });
+      const again = await ingest.ingest(ws, messages(EMAIL, USER_ID, 'ada'), { receivedAt: T0 + 60_000, source: 'http' });
       expect([again.accepted, again.suppressed]).toEqual([0, 6]);
       expect(again.results.every((r) => r.outcome === 'suppressed')).toBe(true);
       expect((await erasures.get(ws, id))?.dropped).toBe(6);
       expect(tablesMentioning(await everyRow(store), USER_ID)).toEqual([]);
       // Someone else is untouched.
-      const grace = await ingest.ingest(ws, messages(OTHER_EMAIL, 'user-grace-1906', 'grace2'), { receivedAt: T0 + 60_000 });
+      const grace = await ingest.ingest(ws, messages(OTHER_EMAIL, 'user-grace-1906', 'grace2'), { receivedAt: T0 + 60_000, source: 'http' });
       expect(grace.accepted).toBe(6);
     });
   });
