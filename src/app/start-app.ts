@@ -10,7 +10,7 @@ import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOption
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
-import { ErasureService, ErasureWorker } from '../privacy/index.js';
+import { ErasureService, ErasureWorker, exportProfile } from '../privacy/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
@@ -184,6 +184,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         requestErasure: (ws, kind, refs) => erasures.request(ws, kind, refs),
         erasure: (ws, id) => erasures.get(ws, id),
         erasures: (ws, limit) => erasures.list(ws, limit),
+        exportProfile: (ws, ref) =>
+          exportProfile(store, ws, ref, {
+            now: clock.now(),
+            explain: async (w, segmentId, profileId) => {
+              const r = await segments.explain(w, segmentId, `profile_id:${profileId}`);
+              return r.ok ? r.value : undefined;
+            },
+          }),
       },
       clock,
       logger,

@@ -84,3 +84,44 @@ describe('privacy API', () => {
     expect(res.json()).toMatchObject({ code: 'ERASURE_NOT_FOUND', field: 'id' });
   });
 });
+
+describe('data-subject access export', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('exports identities, traits, consent history, events, memberships with their explanation and history', async () => {
+    const admin = { authorization: t.adminAuth };
+    const seg = await t.app.server.inject({ method: 'POST', url: '/api/segments', headers: admin, payload: { name: 'Openers', rule: 'performed("Email Opened", within 7d)' } });
+    expect(seg.statusCode).toBe(201);
+    const batch = [
+      { type: 'identify', userId: 'u-9', traits: { email: 'nine@example.org', plan: 'pro' }, context: { consent: { categoryPreferences: { marketing: true, analytics: false } } } },
+      { type: 'track', userId: 'u-9', event: 'Email Opened', properties: { subject: 'Hello' } },
+    ];
+    expect((await t.app.server.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: t.writeAuth }, payload: { batch } })).statusCode).toBe(200);
+    await t.app.server.inject({ method: 'GET', url: '/api/segments/Openers', headers: admin });
+    // The engine runs in the background: wait for the membership the export must show.
+    for (let i = 0; i < 200; i++) {
+      const members = await t.app.server.inject({ method: 'GET', url: '/api/segments/Openers/members', headers: admin });
+      if (members.json<{ total: number }>().total === 1) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    const res = await t.app.server.inject({ method: 'GET', url: '/api/profiles/email:nine@example.org/export', headers: admin });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="prof_.+-export\.json"$/);
+    const doc = res.json<Record<string, any>>();
+    expect(doc.identities.map((i: { kind: string; value: string }) => `${i.kind}:${i.value}`).sort()).toEqual(['email:nine@example.org', 'user_id:u-9']);
+    expect(doc.traits).toMatchObject({ plan: 'pro' });
+    expect(doc.consent.current).toEqual({ marketing: true, analytics: false });
+    expect(doc.consent.history).toHaveLength(1);
+    expect(doc.events.map((e: { type: string }) => e.type)).toEqual(['identify', 'track']);
+    const openers = (rows: Array<{ name: string }>) => rows.filter((r) => r.name === 'Openers');
+    expect(openers(doc.memberships.current)).toEqual([expect.objectContaining({ explanation: expect.objectContaining({ member: true }) })]);
+    expect(openers(doc.memberships.history)).toEqual([expect.objectContaining({ kind: 'entered' })]);
+    expect((await t.app.server.inject({ method: 'GET', url: '/api/profiles/email:none@example.org/export', headers: admin })).statusCode).toBe(404);
+  });
+});

@@ -2,7 +2,8 @@
  * @module
  * Privacy on the admin API (docs/privacy.md): `DELETE /api/profiles/{ref}` erases one person (any reference the
  * shared resolver accepts), `POST /api/erasures` erases or (un)suppresses many with one of Segment's regulation
- * kinds, `GET /api/erasures/{id}` reports an erasure's progress, `GET /api/erasures` lists the newest.
+ * kinds, `GET /api/erasures/{id}` reports an erasure's progress, `GET /api/erasures` lists the newest;
+ * `GET /api/profiles/{ref}/export` answers a data-subject access request with everything held.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -74,6 +75,27 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = as
       const result = await privacy.requestErasure(workspaceOf(request), kind, [request.params.id]);
       if (!result.ok) throw refusal(result.error, 'id');
       return reply.code(202).send({ erasure: erasureView(result.value.erasure) });
+    },
+  );
+
+  app.get(
+    '/api/profiles/:id/export',
+    {
+      schema: {
+        tags: ['privacy'],
+        summary: 'Everything held about a person, as one JSON document (a data-subject access request)',
+        description:
+          'Identities, traits, subscription and consent with their history, every event, memberships with their entry/exit history and the explanation of each current one, deliveries, workflow runs, experiment arms and scores (docs/privacy.md).',
+        params: Type.Object({ id: RefParam }),
+        response: { 404: problemSchema('PROFILE_NOT_FOUND: no profile is known by that reference.') },
+      },
+    },
+    async (request, reply) => {
+      const doc = await privacy.exportProfile(workspaceOf(request), request.params.id);
+      if (doc === undefined) throw apiError('PROFILE_NOT_FOUND', `No profile is known by "${request.params.id}".`, { field: 'id' });
+      void reply.header('content-disposition', `attachment; filename="${String(doc.profile['id'])}-export.json"`);
+      // A plain JSON document (no response schema: its rows are the tables' own columns).
+      return doc as unknown as Record<string, unknown>;
     },
   );
 
