@@ -13,6 +13,7 @@ import { espSync } from './esp-sync.js';
 import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 import { predict } from './predict.js';
+import { privacyErasure } from './privacy-erasure.js';
 import { workflowsBench } from './workflows.js';
 import { webRender } from './web-render.js';
 
@@ -30,4 +31,5 @@ export const workloads: readonly Workload[] = [
   experimentsBench,
   workflowsBench,
   webRender,
+  privacyErasure,
 ];

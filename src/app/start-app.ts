@@ -10,7 +10,7 @@ import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOption
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
 import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
-import { ErasureService, ErasureWorker, exportProfile } from '../privacy/index.js';
+import { ErasureService, ErasureWorker, exportProfile, RetentionWorker, retentionWarnings } from '../privacy/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
@@ -77,6 +77,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let workflows: RunningWorkflows | undefined;
   let monitor: Monitor | undefined;
   let erasureWorker: ErasureWorker | undefined;
+  let retentionWorker: RetentionWorker | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const esp = await applyEspEnvSettings(store, config.env ?? {}, clock.now());
@@ -165,6 +166,13 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     erasureWorker = new ErasureWorker(erasures, clock);
     erasureWorker.start();
     const erasing = erasureWorker;
+    retentionWorker = new RetentionWorker({ store, clock, onError: (err) => logger.error({ err }, 'event retention pass failed; retried at the next pass') });
+    retentionWorker.start();
+    const retaining = retentionWorker;
+    const retentionView = async (ws: string) => {
+      const retention = await retaining.get(ws);
+      return { retention, warnings: retentionWarnings(await segments.list(ws), retention.eventsDays) };
+    };
     const keys = new KeyAuthenticator(store.workspaces, clock);
     const services: Services = {
       ingest,
@@ -192,6 +200,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
               return r.ok ? r.value : undefined;
             },
           }),
+        retention: retentionView,
+        setRetention: async (ws, retention) => {
+          await retaining.set(ws, retention);
+          return retentionView(ws);
+        },
       },
       clock,
       logger,
@@ -218,6 +231,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await http.close();
           await ingest.drain();
           await erasing.stop();
+          await retaining.stop();
           await journeys.stop();
           await outbound.stop();
           await scorer.stop();
@@ -233,6 +247,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   } catch (error) {
     await server?.close().catch(() => {});
     await erasureWorker?.stop().catch(() => {});
+    await retentionWorker?.stop().catch(() => {});
     await workflows?.stop().catch(() => {});
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});

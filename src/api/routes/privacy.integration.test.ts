@@ -125,3 +125,36 @@ describe('data-subject access export', () => {
     expect((await t.app.server.inject({ method: 'GET', url: '/api/profiles/email:none@example.org/export', headers: admin })).statusCode).toBe(404);
   });
 });
+
+describe('event retention API', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('sets the retention and warns about the segments whose rules read further back', async () => {
+    const headers = { authorization: t.adminAuth };
+    await t.app.server.inject({ method: 'POST', url: '/api/segments', headers, payload: { name: 'Big spenders', rule: 'sum("Order Completed".revenue, within 365d) >= 1000' } });
+    await t.app.server.inject({ method: 'POST', url: '/api/segments', headers, payload: { name: 'Openers', rule: 'performed("Email Opened", within 7d)' } });
+    expect((await t.app.server.inject({ method: 'GET', url: '/api/privacy/retention', headers })).json()).toEqual({ retention: { eventsDays: null }, warnings: [] });
+    const set = await t.app.server.inject({ method: 'PUT', url: '/api/privacy/retention', headers, payload: { eventsDays: 90 } });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({
+      retention: { eventsDays: 90 },
+      warnings: [{ segment: 'Big spenders', findings: ['a window of 365d reaches past the 90-day event retention'] }],
+    });
+    const removed = await t.app.server.inject({ method: 'DELETE', url: '/api/privacy/retention', headers });
+    expect(removed.json()).toEqual({ retention: { eventsDays: null }, warnings: [] });
+  });
+
+  it.each([{ eventsDays: 0 }, { eventsDays: 1.5 }, { eventsDays: null }, { eventsDays: 40_000 }, {}, { eventsDays: 30, extra: true }])('refuses %j with 400 and keeps the setting', async (payload) => {
+    const headers = { authorization: t.adminAuth };
+    const res = await t.app.server.inject({ method: 'PUT', url: '/api/privacy/retention', headers, payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect((await t.app.server.inject({ method: 'GET', url: '/api/privacy/retention', headers })).json()).toMatchObject({ retention: { eventsDays: null } });
+  });
+});

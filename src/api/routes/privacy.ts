@@ -3,7 +3,8 @@
  * Privacy on the admin API (docs/privacy.md): `DELETE /api/profiles/{ref}` erases one person (any reference the
  * shared resolver accepts), `POST /api/erasures` erases or (un)suppresses many with one of Segment's regulation
  * kinds, `GET /api/erasures/{id}` reports an erasure's progress, `GET /api/erasures` lists the newest;
- * `GET /api/profiles/{ref}/export` answers a data-subject access request with everything held.
+ * `GET /api/profiles/{ref}/export` answers a data-subject access request with everything held;
+ * `GET` / `PUT` / `DELETE /api/privacy/retention` read, set and remove the workspace's event retention.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -158,7 +159,58 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = as
   );
 };
 
+/** The retention answer: the setting and the segments whose rules read further back than it keeps. */
+const RetentionAnswer = Type.Object({
+  retention: Type.Object({ eventsDays: Type.Union([Type.Integer(), Type.Null()]) }),
+  warnings: Type.Array(Type.Object({ segment: Type.String(), findings: Type.Array(Type.String()) })),
+});
+
+/** Registers `GET` / `PUT /api/privacy/retention`. */
+export const retentionRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (app, { privacy }) => {
+  app.get(
+    '/api/privacy/retention',
+    {
+      schema: {
+        tags: ['privacy'],
+        summary: 'The event retention of the workspace, with the segments whose rules read further back',
+        response: { 200: RetentionAnswer },
+      },
+    },
+    async (request) => {
+      const r = await privacy.retention(workspaceOf(request));
+      return { retention: r.retention, warnings: r.warnings.map((w) => ({ segment: w.segment, findings: [...w.findings] })) };
+    },
+  );
+  app.put(
+    '/api/privacy/retention',
+    {
+      schema: {
+        tags: ['privacy'],
+        summary: 'Set the event retention: events older than eventsDays days are deleted in the background',
+        // No `null` member here: with the server's type coercion a union with null would turn a refused 0 into
+        // null (keep everything). Removing the retention is DELETE.
+        body: Type.Object({ eventsDays: Type.Integer({ minimum: 1, maximum: 36_500 }) }, { additionalProperties: false }),
+        response: { 200: RetentionAnswer },
+      },
+    },
+    async (request) => {
+      const r = await privacy.setRetention(workspaceOf(request), { eventsDays: request.body.eventsDays });
+      return { retention: r.retention, warnings: r.warnings.map((w) => ({ segment: w.segment, findings: [...w.findings] })) };
+    },
+  );
+  app.delete(
+    '/api/privacy/retention',
+    { schema: { tags: ['privacy'], summary: 'Remove the event retention (events are kept)', response: { 200: RetentionAnswer } } },
+    async (request) => {
+      const r = await privacy.setRetention(workspaceOf(request), { eventsDays: null });
+      return { retention: r.retention, warnings: [] };
+    },
+  );
+};
+
 /** The route area: registers when the privacy port is wired. */
 export async function privacyArea(app: FastifyInstance, services: Services): Promise<void> {
-  if (services.privacy) await app.register(privacyRoutes, { privacy: services.privacy });
+  if (!services.privacy) return;
+  await app.register(privacyRoutes, { privacy: services.privacy });
+  await app.register(retentionRoutes, { privacy: services.privacy });
 }
