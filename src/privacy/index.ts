@@ -19,3 +19,4 @@ export type { Retention, RetentionOptions, RetentionPass } from './retention.js'
 export { RETENTION_SETTING, RetentionWorker } from './retention.js';
 export { retentionFindings } from './retention-findings.js';
 export { retentionWarnings } from './retention-warnings.js';
+export { hasConsent } from './consent-gate.js';
