@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ProfileHistory } from '../history.js';
 import { parseRule } from '../parser/index.js';
 import { printRule } from '../printer/index.js';
 import { evaluate } from './evaluate.js';
 import { explain } from './explain.js';
 import { nextChange } from './next-change.js';
 
-const history = {
+const history: ProfileHistory = {
   events: [],
   traits: [],
   consent: [
