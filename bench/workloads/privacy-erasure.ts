@@ -11,7 +11,7 @@ import { FakeClock, type NewEvent } from '../../src/core/index.js';
 import { IngestService } from '../../src/ingest/index.js';
 import { ErasureService } from '../../src/privacy/index.js';
 import { BENCH_SEGMENTS, EventGenerator } from '../generator.js';
-import type { BenchRow, Workload } from '../workload.js';
+import type { Workload } from '../workload.js';
 import { appendAll, BENCH_T0, BENCH_WS, openEngineBench } from './engine-setup.js';
 
 const NAMES = ['Product Viewed', 'Product Added', 'Order Completed', 'Email Opened', 'Email Delivered', 'Session Ended'];

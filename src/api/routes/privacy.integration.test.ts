@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../app/testing/index.js';
+import type { ExportRow, ProfileExport } from '../../privacy/index.js';
 
 describe('privacy API', () => {
   let t: TestApp;
@@ -113,13 +114,13 @@ describe('data-subject access export', () => {
     const res = await t.app.server.inject({ method: 'GET', url: '/api/profiles/email:nine@example.org/export', headers: admin });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="prof_.+-export\.json"$/);
-    const doc = res.json<Record<string, any>>();
-    expect(doc.identities.map((i: { kind: string; value: string }) => `${i.kind}:${i.value}`).sort()).toEqual(['email:nine@example.org', 'user_id:u-9']);
+    const doc = res.json<ProfileExport>();
+    expect(doc.identities.map((i) => `${String(i['kind'])}:${String(i['value'])}`).sort()).toEqual(['email:nine@example.org', 'user_id:u-9']);
     expect(doc.traits).toMatchObject({ plan: 'pro' });
     expect(doc.consent.current).toEqual({ marketing: true, analytics: false });
     expect(doc.consent.history).toHaveLength(1);
-    expect(doc.events.map((e: { type: string }) => e.type)).toEqual(['identify', 'track']);
-    const openers = (rows: Array<{ name: string }>) => rows.filter((r) => r.name === 'Openers');
+    expect(doc.events.map((e) => e['type'])).toEqual(['identify', 'track']);
+    const openers = (rows: readonly ExportRow[]) => rows.filter((r) => r['name'] === 'Openers');
     expect(openers(doc.memberships.current)).toEqual([expect.objectContaining({ explanation: expect.objectContaining({ member: true }) })]);
     expect(openers(doc.memberships.history)).toEqual([expect.objectContaining({ kind: 'entered' })]);
     expect((await t.app.server.inject({ method: 'GET', url: '/api/profiles/email:none@example.org/export', headers: admin })).statusCode).toBe(404);
