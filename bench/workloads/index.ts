@@ -14,6 +14,7 @@ import { importDatasets } from './import-datasets.js';
 import { ingestHttp } from './ingest-http.js';
 import { ingestLimit } from './ingest-limit.js';
 import { predict } from './predict.js';
+import { privacyErasure } from './privacy-erasure.js';
 import { workflowsBench } from './workflows.js';
 import { webRender } from './web-render.js';
 import { trackingPlanBench } from './tracking-plan.js';
@@ -34,4 +35,5 @@ export const workloads: readonly Workload[] = [
   workflowsBench,
   webRender,
   trackingPlanBench,
+  privacyErasure,
 ];

@@ -52,6 +52,8 @@ export const API_ERRORS = {
   AUTH_SESSION_INVALID: { status: 401 },
   AUTH_CSRF_REFUSED: { status: 403 },
   PROFILE_NOT_FOUND: { status: 404 },
+  ERASURE_NOT_FOUND: { status: 404 },
+  ERASURE_REF_NOT_IDENTIFIER: { status: 422 },
   NOT_FOUND: { status: 404 },
   SHUTTING_DOWN: { status: 503 },
   STORE_UNAVAILABLE: { status: 503 },

@@ -9,6 +9,7 @@ import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
 import type { WorkflowService } from '../workflows/index.js';
 import type { AlertService, AuditEntry, AuditQuery, AuditRecord, Monitor } from '../monitor/index.js';
+import type { PrivacyPort } from '../privacy/index.js';
 import type { SessionService } from './session/index.js';
 import type { TrackingPlanService } from '../tracking-plan/index.js';
 
@@ -146,5 +147,7 @@ export interface Services {
   readonly trackingPlan?: TrackingPlanService;
   /** Alert rules and the alerts they raised (src/monitor). */
   readonly alerts?: AlertService;
+  /** Erasure, suppression and export of people (src/privacy, docs/privacy.md). */
+  readonly privacy?: PrivacyPort;
 }
 

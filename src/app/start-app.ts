@@ -27,6 +27,7 @@ import {
   startMonitor,
   type Monitor,
 } from '../monitor/index.js';
+import { ErasureService, ErasureWorker, exportProfile, RetentionWorker, retentionWarnings } from '../privacy/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '../tracking-plan/index.js';
@@ -98,6 +99,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let ingestWriter: GroupWriter | undefined;
   let trackingPlan: TrackingPlanService | undefined;
   let alerts: AlertService | undefined;
+  let erasureWorker: ErasureWorker | undefined;
+  let retentionWorker: RetentionWorker | undefined;
   try {
     const newKeys = await bootstrapKeys(store, { writeKey: config.writeKey, adminKey: config.adminKey }, clock.now());
     const cipher = secretCipherFromEnv(config.env ?? {});
@@ -212,6 +215,22 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const alerting = alerts;
     const readModels = monitor;
     ingest.onCommitted(() => readModels.eventsCommitted());
+    const erasures = new ErasureService({
+      store,
+      writer: running,
+      clock,
+      onError: (err) => logger.error({ err }, 'erasure step failed; retrying at the next tick'),
+    });
+    erasureWorker = new ErasureWorker(erasures, clock);
+    erasureWorker.start();
+    const erasing = erasureWorker;
+    retentionWorker = new RetentionWorker({ store, clock, onError: (err) => logger.error({ err }, 'event retention pass failed; retried at the next pass') });
+    retentionWorker.start();
+    const retaining = retentionWorker;
+    const retentionView = async (ws: string) => {
+      const retention = await retaining.get(ws);
+      return { retention, warnings: retentionWarnings(await segments.list(ws), retention.eventsDays) };
+    };
     const keys = new KeyAuthenticator(store.workspaces, clock);
     const services: Services = {
       ingest,
@@ -231,6 +250,24 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       audit: auditPort(new AuditLogSql(store.sql)),
       trackingPlan: plan,
       alerts: alerting,
+      privacy: {
+        requestErasure: (ws, kind, refs) => erasures.request(ws, kind, refs),
+        erasure: (ws, id) => erasures.get(ws, id),
+        erasures: (ws, limit) => erasures.list(ws, limit),
+        exportProfile: (ws, ref) =>
+          exportProfile(store, ws, ref, {
+            now: clock.now(),
+            explain: async (w, segmentId, profileId) => {
+              const r = await segments.explain(w, segmentId, `profile_id:${profileId}`);
+              return r.ok ? r.value : undefined;
+            },
+          }),
+        retention: retentionView,
+        setRetention: async (ws, retention) => {
+          await retaining.set(ws, retention);
+          return retentionView(ws);
+        },
+      },
       clock,
       logger,
       metrics,
@@ -258,6 +295,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await http.close();
           await ingest.drain();
           await plan.stop();
+          await erasing.stop();
+          await retaining.stop();
           await journeys.stop();
           await outbound.stop();
           await scorer.stop();
@@ -274,6 +313,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     return { server, services, store, url, port, newKeys, close };
   } catch (error) {
     await server?.close().catch(() => {});
+    await erasureWorker?.stop().catch(() => {});
+    await retentionWorker?.stop().catch(() => {});
     await workflows?.stop().catch(() => {});
     await destinations?.stop().catch(() => {});
     await liveScorer?.stop().catch(() => {});

@@ -8,6 +8,7 @@ export type { Clock, TimerHandle } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';
 export type { EventType, JsonObject, NewEvent, StoredEvent } from './event.js';
 export { newId } from './ids.js';
+export { identifierHash } from './identifier-hash.js';
 export type { Err, Ok, Result } from './result.js';
 export { err, ok } from './result.js';
 export type { ChangeCause, MembershipChange } from './membership-change.js';

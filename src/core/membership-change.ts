@@ -6,7 +6,9 @@ export type ChangeCause =
   | { readonly kind: 'rule_edit' }
   | { readonly kind: 'segment_deleted' }
   | { readonly kind: 'profile_merged'; readonly into: string }
-  | { readonly kind: 'dependency'; readonly segmentId: string };
+  | { readonly kind: 'dependency'; readonly segmentId: string }
+  /** The person was erased (a data-subject erasure request, see docs/privacy.md). */
+  | { readonly kind: 'erased' };
 
 /**
  * One entry of the membership change log: the outbox every downstream consumer (destinations, workflows,

@@ -27,6 +27,8 @@ export interface DestinationInput {
   readonly statusIfNew?: DestinationConfig['statusIfNew'];
   readonly concurrency?: number;
   readonly timeoutMs?: number;
+  /** Consent categories a person must have granted to be sent here (any kind). */
+  readonly consentCategories?: readonly string[];
 }
 
 /** A field-level problem with the input. */
@@ -63,9 +65,12 @@ export function checkDestinationInput(input: DestinationInput): { ok: true; valu
   if (input.timeoutMs !== undefined && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 100 || input.timeoutMs > 120_000)) {
     return bad('timeoutMs', 'timeoutMs must be an integer from 100 to 120000');
   }
+  const categories = checkConsentCategories(input.consentCategories);
+  if (typeof categories === 'string') return bad('consentCategories', categories);
   const budget: DestinationConfig = {
     ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
     ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
+    ...(categories === undefined ? {} : { consentCategories: categories }),
   };
   if (kind === 'webhook') {
     if (typeof input.url !== 'string' || input.url === '') return bad('url', 'a webhook destination needs a url');
@@ -112,4 +117,15 @@ export function checkDestinationInput(input: DestinationInput): { ok: true; valu
 /** The last four characters of a secret, for people to tell keys apart (`…abcd`); never more. */
 export function secretHint(secret: string): string {
   return secret.length <= 8 ? '…' : `…${secret.slice(-4)}`;
+}
+
+const CATEGORY = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** Consent categories as stored (lower-cased, deduplicated, sorted), undefined when none, or the problem. */
+function checkConsentCategories(input: readonly string[] | undefined): readonly string[] | undefined | string {
+  if (input === undefined) return undefined;
+  if (!Array.isArray(input) || input.length > 20) return 'consentCategories must be a list of at most 20 category names';
+  for (const c of input) if (typeof c !== 'string' || !CATEGORY.test(c)) return `consentCategories: "${String(c)}" is not a category name (letters, digits, _ . : -)`;
+  const out = [...new Set(input.map((c) => c.toLowerCase()))].sort();
+  return out.length === 0 ? undefined : out;
 }

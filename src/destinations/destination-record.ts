@@ -34,6 +34,11 @@ export interface DestinationConfig {
   readonly concurrency?: number;
   /** Longest a single request to the destination may take, in ms (its own budget). */
   readonly timeoutMs?: number;
+  /**
+   * Consent categories (lower-cased) a person must have granted (`true` in their consent preferences) to be sent
+   * to this destination; see `src/privacy/consent-gate.ts` and docs/privacy.md.
+   */
+  readonly consentCategories?: readonly string[];
 }
 
 /** A registered destination as stored (the signing secret included: never log or return it after creation). */

@@ -5,6 +5,7 @@ import type { MembershipWebhookPayload } from './destination.js';
 import { DeliveryRepoSql } from './delivery-repo-sql.js';
 import { messageIdOf } from './delivery-record.js';
 import { selectsSegment, type DestinationRecord } from './destination-record.js';
+import { hasConsent } from '../privacy/index.js';
 import { isEmailEligible } from './email-eligibility.js';
 import { ToldMembershipRepoSql } from './told-membership-repo-sql.js';
 
@@ -26,6 +27,8 @@ export interface RouteContext {
  * - a change of a selected segment becomes one message;
  * - for an email-targeting destination, an `entered` of a person who is not email-eligible now (ProfileRepo)
  *   is suppressed but remembered (`told = false`); an `exited` is sent unless the entry was suppressed;
+ * - for a destination that declares consent categories, likewise an `entered` of a person who has not granted
+ *   all of them (`hasConsent`, src/privacy): a person without the consent is never sent to it;
  * - an exit from `__email_eligible` becomes an `exited` for every segment the destination was told the person
  *   is in, and an entry into it an `entered` for every segment whose entry was suppressed.
  * Returns how many deliveries were created.
@@ -76,6 +79,8 @@ export async function routeChange(change: MembershipChange, ctx: RouteContext): 
     for (const m of await told.of(dest.id, change.profileId)) {
       // Entering eligibility tells what was held back; leaving it takes back what was told.
       if (m.told === eligible) continue;
+      // Held back for want of consent, not (only) of email eligibility: still held back.
+      if (eligible && !hasConsent(await profileOf(), dest.config.consentCategories)) continue;
       const info = await ctx.segmentInfo(change.workspaceId, m.segmentId, 0);
       await emit(change.kind, info, { kind: 'email_eligibility', eligible });
       await told.set(dest.id, change.profileId, m.segmentId, eligible);
@@ -86,12 +91,14 @@ export async function routeChange(change: MembershipChange, ctx: RouteContext): 
   if (!selectsSegment(dest.segments, change.segmentId)) return 0;
   const info = await ctx.segmentInfo(change.workspaceId, change.segmentId, change.segmentVersion);
   const segment = { ...info, version: change.segmentVersion };
-  if (!dest.emailTargeting) {
+  const needsConsent = (dest.config.consentCategories?.length ?? 0) > 0;
+  if (!dest.emailTargeting && !needsConsent) {
     await emit(change.kind, segment, change.cause);
     return sub - firstSub;
   }
   if (change.kind === 'entered') {
-    const eligible = isEmailEligible(await profileOf());
+    const p = await profileOf();
+    const eligible = (!dest.emailTargeting || isEmailEligible(p)) && hasConsent(p, dest.config.consentCategories);
     await told.set(dest.id, change.profileId, change.segmentId, eligible);
     if (eligible) await emit('entered', segment, change.cause);
     return sub - firstSub;

@@ -1,9 +1,10 @@
 import type { Clock, StoredEvent, TimerHandle } from '../core/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
-import type { Store } from '../store/index.js';
+import type { Repos, Store } from '../store/index.js';
 import { backfillForeignChanges } from './backfill/foreign-changes.js';
 import { engineReposOf, inEngineTransaction } from './engine-repos.js';
 import type { EngineRepos } from './engine-repos.js';
+import { EngineNotActiveError, exitErased } from './erase-exits.js';
 import { evaluateProfile } from './evaluate-profile.js';
 import type { ProfileEffects, TimerWrite } from './evaluate-profile.js';
 import { EngineLease, LeaseLostError } from './lease/engine-lease.js';
@@ -172,6 +173,33 @@ export class Engine {
   /** The compiled rules of a workspace (empty when it has no segment). */
   rulesOf(workspaceId: string): WorkspaceRules {
     return this.rules.get(workspaceId) ?? new WorkspaceRules(workspaceId, []);
+  }
+
+  /**
+   * Erases people (see {@link exitErased}): in the task queue, after catching up with the log, ends every
+   * membership of `profileIds` with cause `erased`, drops their timers, and runs `purge` (the caller's deletion of
+   * their data) in the SAME transaction, fenced by the lease, so the exits and the deletion commit together or not
+   * at all and no event of theirs can be evaluated in between. Returns how many exits were written and the seq of
+   * the last (0 when they were in no segment). Throws {@link EngineNotActiveError} on a standby: the caller retries later.
+   */
+  erase(workspaceId: string, profileIds: readonly string[], purge: (tx: Repos) => Promise<void>): Promise<{ exits: number; lastSeq: number }> {
+    return this.exclusive(async () => {
+      if (!this.active) throw new EngineNotActiveError();
+      await this.drain();
+      const t = this.now();
+      const fx = await exitErased(this.repos, this.rulesOf(workspaceId), profileIds, t);
+      const lastChange = await this.store.transaction(async (tx) => {
+        const repos = engineReposOf(tx);
+        if (this.lease !== undefined) await this.lease.fence(repos);
+        const seq = await repos.membership.record(fx.changes, t);
+        await repos.timers.setMany(fx.timers);
+        await purge(tx);
+        return seq;
+      });
+      for (const id of profileIds) this.cache.delete(id);
+      this.afterCommit(fx.timers, lastChange);
+      return { exits: fx.changes.length, lastSeq: lastChange };
+    });
   }
 
   /** Rebuilds the compiled rules from the segment table; call inside {@link exclusive} after a segment change. */

@@ -9,6 +9,7 @@
  * `const segments = new EngineSegmentService(store, engine, changeLog)`; on shutdown `await engine.stop()`.
  */
 export { Engine } from './engine.js';
+export { EngineNotActiveError } from './erase-exits.js';
 export type { EngineOptions, EngineRole } from './engine.js';
 export type { EngineRepos } from './engine-repos.js';
 export type { EngineLeaseOptions } from './lease/engine-lease.js';

@@ -14,6 +14,7 @@ export {
   traitsAt,
   subscriptionStatusAt,
   emailEligibilityAt,
+  consentGrantedAt,
   scoreAt,
   windowBounds,
   inBounds,

@@ -1,5 +1,6 @@
 import type { Repos } from '../store/index.js';
 import { appendAndReport } from './append-and-report.js';
+import { dropSuppressed } from './drop-suppressed.js';
 import { findExistingMessages } from './find-existing-messages.js';
 import type { GroupJob, JobOutcome } from './group-job.js';
 import { withIdentityCache } from './identity-cache.js';
@@ -14,13 +15,15 @@ export interface GroupCommitResult {
 }
 
 /**
- * The body of one group commit, to run inside one store transaction `tx`: find the messages already stored,
+ * The body of one group commit, to run inside one store transaction `tx`: drop messages of suppressed (erased)
+ * people, find the messages already stored,
  * prefetch the identities of the others, resolve them message by message, widen first/last seen, append the
  * events and report each message's result. Safe to run again from the start after a rollback (it keeps no
  * state across runs), which is how a conflict with another writer is retried.
  */
-export async function commitGroup(tx: Repos, jobs: readonly GroupJob[], now: number): Promise<GroupCommitResult> {
-  const outcomes: JobOutcome[] = jobs.map(() => new Map());
+export async function commitGroup(tx: Repos, all: readonly GroupJob[], now: number): Promise<GroupCommitResult> {
+  const outcomes: JobOutcome[] = all.map(() => new Map());
+  const jobs = await dropSuppressed(tx.sql, all, outcomes);
   const existing = await findExistingMessages(tx.events, jobs);
   const profiles = withIdentityCache(tx.profiles);
   const identitiesOf = await prefetchIdentities(profiles, jobs, existing);

@@ -15,4 +15,6 @@ export type MessageResult =
   | { readonly outcome: 'duplicate'; readonly type: EventType; readonly messageId: string }
   /** Blocked by the tracking plan and kept in its quarantine (durably) instead of the event log. */
   | { readonly outcome: 'quarantined'; readonly type: EventType; readonly messageId: string }
+  /** It names a person erased with suppression (docs/privacy.md): dropped, not stored, counted on the erasure. */
+  | { readonly outcome: 'suppressed'; readonly type: EventType; readonly messageId: string }
   | { readonly outcome: 'rejected'; readonly type: EventType | null; readonly problem: IngestProblem };

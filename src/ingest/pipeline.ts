@@ -22,6 +22,8 @@ export interface IngestResult {
   readonly rejected: number;
   /** Blocked by the tracking plan and quarantined (not stored, not lost). */
   readonly quarantined: number;
+  /** Dropped because they name an erased, suppressed person. */
+  readonly suppressed: number;
 }
 
 /** Tuning of the write queue. */
@@ -146,6 +148,7 @@ export class IngestService {
       duplicates: final.filter((r) => r.outcome === 'duplicate').length,
       rejected: final.filter((r) => r.outcome === 'rejected').length,
       quarantined: final.filter((r) => r.outcome === 'quarantined').length,
+      suppressed: final.filter((r) => r.outcome === 'suppressed').length,
     };
   }
 

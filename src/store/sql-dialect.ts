@@ -62,4 +62,12 @@ export interface SqlDialect {
   lockKeys(tx: SqlExecutor, keys: readonly string[]): Promise<boolean>;
   /** Whether a table exists in the current schema. */
   tableExists(sql: SqlExecutor, table: string): Promise<boolean>;
+  /**
+   * After deleting personal data (an erasure), makes the deleted bytes unreadable from the database's files, as
+   * far as the backend allows; resolves true when done, false when it must be retried later. SQLite: deleted
+   * content is already zeroed in the pages (`secure_delete`, set on every connection); this checkpoints the WAL
+   * and truncates it, so no older copy of a page stays in the WAL file (false when a reader holds the WAL).
+   * PostgreSQL: nothing to do here (dead tuples stay in the heap until VACUUM; see docs/privacy.md); true.
+   */
+  scrubFreedSpace(sql: SqlExecutor): Promise<boolean>;
 }

@@ -20,6 +20,7 @@ export const DestinationConfigSchema = Type.Object({
   statusIfNew: Type.Optional(Type.String()),
   concurrency: Type.Optional(Type.Integer()),
   timeoutMs: Type.Optional(Type.Integer()),
+  consentCategories: Type.Optional(Type.Array(Type.String(), { description: 'Consent categories a person must have granted to be sent here.' })),
 });
 
 /** What the API shows of a destination's health and mapping. */

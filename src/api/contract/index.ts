@@ -6,6 +6,7 @@
  */
 export * from './change-schema.js';
 export * from './destination-schemas.js';
+export * from './erasure-schema.js';
 export * from './problem-schema.js';
 export * from './profile-schema.js';
 export * from './score-schema.js';

@@ -54,7 +54,7 @@ function destinationView(d: DestinationView): Static<typeof DestinationSchema> {
     url: d.url,
     secretHint: d.secretHint,
     previousSecretValidUntil: d.previousSecretUntil !== null && d.previousSecretUntil > d.updatedAt ? iso(d.previousSecretUntil) : null,
-    config: { ...d.config },
+    config: (({ consentCategories, ...rest }) => ({ ...rest, ...(consentCategories ? { consentCategories: [...consentCategories] } : {}) }))(d.config),
     state: {
       synced: counts.delivered,
       pending: counts.pending,
@@ -162,6 +162,12 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<DestinationRoutesOptio
             statusIfNew: Type.Optional(Type.Union([Type.Literal('subscribed'), Type.Literal('pending'), Type.Literal('transactional')])),
             concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
             timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+            consentCategories: Type.Optional(
+              Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+                maxItems: 20,
+                description: 'Consent categories (context.consent.categoryPreferences) a person must have granted to be sent here; docs/privacy.md.',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

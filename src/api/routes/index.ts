@@ -30,6 +30,7 @@ import { workspacesArea } from './workspaces.js';
 import { auditArea } from './audit.js';
 import { trackingPlanArea } from './tracking-plan.js';
 import { alertsArea } from './alerts.js';
+import { privacyArea } from './privacy.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -51,6 +52,7 @@ export const routeAreas: readonly RouteArea[] = [
   auditArea,
   trackingPlanArea,
   alertsArea,
+  privacyArea,
   async (app, s) => {
     if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions });
   },

@@ -8,6 +8,7 @@ import { register as apply } from './apply.js';
 import { register as audit } from './audit.js';
 import { register as check } from './check.js';
 import { register as destinations } from './destinations.js';
+import { register as erase } from './erase.js';
 import { register as experiments } from './experiments.js';
 import { register as explain } from './explain.js';
 import { register as fmt } from './fmt.js';
@@ -28,6 +29,7 @@ const commands: readonly Register[] = [
   audit,
   check,
   destinations,
+  erase,
   experiments,
   explain,
   fmt,

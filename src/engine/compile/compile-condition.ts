@@ -3,6 +3,7 @@ import { durationMs } from '../../rules/index.js';
 import type { Condition } from '../../rules/index.js';
 import {
   compareOrdered,
+  consentGrantedAt,
   emailEligibilityAt,
   getPath,
   inBounds,
@@ -94,6 +95,10 @@ export function compileCondition(c: Condition): CompiledCondition {
       return c.state === 'subscribed'
         ? (cx, t) => subscriptionStatusAt(cx.state.updatesHistory, t) === 'subscribed'
         : (cx, t) => emailEligibilityAt(cx.state.updatesHistory, t).eligible;
+    case 'consent': {
+      const category = c.category;
+      return (cx, t) => consentGrantedAt(cx.state.updatesHistory, t, category);
+    }
     default:
       return assertNever(c);
   }
@@ -113,6 +118,7 @@ function costOf(c: Condition): number {
     case 'performed':
     case 'seen':
     case 'subscription':
+    case 'consent':
     case 'lapsed':
     case 'first_performed':
       return 1;

@@ -162,6 +162,10 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
         subscription = true;
         if (c.state === 'email_eligible') traits = true;
         return;
+      case 'consent':
+        // Consent updates travel with subscription ones (any call's context): the same dependents.
+        subscription = true;
+        return;
       default:
         assertNever(c);
     }

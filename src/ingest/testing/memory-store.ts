@@ -29,9 +29,12 @@ const clone = (s: State): State => ({
   authGeneration: s.authGeneration,
 });
 
+// No SQL, except that the memory store holds no erasure tombstones: ingestion's suppression probe
+// (`drop-suppressed.ts`) reads an empty table, as on a real store where nobody was erased.
 const noSql: SqlExecutor = {
   dialect: sqliteDialect,
-  query: () => Promise.reject(new Error('memory store has no SQL')),
+  query: <R,>(text: string) =>
+    /^SELECT 1 AS one FROM erasure_tombstones /.test(text) ? Promise.resolve([] as R[]) : Promise.reject(new Error('memory store has no SQL')),
   execute: () => Promise.reject(new Error('memory store has no SQL')),
   script: () => Promise.reject(new Error('memory store has no SQL')),
   transaction: () => Promise.reject(new Error('memory store has no SQL')),

@@ -30,6 +30,7 @@ export type { SeenNode } from './seen-node.js';
 export type { SequenceNode } from './sequence-node.js';
 export type { Span, Spanned } from './span.js';
 export type { SubscriptionNode } from './subscription-node.js';
+export type { ConsentNode } from './consent-node.js';
 export type { TraitNode } from './trait-node.js';
 export type { CompareOp, CompareTest, InTest, PresenceTest, StringMatchTest, ValueTest } from './value-test.js';
 export type { BeforeWindow, BetweenWindow, Window, WithinWindow } from './window.js';

@@ -68,6 +68,7 @@ export function segmentReferences(c: Condition, out: string[] = []): string[] {
     case 'sequence':
     case 'seen':
     case 'subscription':
+    case 'consent':
       return out;
     default:
       return assertNever(c);
@@ -136,6 +137,7 @@ class Checker {
         this.segment(c.segment, c.span);
         return;
       case 'subscription':
+      case 'consent':
         return;
       default:
         assertNever(c);

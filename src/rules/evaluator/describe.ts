@@ -145,6 +145,7 @@ export function describeHead(c: Condition): string {
     case 'seen':
     case 'in_segment':
     case 'subscription':
+    case 'consent':
       return printCondition(c);
     default:
       return assertNever(c);

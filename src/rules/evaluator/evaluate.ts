@@ -8,6 +8,7 @@ import { getPath } from './get-path.js';
 import { metricReadingAt } from './metric-reading-at.js';
 import { countAtOrBefore, prepared } from './prepared-history.js';
 import { sequenceReadingAt } from './sequence-reading-at.js';
+import { consentGrantedAt } from './consent-granted-at.js';
 import { subscriptionStatusAt } from './subscription-status-at.js';
 import { compareOrdered, testValue } from './test-value.js';
 import { traitsAt } from './traits-at.js';
@@ -75,6 +76,8 @@ export function evaluateIn(
       return condition.state === 'subscribed'
         ? subscriptionStatusAt(history, t) === 'subscribed'
         : emailEligibilityAt(history, t).eligible;
+    case 'consent':
+      return consentGrantedAt(history, t, condition.category);
     default:
       return assertNever(condition);
   }

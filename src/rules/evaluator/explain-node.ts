@@ -81,7 +81,8 @@ export type Evidence =
       readonly status?: SubscriptionStatus;
       readonly email?: string;
       readonly consentRefused: readonly string[];
-    };
+    }
+  | { readonly kind: 'consent'; readonly category: string; readonly granted: boolean | null };
 
 /** At most this many events (or sequence steps) are listed per node; `total` always counts them all. */
 export const EXPLAIN_EVENT_CAP = 20;

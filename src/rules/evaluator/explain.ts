@@ -11,6 +11,7 @@ import {
   describeOp,
   describeTest,
 } from './describe.js';
+import { consentAt } from './consent-at.js';
 import { emailEligibilityAt } from './email-eligibility-at.js';
 import type { EvalEnv } from './eval-env.js';
 import { evaluateIn, seenTimeAt } from './evaluate.js';
@@ -173,6 +174,11 @@ function explainIn(
         ...(e.email === undefined ? {} : { email: e.email }),
         consentRefused: e.consentRefused,
       });
+    }
+    case 'consent': {
+      const answer = consentAt(history, t).get(c.category.toLowerCase());
+      const said = answer === undefined ? 'never given' : answer ? 'granted' : 'refused';
+      return node(`consent(${JSON.stringify(c.category)}): ${said}`, { kind: 'consent', category: c.category.toLowerCase(), granted: answer ?? null });
     }
     default:
       return assertNever(c);

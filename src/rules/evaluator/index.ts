@@ -7,6 +7,7 @@
  * semantics. Pure: no I/O, no clock. The meaning of every construct is written down in docs/rule-semantics.md.
  */
 export { consentAt } from './consent-at.js';
+export { consentGrantedAt } from './consent-granted-at.js';
 export type { EmailEligibility } from './email-eligibility-at.js';
 export { emailEligibilityAt } from './email-eligibility-at.js';
 export type { EvalEnv } from './eval-env.js';

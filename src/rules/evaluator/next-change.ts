@@ -126,6 +126,9 @@ function collectReads(condition: Condition, env: EvalEnv, visited: Set<string>, 
     case 'trait':
       reads.traits = true;
       return;
+    case 'consent':
+      reads.consent = true;
+      return;
     case 'subscription':
       reads.subscription = true;
       if (condition.state === 'email_eligible') {

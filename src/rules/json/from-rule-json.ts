@@ -28,7 +28,7 @@ export type FromJsonResult =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 const CONDITION_KINDS = [
-  'and', 'or', 'not', 'trait', 'performed', 'first_performed', 'lapsed', 'metric', 'sequence', 'seen', 'in_segment', 'subscription',
+  'and', 'or', 'not', 'trait', 'performed', 'first_performed', 'lapsed', 'metric', 'sequence', 'seen', 'in_segment', 'subscription', 'consent',
 ] as const;
 const METRIC_KINDS = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'rate', 'score'] as const;
 const FILTER_KINDS = ['filter_and', 'filter_or', 'filter_not', 'property'] as const;
@@ -150,7 +150,7 @@ class Validator {
 
   condition(value: unknown, path: string, depth: number): Condition {
     this.depthCheck(depth, path);
-    const r = this.object(value, path, ['conditions', 'condition', 'path', 'test', 'event', 'window', 'duration', 'metric', 'op', 'value', 'first', 'then', 'negated', 'within', 'by', 'which', 'segment', 'state']);
+    const r = this.object(value, path, ['conditions', 'condition', 'path', 'test', 'event', 'window', 'duration', 'metric', 'op', 'value', 'first', 'then', 'negated', 'within', 'by', 'which', 'segment', 'state', 'category']);
     const kind = this.kind(r, path, CONDITION_KINDS);
     const only = (fields: readonly string[]): void => this.onlyFields(r, path, fields);
     switch (kind) {
@@ -201,6 +201,9 @@ class Validator {
       case 'subscription':
         only(['state']);
         return { kind, state: this.oneOf(r.state, `${path}.state`, ['subscribed', 'email_eligible'] as const) };
+      case 'consent':
+        only(['category']);
+        return { kind, category: this.string(r.category, `${path}.category`) };
       default:
         return assertNever(kind);
     }

@@ -17,6 +17,7 @@ export const CONDITION_WORDS = [
   'in_segment',
   'subscribed',
   'email_eligible',
+  'consent',
 ] as const;
 
 /**

@@ -102,6 +102,11 @@ function parsePrimary(c: Cursor, context: string): Condition | undefined {
       );
       return segment && { kind: 'in_segment', segment: segment.value, span: c.spanFrom(t) };
     }
+    case 'consent': {
+      c.next();
+      const category = parseCall(c, 'consent', 'consent("marketing")', () => parseStringLiteral(c, 'a consent category in double quotes'));
+      return category && { kind: 'consent', category: category.value, span: c.spanFrom(t) };
+    }
     case 'subscribed':
     case 'email_eligible':
       c.next();

@@ -157,6 +157,7 @@ function needsParensUnderNot(c: Condition): boolean {
     case 'lapsed':
     case 'in_segment':
     case 'subscription':
+    case 'consent':
       return false;
     default:
       return assertNever(c);
@@ -191,6 +192,8 @@ export function printCondition(c: Condition): string {
       return `in_segment(${JSON.stringify(c.segment)})`;
     case 'subscription':
       return c.state;
+    case 'consent':
+      return `consent(${JSON.stringify(c.category)})`;
     default:
       return assertNever(c);
   }

@@ -33,6 +33,7 @@ describe('arbitraryCondition', () => {
       seen: true,
       in_segment: true,
       subscription: true,
+      consent: true,
     };
     expect([...seen].sort()).toEqual(Object.keys(all).sort());
   });

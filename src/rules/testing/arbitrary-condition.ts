@@ -218,6 +218,7 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
     seen: rec({ kind: fc.constant('seen' as const), which: fc.constantFrom('first' as const, 'last' as const), window }),
     in_segment: rec({ kind: fc.constant('in_segment' as const), segment: exotic ? fc.string() : fc.constantFrom(...SEGMENT_NAME_POOL) }),
     subscription: rec({ kind: fc.constant('subscription' as const), state: fc.constantFrom('subscribed' as const, 'email_eligible' as const) }),
+    consent: rec({ kind: fc.constant('consent' as const), category: fc.constantFrom('marketing', 'Analytics', 'email') }),
   };
   const allowed = (Object.entries(leaves) as [LeafKind, fc.Arbitrary<Condition>][])
     .filter(([kind]) => !(options.exclude ?? []).includes(kind))

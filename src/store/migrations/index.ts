@@ -27,6 +27,7 @@ import { migration0830 } from './0830-key-revocation.js';
 import { migration0831 } from './0831-audit-log.js';
 import { migration0720 } from './0720-alerts.js';
 import { migration0810 } from './0810-tracking-plan.js';
+import { migration0800 } from './0800-erasures.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -68,4 +69,6 @@ export const migrations: readonly Migration[] = [
   migration0720,
   // 0810–0819: tracking plan
   migration0810,
+  // 0800–0809: privacy (erasure, retention, consent)
+  migration0800,
 ];

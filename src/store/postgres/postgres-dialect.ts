@@ -38,4 +38,8 @@ export const postgresDialect: SqlDialect = {
   async tableExists(sql: SqlExecutor, table: string): Promise<boolean> {
     return (await sql.query('SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = $1', [table])).length > 0;
   },
+  async scrubFreedSpace(): Promise<boolean> {
+    // Dead tuples are reclaimed by (auto)VACUUM, outside any transaction; the operator's job (docs/privacy.md).
+    return true;
+  },
 };

@@ -7,8 +7,8 @@ export type SqliteSynchronous = 'NORMAL' | 'FULL';
  * Applies segflow's connection settings. Each is explained, with what it survives, in docs/operations.md:
  * WAL journal (readers never block the writer; a committed transaction survives a process crash),
  * `synchronous` NORMAL by default or FULL (also survives power loss), a busy timeout for a second process on
- * the same file, foreign keys, a 64 MiB page cache, 256 MiB of memory-mapped I/O, in-memory temp tables, and
- * a cap on the WAL file size after checkpoints.
+ * the same file, foreign keys, a 64 MiB page cache, 256 MiB of memory-mapped I/O, in-memory temp tables,
+ * a cap on the WAL file size after checkpoints, and `secure_delete` (erased data is zeroed, not just unlinked).
  */
 export function configureSqlite(db: Database.Database, options: { synchronous: SqliteSynchronous; readonly?: boolean }): void {
   if (!options.readonly) {
@@ -27,6 +27,9 @@ export function configureSqlite(db: Database.Database, options: { synchronous: S
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
+  // Deleted and overwritten content is zeroed in the page (and freed pages are zeroed), so an erased person's
+  // data, or an older copy of an updated row, never lingers in the file's free space (docs/privacy.md).
+  db.pragma('secure_delete = ON');
 }
 
 /** Reads `SEGFLOW_SQLITE_SYNCHRONOUS` (NORMAL when unset); throws on any other value. */

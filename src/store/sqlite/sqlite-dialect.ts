@@ -24,4 +24,10 @@ export const sqliteDialect: SqlDialect = {
   async tableExists(sql: SqlExecutor, table: string): Promise<boolean> {
     return (await sql.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1", [table])).length > 0;
   },
+  async scrubFreedSpace(sql: SqlExecutor): Promise<boolean> {
+    // TRUNCATE: copy every WAL frame into the database file and cut the WAL to zero bytes, so the page images
+    // written before the deletion (which still hold the erased rows) are gone. busy = 1 when a reader held it.
+    const rows = await sql.query<{ busy: number }>('PRAGMA wal_checkpoint(TRUNCATE)');
+    return rows.length === 0 || Number(rows[0]?.busy ?? 0) === 0;
+  },
 };

@@ -1,0 +1,133 @@
+import type { Clock, TimerHandle } from '../core/index.js';
+import type { Store } from '../store/index.js';
+
+/** The workspace setting that holds the retention (`{ "eventsDays": N }`). */
+export const RETENTION_SETTING = 'privacy.retention';
+
+const DAY = 86_400_000;
+
+/** A workspace's retention: events older than `eventsDays` days (by event time) are deleted; null keeps all. */
+export interface Retention {
+  readonly eventsDays: number | null;
+}
+
+/** What one pass deleted. */
+export interface RetentionPass {
+  readonly deleted: number;
+  /** True when a workspace still had more to delete than one pass takes (the next pass continues). */
+  readonly more: boolean;
+}
+
+/** How the retention worker is built. */
+export interface RetentionOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Events deleted per transaction (default 5,000): bounds how long the writer is held. */
+  readonly batchSize?: number;
+  /** Batches per workspace and pass (default 20). */
+  readonly batchesPerPass?: number;
+  /** Time between passes (default 1 h). */
+  readonly intervalMs?: number;
+  /** The engine's cursor name (default "engine"): events it has not processed yet are never deleted. */
+  readonly cursorName?: string;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Event retention per workspace: in the background, every `intervalMs` of the injected clock, events whose
+ * event time is older than the workspace's `eventsDays` are deleted in bounded batches (one transaction each).
+ *
+ * Only events the engine has already processed (seq ≤ its cursor) are deleted, so none disappears before its
+ * membership effects are recorded. The engine keeps the compact state it built from them until the profile is
+ * reloaded (a restart, a segment change, cache eviction); from then on rules see only what is kept — hence the
+ * checker's warnings (`retentionFindings`) on rules that read further back. Erasure is separate and
+ * immediate (`ErasureService`). The selection walks the log from its oldest seq (old events have low seqs), so a
+ * pass with nothing to delete reads the workspace's events once; passes are hourly.
+ */
+export class RetentionWorker {
+  private handle: TimerHandle | undefined;
+  private started = false;
+  private current: Promise<unknown> = Promise.resolve();
+  private readonly batchSize: number;
+  private readonly batchesPerPass: number;
+  private readonly intervalMs: number;
+
+  constructor(private readonly options: RetentionOptions) {
+    this.batchSize = options.batchSize ?? 5_000;
+    this.batchesPerPass = options.batchesPerPass ?? 20;
+    this.intervalMs = options.intervalMs ?? 3_600_000;
+  }
+
+  /** The retention of a workspace. */
+  async get(workspaceId: string): Promise<Retention> {
+    const v = (await this.options.store.workspaces.getSetting(workspaceId, RETENTION_SETTING)) as { eventsDays?: unknown } | undefined;
+    return { eventsDays: typeof v?.eventsDays === 'number' ? v.eventsDays : null };
+  }
+
+  /** Sets (or, with null, removes) a workspace's retention. */
+  async set(workspaceId: string, retention: Retention): Promise<void> {
+    await this.options.store.workspaces.setSetting(workspaceId, RETENTION_SETTING, retention.eventsDays === null ? undefined : { eventsDays: retention.eventsDays });
+  }
+
+  /** Runs one pass over every workspace with a retention, now. */
+  runOnce(): Promise<RetentionPass> {
+    const run = this.current.catch(() => undefined).then(() => this.pass());
+    this.current = run;
+    return run;
+  }
+
+  /** Starts the background passes. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule();
+  }
+
+  /** Stops; resolves when a running pass is done. */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.handle?.cancel();
+    await this.current.catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (!this.started) return;
+    this.handle = this.options.clock.schedule(this.options.clock.now() + this.intervalMs, () => {
+      void this.runOnce()
+        .catch((error: unknown) => this.options.onError?.(error))
+        .then(() => this.schedule());
+    });
+  }
+
+  private async pass(): Promise<RetentionPass> {
+    const { store, clock } = this.options;
+    const settings = await store.sql.query<{ workspace_id: string; value: unknown }>('SELECT workspace_id, value FROM workspace_settings WHERE name = $1', [
+      RETENTION_SETTING,
+    ]);
+    const cursorRows = await store.sql.query<{ seq: unknown }>('SELECT seq FROM engine_cursors WHERE name = $1', [this.options.cursorName ?? 'engine']);
+    const processed = Number(cursorRows[0]?.seq ?? 0);
+    let deleted = 0;
+    let more = false;
+    for (const s of settings) {
+      const value = (typeof s.value === 'string' ? JSON.parse(s.value) : s.value) as { eventsDays?: unknown };
+      if (typeof value.eventsDays !== 'number' || value.eventsDays <= 0) continue;
+      const cutoff = clock.now() - value.eventsDays * DAY;
+      for (let b = 0; ; b++) {
+        if (b === this.batchesPerPass) {
+          more = true;
+          break;
+        }
+        const n = await store.transaction((tx) =>
+          tx.sql.execute(
+            `DELETE FROM events WHERE seq IN (
+               SELECT seq FROM events WHERE workspace_id = $1 AND timestamp < $2 AND seq <= $3 ORDER BY seq LIMIT $4)`,
+            [s.workspace_id, cutoff, processed, this.batchSize],
+          ),
+        );
+        deleted += n;
+        if (n < this.batchSize) break;
+      }
+    }
+    return { deleted, more };
+  }
+}
