@@ -29,9 +29,11 @@ export function auditDetail(request: FastifyRequest, detail: unknown): void {
 function paramsOf(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
   const params = (request.params ?? {}) as Record<string, unknown>;
+  // Any parameter of a person's route names the person, whatever the route calls it (`:id` on erasure, `:ref`).
+  const personRoute = (request.routeOptions.url ?? '').startsWith('/api/profiles/');
   for (const [name, value] of Object.entries(params)) {
     const text = String(value);
-    out[name] = personalParams.has(name) ? digestOf(text) : text;
+    out[name] = personRoute || personalParams.has(name) ? digestOf(text) : text;
   }
   return out;
 }
