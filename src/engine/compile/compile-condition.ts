@@ -6,6 +6,7 @@ import {
   emailEligibilityAt,
   getPath,
   inBounds,
+  inExperimentArm,
   subscriptionStatusAt,
   testValue,
   windowBounds,
@@ -94,6 +95,11 @@ export function compileCondition(c: Condition): CompiledCondition {
       return c.state === 'subscribed'
         ? (cx, t) => subscriptionStatusAt(cx.state.updatesHistory, t) === 'subscribed'
         : (cx, t) => emailEligibilityAt(cx.state.updatesHistory, t).eligible;
+    case 'experiment_arm': {
+      // fixed per profile: hashed once per evaluation, the same function the reference evaluator calls
+      const node = c;
+      return (cx) => inExperimentArm(node, cx.state.profileId);
+    }
     default:
       return assertNever(c);
   }
@@ -115,6 +121,7 @@ function costOf(c: Condition): number {
     case 'subscription':
     case 'lapsed':
     case 'first_performed':
+    case 'experiment_arm':
       return 1;
     case 'metric':
       return c.metric.kind === 'count' && c.metric.event.where === undefined ? 1 : c.metric.kind === 'score' ? 1 : 2;

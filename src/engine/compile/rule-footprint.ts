@@ -162,6 +162,9 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
         subscription = true;
         if (c.state === 'email_eligible') traits = true;
         return;
+      case 'experiment_arm':
+        // reads only the profile's id, which never changes
+        return;
       default:
         assertNever(c);
     }

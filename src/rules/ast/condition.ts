@@ -1,4 +1,5 @@
 import type { AndNode } from './and-node.js';
+import type { ExperimentArmNode } from './experiment-arm-node.js';
 import type { FirstPerformedNode } from './first-performed-node.js';
 import type { InSegmentNode } from './in-segment-node.js';
 import type { LapsedNode } from './lapsed-node.js';
@@ -24,7 +25,8 @@ export type Condition =
   | SequenceNode
   | SeenNode
   | InSegmentNode
-  | SubscriptionNode;
+  | SubscriptionNode
+  | ExperimentArmNode;
 
 /** The current version of the canonical JSON form. */
 export const RULE_JSON_VERSION = 1;

@@ -15,6 +15,7 @@ import { durationMs } from '../ast/index.js';
 import { diagnostic, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
 import { closestMatch } from '../edit-distance.js';
 import { printDuration, printLiteral, printNumber, printPath, printWindow } from '../printer/index.js';
+import { checkExperimentArm } from './check-experiment-arm.js';
 import type { CheckContext, EventSchema, ValueType } from './check-context.js';
 
 /**
@@ -68,6 +69,7 @@ export function segmentReferences(c: Condition, out: string[] = []): string[] {
     case 'sequence':
     case 'seen':
     case 'subscription':
+    case 'experiment_arm':
       return out;
     default:
       return assertNever(c);
@@ -136,6 +138,9 @@ class Checker {
         this.segment(c.segment, c.span);
         return;
       case 'subscription':
+        return;
+      case 'experiment_arm':
+        this.diagnostics.push(...checkExperimentArm(c));
         return;
       default:
         assertNever(c);

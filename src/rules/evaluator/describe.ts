@@ -146,6 +146,8 @@ export function describeHead(c: Condition): string {
     case 'in_segment':
     case 'subscription':
       return printCondition(c);
+    case 'experiment_arm':
+      return `in arm ${JSON.stringify(c.arm)} of experiment ${JSON.stringify(c.experiment)}`;
     default:
       return assertNever(c);
   }

@@ -55,6 +55,7 @@ function walk(c: Condition, negated: boolean, out: Diagnostic[]): void {
     case 'seen':
     case 'in_segment':
     case 'subscription':
+    case 'experiment_arm':
       return;
     default:
       assertNever(c);

@@ -2,6 +2,7 @@ import type { Condition, Metric, Span, Window } from '../ast/index.js';
 import { closestMatch } from '../edit-distance.js';
 import { SyntaxFailure, type Cursor } from './cursor.js';
 import { CONDITION_WORDS, RESERVED_WORDS } from './keywords.js';
+import { parseExperimentArm } from './parse-experiment-arm.js';
 import { parseEventProperty, parseSelector } from './parse-filter.js';
 import {
   atCompareOp,
@@ -102,6 +103,8 @@ function parsePrimary(c: Cursor, context: string): Condition | undefined {
       );
       return segment && { kind: 'in_segment', segment: segment.value, span: c.spanFrom(t) };
     }
+    case 'in_experiment_arm':
+      return parseExperimentArm(c, parseCall);
     case 'subscribed':
     case 'email_eligible':
       c.next();

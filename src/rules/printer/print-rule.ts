@@ -4,6 +4,7 @@ import type {
   Duration,
   EventProperty,
   EventSelector,
+  ExperimentArmNode,
   Filter,
   Literal,
   Metric,
@@ -157,6 +158,7 @@ function needsParensUnderNot(c: Condition): boolean {
     case 'lapsed':
     case 'in_segment':
     case 'subscription':
+    case 'experiment_arm':
       return false;
     default:
       return assertNever(c);
@@ -191,9 +193,16 @@ export function printCondition(c: Condition): string {
       return `in_segment(${JSON.stringify(c.segment)})`;
     case 'subscription':
       return c.state;
+    case 'experiment_arm':
+      return printExperimentArm(c);
     default:
       return assertNever(c);
   }
+}
+
+function printExperimentArm(c: ExperimentArmNode): string {
+  const arms = c.arms.map((a) => `${JSON.stringify(a.name)} ${plainNumber(a.weight)}`).join(', ');
+  return `in_experiment_arm(${JSON.stringify(c.experiment)}, ${JSON.stringify(c.arm)}, salt ${JSON.stringify(c.salt)}, arms [${arms}])`;
 }
 
 function printMetric(m: Metric): string {

@@ -33,6 +33,7 @@ describe('arbitraryCondition', () => {
       seen: true,
       in_segment: true,
       subscription: true,
+      experiment_arm: true,
     };
     expect([...seen].sort()).toEqual(Object.keys(all).sort());
   });
