@@ -30,6 +30,8 @@ export interface StartWorkflowsOptions {
    */
   readonly identify: (workspaceId: string, message: Record<string, unknown>) => Promise<ActionOutcome>;
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Whether this process runs journeys now (the app passes "the engine holds its lease"; default always). */
+  readonly isActive?: () => boolean;
 }
 
 /** Running workflows: the service for the API, the runtime, and how to stop it. */
@@ -76,6 +78,7 @@ export async function startWorkflows(options: StartWorkflowsOptions): Promise<Ru
     segments: options.segments,
     ports: workflowPorts(options),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.isActive ? { isActive: options.isActive } : {}),
   });
   const service = new WorkflowService({
     store: options.store,
