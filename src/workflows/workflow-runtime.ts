@@ -150,6 +150,7 @@ export class WorkflowRuntime {
   private async applyChanges(tx: Repos, batch: readonly MembershipChange[]): Promise<void> {
     const workflows = (await this.liveWorkflows()).filter((w) => w.status === 'active');
     this.advancer.reset();
+    await this.advancer.preload(tx, batch);
     for (const change of batch) await this.onChange(tx, change, workflows, this.counts);
   }
 
@@ -173,6 +174,7 @@ export class WorkflowRuntime {
   private async applyEvents(tx: Repos, batch: readonly StoredEvent[]): Promise<void> {
     const workflows = (await this.liveWorkflows()).filter((w) => w.status === 'active');
     this.advancer.reset();
+    await this.advancer.preload(tx, batch);
     for (const event of batch) await this.onEvent(tx, event, workflows, this.counts);
   }
 
@@ -205,7 +207,9 @@ export class WorkflowRuntime {
       const dueOf = new Map(due.map((d) => [d.runId, d.dueAt]));
       // One timer per run, so each run is advanced once here: its writes can be buffered and written together.
       const writes = new RunWrites();
-      for (const run of await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true)) {
+      const runs = await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true);
+      await this.advancer.preload(tx, runs.filter((r) => r.state.status === 'active'));
+      for (const run of runs) {
         if (run.state.status !== 'active') {
           writes.timer(run.id, undefined);
           continue;
