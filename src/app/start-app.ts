@@ -147,6 +147,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       segments,
       destinationNames: async (ws) => new Set((await outboundForWorkflows.service.list(ws)).map((d) => d.name)),
       webhookByName: (ws, name) => outboundForWorkflows.webhookByName(ws, name),
+      listMember: (ws, name, change) => outboundForWorkflows.listMember(ws, name, change),
       identify: async (ws, message) => {
         const result = await ingest.ingest(ws, [message], { receivedAt: clock.now(), source: 'workflow' });
         const r = result.results[0];

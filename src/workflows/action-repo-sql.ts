@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../store/index.js';
+import type { ActionKind } from './run-state.js';
 import { inList, inListParam } from '../store/index.js';
 import { fromJson, toJson } from '../store/index.js';
 
@@ -14,8 +15,8 @@ export interface ActionRecord {
   readonly workspaceId: string;
   readonly profileId: string;
   readonly stepId: string;
-  readonly kind: 'webhook' | 'set_trait';
-  /** Destination name for webhooks. */
+  readonly kind: ActionKind;
+  /** Destination name for webhooks and list steps. */
   readonly target: string;
   readonly payload: unknown;
   readonly status: ActionStatus;

@@ -34,6 +34,11 @@ export interface WorkflowWebhookPayload {
 export interface ActionPorts {
   webhook(workspaceId: string, destination: string, message: { readonly id: string; readonly payload: WorkflowWebhookPayload }): Promise<ActionOutcome>;
   setTraits(workspaceId: string, profileId: string, traits: Readonly<Record<string, unknown>>, messageId: string): Promise<ActionOutcome>;
+  /**
+   * Puts the person on (`add`) or takes them off a list of an ESP destination (`add_to_list` / `remove_from_list`);
+   * `list` '' means the destination's own. Absent where no ESP destinations are wired: those steps then fail.
+   */
+  listMember?(workspaceId: string, destination: string, change: { readonly add: boolean; readonly list: string; readonly profileId: string; readonly messageId: string }): Promise<ActionOutcome>;
 }
 
 /** Options of the {@link ActionSender}. */
@@ -114,6 +119,11 @@ export class ActionSender {
       if (a.kind === 'set_trait') {
         const traits = (a.payload as { traits?: Record<string, unknown> }).traits ?? {};
         return await ports.setTraits(a.workspaceId, a.profileId, traits, a.id);
+      }
+      if (a.kind === 'add_to_list' || a.kind === 'remove_from_list') {
+        if (ports.listMember === undefined) return { ok: false, retryable: false, error: 'no ESP list destinations in this process' };
+        const list = (a.payload as { list?: string }).list ?? '';
+        return await ports.listMember(a.workspaceId, a.target, { add: a.kind === 'add_to_list', list, profileId: a.profileId, messageId: a.id });
       }
       let name = names.get(a.workflowId);
       if (name === undefined) {

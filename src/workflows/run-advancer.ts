@@ -129,7 +129,7 @@ export class RunAdvancer {
         stepId: a.stepId,
         kind: a.kind,
         target: a.target,
-        payload: a.kind === 'set_trait' ? { traits: a.traits ?? {} } : {},
+        payload: a.kind === 'set_trait' ? { traits: a.traits ?? {} } : a.kind === 'add_to_list' || a.kind === 'remove_from_list' ? { list: a.list ?? '' } : {},
         status: 'pending',
         attempts: 0,
         dueAt: a.at,

@@ -49,6 +49,29 @@ describeEachStore('workflow runtime', (getStore) => {
     expect(runs.ok && runs.value[0]?.actions.map((a) => a.dueAt - start)).toEqual([HOUR, DAY, 3 * DAY]);
   });
 
+  it('puts the person on an ESP list and takes them off an hour later, each once, at its instant', async () => {
+    const t = await harness();
+    await t.workflow(`
+name: trial list
+trigger: { event: Trial Started }
+steps:
+  - { id: join, add_to_list: { destination: esp, list: trial } }
+  - { id: w, wait: 1h }
+  - { id: leave, remove_from_list: esp }
+`);
+    const start = t.clock.now();
+    await t.track('u1', 'Trial Started');
+    await t.advance(HOUR);
+    await t.advance(HOUR);
+    expect(t.ports.lists.map((l) => [l.destination, l.add, l.list, l.at - start])).toEqual([
+      ['esp', true, 'trial', 0],
+      ['esp', false, '', HOUR],
+    ]);
+    expect(new Set(t.ports.lists.map((l) => l.messageId)).size).toBe(2);
+    const stats = await t.service.stats(WS, 'trial list');
+    expect(stats.ok && stats.value[0]).toMatchObject({ entered: 1, exited: { completed: 1 }, actions: { sent: 2 } });
+  });
+
   it('stops the series the moment the order arrives (goal during a wait) and counts the conversion', async () => {
     const t = await harness();
     await t.workflow(CART);
