@@ -167,7 +167,14 @@ steps: [{ id: hi, webhook: mail }]
     await t.track('u2', 'Product Added', { cart_id: 'c2' });
     await t.advance(HOUR);
     expect(t.ports.sent.map((s) => [s.payload.data.step.id, s.payload.data.workflow.version]).sort()).toEqual([['r1', 1], ['r1-new', 2]]);
-    const refused = await t.service.migrate(WS, 'cart', 1, {});
-    expect(refused.ok ? refused.value : refused.error).toEqual({ migrated: 1 });
+    // the preview shows the step mapping and how many people move, and moves nobody
+    const preview = await t.service.migrate(WS, 'cart', 1, {}, { dryRun: true });
+    expect(preview.ok ? preview.value : preview.error).toEqual({ migrated: 1, dryRun: true, steps: [{ from: 'w2', to: 'w2', people: 1, keepWait: 1 }] });
+    const stillOld = await t.service.runs(WS, 'cart', 'u1');
+    expect(stillOld.ok && stillOld.value.map((r) => r.version)).toEqual([1]);
+    const done = await t.service.migrate(WS, 'cart', 1, {});
+    expect(done.ok ? done.value : done.error).toEqual({ migrated: 1, dryRun: false, steps: [{ from: 'w2', to: 'w2', people: 1, keepWait: 1 }] });
+    const moved = await t.service.runs(WS, 'cart', 'u1');
+    expect(moved.ok && moved.value.map((r) => r.version)).toEqual([2]);
   });
 });
