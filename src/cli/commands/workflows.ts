@@ -26,7 +26,8 @@ interface ApiVersionStats {
   actions: { pending: number; sent: number; failed: number };
 }
 
-interface ApiRun {
+/** One run of a person as `GET /api/workflows/{id}/runs` answers it. */
+export interface ApiRun {
   id: string;
   version: number;
   key: string;
