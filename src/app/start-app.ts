@@ -127,7 +127,17 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     trackingPlan.start();
     const plan = trackingPlan;
     const changes = new SqlChangeLog(store.sql);
-    engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
+    // consumers gated on the lease are woken when this process takes it over (a standby's are idle until then)
+    const onActive: (() => void)[] = [];
+    engine = new Engine({
+      store,
+      clock,
+      changeLog: changes,
+      onRoleChange: (role) => {
+        logger.info({ role }, `engine ${role}`);
+        if (role === 'active') for (const wake of onActive) wake();
+      },
+    });
     await engine.start();
     const running = engine;
     ingest.onCommitted(() => running.wake());
@@ -168,6 +178,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       segments,
       clock,
       onError: (err) => logger.error({ err }, 'experiment worker: tick failed, retrying at the next poll'),
+      isActive: () => running.role === 'active',
     });
     experimentWorker.start();
     const experimentsWorker = experimentWorker;
@@ -180,20 +191,24 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       segments,
       destinationNames: async (ws) => new Set((await outboundForWorkflows.service.list(ws)).map((d) => d.name)),
       webhookByName: (ws, name) => outboundForWorkflows.webhookByName(ws, name),
+      listMember: (ws, name, change) => outboundForWorkflows.listMember(ws, name, change),
       identify: async (ws, message) => {
         const result = await ingest.ingest(ws, [message], { receivedAt: clock.now(), source: 'workflow' });
         const r = result.results[0];
         return r && r.outcome !== 'rejected' ? { ok: true } : { ok: false, retryable: false, error: JSON.stringify(r) };
       },
       log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+      isActive: () => running.role === 'active',
     });
     const journeys = workflows;
     ingest.onCommitted(() => journeys.wake());
+    onActive.push(() => journeys.wake(), () => experimentsWorker.wake());
     monitor = startMonitor({
       sql: store.sql,
       events: store.events,
       changes,
       onError: (what, err) => logger.error({ err }, `${what} failed; retrying at the next change`),
+      isActive: () => running.role === 'active',
     });
     registerSystemGauges(metrics, { sql: store.sql, clock });
     let linkBase = '';

@@ -40,6 +40,8 @@ export type {
 } from './destination-service.js';
 export { DestinationService } from './destination-service.js';
 export { isEmailEligible } from './email-eligibility.js';
+export type { ListMemberChange, ListMemberOutcome } from './list-sync/list-member-change.js';
+export { changeListMember } from './list-sync/list-member-change.js';
 export type { OperationalEvent } from './operational-event-repo-sql.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { backoffDelay, defaultRetryPolicy } from './retry-policy.js';

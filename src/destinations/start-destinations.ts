@@ -10,7 +10,8 @@ import { DestinationRepoSql } from './destination-repo-sql.js';
 import { DestinationService } from './destination-service.js';
 import { secretCipherFromEnv } from './secret-cipher.js';
 import { SsrfGuard, type Resolver } from './ssrf-guard.js';
-import { connectDestination } from './connect-destination.js';
+import { connectDestination, listSyncOf } from './connect-destination.js';
+import { changeListMember, type ListMemberChange, type ListMemberOutcome } from './list-sync/list-member-change.js';
 import { WebhookDestination } from './webhook-destination.js';
 
 /** What the app hands over to run destinations. */
@@ -40,6 +41,11 @@ export interface RunningDestinations {
   readonly guard: SsrfGuard;
   /** The enabled webhook destination of a workspace with this name, connected (workflow webhook steps send through it). */
   webhookByName(workspaceId: string, name: string): Promise<WebhookDestination | undefined>;
+  /**
+   * Puts a person on (or takes them off) a list of the enabled ESP destination with this name (workflow
+   * `add_to_list` / `remove_from_list` steps); undefined when there is no such destination.
+   */
+  listMember(workspaceId: string, name: string, change: ListMemberChange): Promise<ListMemberOutcome | undefined>;
   stop(): Promise<void>;
 }
 
@@ -121,5 +127,11 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     const sender = connectDestination(found, { guard, clock: options.clock, ...(ca === undefined ? {} : { ca }) });
     return sender instanceof WebhookDestination ? sender : undefined;
   };
-  return { service, worker, guard, webhookByName, stop: () => worker.stop() };
+  const listMember = async (workspaceId: string, name: string, change: ListMemberChange): Promise<ListMemberOutcome | undefined> => {
+    const found = (await new DestinationRepoSql(options.store.sql, cipher).list(workspaceId)).find((d) => d.name === name && d.enabled && d.kind !== 'webhook');
+    if (found === undefined) return undefined;
+    const { provider } = listSyncOf(found, { guard, clock: options.clock, ...(ca === undefined ? {} : { ca }) });
+    return changeListMember(found, provider, change);
+  };
+  return { service, worker, guard, webhookByName, listMember, stop: () => worker.stop() };
 }

@@ -19,5 +19,6 @@ export {
   windowBounds,
   inBounds,
   compareEvents,
+  inExperimentArm,
 } from '../rules/index.js';
 export type { EvalEnv, WindowBounds } from '../rules/index.js';

@@ -4,6 +4,7 @@ import { compileRuleSet } from './compile/compile-rule-set.js';
 import type { CompiledCondition, CompiledRule } from './compile/compiled-rule.js';
 import type { HistoryItems } from './state/history-from-events.js';
 import { EvalContext } from './compile/eval-context.js';
+import { readsExperimentArm } from './compile/reads-experiment-arm.js';
 import { candidateSpecOf } from './compile/next-change-of.js';
 import type { CandidateSpec } from './compile/next-change-of.js';
 import { ProfileState } from './state/profile-state.js';
@@ -91,7 +92,12 @@ export class WorkspaceRules {
       if (fp.seen) this.onActivity.add(s.id);
     }
     const empty = new EvalContext(new ProfileState(workspaceId, '', this.spec), compiled);
-    this.vacuous = new Set([...this.byId.values()].filter((l) => l.member(empty, 0)).map((l) => l.segment.id));
+    // a rule reading an experiment split may hold on an empty history for some profile ids: decided per profile
+    this.vacuous = new Set(
+      [...this.byId.values()]
+        .filter((l) => l.member(empty, 0) || l.reads.some((r) => readsExperimentArm(r.condition, conditions)))
+        .map((l) => l.segment.id),
+    );
   }
 
   /** The segments (ids) whose membership may change because of this history contribution, groups expanded. */

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../core/index.js';
-import type { EventRepo, SqlExecutor } from '../store/index.js';
+import { eventLogOf, inSql, LogConsumer, type EventRepo, type SqlExecutor } from '../store/index.js';
 
 const CURSOR = 'data_catalog';
 
@@ -49,7 +49,7 @@ function typeOf(v: unknown): string {
  * addresses properties by name.
  */
 export class DataCatalog {
-  private readonly batch: number;
+  private readonly consumer: LogConsumer<StoredEvent, SqlExecutor>;
   private readonly max: number;
   private readonly known = new Map<string, Set<string>>();
 
@@ -58,42 +58,43 @@ export class DataCatalog {
     private readonly events: EventRepo,
     options: DataCatalogOptions = {},
   ) {
-    this.batch = options.batch ?? 2000;
     this.max = options.maxEntriesPerWorkspace ?? 5000;
+    this.consumer = new LogConsumer({
+      db: inSql(sql),
+      log: eventLogOf(events),
+      table: 'monitor_cursors',
+      name: CURSOR,
+      from: 'start',
+      batchSize: options.batch ?? 2000,
+      apply: (tx, page) => this.apply(tx, page),
+    });
   }
 
   /** Reads the next batch of events after the catalogue's cursor; true when more may follow. */
   async step(): Promise<boolean> {
-    await this.sql.execute(`INSERT INTO monitor_cursors (name, seq) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [CURSOR]);
-    const rows = await this.sql.query<{ seq: number }>('SELECT seq FROM monitor_cursors WHERE name = $1', [CURSOR]);
-    const from = Number(rows[0]?.seq ?? 0);
-    const page = await this.events.readLog(from, this.batch);
-    if (page.length === 0) return false;
-    const fresh: { workspaceId: string; entry: CatalogEntry; key: string }[] = [];
+    try {
+      return (await this.consumer.step()).more;
+    } catch (error) {
+      // the batch was rolled back: forget what it marked as known, so it is re-read from the table next time
+      this.known.clear();
+      throw error;
+    }
+  }
+
+  private async apply(tx: SqlExecutor, page: readonly StoredEvent[]): Promise<void> {
     for (const e of page) {
       const known = await this.knownOf(e.workspaceId);
       for (const entry of entriesOf(e)) {
         const key = `${entry.kind}\u0000${entry.event}\u0000${entry.name}`;
         if (known.has(key) || known.size >= this.max) continue;
         known.add(key);
-        fresh.push({ workspaceId: e.workspaceId, entry, key });
-      }
-    }
-    const moved = await this.sql.transaction(async (tx) => {
-      const n = await tx.execute('UPDATE monitor_cursors SET seq = $1 WHERE name = $2 AND seq = $3', [page[page.length - 1]!.seq, CURSOR, from]);
-      if (n === 0) return false;
-      for (const { workspaceId, entry } of fresh) {
         await tx.execute(
           `INSERT INTO data_catalog (workspace_id, kind, event, name, value_type, first_seen) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (workspace_id, kind, event, name) DO NOTHING`,
-          [workspaceId, entry.kind, entry.event, entry.name, entry.valueType, entry.firstSeen],
+          [e.workspaceId, entry.kind, entry.event, entry.name, entry.valueType, entry.firstSeen],
         );
       }
-      return true;
-    });
-    // Another process took this batch: forget what we marked, so it is re-read from the table next time.
-    if (!moved) this.known.clear();
-    return moved ? page.length === this.batch : true;
+    }
   }
 
   /** Follows the log up to its head. */

@@ -11,7 +11,6 @@
  */
 export type { CatalogEntry, CatalogKind, CatalogView, DataCatalogOptions } from './data-catalog.js';
 export { DataCatalog, entriesOf } from './data-catalog.js';
-export { Follower } from './follower.js';
 export type { Monitor, MonitorDeps } from './monitor-service.js';
 export { startMonitor } from './monitor-service.js';
 export type { SizePoint, SizeResolution } from './size-buckets.js';

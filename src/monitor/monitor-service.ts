@@ -1,7 +1,6 @@
 import type { ChangeLog } from '../membership/index.js';
-import type { EventRepo, SqlExecutor } from '../store/index.js';
+import { ConsumerLoop, type EventRepo, type SqlExecutor } from '../store/index.js';
 import { DataCatalog, type DataCatalogOptions } from './data-catalog.js';
-import { Follower } from './follower.js';
 import { PeopleDirectorySql } from './people-directory-sql.js';
 import { SegmentVersionsSql } from './segment-versions-sql.js';
 import { SizeHistory, type SizeHistoryOptions } from './size-history.js';
@@ -13,6 +12,8 @@ export interface MonitorDeps {
   readonly changes: ChangeLog;
   /** Reports a failed step (it is retried at the next wake-up). */
   readonly onError: (what: string, error: unknown) => void;
+  /** Whether this process writes the read models now (the app passes "the engine holds its lease"; default always). */
+  readonly isActive?: () => boolean;
   readonly sizeHistory?: SizeHistoryOptions;
   readonly catalog?: DataCatalogOptions;
 }
@@ -37,11 +38,12 @@ export interface Monitor {
 export function startMonitor(deps: MonitorDeps): Monitor {
   const sizeHistory = new SizeHistory(deps.sql, deps.changes, deps.sizeHistory);
   const catalog = new DataCatalog(deps.sql, deps.events, deps.catalog);
-  const sizes = new Follower(() => sizeHistory.step(), (e) => deps.onError('size history', e));
-  const names = new Follower(() => catalog.step(), (e) => deps.onError('data catalogue', e));
+  const gate = deps.isActive === undefined ? {} : { isActive: deps.isActive };
+  const sizes = new ConsumerLoop({ step: () => sizeHistory.step(), onError: (e) => deps.onError('size history', e), ...gate });
+  const names = new ConsumerLoop({ step: () => catalog.step(), onError: (e) => deps.onError('data catalogue', e), ...gate });
   const unsubscribe = deps.changes.onAppended(() => sizes.wake());
-  sizes.wake();
-  names.wake();
+  sizes.start();
+  names.start();
   return {
     sizeHistory,
     catalog,

@@ -1,7 +1,7 @@
 import type { MembershipChange } from '../core/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import type { SqlExecutor } from '../store/index.js';
-import { inList, inListParam } from '../store/index.js';
+import { inList, inListParam, inSql, LogConsumer } from '../store/index.js';
 import { BUCKET_MS, bucketStart, fillSeries, type SizePoint, type SizeResolution } from './size-buckets.js';
 
 const CURSOR = 'size_history';
@@ -32,36 +32,32 @@ interface Bucket {
  * and make the history disagree with what destinations were told at the time. The price: a backfill of a new
  * segment appears as one jump at the moment it was saved, which is also what the marketer saw happen.
  *
- * Exactly-once: each batch is applied in one transaction that first moves the stored cursor with
- * `UPDATE … WHERE seq = <the cursor this batch started from>`. If another process applied the same batch
- * first, that update changes no row and the batch is rolled back; on PostgreSQL the row lock makes the second
- * writer wait for the first and then see the new value.
+ * Exactly-once: a {@link LogConsumer} (cursor `size_history` in `monitor_cursors`) applies each batch in the
+ * transaction that moves the cursor, after claiming it, so a batch another process applied first is not
+ * applied again.
  */
 export class SizeHistory {
-  private readonly batch: number;
+  private readonly consumer: LogConsumer<MembershipChange, SqlExecutor>;
 
   constructor(
     private readonly sql: SqlExecutor,
     private readonly changes: ChangeLog,
     options: SizeHistoryOptions = {},
   ) {
-    this.batch = options.batch ?? 2000;
+    this.consumer = new LogConsumer({
+      db: inSql(sql),
+      log: changes,
+      table: 'monitor_cursors',
+      name: CURSOR,
+      from: 'start',
+      batchSize: options.batch ?? 2000,
+      apply: (tx, page) => this.apply(tx, page),
+    });
   }
 
   /** Applies the next batch of changes after the stored cursor; true when more may follow. */
   async step(): Promise<boolean> {
-    await this.sql.execute(`INSERT INTO monitor_cursors (name, seq) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [CURSOR]);
-    const rows = await this.sql.query<{ seq: number }>('SELECT seq FROM monitor_cursors WHERE name = $1', [CURSOR]);
-    const from = Number(rows[0]?.seq ?? 0);
-    const page = await this.changes.read(from, this.batch);
-    if (page.length === 0) return false;
-    const applied = await this.sql.transaction(async (tx) => {
-      const moved = await tx.execute('UPDATE monitor_cursors SET seq = $1 WHERE name = $2 AND seq = $3', [page[page.length - 1]!.seq, CURSOR, from]);
-      if (moved === 0) return false;
-      await this.apply(tx, page);
-      return true;
-    });
-    return applied ? page.length === this.batch : true;
+    return (await this.consumer.step()).more;
   }
 
   /**

@@ -171,6 +171,7 @@ export const DIAGNOSTICS = {
     message: 'Unknown property {0} on {1}; it has never been seen.{2}',
   },
   RULE2011: { severity: 'warning', title: 'Unknown trait', message: 'Unknown trait {0}; it has never been seen.{1}' },
+  RULE2020: { severity: 'error', title: 'Invalid experiment split', message: 'In in_experiment_arm(…), {0}.' },
   RULE3001: {
     severity: 'warning',
     title: 'Trigger without a time window',

@@ -46,6 +46,8 @@ export interface ScoreUpdate {
 
 /** Everything known about one profile. Arrays need not be sorted; evaluators must not rely on order. */
 export interface ProfileHistory {
+  /** The profile's id: only `in_experiment_arm` reads it (the split hashes it); a history without one is in no arm. */
+  readonly profileId?: string;
   readonly events: readonly HistoryEvent[];
   readonly traits: readonly TraitUpdate[];
   readonly subscription?: readonly SubscriptionUpdate[];

@@ -1,4 +1,6 @@
 import type { SqlExecutor } from '../store/index.js';
+import type { ActionKind } from './run-state.js';
+import { inList, inListParam } from '../store/index.js';
 import { fromJson, toJson } from '../store/index.js';
 
 /** Where an action stands: waiting to be performed, performed, or given up after its retries. */
@@ -13,8 +15,8 @@ export interface ActionRecord {
   readonly workspaceId: string;
   readonly profileId: string;
   readonly stepId: string;
-  readonly kind: 'webhook' | 'set_trait';
-  /** Destination name for webhooks. */
+  readonly kind: ActionKind;
+  /** Destination name for webhooks and list steps. */
   readonly target: string;
   readonly payload: unknown;
   readonly status: ActionStatus;
@@ -85,6 +87,21 @@ export class ActionRepoSql {
   /** Pushes a claimed action's next attempt to `at` (a lease: another worker will not take it before then). */
   async postpone(id: string, at: number): Promise<void> {
     await this.sql.execute('UPDATE workflow_actions SET next_attempt_at = $2 WHERE id = $1', [id, at]);
+  }
+
+  /** {@link postpone} for many claimed actions in one statement (the sender's batch). */
+  async postponeMany(ids: readonly string[], at: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.execute(`UPDATE workflow_actions SET next_attempt_at = $1 WHERE ${inList(this.sql, 'id', 2)}`, [at, inListParam(this.sql, ids)]);
+  }
+
+  /** {@link markSent} for many actions sent at the same instant, in one statement. */
+  async markSentMany(ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.execute(
+      `UPDATE workflow_actions SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = NULL WHERE ${inList(this.sql, 'id', 2)}`,
+      [now, inListParam(this.sql, ids)],
+    );
   }
 
   async markSent(id: string, now: number): Promise<void> {

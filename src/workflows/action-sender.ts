@@ -4,6 +4,9 @@ import type { Store } from '../store/index.js';
 import { ActionRepoSql, type ActionRecord } from './action-repo-sql.js';
 import { WorkflowRepoSql } from './workflow-repo-sql.js';
 
+/** Actions performed concurrently within one batch (webhook calls in flight at once). */
+const SENDS_IN_FLIGHT = 32;
+
 /** The outcome of performing an action once. Failures say whether trying again can help. */
 export type ActionOutcome = { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
 
@@ -31,6 +34,11 @@ export interface WorkflowWebhookPayload {
 export interface ActionPorts {
   webhook(workspaceId: string, destination: string, message: { readonly id: string; readonly payload: WorkflowWebhookPayload }): Promise<ActionOutcome>;
   setTraits(workspaceId: string, profileId: string, traits: Readonly<Record<string, unknown>>, messageId: string): Promise<ActionOutcome>;
+  /**
+   * Puts the person on (`add`) or takes them off a list of an ESP destination (`add_to_list` / `remove_from_list`);
+   * `list` '' means the destination's own. Absent where no ESP destinations are wired: those steps then fail.
+   */
+  listMember?(workspaceId: string, destination: string, change: { readonly add: boolean; readonly list: string; readonly profileId: string; readonly messageId: string }): Promise<ActionOutcome>;
 }
 
 /** Options of the {@link ActionSender}. */
@@ -77,20 +85,30 @@ export class ActionSender {
     const claimed = await store.transaction(async (tx) => {
       const repo = new ActionRepoSql(tx.sql);
       const due = await repo.claimDue(now, this.options.batchSize ?? 100);
-      for (const a of due) await repo.postpone(a.id, now + lease);
+      await repo.postponeMany(
+        due.map((a) => a.id),
+        now + lease,
+      );
       return due;
     });
     const names = new Map<string, string>();
     const outcomes: { action: ActionRecord; outcome: ActionOutcome; at: number }[] = [];
-    for (const a of claimed) outcomes.push({ action: a, outcome: await this.perform(a, names), at: clock.now() });
+    // Performed SENDS_IN_FLIGHT at a time: a slow receiver delays its own calls, not the whole batch.
+    for (let i = 0; i < claimed.length; i += SENDS_IN_FLIGHT) {
+      const chunk = claimed.slice(i, i + SENDS_IN_FLIGHT);
+      const done = await Promise.all(chunk.map(async (a) => ({ action: a, outcome: await this.perform(a, names), at: clock.now() })));
+      outcomes.push(...done);
+    }
     // One transaction for all the records: a crash before it commits only means these are performed again (same ids).
     await store.transaction(async (tx) => {
       const repo = new ActionRepoSql(tx.sql);
+      const sentAt = new Map<number, string[]>();
       for (const { action: a, outcome, at } of outcomes) {
-        if (outcome.ok) await repo.markSent(a.id, at);
+        if (outcome.ok) sentAt.set(at, [...(sentAt.get(at) ?? []), a.id]);
         else if (!outcome.retryable || a.attempts + 1 >= this.policy.maxAttempts || at - a.dueAt >= this.policy.maxAgeMs) await repo.markFailed(a.id, outcome.error);
         else await repo.markRetry(a.id, at + backoffDelay(a.attempts + 1, this.policy, this.random, outcome.retryAfterMs), outcome.error);
       }
+      for (const [at, ids] of sentAt) await repo.markSentMany(ids, at);
     });
     return claimed.length;
   }
@@ -101,6 +119,11 @@ export class ActionSender {
       if (a.kind === 'set_trait') {
         const traits = (a.payload as { traits?: Record<string, unknown> }).traits ?? {};
         return await ports.setTraits(a.workspaceId, a.profileId, traits, a.id);
+      }
+      if (a.kind === 'add_to_list' || a.kind === 'remove_from_list') {
+        if (ports.listMember === undefined) return { ok: false, retryable: false, error: 'no ESP list destinations in this process' };
+        const list = (a.payload as { list?: string }).list ?? '';
+        return await ports.listMember(a.workspaceId, a.target, { add: a.kind === 'add_to_list', list, profileId: a.profileId, messageId: a.id });
       }
       let name = names.get(a.workflowId);
       if (name === undefined) {

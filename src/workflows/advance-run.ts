@@ -199,8 +199,8 @@ export function advanceRun(
             break;
           case 'add_to_list':
           case 'remove_from_list':
-            // Refused at validation until ESP list destinations exist; a stored definition never has one.
-            throw new Error(`${a.kind} is not supported yet`);
+            actions.push({ id, stepId: ins.stepId, kind: a.kind, target: a.destination, list: a.list, at: now });
+            break;
           default:
             assertNever(a);
         }

@@ -237,8 +237,21 @@ class Parser {
         return { kind: 'action', id, action: { kind: 'set_trait', traits } satisfies ActionSpec };
       }
       case 'add_to_list':
-      case 'remove_from_list':
-        return this.fail('WF011', at, [kind]);
+      case 'remove_from_list': {
+        // `add_to_list: "<ESP destination>"` (its own list) or `{ destination, list }`
+        const raw = v[kind];
+        const spec = isObject(raw) ? raw : { destination: raw };
+        for (const key of Object.keys(spec)) if (key !== 'destination' && key !== 'list') return this.fail('WF001', at, [`destination and list only (found ${JSON.stringify(key)})`]);
+        const destination = this.string(spec.destination, at, 'an ESP destination name');
+        if (destination === undefined) return undefined;
+        const list = spec.list === undefined ? '' : this.string(spec.list, at, 'a list id');
+        if (list === undefined) return undefined;
+        if (this.context.destinations && !this.context.destinations.has(destination)) {
+          const near = closestMatch(destination, [...this.context.destinations]);
+          return this.fail('WF006', at, [`${JSON.stringify(destination)}${near ? ` (did you mean "${near}"?)` : ''}`]);
+        }
+        return { kind: 'action', id, action: { kind, destination, list } satisfies ActionSpec };
+      }
       case 'exit':
         if (v.exit !== true && v.exit !== null && v.exit !== 'true') return this.fail('WF001', at, ['exit: true']);
         return { kind: 'exit', id };

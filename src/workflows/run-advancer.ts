@@ -41,11 +41,32 @@ export class RunAdvancer {
     this.histories.clear();
   }
 
+  /**
+   * Loads the histories of many people in one read per workspace ({@link EventRepo.historiesOf}) before a batch
+   * advances their runs: a storm of waits ending together costs a few queries instead of one per run. The log up
+   * to its head as of now, like the per-person read it replaces.
+   */
+  async preload(tx: Repos, people: Iterable<{ readonly workspaceId: string; readonly profileId: string }>): Promise<void> {
+    const missing = new Map<string, Set<string>>();
+    for (const { workspaceId, profileId } of people) {
+      if (this.histories.has(`${workspaceId}\u0000${profileId}`)) continue;
+      const set = missing.get(workspaceId) ?? new Set<string>();
+      set.add(profileId);
+      missing.set(workspaceId, set);
+    }
+    if (missing.size === 0) return;
+    const head = await tx.events.headSeq();
+    for (const [workspaceId, ids] of missing) {
+      const histories = await tx.events.historiesOf(workspaceId, [...ids], head);
+      for (const id of ids) this.histories.set(`${workspaceId}\u0000${id}`, historyFromEvents(histories.get(id) ?? [], id));
+    }
+  }
+
   private async history(tx: Repos, workspaceId: string, profileId: string): Promise<ProfileHistory> {
     const key = `${workspaceId}\u0000${profileId}`;
     let h = this.histories.get(key);
     if (!h) {
-      h = historyFromEvents(await tx.events.historyOf(workspaceId, profileId));
+      h = historyFromEvents(await tx.events.historyOf(workspaceId, profileId), profileId);
       this.histories.set(key, h);
     }
     return h;
@@ -108,7 +129,7 @@ export class RunAdvancer {
         stepId: a.stepId,
         kind: a.kind,
         target: a.target,
-        payload: a.kind === 'set_trait' ? { traits: a.traits ?? {} } : {},
+        payload: a.kind === 'set_trait' ? { traits: a.traits ?? {} } : a.kind === 'add_to_list' || a.kind === 'remove_from_list' ? { list: a.list ?? '' } : {},
         status: 'pending',
         attempts: 0,
         dueAt: a.at,

@@ -30,14 +30,19 @@ export type RunInput =
   | { readonly kind: 'event'; readonly at: number; readonly event: HistoryEvent }
   | { readonly kind: 'update'; readonly at: number };
 
+/** What an action does: call a webhook, set traits, or put the person on / take them off an ESP list. */
+export type ActionKind = 'webhook' | 'set_trait' | 'add_to_list' | 'remove_from_list';
+
 /** An action the run asks for, with its stable idempotency id (the webhook-id downstream). */
 export interface PlannedAction {
   readonly id: string;
   readonly stepId: string;
-  readonly kind: 'webhook' | 'set_trait';
-  /** The destination name (webhook) or '' (set_trait). */
+  readonly kind: ActionKind;
+  /** The destination name (webhook, ESP list steps) or '' (set_trait). */
   readonly target: string;
   readonly traits?: Readonly<Record<string, unknown>>;
+  /** The list of an `add_to_list` / `remove_from_list` step ('' = the destination's own list). */
+  readonly list?: string;
   /** The instant the action was due. */
   readonly at: number;
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../core/index.js';
+import type { Clock, Profile } from '../core/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
 import type { ActionOutcome, ActionPorts, WorkflowWebhookPayload } from './action-sender.js';
@@ -29,7 +29,18 @@ export interface StartWorkflowsOptions {
    * duplicate that ingestion stores once.
    */
   readonly identify: (workspaceId: string, message: Record<string, unknown>) => Promise<ActionOutcome>;
+  /**
+   * Puts a person on (or takes them off) a list of the enabled ESP destination with this name (`add_to_list` /
+   * `remove_from_list`); undefined when there is none. Absent: list steps fail as not available.
+   */
+  readonly listMember?: (
+    workspaceId: string,
+    destination: string,
+    change: { readonly add: boolean; readonly list: string; readonly profile: Profile | undefined; readonly key: string },
+  ) => Promise<ActionOutcome | undefined>;
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Whether this process runs journeys now (the app passes "the engine holds its lease"; default always). */
+  readonly isActive?: () => boolean;
 }
 
 /** Running workflows: the service for the API, the runtime, and how to stop it. */
@@ -42,8 +53,18 @@ export interface RunningWorkflows {
 }
 
 /** The action ports over destinations (webhooks) and ingestion (traits). */
-export function workflowPorts(options: Pick<StartWorkflowsOptions, 'store' | 'webhookByName' | 'identify'>): ActionPorts {
+export function workflowPorts(options: Pick<StartWorkflowsOptions, 'store' | 'webhookByName' | 'identify' | 'listMember'>): ActionPorts {
+  const listMember = options.listMember;
   return {
+    ...(listMember === undefined
+      ? {}
+      : {
+          async listMember(workspaceId: string, destination: string, change: { readonly add: boolean; readonly list: string; readonly profileId: string; readonly messageId: string }): Promise<ActionOutcome> {
+            const profile = await options.store.profiles.get(workspaceId, change.profileId);
+            const outcome = await listMember(workspaceId, destination, { add: change.add, list: change.list, profile, key: change.messageId });
+            return outcome ?? { ok: false, retryable: false, error: `no enabled ESP destination named "${destination}"` };
+          },
+        }),
     async webhook(workspaceId: string, destination: string, message: { readonly id: string; readonly payload: WorkflowWebhookPayload }): Promise<ActionOutcome> {
       const sender = await options.webhookByName(workspaceId, destination);
       if (!sender) return { ok: false, retryable: false, error: `no enabled destination named "${destination}"` };
@@ -76,6 +97,7 @@ export async function startWorkflows(options: StartWorkflowsOptions): Promise<Ru
     segments: options.segments,
     ports: workflowPorts(options),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.isActive ? { isActive: options.isActive } : {}),
   });
   const service = new WorkflowService({
     store: options.store,

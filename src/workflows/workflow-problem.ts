@@ -10,7 +10,8 @@ export const WORKFLOW_PROBLEMS = {
   WF008: 'goto refers to unknown step {0}.',
   WF009: 'This loop back to {0} contains no wait; every loop must wait (wait or wait_until) before repeating.',
   WF010: 'A step needs exactly one kind; found {0}.',
-  WF011: '{0} is not available yet: ESP list destinations do not exist in this version of segflow.',
+  /** Retired: list steps are supported since ESP list destinations exist; kept so that codes stay stable. */
+  WF011: '{0} is not available.',
   WF012: 'Invalid time of day {0}; write HH:MM in 24-hour time (e.g. 09:00).',
   WF013: 'Unknown time zone {0}; use an IANA name such as Europe/Paris.',
   WF014: 'Invalid re_entry {0}; use never, always or "after <duration>".',

@@ -49,6 +49,29 @@ describeEachStore('workflow runtime', (getStore) => {
     expect(runs.ok && runs.value[0]?.actions.map((a) => a.dueAt - start)).toEqual([HOUR, DAY, 3 * DAY]);
   });
 
+  it('puts the person on an ESP list and takes them off an hour later, each once, at its instant', async () => {
+    const t = await harness();
+    await t.workflow(`
+name: trial list
+trigger: { event: Trial Started }
+steps:
+  - { id: join, add_to_list: { destination: esp, list: trial } }
+  - { id: w, wait: 1h }
+  - { id: leave, remove_from_list: esp }
+`);
+    const start = t.clock.now();
+    await t.track('u1', 'Trial Started');
+    await t.advance(HOUR);
+    await t.advance(HOUR);
+    expect(t.ports.lists.map((l) => [l.destination, l.add, l.list, l.at - start])).toEqual([
+      ['esp', true, 'trial', 0],
+      ['esp', false, '', HOUR],
+    ]);
+    expect(new Set(t.ports.lists.map((l) => l.messageId)).size).toBe(2);
+    const stats = await t.service.stats(WS, 'trial list');
+    expect(stats.ok && stats.value[0]).toMatchObject({ entered: 1, exited: { completed: 1 }, actions: { sent: 2 } });
+  });
+
   it('stops the series the moment the order arrives (goal during a wait) and counts the conversion', async () => {
     const t = await harness();
     await t.workflow(CART);
@@ -144,7 +167,14 @@ steps: [{ id: hi, webhook: mail }]
     await t.track('u2', 'Product Added', { cart_id: 'c2' });
     await t.advance(HOUR);
     expect(t.ports.sent.map((s) => [s.payload.data.step.id, s.payload.data.workflow.version]).sort()).toEqual([['r1', 1], ['r1-new', 2]]);
-    const refused = await t.service.migrate(WS, 'cart', 1, {});
-    expect(refused.ok ? refused.value : refused.error).toEqual({ migrated: 1 });
+    // the preview shows the step mapping and how many people move, and moves nobody
+    const preview = await t.service.migrate(WS, 'cart', 1, {}, { dryRun: true });
+    expect(preview.ok ? preview.value : preview.error).toEqual({ migrated: 1, dryRun: true, steps: [{ from: 'w2', to: 'w2', people: 1, keepWait: 1 }] });
+    const stillOld = await t.service.runs(WS, 'cart', 'u1');
+    expect(stillOld.ok && stillOld.value.map((r) => r.version)).toEqual([1]);
+    const done = await t.service.migrate(WS, 'cart', 1, {});
+    expect(done.ok ? done.value : done.error).toEqual({ migrated: 1, dryRun: false, steps: [{ from: 'w2', to: 'w2', people: 1, keepWait: 1 }] });
+    const moved = await t.service.runs(WS, 'cart', 'u1');
+    expect(moved.ok && moved.value.map((r) => r.version)).toEqual([2]);
   });
 });

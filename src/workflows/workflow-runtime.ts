@@ -1,9 +1,8 @@
 import type { Clock, MembershipChange, StoredEvent, TimerHandle } from '../core/index.js';
 import { historyItemsOf } from '../engine/index.js';
 import type { ChangeLog } from '../membership/index.js';
-import type { Store } from '../store/index.js';
+import { ConsumerLoop, eventLogOf, inStore, LogConsumer, type Repos, type Store } from '../store/index.js';
 import { ActionSender, type ActionPorts, type ActionSenderOptions } from './action-sender.js';
-import { WorkflowCursorRepoSql } from './cursor-repo-sql.js';
 import { emptyCounts, RunAdvancer, type AdvanceCounts } from './run-advancer.js';
 import { RunRepoSql } from './run-repo-sql.js';
 import { RunWrites } from './run-writes.js';
@@ -24,6 +23,11 @@ export interface WorkflowRuntimeOptions {
   readonly batchSize?: number;
   readonly sender?: Partial<Omit<ActionSenderOptions, 'store' | 'clock' | 'ports'>>;
   readonly log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Whether this process advances runs now (default always). Several runtimes on one PostgreSQL database are safe
+   * (claims and locks), but the app runs journeys where the engine holds its lease, like every writing consumer.
+   */
+  readonly isActive?: () => boolean;
 }
 
 /** What one pass of the runtime did. */
@@ -48,7 +52,8 @@ const EVENTS = 'events';
  * - its own durable timers, one per run at the run's next instant (wait end, timeout, quiet hours end, or the
  *   instant a goal / exit rule changes by time alone). The only clock-driven work is one `clock.schedule` at the
  *   earliest due timer or action; there is no polling sweep.
- * Several processes on PostgreSQL may run it: the feeds serialise on their cursor row (`FOR UPDATE`), timers and
+ * Both log feeds are {@link LogConsumer}s (src/store/consumer): several processes on PostgreSQL may run it, each
+ * batch claims its cursor row (a second process waits, then backs off), timers and
  * actions are claimed `FOR UPDATE SKIP LOCKED`, and runs are locked while advanced, so no step runs twice.
  * Entries and exits happen at the input's logical instant (the event's time, the change's instant, the timer's
  * due time), never at the time the runtime got to it. Only inputs recorded after a workflow version was created
@@ -59,66 +64,63 @@ export class WorkflowRuntime {
   private readonly advancer: RunAdvancer;
   private readonly sender: ActionSender;
   private readonly batchSize: number;
+  private readonly loop: ConsumerLoop;
+  private readonly membership: LogConsumer<MembershipChange>;
+  private readonly events: LogConsumer<StoredEvent>;
   private timer: TimerHandle | undefined;
   private unsubscribe: (() => void) | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
   private stopped = true;
+  private counts: AdvanceCounts = emptyCounts();
 
   constructor(private readonly options: WorkflowRuntimeOptions) {
     this.catalog = new WorkflowCatalog(options.segments);
     this.advancer = new RunAdvancer(this.catalog);
     this.sender = new ActionSender({ store: options.store, clock: options.clock, ports: options.ports, ...options.sender });
     this.batchSize = options.batchSize ?? 500;
+    // Both feeds start at the logs' heads: only inputs recorded after the runtime first ran can start runs.
+    const common = { db: inStore(options.store), table: 'workflow_cursors', from: 'head' as const, batchSize: this.batchSize };
+    this.membership = new LogConsumer({ ...common, log: options.changeLog, name: MEMBERSHIP, apply: (tx, batch) => this.applyChanges(tx, batch) });
+    this.events = new LogConsumer({ ...common, log: eventLogOf(options.store.events), name: EVENTS, apply: (tx, batch) => this.applyEvents(tx, batch) });
+    this.loop = new ConsumerLoop({
+      step: async () => {
+        const pass = await this.pass();
+        if (pass.changes + pass.events + pass.timers + pass.sent > 0) return true;
+        await this.arm();
+        return false;
+      },
+      onError: (error) => {
+        this.options.log?.('error', 'workflow runtime pass failed', { err: error instanceof Error ? error.message : String(error) });
+        // still wake at the next due timer or action: the failed pass is retried from the durable cursors
+        this.arm().catch(() => undefined);
+      },
+      ...(options.isActive ? { isActive: options.isActive } : {}),
+    });
   }
 
   /** Starts from the stored cursors (first start: the logs' heads) and processes whatever is due. */
   async start(): Promise<void> {
     this.stopped = false;
-    const { store, changeLog } = this.options;
-    const cursors = new WorkflowCursorRepoSql(store.sql);
-    await cursors.get(MEMBERSHIP, await changeLog.head());
-    await cursors.get(EVENTS, await store.events.headSeq());
-    this.unsubscribe = changeLog.onAppended(() => this.wake());
-    this.wake();
+    await this.membership.position();
+    await this.events.position();
+    this.unsubscribe = this.options.changeLog.onAppended(() => this.wake());
+    this.loop.start();
   }
 
   /** Asks for a pass soon (new events or changes committed, a workflow saved). Coalesced. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-    });
+    this.loop.wake();
   }
 
   /** Waits for the pass in progress, if any. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.loop.idle();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     this.timer?.cancel();
-    await this.idle();
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        const pass = await this.pass();
-        if (pass.changes + pass.events + pass.timers + pass.sent > 0) this.again = true;
-      } catch (error) {
-        this.options.log?.('error', 'workflow runtime pass failed', { err: error instanceof Error ? error.message : String(error) });
-        break;
-      }
-    } while (this.again && !this.stopped);
-    await this.arm();
+    await this.loop.stop();
   }
 
   private async arm(): Promise<void> {
@@ -133,8 +135,9 @@ export class WorkflowRuntime {
   /** One pass: a batch of membership changes, a batch of events, the due timers, the due actions. Exposed for tests. */
   async pass(): Promise<RuntimePass> {
     const counts = emptyCounts();
-    const changes = await this.membershipBatch(counts);
-    const events = await this.eventBatch(counts);
+    this.counts = counts;
+    const changes = (await this.membership.step()).consumed;
+    const events = (await this.events.step()).consumed;
     const timers = await this.timerBatch(counts);
     const sent = await this.sender.sendDue();
     return { ...counts, changes, events, timers, sent };
@@ -144,24 +147,14 @@ export class WorkflowRuntime {
     return new WorkflowRepoSql(this.options.store.sql).live();
   }
 
-  private async membershipBatch(counts: AdvanceCounts): Promise<number> {
-    const { store, changeLog } = this.options;
-    const cursor = await new WorkflowCursorRepoSql(store.sql).get(MEMBERSHIP, 0);
-    const batch = await changeLog.read(cursor, this.batchSize);
-    if (batch.length === 0) return 0;
+  private async applyChanges(tx: Repos, batch: readonly MembershipChange[]): Promise<void> {
     const workflows = (await this.liveWorkflows()).filter((w) => w.status === 'active');
-    await store.transaction(async (tx) => {
-      const cursors = new WorkflowCursorRepoSql(tx.sql);
-      // Another worker took this batch meanwhile: leave it to them.
-      if ((await cursors.get(MEMBERSHIP, 0)) !== cursor) return;
-      this.advancer.reset();
-      for (const change of batch) await this.onChange(tx, change, workflows, counts);
-      await cursors.set(MEMBERSHIP, batch.at(-1)?.seq ?? cursor);
-    });
-    return batch.length;
+    this.advancer.reset();
+    await this.advancer.preload(tx, batch);
+    for (const change of batch) await this.onChange(tx, change, workflows, this.counts);
   }
 
-  private async onChange(tx: Parameters<Parameters<Store['transaction']>[0]>[0], change: MembershipChange, workflows: readonly WorkflowRecord[], counts: AdvanceCounts): Promise<void> {
+  private async onChange(tx: Repos, change: MembershipChange, workflows: readonly WorkflowRecord[], counts: AdvanceCounts): Promise<void> {
     const at = change.at;
     for (const run of await new RunRepoSql(tx.sql).activeOf([change.profileId], true)) {
       if (!workflows.some((w) => w.id === run.workflowId)) continue;
@@ -178,23 +171,14 @@ export class WorkflowRuntime {
     }
   }
 
-  private async eventBatch(counts: AdvanceCounts): Promise<number> {
-    const { store } = this.options;
-    const cursor = await new WorkflowCursorRepoSql(store.sql).get(EVENTS, 0);
-    const batch = await store.events.readLog(cursor, this.batchSize);
-    if (batch.length === 0) return 0;
+  private async applyEvents(tx: Repos, batch: readonly StoredEvent[]): Promise<void> {
     const workflows = (await this.liveWorkflows()).filter((w) => w.status === 'active');
-    await store.transaction(async (tx) => {
-      const cursors = new WorkflowCursorRepoSql(tx.sql);
-      if ((await cursors.get(EVENTS, 0)) !== cursor) return;
-      this.advancer.reset();
-      for (const event of batch) await this.onEvent(tx, event, workflows, counts);
-      await cursors.set(EVENTS, batch.at(-1)?.seq ?? cursor);
-    });
-    return batch.length;
+    this.advancer.reset();
+    await this.advancer.preload(tx, batch);
+    for (const event of batch) await this.onEvent(tx, event, workflows, this.counts);
   }
 
-  private async onEvent(tx: Parameters<Parameters<Store['transaction']>[0]>[0], event: StoredEvent, workflows: readonly WorkflowRecord[], counts: AdvanceCounts): Promise<void> {
+  private async onEvent(tx: Repos, event: StoredEvent, workflows: readonly WorkflowRecord[], counts: AdvanceCounts): Promise<void> {
     const now = this.options.clock.now();
     // A future-dated event is taken at the present: a run never moves ahead of the clock.
     const at = Math.min(event.timestamp, now);
@@ -223,7 +207,9 @@ export class WorkflowRuntime {
       const dueOf = new Map(due.map((d) => [d.runId, d.dueAt]));
       // One timer per run, so each run is advanced once here: its writes can be buffered and written together.
       const writes = new RunWrites();
-      for (const run of await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true)) {
+      const runs = await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true);
+      await this.advancer.preload(tx, runs.filter((r) => r.state.status === 'active'));
+      for (const run of runs) {
         if (run.state.status !== 'active') {
           writes.timer(run.id, undefined);
           continue;

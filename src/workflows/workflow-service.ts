@@ -62,6 +62,22 @@ export interface RunView {
   readonly actions: readonly Pick<ActionRecord, 'id' | 'stepId' | 'kind' | 'target' | 'status' | 'attempts' | 'dueAt'>[];
 }
 
+/** One line of a migration's step mapping: how many people at step `from` go to step `to`. */
+export interface MigrationStep {
+  readonly from: string;
+  readonly to: string;
+  readonly people: number;
+  /** Of them, people waiting on a wait of the same kind, who keep their wait's instant (the others start `to` now). */
+  readonly keepWait: number;
+}
+
+/** What a migration did — or, with `dryRun`, would do (nothing was written). */
+export interface MigrationResult {
+  readonly migrated: number;
+  readonly dryRun: boolean;
+  readonly steps: readonly MigrationStep[];
+}
+
 /** What the service needs. */
 export interface WorkflowServiceOptions {
   readonly store: Store;
@@ -229,7 +245,13 @@ export class WorkflowService {
    * to `mapping[its step]`; a run waiting on a wait of the same kind keeps its wait's instant, any other run starts
    * its new step now. When a step has no counterpart, nothing moves and the unmapped steps are returned.
    */
-  async migrate(workspaceId: string, idOrName: string, fromVersion: number, mapping: Readonly<Record<string, string>> = {}): Promise<WorkflowResult<{ migrated: number }>> {
+  async migrate(
+    workspaceId: string,
+    idOrName: string,
+    fromVersion: number,
+    mapping: Readonly<Record<string, string>> = {},
+    options: { readonly dryRun?: boolean } = {},
+  ): Promise<WorkflowResult<MigrationResult>> {
     const { store, clock } = this.options;
     const w = await new WorkflowRepoSql(store.sql).get(workspaceId, idOrName);
     if (!w) return fail({ kind: 'not_found', what: 'workflow', id: idOrName });
@@ -237,7 +259,7 @@ export class WorkflowService {
     const target = await this.catalog.current(store.sql, w);
     const source = await this.catalog.version(store.sql, w.id, fromVersion);
     const now = clock.now();
-    const result = await store.transaction(async (tx): Promise<WorkflowResult<{ migrated: number }>> => {
+    const result = await store.transaction(async (tx): Promise<WorkflowResult<MigrationResult>> => {
       const runs = new RunRepoSql(tx.sql);
       const active = (await runs.activeOfWorkflow(w.id, fromVersion)).filter(() => fromVersion !== w.currentVersion);
       const unmapped = new Set<string>();
@@ -256,15 +278,23 @@ export class WorkflowService {
         moves.push({ run, state, stepId: to });
       }
       if (unmapped.size > 0) return fail({ kind: 'unmapped_steps', steps: [...unmapped].sort() });
+      const byStep = new Map<string, MigrationStep>();
+      for (const m of moves) {
+        const key = `${m.run.stepId}\u0000${m.stepId}`;
+        const was = byStep.get(key) ?? { from: m.run.stepId, to: m.stepId, people: 0, keepWait: 0 };
+        byStep.set(key, { ...was, people: was.people + 1, keepWait: was.keepWait + (m.state.wait !== undefined ? 1 : 0) });
+      }
+      const steps = [...byStep.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+      if (options.dryRun) return { ok: true, value: { migrated: moves.length, dryRun: true, steps } };
       const timers = new WorkflowTimerRepoSql(tx.sql);
       for (const m of moves) {
         await runs.update({ ...m.run, version: w.currentVersion, state: m.state, stepId: m.stepId, updatedAt: now });
         const w8 = m.state.wait;
         await timers.set(m.run.id, w8 ? (w8.kind === 'until' ? w8.timeoutAt : w8.until) : m.state.at);
       }
-      return { ok: true, value: { migrated: moves.length } };
+      return { ok: true, value: { migrated: moves.length, dryRun: false, steps } };
     });
-    if (result.ok) this.options.onChange?.();
+    if (result.ok && !options.dryRun) this.options.onChange?.();
     return result;
   }
 

@@ -89,9 +89,21 @@ steps:
     expect(fine.ok).toBe(true);
   });
 
-  it('refuses list actions clearly until ESP list destinations exist', () => {
-    const r = parseWorkflowYaml(`name: x\ntrigger: { event: A }\nsteps:\n  - id: a\n    add_to_list: { destination: esp, list: vip }\n`);
-    expect(r.ok ? [] : r.problems.map((p) => [p.code, p.line])).toEqual([['WF011', 5]]);
+  it('reads list actions on an ESP destination, with or without a list, and refuses unknown destinations and fields', () => {
+    const yaml = `name: x\ntrigger: { event: A }\nsteps:\n  - id: a\n    add_to_list: { destination: esp, list: vip }\n  - id: b\n    remove_from_list: esp\n`;
+    const r = parseWorkflowYaml(yaml, { destinations: new Set(['esp']) });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.value.steps).toEqual([
+      { kind: 'action', id: 'a', action: { kind: 'add_to_list', destination: 'esp', list: 'vip' } },
+      { kind: 'action', id: 'b', action: { kind: 'remove_from_list', destination: 'esp', list: '' } },
+    ]);
+    const unknown = parseWorkflowYaml(yaml, { destinations: new Set(['espp']) });
+    expect(unknown.ok ? [] : unknown.problems.map((p) => [p.code, p.line])).toEqual([
+      ['WF006', 5],
+      ['WF006', 7],
+    ]);
+    const extra = parseWorkflowYaml(yaml.replace('list: vip', 'lists: vip'), { destinations: new Set(['esp']) });
+    expect(extra.ok ? [] : extra.problems.map((p) => p.code)).toEqual(['WF001']);
   });
 
   it('reports YAML syntax errors with their position and never throws on garbage', () => {

@@ -160,8 +160,16 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRoutesOptions> = 
 
   app.post(
     '/api/workflows/:id/migrate',
-    { schema: { tags, summary: 'Move the runs of an old version to the current one, step by step', params: IdParams, body: Type.Object({ fromVersion: Type.Integer({ minimum: 1 }), mapping: Type.Optional(Type.Record(Type.String(), Type.String())) }) } },
-    async (request) => unwrap(await workflows.migrate(workspaceOf(request), request.params.id, request.body.fromVersion, request.body.mapping ?? {})),
+    {
+      schema: {
+        tags,
+        summary: 'Move the runs of an old version to the current one, step by step (dryRun: preview the mapping and counts)',
+        params: IdParams,
+        body: Type.Object({ fromVersion: Type.Integer({ minimum: 1 }), mapping: Type.Optional(Type.Record(Type.String(), Type.String())), dryRun: Type.Optional(Type.Boolean()) }),
+      },
+    },
+    async (request) =>
+      unwrap(await workflows.migrate(workspaceOf(request), request.params.id, request.body.fromVersion, request.body.mapping ?? {}, { dryRun: request.body.dryRun === true })),
   );
 
   app.get('/api/workflows/:id/stats', { schema: { tags, summary: 'Per version: people at each step, entered, exited by cause, goal reached, actions', params: IdParams } }, async (request) => ({

@@ -1,13 +1,19 @@
 /**
  * @module
  * `segflow explain SEGMENT PROFILE`: why a person is or is not in a segment right now. SEGMENT is a name
- * or an id (an unknown one gets the nearest name suggested). Prints the profile PROFILE resolves to (after
+ * or an id (an unknown one gets the nearest name suggested). `segflow explain workflow:NAME PROFILE` explains a
+ * person's runs of a workflow instead: each step's instant and outcome, and each branch's rule with its values
+ * at that instant (the same document as `GET /api/workflows/{id}/runs?profile=…`). Prints the profile PROFILE resolves to (after
  * merges), then the rule's explanation tree with ✓ / ✗ per condition and its evidence (counts, matching events, deadlines), or the raw
  * document with `--json`. PROFILE is a userId, an anonymousId or `email:<address>`.
  */
 import type { Command } from 'commander';
 import { type ApiExplanation, addAdminOptions, clientFromOptions, describeProblem } from '../admin-client.js';
 import { withSegmentSuggestion } from '../segment-refs.js';
+import { renderRuns, type ApiRun } from './workflows.js';
+
+/** `workflow:<name>` as the first argument explains a person's runs of that workflow. */
+const WORKFLOW_PREFIX = 'workflow:';
 
 const LABEL_KEYS = ['text', 'label', 'description', 'condition', 'summary'] as const;
 const VALUE_KEYS = ['value', 'holds', 'result', 'satisfied'] as const;
@@ -116,10 +122,21 @@ export function register(program: Command): void {
     program
       .command('explain')
       .description('show why a person is or is not in a segment, condition by condition')
-      .argument('<segment>', 'segment name or id')
+      .argument('<segment>', 'segment name or id, or workflow:<name> for a person\'s runs of a workflow')
       .argument('<profile>', 'userId, anonymousId or email:<address>'),
   ).action(async (segment: string, profile: string, options: { url?: string; key?: string; json?: boolean }) => {
     const client = clientFromOptions(options);
+    if (segment.startsWith(WORKFLOW_PREFIX)) {
+      const workflow = segment.slice(WORKFLOW_PREFIX.length);
+      const runs = await client.request<{ runs: ApiRun[] }>('GET', `/api/workflows/${encodeURIComponent(workflow)}/runs?profile=${encodeURIComponent(profile)}`);
+      if (!runs.ok) {
+        process.stderr.write(`segflow explain: ${describeProblem(runs.problem)}\n`);
+        process.exitCode = runs.problem.status >= 500 || runs.problem.status === 404 ? 1 : 2;
+        return;
+      }
+      process.stdout.write(options.json ? `${JSON.stringify(runs.value, null, 2)}\n` : `${workflow} for ${profile}:\n${renderRuns(runs.value.runs)}\n`);
+      return;
+    }
     const res = await client.explain(segment, profile);
     if (!res.ok) {
       const problem =

@@ -26,7 +26,8 @@ interface ApiVersionStats {
   actions: { pending: number; sent: number; failed: number };
 }
 
-interface ApiRun {
+/** One run of a person as `GET /api/workflows/{id}/runs` answers it. */
+export interface ApiRun {
   id: string;
   version: number;
   key: string;
@@ -112,8 +113,9 @@ export function register(program: Command): void {
       .description('move the runs of an old version to the current one')
       .argument('<workflow>')
       .requiredOption('--from <version>', 'the version whose runs move')
-      .option('--map <old=new...>', 'step mapping for steps that changed id', (v: string, acc: string[] = []) => [...acc, v]),
-  ).action(async (id: string, options: Options & { from: string; map?: string[] }) => {
+      .option('--map <old=new...>', 'step mapping for steps that changed id', (v: string, acc: string[] = []) => [...acc, v])
+      .option('--dry-run', 'show the step mapping and how many people would move, and move nobody'),
+  ).action(async (id: string, options: Options & { from: string; map?: string[]; dryRun?: boolean }) => {
     const mapping: Record<string, string> = {};
     for (const m of options.map ?? []) {
       const [from, to] = m.split('=');
@@ -125,7 +127,14 @@ export function register(program: Command): void {
       mapping[from] = to;
     }
     const client = clientFromOptions(options);
-    process.exitCode = print(await client.request<{ migrated: number }>('POST', `/api/workflows/${encodeURIComponent(id)}/migrate`, { fromVersion: Number(options.from), mapping }), options, (v) => `${v.migrated} run(s) migrated.`);
+    const body = { fromVersion: Number(options.from), mapping, ...(options.dryRun ? { dryRun: true } : {}) };
+    const answer = await client.request<{ migrated: number; dryRun: boolean; steps: { from: string; to: string; people: number; keepWait: number }[] }>('POST', `/api/workflows/${encodeURIComponent(id)}/migrate`, body);
+    process.exitCode = print(answer, options, (v) =>
+      [
+        ...v.steps.map((s) => `${s.from} → ${s.to}: ${s.people} ${s.people === 1 ? 'person' : 'people'}${s.keepWait > 0 ? ` (${s.keepWait} keep their wait's instant)` : ''}`),
+        v.dryRun ? `${v.migrated} run(s) would move (dry run: nothing changed).` : `${v.migrated} run(s) migrated.`,
+      ].join('\n'),
+    );
   });
   withAdmin(wf.command('backtest').description('replay the last N days of stored events through a draft workflow file').argument('<file>').option('--days <n>', 'days of history', '30')).action(
     async (file: string, options: Options & { days: string }) => {

@@ -7,6 +7,7 @@ import {
   emailEligibilityAt,
   getPath,
   inBounds,
+  inExperimentArm,
   subscriptionStatusAt,
   testValue,
   windowBounds,
@@ -99,6 +100,11 @@ export function compileCondition(c: Condition): CompiledCondition {
       const category = c.category;
       return (cx, t) => consentGrantedAt(cx.state.updatesHistory, t, category);
     }
+    case 'experiment_arm': {
+      // fixed per profile: hashed once per evaluation, the same function the reference evaluator calls
+      const node = c;
+      return (cx) => inExperimentArm(node, cx.state.profileId);
+    }
     default:
       return assertNever(c);
   }
@@ -121,6 +127,7 @@ function costOf(c: Condition): number {
     case 'consent':
     case 'lapsed':
     case 'first_performed':
+    case 'experiment_arm':
       return 1;
     case 'metric':
       return c.metric.kind === 'count' && c.metric.event.where === undefined ? 1 : c.metric.kind === 'score' ? 1 : 2;

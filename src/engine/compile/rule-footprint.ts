@@ -166,6 +166,9 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
         // Consent updates travel with subscription ones (any call's context): the same dependents.
         subscription = true;
         return;
+      case 'experiment_arm':
+        // reads only the profile's id, which never changes
+        return;
       default:
         assertNever(c);
     }

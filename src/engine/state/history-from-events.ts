@@ -115,9 +115,11 @@ function subscriptionFromTrack(event: HistoryEvent): SubscriptionStatus | undefi
 }
 
 /** A profile's full evaluation history from its stored events (any order; updates keep log order for ties). */
-export function historyFromEvents(events: readonly StoredEvent[]): ProfileHistory {
+export function historyFromEvents(events: readonly StoredEvent[], profileId?: string): ProfileHistory {
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  const id = profileId ?? sorted[0]?.profileId;
   const history = {
+    ...(id === undefined ? {} : { profileId: id }),
     events: [] as HistoryEvent[],
     traits: [] as TraitUpdate[],
     subscription: [] as SubscriptionUpdate[],

@@ -1,30 +1,6 @@
-import { createHash } from 'node:crypto';
-
 /**
- * A person's point in [0, 1) for an experiment: the first 52 bits of SHA-256(salt ‖ 0x00 ‖ personId) / 2⁵².
- * Deterministic (the same in every process and after every restart, no state), uniform (SHA-256's output
- * bits are indistinguishable from uniform), and independent across experiments because each has its own salt:
- * knowing a person's arm in one experiment says nothing about another. The 0x00 separator keeps
- * ("ab", "c") and ("a", "bc") apart. FNV-style 32-bit hashes, common in feature-flag tools, are faster but
- * show measurable bias and correlation on sequential ids; one SHA-256 per exposure is cheap at segflow's rates.
+ * The experiments' deterministic split is shared with the rule language (`in_experiment_arm` evaluates it), so
+ * that an arm segment and the exposure worker can never disagree on a person's arm; re-exported here.
  */
-export function assignmentPoint(salt: string, personId: string): number {
-  const digest = createHash('sha256').update(salt).update('\u0000').update(personId).digest();
-  // 52 bits: 4 bytes high word (32 bits) + 20 bits of the next, exact in a double
-  return (digest.readUInt32BE(0) * 2 ** 20 + (digest.readUInt32BE(4) >>> 12)) / 2 ** 52;
-}
-
-/**
- * The arm a person belongs to: the arms laid end to end on [0, 1) in their declared order, each as wide as its
- * share of the total weight. Returns the arm's index.
- */
-export function assignArm(weights: readonly number[], salt: string, personId: string): number {
-  const total = weights.reduce((s, w) => s + w, 0);
-  const point = assignmentPoint(salt, personId) * total;
-  let edge = 0;
-  for (let i = 0; i < weights.length; i += 1) {
-    edge += weights[i] ?? 0;
-    if (point < edge) return i;
-  }
-  return weights.length - 1;
-}
+export { assignmentPoint } from '../../core/index.js';
+export { assignArm } from '../../rules/index.js';

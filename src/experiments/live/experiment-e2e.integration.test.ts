@@ -58,11 +58,15 @@ describeEachStore('a threshold experiment end to end on a fake clock', (getStore
     expect(early.exposures).toBe(earlyArms.length);
 
     const rank: Record<string, number> = {};
+    const bought = new Set<string>();
     const buy = async (arms: readonly string[]): Promise<void> => {
       for (const p of people.filter((x) => arms.includes(armOf(x)))) {
         const arm = armOf(p);
         rank[arm] = (rank[arm] ?? 0) + 1;
-        if ((rank[arm] ?? 0) % 20 < (BUYERS_PER_20[arm] ?? 0)) await h.submit(p, 'Order Completed', { properties: { revenue: 40 } });
+        if ((rank[arm] ?? 0) % 20 < (BUYERS_PER_20[arm] ?? 0)) {
+          bought.add(p);
+          await h.submit(p, 'Order Completed', { properties: { revenue: 40 } });
+        }
       }
     };
     await h.advance(30 * MINUTE);
@@ -70,6 +74,15 @@ describeEachStore('a threshold experiment end to end on a fake clock', (getStore
     await h.advance(23 * HOUR - 30 * MINUTE);
     const late = await worker.tick();
     expect(late.exposures).toBe(people.length - earlyArms.length);
+    // everyone who has not bought now matches both the 1 h and the 24 h rule; each is a member of their own arm only
+    const matchingBoth = people.filter((p) => armOf(p) === '24h' || !bought.has(p));
+    expect(matchingBoth.length).toBeGreaterThan(300);
+    for (const arm of definition.arms) {
+      const page = await segments.members(WS, `__exp:cart abandoners:${arm.name}`, { limit: 1_000 });
+      if (!page.ok) throw new Error('expected the arm segment');
+      const own = matchingBoth.filter((p) => armOf(p) === arm.name);
+      expect(page.value.members.map((m) => m.profileId).sort(), arm.name).toEqual(own.sort());
+    }
     await h.advance(30 * MINUTE);
     await buy(['24h']);
     await worker.tick();

@@ -3,6 +3,7 @@ import type { RuleProblem, SegmentService } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
 import { analyzeArms, momentsFromSums, proportionMoments, verdictLines, type ArmInput, type ExperimentAnalysis, type MetricSpec } from '../stats/index.js';
 import { parseExperimentDefinition, type DefinitionProblem, type ExperimentDefinition } from './experiment-definition.js';
+import { armSegmentRule } from './arm-segment-rule.js';
 import { armSegmentName, type ExperimentRecord } from './experiment-record.js';
 import { ExperimentRepoSql } from './experiment-repo-sql.js';
 
@@ -64,8 +65,9 @@ function canonical(value: unknown): string {
 
 /**
  * The experiment service over the store and the public {@link SegmentService}: each arm is a system segment
- * `__exp:<experiment>:<arm>` holding the arm's rule, hidden like `__email_eligible`; the worker turns entries into
- * exposures (see experiment-worker.ts).
+ * `__exp:<experiment>:<arm>` holding the arm's rule gated by the split ({@link armSegmentRule}), hidden like
+ * `__email_eligible`, so its members are the people assigned to that arm who match its rule; the worker turns
+ * entries into exposures (see experiment-worker.ts).
  */
 export class SqlExperimentService implements ExperimentService {
   constructor(
@@ -114,7 +116,8 @@ export class SqlExperimentService implements ExperimentService {
     const created: string[] = [];
     for (const arm of definition.arms) {
       const name = armSegmentName(definition.name, arm.name);
-      const saved = await this.segments.create(workspaceId, { name, rule: arm.rule, description: `Arm ${arm.name} of experiment ${definition.name}` });
+      const rule = armSegmentRule(definition, record.salt, arm.name);
+      const saved = await this.segments.create(workspaceId, { name, rule, description: `Arm ${arm.name} of experiment ${definition.name}` });
       if (!saved.ok) {
         for (const done of created) await this.segments.delete(workspaceId, done);
         await this.repo.delete(id);

@@ -1,8 +1,8 @@
-import type { Clock, MembershipChange, StoredEvent, TimerHandle } from '../../core/index.js';
+import type { Clock, MembershipChange, StoredEvent } from '../../core/index.js';
 import { historyFromEvents, type SegmentService } from '../../engine/index.js';
 import { evaluate } from '../../rules/index.js';
 import type { ChangeLog } from '../../membership/index.js';
-import type { Store } from '../../store/index.js';
+import { ConsumerLoop, eventLogOf, inStore, LogConsumer, type Repos, type Store } from '../../store/index.js';
 import { assignArm } from './assign-arm.js';
 import { parseExperimentDefinition, type CompiledMetric, type CompiledRuleMetric } from './experiment-definition.js';
 import { parseArmSegmentName, type Conversion, type ExperimentRecord, type Exposure } from './experiment-record.js';
@@ -36,6 +36,11 @@ export interface ExperimentWorkerOptions {
   readonly pollMs?: number;
   /** Told about a failed tick (database away); the next poll retries from the durable cursors. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Whether this process records now (the app passes "the engine holds its lease"; default always): of several
+   * processes on one database only the active one writes, a standby's cursors wait where the active one left them.
+   */
+  readonly isActive?: () => boolean;
 }
 
 const CHANGES = 'experiments.changes';
@@ -58,83 +63,61 @@ const EVENTS = 'experiments.events';
  * stored after is seen by the stream with the exposure already visible.
  */
 export class ExperimentWorker {
-  private readonly batchSize: number;
   private readonly segmentNames = new Map<string, string | null>();
-  private timer: TimerHandle | undefined;
+  private readonly loop: ConsumerLoop;
+  private readonly changes: LogConsumer<MembershipChange>;
+  private readonly events: LogConsumer<StoredEvent>;
+  private readonly batchSize: number;
   private unsubscribe: (() => void) | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  /** The running experiments of the tick in progress (read once per tick). */
+  private prepared: ReadonlyMap<string, Prepared> = new Map();
+  private counts = { exposures: 0, conversions: 0 };
 
   constructor(private readonly options: ExperimentWorkerOptions) {
     this.batchSize = options.batchSize ?? 1_000;
+    const common = { db: inStore(options.store), table: 'experiment_cursors', from: 'start' as const, batchSize: this.batchSize };
+    this.changes = new LogConsumer({ ...common, log: options.changeLog, name: CHANGES, apply: (tx, batch) => this.applyChanges(tx, batch) });
+    this.events = new LogConsumer({ ...common, log: eventLogOf(options.store.events), name: EVENTS, apply: (tx, batch) => this.applyEvents(tx, batch) });
+    this.loop = new ConsumerLoop({
+      step: async () => {
+        await this.tick();
+        return false;
+      },
+      onError: (error) => this.options.onError?.(error),
+      clock: options.clock,
+      pollMs: options.pollMs ?? 1_000,
+      ...(options.isActive === undefined ? {} : { isActive: options.isActive }),
+    });
   }
 
   /** Starts ticking: on every new membership change, on {@link wake}, and every `pollMs`. */
   start(): void {
-    this.stopped = false;
     this.unsubscribe = this.options.changeLog.onAppended(() => this.wake());
-    this.schedule();
-    this.wake();
+    this.loop.start();
   }
 
   /** Asks for a tick soon (after new events commit). Ticks never overlap. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.tick();
-        } catch (error) {
-          // an infrastructure failure (database away): the next poll retries from the durable cursors
-          this.options.onError?.(error);
-          break;
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = undefined;
-    });
+    this.loop.wake();
   }
 
   /** Stops ticking and waits for a tick in flight. */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
-    this.timer?.cancel();
-    await this.running;
+    await this.loop.stop();
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.options.clock.schedule(this.options.clock.now() + (this.options.pollMs ?? 1_000), () => {
-      this.wake();
-      this.schedule();
-    });
-  }
-
-  /** Processes everything readable now: all new membership changes, then all new events. */
+  /** Processes everything readable now: all new membership changes, then all new events, then due rule metrics. */
   async tick(): Promise<TickResult> {
-    const prepared = await this.prepare();
-    let exposures = 0;
-    let conversions = 0;
-    for (;;) {
-      const r = await this.changesBatch(prepared);
-      exposures += r.exposures;
-      conversions += r.conversions;
-      if (!r.more) break;
-    }
-    for (;;) {
-      const r = await this.eventsBatch(prepared);
-      conversions += r.conversions;
-      if (!r.more) break;
-    }
-    for (const p of prepared.values()) for (const metric of p.ruleMetrics) await this.evaluateDue(p, metric);
-    return { exposures, conversions };
+    this.prepared = await this.prepare();
+    this.counts = { exposures: 0, conversions: 0 };
+    await this.changes.drain();
+    if (this.prepared.size === 0) {
+      // nothing runs: events before an experiment's first exposure are covered by the exposure-time scan
+      await this.events.advanceTo(await this.options.store.events.headSeq());
+    } else await this.events.drain();
+    for (const p of this.prepared.values()) for (const metric of p.ruleMetrics) await this.evaluateDue(p, metric);
+    return this.counts;
   }
 
   /**
@@ -199,45 +182,29 @@ export class ExperimentWorker {
     return { exposure: { experimentId: p.record.id, profileId: change.profileId, arm: arm.arm, exposedAt: change.at }, p };
   }
 
-  private async changesBatch(prepared: ReadonlyMap<string, Prepared>): Promise<{ exposures: number; conversions: number; more: boolean }> {
-    const { store, changeLog } = this.options;
-    const cursor = await new ExperimentRepoSql(store.sql).cursor(CHANGES);
-    const changes = await changeLog.read(cursor, this.batchSize);
-    if (changes.length === 0) return { exposures: 0, conversions: 0, more: false };
+  private async applyChanges(tx: Repos, changes: readonly MembershipChange[]): Promise<void> {
     const candidates: { exposure: Exposure; p: Prepared }[] = [];
     for (const change of changes) {
-      const found = await this.exposureOf(change, prepared);
+      const found = await this.exposureOf(change, this.prepared);
       if (found) candidates.push(found);
     }
-    const last = changes[changes.length - 1]?.seq ?? cursor;
-    return store.transaction(async (tx) => {
-      const repo = new ExperimentRepoSql(tx.sql);
-      const fresh = await repo.recordExposures(candidates.map((c) => c.exposure));
-      const conversions: Conversion[] = [];
-      for (const exposure of fresh) {
-        const p = candidates.find((c) => c.exposure === exposure)?.p;
-        if (p === undefined) continue;
-        for (const event of await tx.events.historyOf(p.record.workspaceId, exposure.profileId)) {
-          conversions.push(...conversionsOf(event, exposure, p.metrics));
-        }
+    const repo = new ExperimentRepoSql(tx.sql);
+    const fresh = await repo.recordExposures(candidates.map((c) => c.exposure));
+    const conversions: Conversion[] = [];
+    for (const exposure of fresh) {
+      const p = candidates.find((c) => c.exposure === exposure)?.p;
+      if (p === undefined) continue;
+      for (const event of await tx.events.historyOf(p.record.workspaceId, exposure.profileId)) {
+        conversions.push(...conversionsOf(event, exposure, p.metrics));
       }
-      const inserted = await repo.recordConversions(conversions);
-      await repo.setCursor(CHANGES, last);
-      return { exposures: fresh.length, conversions: inserted, more: changes.length === this.batchSize };
-    });
+    }
+    this.counts.exposures += fresh.length;
+    this.counts.conversions += await repo.recordConversions(conversions);
   }
 
-  private async eventsBatch(prepared: ReadonlyMap<string, Prepared>): Promise<{ conversions: number; more: boolean }> {
-    const { store } = this.options;
-    const repo = new ExperimentRepoSql(store.sql);
-    if (prepared.size === 0) {
-      // nothing runs: events before an experiment's first exposure are covered by the exposure-time scan
-      await repo.setCursor(EVENTS, await store.events.headSeq());
-      return { conversions: 0, more: false };
-    }
-    const cursor = await repo.cursor(EVENTS);
-    const events = await store.events.readLog(cursor, this.batchSize);
-    if (events.length === 0) return { conversions: 0, more: false };
+  private async applyEvents(tx: Repos, events: readonly StoredEvent[]): Promise<void> {
+    const prepared = this.prepared;
+    const repo = new ExperimentRepoSql(tx.sql);
     const byId = new Map([...prepared.values()].map((p) => [p.record.id, p]));
     const workspaces = new Set([...prepared.values()].map((p) => p.record.workspaceId));
     const relevant = events.filter((e) => workspaces.has(e.workspaceId));
@@ -245,19 +212,12 @@ export class ExperimentWorker {
     const byProfile = new Map<string, Exposure[]>();
     for (const x of exposures) byProfile.set(x.profileId, [...(byProfile.get(x.profileId) ?? []), x]);
     const conversions: Conversion[] = [];
-    for (const event of relevant as StoredEvent[]) {
+    for (const event of relevant) {
       for (const exposure of byProfile.get(event.profileId) ?? []) {
         const p = byId.get(exposure.experimentId);
         if (p !== undefined && p.record.workspaceId === event.workspaceId) conversions.push(...conversionsOf(event, exposure, p.metrics));
       }
     }
-    const last = events[events.length - 1]?.seq ?? cursor;
-    const inserted = await store.transaction(async (tx) => {
-      const txRepo = new ExperimentRepoSql(tx.sql);
-      const n = await txRepo.recordConversions(conversions);
-      await txRepo.setCursor(EVENTS, last);
-      return n;
-    });
-    return { conversions: inserted, more: events.length === this.batchSize };
+    this.counts.conversions += await repo.recordConversions(conversions);
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock, StoredEvent, TimerHandle } from '../../core/index.js';
-import type { Store } from '../../store/index.js';
+import { ConsumerLoop, eventLogOf, inStore, LogConsumer, type Repos, type Store } from '../../store/index.js';
 import { defaultFeatureEvents } from '../features/feature-set.js';
 import { ProfileFeatures } from '../features/profile-features.js';
 import { companionScores, featureSetMismatch, type TrainedModel } from '../model-spec.js';
@@ -8,7 +8,6 @@ import { ModelRepoSql } from '../model-repo-sql.js';
 import type { ScoreWrite } from '../scores/score-event.js';
 import type { ScoreWriter } from '../scores/score-writer.js';
 import { loadProfileFeatures } from '../training/load-profiles.js';
-import { PredictCursorRepoSql } from './predict-cursor-repo-sql.js';
 
 /** How the live scorer is built. */
 export interface LiveScorerOptions {
@@ -45,16 +44,15 @@ export interface LiveScorerOptions {
  * then folds like any event); a full pass over everyone runs at start and every `fullIntervalMs` for the
  * passage of time. Its own `score` events are skipped (features do not read them), so scoring cannot feed on
  * itself. Feature states are kept per profile in a bounded cache and advanced incrementally by each new event.
- * The cursor moves after the scores commit: a crash rescores a batch again, which writes nothing new.
+ * The cursor (a {@link LogConsumer} at-least-once, in `predict_cursors`) moves after the scores commit: a crash
+ * rescores a batch again, which writes nothing new. Its {@link ConsumerLoop} is gated on `isActive`.
  */
 export class LiveScorer {
-  private readonly cursors: PredictCursorRepoSql;
+  private readonly consumer: LogConsumer<StoredEvent, Repos>;
+  private readonly loop: ConsumerLoop;
   private readonly models: ModelRepoSql;
-  private readonly cursorName: string;
   private readonly onError: (error: unknown) => void;
-  private cursor = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private wakeQueued = false;
   private running = false;
   private fullTimer: TimerHandle | undefined;
   private tailTimer: TimerHandle | undefined;
@@ -66,10 +64,31 @@ export class LiveScorer {
   private readonly cache = new Map<string, { features: ProfileFeatures; purchaseEvent: string }>();
 
   constructor(private readonly options: LiveScorerOptions) {
-    this.cursors = new PredictCursorRepoSql(options.store.sql);
     this.models = new ModelRepoSql(options.store.sql);
-    this.cursorName = options.cursorName ?? 'predict';
     this.onError = options.onError ?? ((error) => console.error('segflow live scorer:', error));
+    this.consumer = new LogConsumer<StoredEvent, Repos>({
+      db: inStore(options.store),
+      log: eventLogOf(options.store.events),
+      table: 'predict_cursors',
+      name: options.cursorName ?? 'predict',
+      from: 'start',
+      batchSize: options.batchSize ?? 500,
+      process: (events) => this.scoreBatch(events),
+    });
+    this.loop = new ConsumerLoop({
+      step: () =>
+        this.exclusive(async () => {
+          try {
+            return (await this.consumer.step()).more;
+          } catch (error) {
+            // The batch that failed is read again from the cursor: states that already took its events must go.
+            this.cache.clear();
+            throw error;
+          }
+        }),
+      onError: this.onError,
+      isActive: () => this.isActive(),
+    });
   }
 
   /** Runs a first full pass, moves the cursor past what it covered, then follows the log. */
@@ -77,20 +96,13 @@ export class LiveScorer {
     this.running = true;
     // The full pass scores everyone as of now from the whole log, which covers every event up to the head: the
     // cursor jumps there instead of rescoring each of those profiles a second time one by one.
-    this.cursor = await this.cursors.get(this.cursorName);
+    await this.consumer.position();
     const head = await this.options.store.events.headSeq();
-    if (!this.isActive()) {
-      this.wake();
-      this.armFull();
-      this.armTail();
-      return;
+    if (this.isActive()) {
+      await this.rescoreEveryone(head);
+      await this.exclusive(() => this.consumer.advanceTo(head));
     }
-    await this.rescoreEveryone(head);
-    await this.exclusive(async () => {
-      await this.cursors.set(this.cursorName, head);
-      this.cursor = await this.cursors.get(this.cursorName);
-    });
-    this.wake();
+    this.loop.start();
     this.armFull();
     this.armTail();
   }
@@ -100,28 +112,20 @@ export class LiveScorer {
     this.running = false;
     this.fullTimer?.cancel();
     this.tailTimer?.cancel();
+    await this.loop.stop();
     await this.idle();
     await this.scorers.release();
   }
 
   /** Asks for the log to be read (e.g. from ingestion's `onCommitted`); calls while work is queued coalesce. */
   wake(): void {
-    if (this.wakeQueued || !this.running) return;
-    this.wakeQueued = true;
-    void this.exclusive(async () => {
-      this.wakeQueued = false;
-      try {
-        await this.catchUp();
-      } catch (error) {
-        // The batch that failed is read again from the cursor: states that already took its events must go.
-        this.cache.clear();
-        throw error;
-      }
-    }).catch(this.onError);
+    if (!this.running) return;
+    this.loop.wake();
   }
 
   /** Resolves when all queued work has finished. */
   async idle(): Promise<void> {
+    await this.loop.idle();
     for (;;) {
       const q = this.queue;
       await q.catch(() => {});
@@ -178,34 +182,28 @@ export class LiveScorer {
     }
   }
 
-  private async catchUp(): Promise<void> {
-    const { store } = this.options;
-    while (this.isActive()) {
-      const events = await store.events.readLog(this.cursor, this.options.batchSize ?? 500);
-      if (events.length === 0) return;
-      const last = events.at(-1)?.seq as number;
-      const touched = new Map<string, Map<string, StoredEvent[]>>();
-      for (const e of events) {
-        if (e.type === 'score') continue;
-        let byProfile = touched.get(e.workspaceId);
-        if (byProfile === undefined) touched.set(e.workspaceId, (byProfile = new Map()));
-        const list = byProfile.get(e.profileId);
-        if (list === undefined) byProfile.set(e.profileId, [e]);
-        else list.push(e);
+  /** Rescores the profiles of one log batch (the consumer's `process`; its cursor moves after this). */
+  private async scoreBatch(events: readonly StoredEvent[]): Promise<void> {
+    const last = events.at(-1)?.seq as number;
+    const touched = new Map<string, Map<string, StoredEvent[]>>();
+    for (const e of events) {
+      if (e.type === 'score') continue;
+      let byProfile = touched.get(e.workspaceId);
+      if (byProfile === undefined) touched.set(e.workspaceId, (byProfile = new Map()));
+      const list = byProfile.get(e.profileId);
+      if (list === undefined) byProfile.set(e.profileId, [e]);
+      else list.push(e);
+    }
+    for (const [workspaceId, byProfile] of touched) {
+      const models = await this.usableModels(workspaceId);
+      if (models.length === 0) continue;
+      const purchaseEvent = models[0]?.purchaseEvent ?? 'Order Completed';
+      const profiles = new Map<string, ProfileFeatures>();
+      for (const [id, batch] of byProfile) {
+        const features = await this.featuresOf(workspaceId, id, purchaseEvent, batch, last);
+        if (features !== undefined) profiles.set(id, features);
       }
-      for (const [workspaceId, byProfile] of touched) {
-        const models = await this.usableModels(workspaceId);
-        if (models.length === 0) continue;
-        const purchaseEvent = models[0]?.purchaseEvent ?? 'Order Completed';
-        const profiles = new Map<string, ProfileFeatures>();
-        for (const [id, batch] of byProfile) {
-          const features = await this.featuresOf(workspaceId, id, purchaseEvent, batch, last);
-          if (features !== undefined) profiles.set(id, features);
-        }
-        await this.writeScores(workspaceId, models, profiles);
-      }
-      await this.cursors.set(this.cursorName, last);
-      this.cursor = last;
+      await this.writeScores(workspaceId, models, profiles);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { AndNode } from './and-node.js';
 import type { ConsentNode } from './consent-node.js';
+import type { ExperimentArmNode } from './experiment-arm-node.js';
 import type { FirstPerformedNode } from './first-performed-node.js';
 import type { InSegmentNode } from './in-segment-node.js';
 import type { LapsedNode } from './lapsed-node.js';
@@ -26,7 +27,8 @@ export type Condition =
   | SeenNode
   | InSegmentNode
   | SubscriptionNode
-  | ConsentNode;
+  | ConsentNode
+  | ExperimentArmNode;
 
 /** The current version of the canonical JSON form. */
 export const RULE_JSON_VERSION = 1;

@@ -10,6 +10,7 @@ export type { Duration, DurationUnit } from './duration.js';
 export { durationMs } from './duration.js';
 export type { EventProperty, EventSelector } from './event-selector.js';
 export type { Filter, FilterAnd, FilterNot, FilterOr, PropertyFilter } from './filter.js';
+export type { ArmShare, ExperimentArmNode } from './experiment-arm-node.js';
 export type { FirstPerformedNode } from './first-performed-node.js';
 export type { InSegmentNode } from './in-segment-node.js';
 export type { LapsedNode } from './lapsed-node.js';

@@ -15,6 +15,7 @@ import { durationMs } from '../ast/index.js';
 import { diagnostic, type Diagnostic, type DiagnosticCode } from '../diagnostics.js';
 import { closestMatch } from '../edit-distance.js';
 import { printDuration, printLiteral, printNumber, printPath, printWindow } from '../printer/index.js';
+import { checkExperimentArm } from './check-experiment-arm.js';
 import type { CheckContext, EventSchema, ValueType } from './check-context.js';
 
 /**
@@ -69,6 +70,7 @@ export function segmentReferences(c: Condition, out: string[] = []): string[] {
     case 'seen':
     case 'subscription':
     case 'consent':
+    case 'experiment_arm':
       return out;
     default:
       return assertNever(c);
@@ -138,6 +140,9 @@ class Checker {
         return;
       case 'subscription':
       case 'consent':
+        return;
+      case 'experiment_arm':
+        this.diagnostics.push(...checkExperimentArm(c));
         return;
       default:
         assertNever(c);

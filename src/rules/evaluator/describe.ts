@@ -147,6 +147,8 @@ export function describeHead(c: Condition): string {
     case 'subscription':
     case 'consent':
       return printCondition(c);
+    case 'experiment_arm':
+      return `in arm ${JSON.stringify(c.arm)} of experiment ${JSON.stringify(c.experiment)}`;
     default:
       return assertNever(c);
   }

@@ -2,6 +2,7 @@ import { assertNever } from '../../core/index.js';
 import { durationMs } from '../ast/index.js';
 import type { Condition } from '../ast/index.js';
 import type { ProfileHistory } from '../history.js';
+import { inExperimentArm } from './arm-assignment.js';
 import { emailEligibilityAt } from './email-eligibility-at.js';
 import type { EvalEnv } from './eval-env.js';
 import { getPath } from './get-path.js';
@@ -78,6 +79,8 @@ export function evaluateIn(
         : emailEligibilityAt(history, t).eligible;
     case 'consent':
       return consentGrantedAt(history, t, condition.category);
+    case 'experiment_arm':
+      return inExperimentArm(condition, history.profileId);
     default:
       return assertNever(condition);
   }

@@ -76,6 +76,8 @@ export type Evidence =
     }
   | { readonly kind: 'seen'; readonly window: ResolvedWindow; readonly time?: number }
   | { readonly kind: 'segment'; readonly segment: string; readonly known: boolean; readonly cycle: boolean }
+  /** The arm the profile's id is assigned to by the experiment's split (absent when the id is unknown). */
+  | { readonly kind: 'experiment_arm'; readonly experiment: string; readonly assigned?: string }
   | {
       readonly kind: 'subscription';
       readonly status?: SubscriptionStatus;

@@ -12,6 +12,7 @@ import {
   describeTest,
 } from './describe.js';
 import { consentAt } from './consent-at.js';
+import { inExperimentArm } from './arm-assignment.js';
 import { emailEligibilityAt } from './email-eligibility-at.js';
 import type { EvalEnv } from './eval-env.js';
 import { evaluateIn, seenTimeAt } from './evaluate.js';
@@ -157,6 +158,11 @@ function explainIn(
       if (cycle) return node(`${head}: the reference closes a cycle, so false`, evidence);
       const child = explainIn(target, history, t, env, [...expanding, c.segment]);
       return node(`${head}: ${value ? 'member' : 'not a member'}`, evidence, [child]);
+    }
+    case 'experiment_arm': {
+      const assigned = c.arms.find((a) => inExperimentArm({ ...c, arm: a.name }, history.profileId))?.name;
+      const text = assigned === undefined ? `${head}: profile id unknown, so in no arm` : `${head}: assigned to ${JSON.stringify(assigned)}`;
+      return node(text, { kind: 'experiment_arm', experiment: c.experiment, ...(assigned === undefined ? {} : { assigned }) });
     }
     case 'subscription': {
       const e = emailEligibilityAt(history, t);

@@ -6,6 +6,7 @@
  * (`testValue`, `matchesSelector`, `windowBounds`, `traitsAt`, `getPath`, …) instead of re-implementing value
  * semantics. Pure: no I/O, no clock. The meaning of every construct is written down in docs/rule-semantics.md.
  */
+export { assignArm, inExperimentArm } from './arm-assignment.js';
 export { consentAt } from './consent-at.js';
 export { consentGrantedAt } from './consent-granted-at.js';
 export type { EmailEligibility } from './email-eligibility-at.js';

@@ -129,6 +129,9 @@ function collectReads(condition: Condition, env: EvalEnv, visited: Set<string>, 
     case 'consent':
       reads.consent = true;
       return;
+    case 'experiment_arm':
+      // a profile's arm is fixed by its id: nothing over time can change it
+      return;
     case 'subscription':
       reads.subscription = true;
       if (condition.state === 'email_eligible') {

@@ -28,6 +28,11 @@ export class PreparedHistory implements ProfileHistory {
     this.#source = source;
   }
 
+  /** The profile's id, when the history knows it (what `in_experiment_arm` hashes). */
+  get profileId(): string | undefined {
+    return this.#source.profileId;
+  }
+
   /** Events by time then id (sorted on first use). */
   get events(): readonly HistoryEvent[] {
     return (this.#events ??= [...this.#source.events].sort(compareEvents));

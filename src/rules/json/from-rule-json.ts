@@ -1,4 +1,5 @@
 import type {
+  ArmShare,
   CompareOp,
   Condition,
   Duration,
@@ -29,6 +30,7 @@ export type FromJsonResult =
 
 const CONDITION_KINDS = [
   'and', 'or', 'not', 'trait', 'performed', 'first_performed', 'lapsed', 'metric', 'sequence', 'seen', 'in_segment', 'subscription', 'consent',
+  'experiment_arm',
 ] as const;
 const METRIC_KINDS = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'rate', 'score'] as const;
 const FILTER_KINDS = ['filter_and', 'filter_or', 'filter_not', 'property'] as const;
@@ -150,7 +152,7 @@ class Validator {
 
   condition(value: unknown, path: string, depth: number): Condition {
     this.depthCheck(depth, path);
-    const r = this.object(value, path, ['conditions', 'condition', 'path', 'test', 'event', 'window', 'duration', 'metric', 'op', 'value', 'first', 'then', 'negated', 'within', 'by', 'which', 'segment', 'state', 'category']);
+    const r = this.object(value, path, ['conditions', 'condition', 'path', 'test', 'event', 'window', 'duration', 'metric', 'op', 'value', 'first', 'then', 'negated', 'within', 'by', 'which', 'segment', 'state', 'category', 'experiment', 'arm', 'salt', 'arms']);
     const kind = this.kind(r, path, CONDITION_KINDS);
     const only = (fields: readonly string[]): void => this.onlyFields(r, path, fields);
     switch (kind) {
@@ -204,6 +206,15 @@ class Validator {
       case 'consent':
         only(['category']);
         return { kind, category: this.string(r.category, `${path}.category`) };
+      case 'experiment_arm':
+        only(['experiment', 'arm', 'salt', 'arms']);
+        return {
+          kind,
+          experiment: this.string(r.experiment, `${path}.experiment`),
+          arm: this.string(r.arm, `${path}.arm`),
+          salt: this.string(r.salt, `${path}.salt`),
+          arms: this.each(r.arms, `${path}.arms`, 1, (x, p) => this.armShare(x, p)),
+        };
       default:
         return assertNever(kind);
     }
@@ -338,6 +349,17 @@ class Validator {
       default:
         return assertNever(kind);
     }
+  }
+
+  /** `{ "name": "24h", "weight": 45 }` of an experiment split (weights are checked by the checker, as in text). */
+  armShare(value: unknown, path: string): ArmShare {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.fail(path, 'expected { "name": "24h", "weight": 45 }');
+    const r = value as Record<string, unknown>;
+    this.onlyFields(r, path, ['name', 'weight']);
+    if ('kind' in r) this.fail(`${path}.kind`, 'an arm share has no kind');
+    const weight = r.weight;
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) return this.fail(`${path}.weight`, 'expected a finite number');
+    return { name: this.string(r.name, `${path}.name`), weight };
   }
 
   stringLiteral(value: unknown, path: string): StringLiteral {

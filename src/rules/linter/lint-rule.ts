@@ -56,6 +56,7 @@ function walk(c: Condition, negated: boolean, out: Diagnostic[]): void {
     case 'in_segment':
     case 'subscription':
     case 'consent':
+    case 'experiment_arm':
       return;
     default:
       assertNever(c);

@@ -15,6 +15,7 @@ export const CONDITION_WORDS = [
   'last_seen',
   'first_seen',
   'in_segment',
+  'in_experiment_arm',
   'subscribed',
   'email_eligible',
   'consent',

@@ -2,6 +2,7 @@ import type { Condition, Metric, Span, Window } from '../ast/index.js';
 import { closestMatch } from '../edit-distance.js';
 import { SyntaxFailure, type Cursor } from './cursor.js';
 import { CONDITION_WORDS, RESERVED_WORDS } from './keywords.js';
+import { parseExperimentArm } from './parse-experiment-arm.js';
 import { parseEventProperty, parseSelector } from './parse-filter.js';
 import {
   atCompareOp,
@@ -107,6 +108,8 @@ function parsePrimary(c: Cursor, context: string): Condition | undefined {
       const category = parseCall(c, 'consent', 'consent("marketing")', () => parseStringLiteral(c, 'a consent category in double quotes'));
       return category && { kind: 'consent', category: category.value, span: c.spanFrom(t) };
     }
+    case 'in_experiment_arm':
+      return parseExperimentArm(c, parseCall);
     case 'subscribed':
     case 'email_eligible':
       c.next();

@@ -4,6 +4,7 @@ import type {
   Duration,
   EventProperty,
   EventSelector,
+  ExperimentArmNode,
   Filter,
   Literal,
   Metric,
@@ -158,6 +159,7 @@ function needsParensUnderNot(c: Condition): boolean {
     case 'in_segment':
     case 'subscription':
     case 'consent':
+    case 'experiment_arm':
       return false;
     default:
       return assertNever(c);
@@ -194,9 +196,16 @@ export function printCondition(c: Condition): string {
       return c.state;
     case 'consent':
       return `consent(${JSON.stringify(c.category)})`;
+    case 'experiment_arm':
+      return printExperimentArm(c);
     default:
       return assertNever(c);
   }
+}
+
+function printExperimentArm(c: ExperimentArmNode): string {
+  const arms = c.arms.map((a) => `${JSON.stringify(a.name)} ${plainNumber(a.weight)}`).join(', ');
+  return `in_experiment_arm(${JSON.stringify(c.experiment)}, ${JSON.stringify(c.arm)}, salt ${JSON.stringify(c.salt)}, arms [${arms}])`;
 }
 
 function printMetric(m: Metric): string {

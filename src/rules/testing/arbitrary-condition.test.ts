@@ -34,6 +34,7 @@ describe('arbitraryCondition', () => {
       in_segment: true,
       subscription: true,
       consent: true,
+      experiment_arm: true,
     };
     expect([...seen].sort()).toEqual(Object.keys(all).sort());
   });

@@ -219,6 +219,13 @@ export function arbitraryCondition(options: ArbitraryConditionOptions = {}): fc.
     in_segment: rec({ kind: fc.constant('in_segment' as const), segment: exotic ? fc.string() : fc.constantFrom(...SEGMENT_NAME_POOL) }),
     subscription: rec({ kind: fc.constant('subscription' as const), state: fc.constantFrom('subscribed' as const, 'email_eligible' as const) }),
     consent: rec({ kind: fc.constant('consent' as const), category: fc.constantFrom('marketing', 'Analytics', 'email') }),
+    // two arms of equal weight (or a 1:3 split) so that the pool's few profile ids fall on both sides
+    experiment_arm: fc
+      .tuple(exotic ? fc.string() : fc.constantFrom('exp-a', 'exp-b'), fc.constantFrom([1, 1], [1, 3], [0.25, 0.5, 0.25]), fc.nat(2))
+      .map(([experiment, weights, pick]) => {
+        const arms = weights.map((weight, i) => ({ name: `arm${i}`, weight }));
+        return { kind: 'experiment_arm' as const, experiment, arm: arms[pick % arms.length]?.name ?? 'arm0', salt: `${experiment}-salt`, arms };
+      }),
   };
   const allowed = (Object.entries(leaves) as [LeafKind, fc.Arbitrary<Condition>][])
     .filter(([kind]) => !(options.exclude ?? []).includes(kind))

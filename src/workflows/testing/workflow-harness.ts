@@ -26,6 +26,7 @@ export interface Sent {
 export class RecordingPorts implements ActionPorts {
   readonly sent: Sent[] = [];
   readonly traits: { profileId: string; traits: Readonly<Record<string, unknown>>; messageId: string }[] = [];
+  readonly lists: { destination: string; add: boolean; list: string; profileId: string; messageId: string; at: number }[] = [];
   failNext = 0;
 
   constructor(private readonly clock: FakeClock) {}
@@ -41,6 +42,11 @@ export class RecordingPorts implements ActionPorts {
 
   setTraits(_ws: string, profileId: string, traits: Readonly<Record<string, unknown>>, messageId: string): Promise<ActionOutcome> {
     this.traits.push({ profileId, traits, messageId });
+    return Promise.resolve({ ok: true });
+  }
+
+  listMember(_ws: string, destination: string, change: { add: boolean; list: string; profileId: string; messageId: string }): Promise<ActionOutcome> {
+    this.lists.push({ destination, ...change, at: this.clock.now() });
     return Promise.resolve({ ok: true });
   }
 }
@@ -75,7 +81,7 @@ export class WorkflowHarness {
       store,
       clock: this.clock,
       segments: this.segments,
-      destinationNames: () => Promise.resolve(new Set(['mail'])),
+      destinationNames: () => Promise.resolve(new Set(['mail', 'esp'])),
       onChange: () => this.runtime.wake(),
     });
     this.ingest.onCommitted(() => this.engine.wake());
