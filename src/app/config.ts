@@ -15,6 +15,12 @@ export interface AppConfig {
   readonly adminKey?: string;
   readonly logLevel: string;
   /**
+   * What this process does among several on one partitioned PostgreSQL (`--role`, `SEGFLOW_ROLE`): `all`
+   * (default), `engine` (takes a share of the partitions; serves the API too) or `api` (API and ingestion, no
+   * engine work). Only with `--database-url`.
+   */
+  readonly role?: 'all' | 'engine' | 'api';
+  /**
    * Every `SEGFLOW_*` variable as read once by {@link loadConfig}: the settings of subsystems (ESP webhook
    * secrets, `SEGFLOW_DESTINATION_ALLOWLIST`, `SEGFLOW_SECRET_KEY`) come from here, so nothing below src/app
    * reads `process.env`. Absent (tests, embedding) means none is set.
@@ -29,6 +35,7 @@ export interface ConfigFlags {
   readonly db?: string;
   readonly databaseUrl?: string;
   readonly logLevel?: string;
+  readonly role?: string;
 }
 
 /** The outcome of reading configuration: a config, or every problem found (the CLI prints them, exit 2). */
@@ -37,11 +44,13 @@ export type ConfigResult = { readonly ok: true; readonly config: AppConfig } | {
 /** Defaults: port 8080, all interfaces, SQLite at `./data/segflow.db`. */
 export const configDefaults = { port: 8080, host: '0.0.0.0', db: './data/segflow.db', logLevel: 'info' } as const;
 
+const ROLES = ['all', 'engine', 'api'] as const;
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * Merges flags > environment (`SEGFLOW_PORT`, `SEGFLOW_HOST`, `SEGFLOW_DB`, `SEGFLOW_DATABASE_URL`,
- * `SEGFLOW_WRITE_KEY`, `SEGFLOW_ADMIN_KEY`, `SEGFLOW_LOG_LEVEL`) > {@link configDefaults}, and checks the result.
+ * `SEGFLOW_WRITE_KEY`, `SEGFLOW_ADMIN_KEY`, `SEGFLOW_LOG_LEVEL`, `SEGFLOW_ROLE`) > {@link configDefaults}, and checks the result.
  *
  * The host defaults to `0.0.0.0` because that is what a container needs and what users of `docker run -p`
  * expect; ingestion and the admin API are both key-protected. Pass `--host 127.0.0.1` to stay local.
@@ -80,10 +89,15 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const logLevel = flags.logLevel ?? env.SEGFLOW_LOG_LEVEL ?? configDefaults.logLevel;
   if (!LEVELS.includes(logLevel)) errors.push(`log level must be one of ${LEVELS.join(', ')}`);
 
+  const rawRole = flags.role ?? env.SEGFLOW_ROLE ?? undefined;
+  const role = rawRole === undefined ? undefined : ROLES.find((r) => r === rawRole);
+  if (rawRole !== undefined && role === undefined) errors.push(`role must be one of ${ROLES.join(', ')}, got "${rawRole}"`);
+  if (role !== undefined && storage?.kind === 'sqlite') errors.push('--role needs --database-url: several processes share only a PostgreSQL database');
+
   if (errors.length > 0 || storage === undefined) return { ok: false, errors };
   const segflowEnv = Object.freeze(Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SEGFLOW_'))));
   return {
     ok: true,
-    config: { port, host, storage, logLevel, env: segflowEnv, ...(writeKey ? { writeKey } : {}), ...(adminKey ? { adminKey } : {}) },
+    config: { port, host, storage, logLevel, env: segflowEnv, ...(role ? { role } : {}), ...(writeKey ? { writeKey } : {}), ...(adminKey ? { adminKey } : {}) },
   };
 }

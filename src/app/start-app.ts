@@ -4,7 +4,8 @@ import { Registry } from 'prom-client';
 import { buildServer, SessionService, type Services } from '../api/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { startDestinations, type RunningDestinations } from '../destinations/index.js';
-import { Engine, EngineSegmentService } from '../engine/index.js';
+import { ClusterWorker, Engine, EngineSegmentService, singleEngineStatus } from '../engine/index.js';
+import type { SegmentEngine } from '../engine/index.js';
 import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
@@ -70,6 +71,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let shuttingDown = false;
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
+  let cluster: ClusterWorker | undefined;
   let destinations: RunningDestinations | undefined;
   let liveScorer: LiveScorer | undefined;
   let experimentWorker: ExperimentWorker | undefined;
@@ -83,14 +85,38 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
     const ingest = new IngestService(store, { clock, ...options.ingest });
     const changes = new SqlChangeLog(store.sql);
-    engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
-    await engine.start();
-    const running = engine;
-    ingest.onCommitted(() => running.wake());
-    const segments = new EngineSegmentService(store, engine, changes);
+    // A partitioned log (a new PostgreSQL database) is shared by every process on it, one engine per partition of
+    // each process's share; one partition (SQLite, an upgraded database) keeps one engine with a hot standby.
+    let running: { wake(): void; stop(): Promise<void>; isActive(): boolean };
+    let segmentEngine: SegmentEngine;
+    if ((await store.events.partitions()) > 1) {
+      const worker = new ClusterWorker({
+        store,
+        clock,
+        changeLog: changes,
+        ...(config.role ? { role: config.role } : {}),
+        ...clusterLeaseOf(config.env ?? {}),
+        onError: (err) => logger.error({ err }, 'cluster engine work failed; retrying'),
+        onPartition: (partition, role) => logger.info({ partition, role }, `partition ${partition} engine ${role}`),
+      });
+      cluster = worker;
+      await worker.start();
+      // Singleton work (live scoring) runs where partition 0's engine runs.
+      running = { wake: () => worker.wake(), stop: () => worker.stop(), isActive: () => worker.activePartitions().includes(0) };
+      segmentEngine = worker;
+    } else {
+      const single = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
+      engine = single;
+      await single.start();
+      running = { wake: () => single.wake(), stop: () => single.stop(), isActive: () => single.role === 'active' };
+      segmentEngine = single;
+    }
+    const engineWork = running;
+    ingest.onCommitted(() => engineWork.wake());
+    const segments = new EngineSegmentService(store, segmentEngine, changes);
     const profiles = storeProfileQueries(store);
     const scoreWriter = new ScoreWriter(store, clock);
-    scoreWriter.onCommitted(() => running.wake());
+    scoreWriter.onCommitted(() => engineWork.wake());
     const scores = new ScoreService(
       scoreWriter,
       new ProfileScoreRepoSql(store.sql),
@@ -102,7 +128,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       store,
       clock,
       writer: scoreWriter,
-      isActive: () => running.role === 'active',
+      isActive: () => engineWork.isActive(),
       onError: (error) => logger.error({ err: error }, 'live scoring failed'),
     });
     await liveScorer.start();
@@ -169,6 +195,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       keys,
       sessions: new SessionService(new SessionRepoSql(store.sql), keys, clock),
       monitor,
+      cluster: { status: () => (cluster ? cluster.status() : singleEngineStatus(store, clock)) },
       clock,
       logger,
       metrics,
@@ -198,7 +225,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await scorer.stop();
           await experimentsWorker.stop();
           await readModels.stop();
-          await running.stop();
+          await engineWork.stop();
         } finally {
           await closeStore();
         }
@@ -213,9 +240,22 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await experimentWorker?.stop().catch(() => {});
     await monitor?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
+    await cluster?.stop().catch(() => {});
     await store.close();
     throw error;
   }
+}
+
+/**
+ * `SEGFLOW_CLUSTER_LEASE_MS`: the lease time of the cluster's process rows and partition leases (default 10 s;
+ * at least 300 ms): the longest a dead process's partitions wait for another process.
+ */
+function clusterLeaseOf(env: Readonly<Record<string, string | undefined>>): { leaseMs?: number } {
+  const raw = env.SEGFLOW_CLUSTER_LEASE_MS;
+  if (raw === undefined || raw.trim() === '') return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 300) throw new Error(`SEGFLOW_CLUSTER_LEASE_MS must be an integer ≥ 300 (milliseconds), got "${raw}"`);
+  return { leaseMs: ms };
 }
 
 /**

@@ -16,6 +16,7 @@ export { ClusterWorker } from './cluster/cluster-worker.js';
 export type { ClusterStatus, ClusterWorkerOptions, PartitionStatus } from './cluster/cluster-worker.js';
 export type { ClusterProcess, ClusterRole } from './cluster/cluster-repo-sql.js';
 export { assignPartitions } from './cluster/assign-partitions.js';
+export { singleEngineStatus } from './cluster/single-engine-status.js';
 export type { EngineRepos } from './engine-repos.js';
 export type { EngineLeaseOptions } from './lease/engine-lease.js';
 export { EngineSegmentService } from './engine-segment-service.js';

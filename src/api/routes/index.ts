@@ -26,6 +26,7 @@ import { workflowsArea } from './workflows.js';
 import { webAppArea } from './web-app.js';
 import { appSupportArea } from './app-support.js';
 import { sessionRoutes } from '../session/index.js';
+import { clusterArea } from './cluster.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -43,6 +44,7 @@ export const routeAreas: readonly RouteArea[] = [
   experimentsArea,
   workflowsArea,
   appSupportArea,
+  clusterArea,
   async (app, s) => {
     if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions });
   },
