@@ -16,7 +16,7 @@ import { SqlChangeLog } from '../../src/membership/index.js';
 import { openPostgresStore, partitionOf } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { BENCH_SEGMENTS, EventGenerator } from '../generator.js';
-import type { BenchRow, Workload } from '../workload.js';
+import type { Workload } from '../workload.js';
 import { BENCH_WS } from './engine-setup.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +40,7 @@ class Server {
           SEGFLOW_WRITE_KEY: WRITE_KEY,
           SEGFLOW_ADMIN_KEY: ADMIN_KEY,
           SEGFLOW_CLUSTER_LEASE_MS: String(LEASE_MS),
+          SEGFLOW_DESTINATION_ALLOWLIST: '127.0.0.1',
           SEGFLOW_LOG_LEVEL: 'error',
         },
       },
@@ -109,6 +112,25 @@ it.runIf(testStoreKinds().includes('postgres'))(
 
     const { segment: openers } = await admin<{ segment: { id: string } }>(a, 'POST', '/api/segments', { name: 'openers', rule: OPENERS });
     const { segment: browsers } = await admin<{ segment: { id: string } }>(b, 'POST', '/api/segments', { name: 'browsers', rule: BROWSERS });
+    // A webhook receiver subscribed to every segment: deliveries are at least once, deduplicated by webhook-id.
+    const received: { id: string; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({ id: String(req.headers['webhook-id']), body });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverPort = (receiver.address() as AddressInfo).port;
+    const closeReceiver = (): Promise<void> => new Promise((resolve) => receiver.close(() => resolve()));
+    const dropSchemaOnly = cleanup;
+    cleanup = async () => {
+      await closeReceiver();
+      await dropSchemaOnly();
+    };
+    await admin(c, 'POST', '/api/destinations', { name: 'receiver', url: `http://127.0.0.1:${receiverPort}/hook`, segments: 'all' });
     // Every process takes a fair share of the 16 partitions.
     await until('three processes sharing the partitions', async () => {
       const view = await admin<ClusterView>(c, 'GET', '/api/cluster');
@@ -212,6 +234,20 @@ it.runIf(testStoreKinds().includes('postgres'))(
         expect(got.filter((k) => k.includes(' exited @')).every((k) => k.endsWith(`@${due}`))).toBe(true);
         expect(got.filter((k) => k.startsWith(openers.id)).length).toBeGreaterThan(100);
         await h.engine.stop();
+        // Every change delivered at least once; a repeat (a delivery in flight at a kill) carries the same id and
+        // body, and repeats stay few: not one copy per process.
+        const changeSeqs = (await new SqlChangeLog(store.sql).read(0, 1_000_000)).map((ch) => ch.seq);
+        await until('every change delivered', async () => {
+          const delivered = new Set(received.map((r) => Number(/^msg_(\d+)_/.exec(r.id)?.[1])));
+          return changeSeqs.every((seq) => delivered.has(seq));
+        });
+        const byId = new Map<string, Set<string>>();
+        for (const r of received) byId.set(r.id, new Set([...(byId.get(r.id) ?? []), r.body]));
+        expect([...byId.values()].filter((bodies) => bodies.size !== 1)).toEqual([]);
+        expect(byId.size).toBe(changeSeqs.length);
+        const repeats = received.length - byId.size;
+        process.stdout.write(`cluster test: ${changeSeqs.length} changes, ${received.length} deliveries (${repeats} repeats)\n`);
+        expect(repeats).toBeLessThan(changeSeqs.length / 4);
       } finally {
         await reference.close();
       }
