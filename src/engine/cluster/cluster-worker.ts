@@ -83,6 +83,7 @@ export class ClusterWorker {
   private beatRun: Promise<void> = Promise.resolve();
   private queue: Promise<unknown> = Promise.resolve();
   private lastT = -Infinity;
+  private readonly starting = new Set<Promise<void>>();
 
   constructor(private readonly options: ClusterWorkerOptions) {
     this.processId = options.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -119,6 +120,16 @@ export class ClusterWorker {
   /** Resolves once every partition engine of this process is idle. */
   async idle(): Promise<void> {
     await Promise.all([...this.engines.values()].map((e) => e.idle()));
+  }
+
+  /**
+   * Resolves once the current heartbeat, the engine starts it began and every engine's queued work are done
+   * (tests on a fake clock call it after advancing the clock).
+   */
+  async settled(): Promise<void> {
+    await this.beatRun;
+    await Promise.all([...this.starting]);
+    await this.idle();
   }
 
   /** The partitions whose engine is active in this process. */
@@ -233,7 +244,9 @@ export class ClusterWorker {
       });
       this.engines.set(p, engine);
       // Not awaited: an engine catching up a long backlog must not hold the heartbeat back past the lease time.
-      void engine.start().catch((error: unknown) => this.onError(error));
+      const started = engine.start().catch((error: unknown) => this.onError(error));
+      this.starting.add(started);
+      void started.finally(() => this.starting.delete(started));
     }
   }
 }
