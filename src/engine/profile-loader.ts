@@ -70,7 +70,10 @@ export class ProfileLoader {
   ): ProfileEntry {
     const state = new ProfileState(ws.workspaceId, profileId, ws.spec);
     for (const e of events) state.apply(e.seq, historyItemsOf(e));
-    state.seq = Math.max(state.seq, uptoSeq);
+    // A partition's engine reads events merged in from other partitions whatever their seq, which may exceed its
+    // cursor while events of its own partition between the cursor and that seq are still to come: its watermark
+    // is its cursor (merged-in events are never read from its own log again, so none is applied twice).
+    state.seq = this.partition === undefined ? Math.max(state.seq, uptoSeq) : uptoSeq;
     // Memberships of segments no longer live are ignored (a deletion's exits are the segment service's).
     const members = new Map([...(stored ?? new Map<string, number>())].filter(([s]) => ws.byId.has(s)));
     const entry: ProfileEntry = { state, members, timers };
