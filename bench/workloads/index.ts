@@ -3,6 +3,7 @@
  * Every workload `npm run bench` runs, in order. Add a file exporting a {@link Workload} and one line here.
  */
 import type { Workload } from '../workload.js';
+import { clusterPostgres } from './cluster-postgres.js';
 import { destinations } from './destinations.js';
 import { engineBackfill } from './engine-backfill.js';
 import { engineLatency } from './engine-latency.js';
@@ -36,4 +37,5 @@ export const workloads: readonly Workload[] = [
   webRender,
   trackingPlanBench,
   privacyErasure,
+  clusterPostgres,
 ];

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Clock, Profile, StoredEvent } from '../core/index.js';
 import type { DestinationService } from '../destinations/index.js';
 import type { ExperimentService } from '../experiments/index.js';
-import type { SegmentService } from '../engine/index.js';
+import type { ClusterStatus, SegmentService } from '../engine/index.js';
 import type { AuthResult, EspProblem, EspProvider, EspReceipt, EspRequest, EspSettings, IngestMeta, IngestResult } from '../ingest/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import type { ScoreService } from '../predict/index.js';
@@ -149,5 +149,12 @@ export interface Services {
   readonly alerts?: AlertService;
   /** Erasure, suppression and export of people (src/privacy, docs/privacy.md). */
   readonly privacy?: PrivacyPort;
+  /** The processes sharing the database, their partitions of the event log and each partition's lag. */
+  readonly cluster?: ClusterPort;
+}
+
+/** `GET /api/cluster`: how the engine work is divided among the processes on this database. */
+export interface ClusterPort {
+  status(): Promise<ClusterStatus>;
 }
 

@@ -23,6 +23,12 @@ export interface AppConfig {
    */
   readonly metricsToken?: string;
   /**
+   * What this process does among several on one partitioned PostgreSQL (`--role`, `SEGFLOW_ROLE`): `all`
+   * (default), `engine` (takes a share of the partitions; serves the API too) or `api` (API and ingestion, no
+   * engine work). Only with `--database-url`.
+   */
+  readonly role?: 'all' | 'engine' | 'api';
+  /**
    * Every `SEGFLOW_*` variable as read once by {@link loadConfig}: the settings of subsystems (ESP webhook
    * secrets, `SEGFLOW_DESTINATION_ALLOWLIST`, `SEGFLOW_SECRET_KEY`) come from here, so nothing below src/app
    * reads `process.env`. Absent (tests, embedding) means none is set.
@@ -40,6 +46,7 @@ export interface ConfigFlags {
   readonly db?: string;
   readonly databaseUrl?: string;
   readonly logLevel?: string;
+  readonly role?: string;
 }
 
 /** The outcome of reading configuration: a config, or every problem found (the CLI prints them, exit 2). */
@@ -62,11 +69,13 @@ const LIMIT_ENV: ReadonlyArray<readonly [keyof ConnectionLimits, string, number]
   ['maxConnections', 'SEGFLOW_MAX_CONNECTIONS', 1],
 ];
 
+const ROLES = ['all', 'engine', 'api'] as const;
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * Merges flags > environment (`SEGFLOW_PORT`, `SEGFLOW_HOST`, `SEGFLOW_DB`, `SEGFLOW_DATABASE_URL`,
- * `SEGFLOW_WRITE_KEY`, `SEGFLOW_ADMIN_KEY`, `SEGFLOW_LOG_LEVEL`) > {@link configDefaults}, and checks the result.
+ * `SEGFLOW_WRITE_KEY`, `SEGFLOW_ADMIN_KEY`, `SEGFLOW_LOG_LEVEL`, `SEGFLOW_ROLE`) > {@link configDefaults}, and checks the result.
  *
  * The host defaults to `127.0.0.1`: a first `segflow serve` on a laptop or a server is reachable only from the
  * machine itself. A container or a service meant for other machines says so with `--host 0.0.0.0` (or
@@ -121,6 +130,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const metricsToken = env.SEGFLOW_METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) errors.push('SEGFLOW_METRICS_TOKEN must be at least 16 characters');
 
+  const rawRole = flags.role ?? env.SEGFLOW_ROLE ?? undefined;
+  const role = rawRole === undefined ? undefined : ROLES.find((r) => r === rawRole);
+  if (rawRole !== undefined && role === undefined) errors.push(`role must be one of ${ROLES.join(', ')}, got "${rawRole}"`);
+  if (role !== undefined && storage?.kind === 'sqlite') errors.push('--role needs --database-url: several processes share only a PostgreSQL database');
+
   if (errors.length > 0 || storage === undefined) return { ok: false, errors };
   const segflowEnv = Object.freeze(Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SEGFLOW_'))));
   return {
@@ -132,6 +146,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       logLevel,
       connections,
       env: segflowEnv,
+      ...(role ? { role } : {}),
       ...(writeKey ? { writeKey } : {}),
       ...(adminKey ? { adminKey } : {}),
       ...(metricsToken ? { metricsToken } : {}),

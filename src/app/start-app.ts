@@ -12,7 +12,8 @@ import {
   startDestinations,
   type RunningDestinations,
 } from '../destinations/index.js';
-import { Engine, EngineSegmentService } from '../engine/index.js';
+import { ClusterWorker, Engine, EngineSegmentService, singleEngineStatus } from '../engine/index.js';
+import type { SegmentEngine } from '../engine/index.js';
 import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js';
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, sealStoredEspSecrets, type GroupWriter, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
@@ -27,7 +28,7 @@ import {
   startMonitor,
   type Monitor,
 } from '../monitor/index.js';
-import { ErasureService, ErasureWorker, exportProfile, RetentionWorker, retentionWarnings } from '../privacy/index.js';
+import { ErasureService, ErasureWorker, type ErasureWriter, exportProfile, RetentionWorker, retentionWarnings } from '../privacy/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '../tracking-plan/index.js';
@@ -91,6 +92,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   let shuttingDown = false;
   let server: FastifyInstance | undefined;
   let engine: Engine | undefined;
+  let cluster: ClusterWorker | undefined;
   let destinations: RunningDestinations | undefined;
   let liveScorer: LiveScorer | undefined;
   let experimentWorker: ExperimentWorker | undefined;
@@ -129,22 +131,59 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const changes = new SqlChangeLog(store.sql);
     // consumers gated on the lease are woken when this process takes it over (a standby's are idle until then)
     const onActive: (() => void)[] = [];
-    engine = new Engine({
-      store,
-      clock,
-      changeLog: changes,
-      onRoleChange: (role) => {
-        logger.info({ role }, `engine ${role}`);
-        if (role === 'active') for (const wake of onActive) wake();
-      },
-    });
-    await engine.start();
-    const running = engine;
-    ingest.onCommitted(() => running.wake());
-    const segments = new EngineSegmentService(store, engine, changes);
+    // A partitioned log (a new PostgreSQL database) is shared by every process on it, one engine per partition of
+    // each process's share; one partition (SQLite, an upgraded database) keeps one engine with a hot standby.
+    let running: ErasureWriter & { wake(): void; stop(): Promise<void>; isActive(): boolean };
+    let segmentEngine: SegmentEngine;
+    if ((await store.events.partitions()) > 1) {
+      const worker = new ClusterWorker({
+        store,
+        clock,
+        changeLog: changes,
+        ...(config.role ? { role: config.role } : {}),
+        ...clusterLeaseOf(config.env ?? {}),
+        onError: (err) => logger.error({ err }, 'cluster engine work failed; retrying'),
+        onPartition: (partition, role) => {
+          logger.info({ partition, role }, `partition ${partition} engine ${role}`);
+          if (partition === 0 && role === 'active') for (const wake of onActive) wake();
+        },
+      });
+      cluster = worker;
+      await worker.start();
+      // Singleton work (live scoring) runs where partition 0's engine runs.
+      running = {
+        wake: () => worker.wake(),
+        stop: () => worker.stop(),
+        isActive: () => worker.activePartitions().includes(0),
+        erase: (ws, ids, purge) => worker.erase(ws, ids, purge),
+      };
+      segmentEngine = worker;
+    } else {
+      const single = new Engine({
+        store,
+        clock,
+        changeLog: changes,
+        onRoleChange: (role) => {
+          logger.info({ role }, `engine ${role}`);
+          if (role === 'active') for (const wake of onActive) wake();
+        },
+      });
+      engine = single;
+      await single.start();
+      running = {
+        wake: () => single.wake(),
+        stop: () => single.stop(),
+        isActive: () => single.role === 'active',
+        erase: (ws, ids, purge) => single.erase(ws, ids, purge),
+      };
+      segmentEngine = single;
+    }
+    const engineWork = running;
+    ingest.onCommitted(() => engineWork.wake());
+    const segments = new EngineSegmentService(store, segmentEngine, changes);
     const profiles = storeProfileQueries(store);
     const scoreWriter = new ScoreWriter(store, clock);
-    scoreWriter.onCommitted(() => running.wake());
+    scoreWriter.onCommitted(() => engineWork.wake());
     const scores = new ScoreService(
       scoreWriter,
       new ProfileScoreRepoSql(store.sql),
@@ -156,7 +195,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       store,
       clock,
       writer: scoreWriter,
-      isActive: () => running.role === 'active',
+      isActive: () => engineWork.isActive(),
       onError: (error) => logger.error({ err: error }, 'live scoring failed'),
     });
     await liveScorer.start();
@@ -178,7 +217,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       segments,
       clock,
       onError: (err) => logger.error({ err }, 'experiment worker: tick failed, retrying at the next poll'),
-      isActive: () => running.role === 'active',
+      isActive: () => engineWork.isActive(),
     });
     experimentWorker.start();
     const experimentsWorker = experimentWorker;
@@ -198,7 +237,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         return r && r.outcome !== 'rejected' ? { ok: true } : { ok: false, retryable: false, error: JSON.stringify(r) };
       },
       log: (level, msg, fields) => logger[level](fields ?? {}, msg),
-      isActive: () => running.role === 'active',
+      isActive: () => engineWork.isActive(),
     });
     const journeys = workflows;
     ingest.onCommitted(() => journeys.wake());
@@ -208,7 +247,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       events: store.events,
       changes,
       onError: (what, err) => logger.error({ err }, `${what} failed; retrying at the next change`),
-      isActive: () => running.role === 'active',
+      isActive: () => engineWork.isActive(),
     });
     registerSystemGauges(metrics, { sql: store.sql, clock });
     let linkBase = '';
@@ -232,7 +271,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     ingest.onCommitted(() => readModels.eventsCommitted());
     const erasures = new ErasureService({
       store,
-      writer: running,
+      writer: engineWork,
       clock,
       onError: (err) => logger.error({ err }, 'erasure step failed; retrying at the next tick'),
     });
@@ -283,6 +322,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           return retentionView(ws);
         },
       },
+      cluster: { status: () => (cluster ? cluster.status() : singleEngineStatus(store, clock)) },
       clock,
       logger,
       metrics,
@@ -318,7 +358,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           await experimentsWorker.stop();
           await alerting.stop();
           await readModels.stop();
-          await running.stop();
+          await engineWork.stop();
         } finally {
           await ingest.close().catch(() => {});
           await closeStore();
@@ -339,9 +379,22 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await trackingPlan?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await ingestWriter?.close().catch(() => {});
+    await cluster?.stop().catch(() => {});
     await store.close();
     throw error;
   }
+}
+
+/**
+ * `SEGFLOW_CLUSTER_LEASE_MS`: the lease time of the cluster's process rows and partition leases (default 10 s;
+ * at least 300 ms): the longest a dead process's partitions wait for another process.
+ */
+function clusterLeaseOf(env: Readonly<Record<string, string | undefined>>): { leaseMs?: number } {
+  const raw = env.SEGFLOW_CLUSTER_LEASE_MS;
+  if (raw === undefined || raw.trim() === '') return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 300) throw new Error(`SEGFLOW_CLUSTER_LEASE_MS must be an integer ≥ 300 (milliseconds), got "${raw}"`);
+  return { leaseMs: ms };
 }
 
 /**

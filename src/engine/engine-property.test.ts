@@ -11,7 +11,8 @@ import {
   STRING_VALUE_POOL,
 } from '../rules/testing/index.js';
 import type { Repos, Store } from '../store/index.js';
-import { createTestSqliteStore } from '../store/testing/index.js';
+import { partitionOf } from '../store/index.js';
+import { createTestPostgresStore, createTestSqliteStore, testStoreKinds } from '../store/testing/index.js';
 import { historyFromEvents } from './state/history-from-events.js';
 import { EngineHarness, TEST_WORKSPACE } from './testing/engine-harness.js';
 
@@ -91,8 +92,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 type Expected = [segment: string, profile: string, kind: string, at: number];
 
-async function runScenario(rules: readonly Condition[], steps: readonly Step[]): Promise<void> {
-  const store = await createTestSqliteStore();
+/** Where a scenario runs: one engine on SQLite, or one engine per partition on a 16-partition PostgreSQL. */
+type Layout = 'single' | 'split';
+
+async function runScenario(rules: readonly Condition[], steps: readonly Step[], layout: Layout = 'single'): Promise<void> {
+  const pg = layout === 'split' ? await createTestPostgresStore() : undefined;
+  const store = pg?.store ?? (await createTestSqliteStore());
+  const split = pg === undefined ? undefined : await store.events.partitions();
   // A store whose next engine commit fails after doing its work (and so rolls back): a crash mid-batch.
   let failNext = false;
   const flaky: Store = Object.assign(Object.create(store) as Store, {
@@ -106,7 +112,7 @@ async function runScenario(rules: readonly Condition[], steps: readonly Step[]):
         return result;
       }),
   });
-  const h = new EngineHarness(flaky, new FakeClock(T0), { batchSize: 3, onError: () => undefined });
+  const h = new EngineHarness(flaky, new FakeClock(T0), { batchSize: 3, onError: () => undefined }, split);
   try {
     const env = { segments: new Map(SEGMENTS.map((name, i) => [name, rules[i] as Condition])) };
     // VIP and Churned form an exclusive group, VIP first: Churned's membership is its rule and not VIP's.
@@ -172,8 +178,8 @@ async function runScenario(rules: readonly Condition[], steps: readonly Step[]):
             },
           ]);
           failNext = true;
-          h.engine.wake();
-          await h.engine.idle();
+          h.wake();
+          await h.idle();
           await h.restart();
           break;
         }
@@ -208,8 +214,9 @@ async function runScenario(rules: readonly Condition[], steps: readonly Step[]):
       }
     }
   } finally {
-    await h.engine.stop();
-    await store.close();
+    await h.stop();
+    if (pg !== undefined) await pg.dispose();
+    else await store.close();
   }
 }
 
@@ -219,9 +226,24 @@ describe('engine agrees with the reference evaluator', () => {
       fc.asyncProperty(
         fc.array(arbitraryCondition({ maxDepth: 2 }), { minLength: 3, maxLength: 3 }),
         fc.array(step, { minLength: 5, maxLength: 30 }),
-        runScenario,
+        (rules, steps) => runScenario(rules, steps),
       ),
       { numRuns: Number(process.env.SEGFLOW_PROPERTY_RUNS ?? 60) },
     );
   }, 600_000);
+});
+
+describe.runIf(testStoreKinds().includes('postgres'))('engine split across partitions agrees with the reference evaluator', () => {
+  it('records exactly the reference changes with one engine per partition of a 16-partition log, the two profiles in different partitions', async () => {
+    expect(partitionOf('p1', 16)).not.toBe(partitionOf('p2', 16));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbitraryCondition({ maxDepth: 2 }), { minLength: 3, maxLength: 3 }),
+        fc.array(step, { minLength: 5, maxLength: 20 }),
+        (rules, steps) => runScenario(rules, steps, 'split'),
+      ),
+      // Each run creates a PostgreSQL schema and sixteen engines: fewer runs than the single-engine property.
+      { numRuns: Number(process.env.SEGFLOW_SPLIT_PROPERTY_RUNS ?? 8) },
+    );
+  }, 900_000);
 });

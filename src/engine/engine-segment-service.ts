@@ -32,6 +32,12 @@ const SEGMENT_CREATE_LOCK_CLASS = 0x5ef5;
 class NameTakenMeanwhile extends Error {}
 
 /**
+ * What the segment service needs of the engine: the single {@link Engine}, or a cluster process's
+ * `ClusterWorker`, which presents itself as a standby (each partition's engine backfills its own profiles).
+ */
+export type SegmentEngine = Pick<Engine, 'exclusive' | 'now' | 'position' | 'role' | 'loadRules'>;
+
+/**
  * The {@link SegmentService} backed by the engine. Every change runs inside `engine.exclusive`, so the engine
  * processes no event meanwhile: the segment row is saved, the affected segments (the one changed, its exclusive
  * group, the segments referring to it) are recomputed over the stored history up to the engine's cursor at the
@@ -44,7 +50,7 @@ export class EngineSegmentService implements SegmentService {
 
   constructor(
     private readonly store: Store,
-    private readonly engine: Engine,
+    private readonly engine: SegmentEngine,
     private readonly changeLog?: SqlChangeLog,
   ) {
     this.segments = new SegmentRepoSql(store.sql);

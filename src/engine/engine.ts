@@ -1,5 +1,6 @@
 import type { Clock, StoredEvent, TimerHandle } from '../core/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
+import { partitionOf } from '../store/index.js';
 import type { Repos, Store } from '../store/index.js';
 import { backfillForeignChanges } from './backfill/foreign-changes.js';
 import { engineReposOf, inEngineTransaction } from './engine-repos.js';
@@ -21,6 +22,12 @@ import { WorkspaceRules } from './workspace-rules.js';
 /** Whether this engine writes (`active`, it holds the lease), waits to take over (`standby`), or is stopped. */
 export type EngineRole = 'active' | 'standby' | 'stopped';
 
+/** Which partition of the event log an engine owns, out of how many. */
+export interface EnginePartition {
+  readonly index: number;
+  readonly count: number;
+}
+
 /** How the engine is built. Only `store` and `clock` are required. */
 export interface EngineOptions {
   readonly store: Store;
@@ -37,6 +44,12 @@ export interface EngineOptions {
   readonly tailIntervalMs?: number;
   /** The cursor's name, for several engines over one store (default "engine"); the lease has the same name. */
   readonly cursorName?: string;
+  /**
+   * Run the engine of one partition of the event log only (see `EventRepo.readPartition`): it follows that
+   * partition, evaluates only the profiles the partition owns, fires only their timers, and its cursor and lease
+   * are named `engine:p<index>` unless `cursorName` says otherwise. Absent: one engine follows the whole log.
+   */
+  readonly partition?: EnginePartition;
   /**
    * The lease that makes this the only writing engine of its cursor (default: on, 10 s). `false` runs without
    * one: only for a process that knows it is alone (tests whose fake clocks restart at the same instant).
@@ -76,6 +89,9 @@ export class Engine {
   private readonly loader: ProfileLoader;
   private readonly timers: TimerSchedule;
   private readonly lease: EngineLease | undefined;
+  private readonly partition: EnginePartition | undefined;
+  /** The log's number of partitions (timers are stored with their profile's partition), read at activation. */
+  private partitionCount = 1;
   private rules = new Map<string, WorkspaceRules>();
   private generation = -1;
   private cursor = 0;
@@ -94,11 +110,12 @@ export class Engine {
     this.repos = engineReposOf(options.store);
     this.batchSize = options.batchSize ?? 1000;
     this.tailMs = options.tailIntervalMs ?? 1000;
-    this.cursorName = options.cursorName ?? 'engine';
+    this.partition = options.partition;
+    this.cursorName = options.cursorName ?? (options.partition === undefined ? 'engine' : `engine:p${options.partition.index}`);
     this.onError = options.onError ?? ((error) => console.error('segflow engine:', error));
     this.cache = new ProfileCache(options.cacheCapacity ?? 100_000);
-    this.loader = new ProfileLoader(this.cache, this.repos);
-    this.timers = new TimerSchedule(options.clock, options.timerHorizonMs ?? 60_000);
+    this.loader = new ProfileLoader(this.cache, this.repos, options.partition?.index);
+    this.timers = new TimerSchedule(options.clock, options.timerHorizonMs ?? 60_000, options.partition?.index);
     this.lease = options.lease === false ? undefined : new EngineLease(this.cursorName, options.lease);
   }
 
@@ -126,6 +143,21 @@ export class Engine {
     await this.idle();
     if (this.lease?.isHeld) await this.lease.release(this.repos, this.clock.now()).catch((error: unknown) => this.onError(error));
     this.setActive(false);
+  }
+
+  /** Whether this engine evaluates `profileId` (always, unless it runs one partition of the log). */
+  owns(profileId: string): boolean {
+    return this.partition === undefined || partitionOf(profileId, this.partition.count) === this.partition.index;
+  }
+
+  /** The partition this engine runs, if it runs one. */
+  get partitionIndex(): number | undefined {
+    return this.partition?.index;
+  }
+
+  /** The name of its cursor and lease. */
+  get name(): string {
+    return this.cursorName;
   }
 
   /** Whether this engine is writing, waiting to take over, or stopped. */
@@ -231,6 +263,7 @@ export class Engine {
   private async activate(): Promise<void> {
     if (this.active || !this.started) return;
     if (this.lease !== undefined && !(await this.lease.acquire(this.repos, this.clock.now()))) return;
+    this.partitionCount = this.partition?.count ?? (await this.repos.events.partitions());
     this.cursor = await this.repos.cursor.get(this.cursorName);
     await this.loadRules();
     this.setActive(true);
@@ -262,20 +295,32 @@ export class Engine {
       // Segments changed by another process (saved while its engine was a standby): reload and backfill them.
       const before = this.rules;
       await this.loadRules();
-      await backfillForeignChanges(this.store, before, this.rules, { t: this.now(), uptoSeq: this.cursor });
+      await backfillForeignChanges(this.store, before, this.rules, {
+        t: this.now(),
+        uptoSeq: this.cursor,
+        partition: this.partition,
+        partitions: this.partitionCount,
+        fence: async (tx) => this.lease?.fence(tx),
+      });
     }
     for (;;) {
       const now = this.now();
       await this.fireDue(now);
-      const events = await this.repos.events.readLog(this.cursor, this.batchSize);
+      const events =
+        this.partition === undefined
+          ? await this.repos.events.readLog(this.cursor, this.batchSize)
+          : await this.repos.events.readPartition(this.partition.index, this.cursor, this.batchSize);
       if (events.length === 0) break;
       await this.processBatch(events, now);
     }
     if (this.started) this.timers.arm(() => this.wake());
   }
 
-  private async processBatch(events: readonly StoredEvent[], t: number): Promise<void> {
+  private async processBatch(batch: readonly StoredEvent[], t: number): Promise<void> {
     const all: ProfileEffects = { changes: [], timers: [] };
+    // A partition's log may hold events of profiles it no longer owns: an identity merge re-pointed them to a
+    // survivor that lives in another partition, whose engine reads them when it rebuilds the survivor.
+    const events = this.partition === undefined ? batch : batch.filter((e) => this.owns(e.profileId));
     // Rebuild every missing profile of the batch with three queries, as of the log before the batch.
     const fresh = await this.loader.preload(this.rules, events, this.cursor);
     for (const e of events) {
@@ -304,7 +349,7 @@ export class Engine {
       all.changes.push(...fx.changes);
       all.timers.push(...fx.timers);
     }
-    const last = (events.at(-1) as StoredEvent).seq;
+    const last = (batch.at(-1) as StoredEvent).seq;
     const lastChange = await this.commit(all, t, last);
     this.cursor = last;
     this.afterCommit(all.timers, lastChange);
@@ -378,7 +423,7 @@ export class Engine {
     return inEngineTransaction(this.store, async (tx) => {
       if (this.lease !== undefined) await this.lease.fence(tx);
       const seq = await tx.membership.record(all.changes, recordedAt);
-      await tx.timers.setMany(lastTimerWrites(all.timers));
+      await tx.timers.setMany(lastTimerWrites(all.timers), this.partitionCount);
       if (cursor !== undefined) await tx.cursor.set(this.cursorName, cursor);
       return seq;
     });

@@ -20,6 +20,8 @@ export class ProfileLoader {
   constructor(
     private readonly cache: ProfileCache,
     private readonly repos: EngineRepos,
+    /** The partition the engine follows, if one: its own events are read up to the cursor, merged-in ones whole. */
+    private readonly partition?: number,
   ) {}
 
   /**
@@ -39,7 +41,7 @@ export class ProfileLoader {
     for (const [workspaceId, set] of missing) {
       const ws = rules.get(workspaceId) as WorkspaceRules;
       const ids = [...set];
-      const histories = await this.repos.events.historiesOf(workspaceId, ids, uptoSeq);
+      const histories = await this.repos.events.historiesOf(workspaceId, ids, uptoSeq, this.partition);
       const memberships = await this.repos.membership.membershipsOfMany(ids);
       const timers = await this.repos.timers.ofProfiles(ids);
       for (const id of ids) {
@@ -52,7 +54,7 @@ export class ProfileLoader {
 
   /** Builds one profile's entry from the log (events up to `uptoSeq`) and its stored memberships and timers. */
   async load(ws: WorkspaceRules, profileId: string, uptoSeq: number): Promise<ProfileEntry> {
-    const histories = await this.repos.events.historiesOf(ws.workspaceId, [profileId], uptoSeq);
+    const histories = await this.repos.events.historiesOf(ws.workspaceId, [profileId], uptoSeq, this.partition);
     const members = await this.repos.membership.membershipsOf(profileId);
     const timers = await this.repos.timers.ofProfile(profileId);
     return this.build(ws, profileId, histories.get(profileId) ?? [], uptoSeq, members, timers);
@@ -68,7 +70,10 @@ export class ProfileLoader {
   ): ProfileEntry {
     const state = new ProfileState(ws.workspaceId, profileId, ws.spec);
     for (const e of events) state.apply(e.seq, historyItemsOf(e));
-    state.seq = Math.max(state.seq, uptoSeq);
+    // A partition's engine reads events merged in from other partitions whatever their seq, which may exceed its
+    // cursor while events of its own partition between the cursor and that seq are still to come: its watermark
+    // is its cursor (merged-in events are never read from its own log again, so none is applied twice).
+    state.seq = this.partition === undefined ? Math.max(state.seq, uptoSeq) : uptoSeq;
     // Memberships of segments no longer live are ignored (a deletion's exits are the segment service's).
     const members = new Map([...(stored ?? new Map<string, number>())].filter(([s]) => ws.byId.has(s)));
     const entry: ProfileEntry = { state, members, timers };

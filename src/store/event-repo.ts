@@ -34,6 +34,20 @@ export interface HistoryScan {
   readonly pageSize?: number;
   /** Read only the selected events (a profile with none of them is not yielded); absent: every event. */
   readonly only?: EventSelection;
+  /**
+   * Only the profiles a partition's engine owns (`partitionOf(profileId, count) === index`), with `uptoSeq`
+   * bounding that partition's events only: events of an owned profile stored in another partition were moved
+   * there by an identity merge, were committed before it, and are all read.
+   */
+  readonly partition?: { readonly index: number; readonly count: number };
+}
+
+/** How far a partition's engine is behind its partition of the log. */
+export interface PartitionLag {
+  /** Events of the partition after the cursor. */
+  readonly events: number;
+  /** When the oldest of them was received (null when none). */
+  readonly oldestReceivedAt: number | null;
 }
 
 /** One profile's events in seq order, as {@link EventRepo.scanHistories} yields them. */
@@ -67,9 +81,11 @@ export interface EventRepo {
   /**
    * The events (up to log position `uptoSeq`, in seq order, evaluation form) of several profiles in one read,
    * keyed by profile id (every asked id is a key): how the engine rebuilds the profiles of a batch it does not
-   * hold in memory.
+   * hold in memory. With `partition`, `uptoSeq` bounds only that partition's events (the engine of a partition
+   * follows its partition by seq); the profiles' events stored in other partitions were moved there by an
+   * identity merge and are all read.
    */
-  historiesOf(workspaceId: string, profileIds: readonly string[], uptoSeq: number): Promise<Map<string, StoredEvent[]>>;
+  historiesOf(workspaceId: string, profileIds: readonly string[], uptoSeq: number, partition?: number): Promise<Map<string, StoredEvent[]>>;
   /**
    * Streams every profile's events of a workspace (evaluation form), one profile at a time in profile-id order
    * with its events in seq order, up to `scan.uptoSeq`, read in pages: how a backfill reads the whole history
@@ -84,6 +100,16 @@ export interface EventRepo {
   readLog(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The highest seq readable by {@link readLog} (0 when empty). */
   headSeq(): Promise<number>;
+  /** How many partitions the log has (fixed when the database was created; 1 on SQLite). */
+  partitions(): Promise<number>;
+  /**
+   * Reads one partition after `afterSeq` in seq order, at most `limit` events: what the engine owning the
+   * partition follows. Gap-free within the partition, as {@link readLog} is globally, but without waiting for
+   * appends to other partitions.
+   */
+  readPartition(partition: number, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** How many events of a partition lie after `afterSeq`, and since when the oldest waits. */
+  partitionLag(partition: number, afterSeq: number): Promise<PartitionLag>;
   /** Re-points all events of `fromProfileId` to `intoProfileId` (identity merge); seqs do not change. */
   reassign(workspaceId: string, fromProfileId: string, intoProfileId: string): Promise<void>;
   /** How many events the workspace has stored. */

@@ -16,9 +16,10 @@
  *    `this.sql.transaction(…)`: nested transactions join the outer one.
  * 4. Test it with `describeEachStore` from `../store/testing/index.js`, which runs a suite on both backends.
  */
-export type { AppendResult, EventRepo, EventSelection, HistoryScan, ProfileEventsQuery, ProfileHistory } from './event-repo.js';
 export type { ConsumableLog, ConsumerDb, ConsumerLoopOptions, ConsumerStep, LogConsumerOptions } from './consumer/index.js';
 export { ConsumerLoop, CursorTable, eventLogOf, inSql, inStore, LogConsumer } from './consumer/index.js';
+export type { AppendResult, EventRepo, EventSelection, HistoryScan, PartitionLag, ProfileEventsQuery, ProfileHistory } from './event-repo.js';
+export { partitionOf, profileHash } from './partition-of.js';
 export { appliedMigrations, migrate, pendingMigrations } from './migrate.js';
 export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';

@@ -31,6 +31,7 @@ import { auditArea } from './audit.js';
 import { trackingPlanArea } from './tracking-plan.js';
 import { alertsArea } from './alerts.js';
 import { privacyArea } from './privacy.js';
+import { clusterArea } from './cluster.js';
 
 /** Registers one area's routes on the server. */
 export type RouteArea = (app: FastifyInstance, services: Services) => Promise<void>;
@@ -53,6 +54,7 @@ export const routeAreas: readonly RouteArea[] = [
   trackingPlanArea,
   alertsArea,
   privacyArea,
+  clusterArea,
   async (app, s) => {
     if (s.sessions) await app.register(sessionRoutes, { sessions: s.sessions });
   },

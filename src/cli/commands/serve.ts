@@ -1,6 +1,7 @@
 /**
  * @module
- * `segflow serve [--port N] [--host H] [--db FILE | --database-url URL]`: starts the HTTP service. Prints the
+ * `segflow serve [--port N] [--host H] [--db FILE | --database-url URL [--role all|engine|api]]`: starts the HTTP
+ * service; run it any number of times on one PostgreSQL and the processes share the engine work (docs/scaling.md). Prints the
  * URL it listens on and where the data lives (stdout, one line each: scripts and tests read
  * `segflow listening on <url>`), and on the first start the generated keys, once, in a box. Logs go to stderr as
  * JSON. Invalid configuration: a clear message and exit code 2. SIGTERM / SIGINT stop it gracefully.
@@ -14,6 +15,7 @@ interface ServeFlags {
   db?: string;
   databaseUrl?: string;
   logLevel?: string;
+  role?: string;
 }
 
 /** Adds `segflow serve` to the program. */
@@ -25,6 +27,7 @@ export function register(program: Command): void {
     .option('--host <address>', 'interface to bind (env SEGFLOW_HOST, default 127.0.0.1; 0.0.0.0 for every interface, e.g. in a container)')
     .option('--db <file>', 'SQLite database file (env SEGFLOW_DB, default ./data/segflow.db)')
     .option('--database-url <url>', 'PostgreSQL URL instead of SQLite (env SEGFLOW_DATABASE_URL)')
+    .option('--role <role>', 'with --database-url: all (default), engine or api (no engine work) (env SEGFLOW_ROLE)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env SEGFLOW_LOG_LEVEL)')
     .action(async (flags: ServeFlags) => {
       const loaded = loadConfig(flags);

@@ -1,5 +1,6 @@
 import type { ChangeCause, Segment } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
+import type { EngineRepos } from '../engine-repos.js';
 import type { WorkspaceRules } from '../workspace-rules.js';
 import { recompute } from './recompute.js';
 
@@ -7,6 +8,12 @@ import { recompute } from './recompute.js';
 export interface EnginePoint {
   readonly t: number;
   readonly uptoSeq: number;
+  /** The engine's partition, if it runs one: only its profiles are recomputed (`uptoSeq` is its cursor). */
+  readonly partition?: { readonly index: number; readonly count: number } | undefined;
+  /** The log's number of partitions (timers are stored with their profile's partition). */
+  readonly partitions?: number;
+  /** The engine's fencing check, run in each write transaction of the backfill. */
+  readonly fence?: (tx: EngineRepos) => Promise<void>;
 }
 
 /**
@@ -52,6 +59,9 @@ export async function backfillForeignChanges(
       removed: removed.map((s) => ({ id: s.id, version: s.version })),
       t: at.t,
       uptoSeq: at.uptoSeq,
+      partition: at.partition,
+      partitions: at.partitions,
+      fence: at.fence,
       causeFor: (id) => causes.get(id) ?? { kind: 'dependency', segmentId: first },
       write: true,
     });

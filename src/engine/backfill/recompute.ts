@@ -1,7 +1,9 @@
 import type { ChangeCause } from '../../core/index.js';
 import type { MembershipWrite } from '../../membership/index.js';
+import { partitionOf } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import { engineReposOf, inEngineTransaction } from '../engine-repos.js';
+import type { EngineRepos } from '../engine-repos.js';
 import { evaluateProfile } from '../evaluate-profile.js';
 import type { TimerWrite } from '../evaluate-profile.js';
 import { historyItemsOf } from '../state/history-from-events.js';
@@ -39,6 +41,12 @@ export interface RecomputeRequest {
   readonly write: boolean;
   /** Profiles per transaction when writing (default 2000). */
   readonly batchProfiles?: number;
+  /** Recompute only the profiles one partition's engine owns (`uptoSeq` is then that engine's cursor). */
+  readonly partition?: { readonly index: number; readonly count: number } | undefined;
+  /** The log's number of partitions (timers are stored with their profile's partition; default 1). */
+  readonly partitions?: number | undefined;
+  /** The owning engine's fencing check, run first in every write transaction. */
+  readonly fence?: ((tx: EngineRepos) => Promise<void>) | undefined;
   readonly sampleSize?: number;
 }
 
@@ -53,10 +61,13 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
   const sampleSize = req.sampleSize ?? 10;
   const batchProfiles = req.batchProfiles ?? 2000;
   const { membership } = engineReposOf(store);
+  const part = req.partition;
+  const owned = (ids: Set<string>): Set<string> =>
+    part === undefined ? ids : new Set([...ids].filter((id) => partitionOf(id, part.count) === part.index));
   const current = new Map<string, Set<string>>();
   const diffs = new Map<string, RecomputeDiff>();
   for (const id of req.segmentIds) {
-    current.set(id, await membership.allMemberIds(id));
+    current.set(id, owned(await membership.allMemberIds(id)));
     diffs.set(id, { size: 0, entered: 0, exited: 0, sampleEntered: [], sampleExited: [] });
   }
   let changes: MembershipWrite[] = [];
@@ -66,8 +77,9 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
     if (req.write && (changes.length > 0 || timers.length > 0)) {
       const batch = { changes, timers };
       await inEngineTransaction(store, async (tx) => {
+        await req.fence?.(tx);
         await tx.membership.record(batch.changes, t);
-        for (const w of batch.timers) await tx.timers.set(w.workspaceId, w.segmentId, w.profileId, w.dueAt);
+        for (const w of batch.timers) await tx.timers.set(w.workspaceId, w.segmentId, w.profileId, w.dueAt, req.partitions);
       });
     }
     changes = [];
@@ -88,8 +100,9 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
 
   if (req.write) {
     await inEngineTransaction(store, async (tx) => {
-      for (const id of req.segmentIds) await tx.timers.deleteSegment(id);
-      for (const r of req.removed ?? []) await tx.timers.deleteSegment(r.id);
+      await req.fence?.(tx);
+      for (const id of req.segmentIds) await tx.timers.deleteSegment(id, part?.index);
+      for (const r of req.removed ?? []) await tx.timers.deleteSegment(r.id, part?.index);
     });
   }
 
@@ -102,11 +115,16 @@ export async function recompute(req: RecomputeRequest): Promise<Map<string, Reco
   // A deleted segment's members exit first: a person its group peers now take in must leave it before entering
   // another segment of the group (exits before entries, see docs/segments.md).
   for (const r of req.removed ?? []) {
-    for (const profileId of await membership.allMemberIds(r.id)) {
+    for (const profileId of owned(await membership.allMemberIds(r.id))) {
       changes.push(exit(rules.workspaceId, r.id, r.version, profileId, t, { kind: 'segment_deleted' }));
     }
   }
-  for await (const { profileId, events } of store.events.scanHistories(rules.workspaceId, { uptoSeq: req.uptoSeq, pageSize: PAGE_SIZE, only })) {
+  for await (const { profileId, events } of store.events.scanHistories(rules.workspaceId, {
+    uptoSeq: req.uptoSeq,
+    pageSize: PAGE_SIZE,
+    only,
+    ...(part === undefined ? {} : { partition: part }),
+  })) {
     seen.add(profileId);
     const state = new ProfileState(rules.workspaceId, profileId, rules.spec);
     for (const e of events) state.apply(e.seq, historyItemsOf(e));

@@ -30,6 +30,11 @@ export interface SubmitOptions {
  */
 export class EngineHarness {
   engine: Engine;
+  /**
+   * Every engine the harness runs: the one {@link engine}, or with `split` one engine per partition of the log
+   * (`engine` is then partition 0's), as the processes of a cluster run them.
+   */
+  engines: Engine[];
   readonly changeLog: SqlChangeLog;
   private messages = 0;
 
@@ -37,13 +42,34 @@ export class EngineHarness {
     readonly store: Store,
     readonly clock: FakeClock,
     private readonly options: Partial<EngineOptions> = {},
+    /** Run one engine per partition of this many (the store must have that many partitions). */
+    private readonly split?: number,
   ) {
     this.changeLog = new SqlChangeLog(store.sql);
-    this.engine = this.newEngine();
+    this.engines = this.newEngines();
+    this.engine = this.engines[0] as Engine;
   }
 
-  private newEngine(): Engine {
-    return new Engine({ store: this.store, clock: this.clock, changeLog: this.changeLog, tailIntervalMs: 0, ...this.options });
+  private newEngines(): Engine[] {
+    const base = { store: this.store, clock: this.clock, changeLog: this.changeLog, tailIntervalMs: 0, ...this.options };
+    if (this.split === undefined) return [new Engine(base)];
+    const count = this.split;
+    return Array.from({ length: count }, (_, index) => new Engine({ ...base, partition: { index, count } }));
+  }
+
+  /** Wakes every engine. */
+  wake(): void {
+    for (const e of this.engines) e.wake();
+  }
+
+  /** Resolves once every engine is idle. */
+  async idle(): Promise<void> {
+    for (const e of this.engines) await e.idle();
+  }
+
+  /** Stops every engine. */
+  async stop(): Promise<void> {
+    for (const e of this.engines) await e.stop();
   }
 
   /** Saves a segment (rule text or condition) and reloads the engine's rules. */
@@ -64,13 +90,13 @@ export class EngineHarness {
       updatedAt: now,
     };
     await new SegmentRepoSql(this.store.sql).save(segment);
-    await this.engine.exclusive(() => this.engine.loadRules());
+    for (const e of this.engines) await e.exclusive(() => e.loadRules());
     return segment;
   }
 
-  /** Starts the engine. */
+  /** Starts the engine (every engine, when split). */
   async start(): Promise<void> {
-    await this.engine.start();
+    for (const e of this.engines) await e.start();
   }
 
   /** Appends one event (a `track` by default) and lets the engine process it. */
@@ -92,15 +118,15 @@ export class EngineHarness {
         context: options.context ?? {},
       },
     ]);
-    this.engine.wake();
-    await this.engine.idle();
+    this.wake();
+    await this.idle();
   }
 
   /** Moves the fake clock forward and lets every due timer fire. */
   async advance(ms: number): Promise<void> {
     this.clock.advance(ms);
-    this.engine.wake();
-    await this.engine.idle();
+    this.wake();
+    await this.idle();
   }
 
   /** Current members of a segment (profile ids, sorted). */
@@ -117,8 +143,9 @@ export class EngineHarness {
 
   /** Stops the engine and starts a fresh instance over the same store (a restart). */
   async restart(): Promise<void> {
-    await this.engine.stop();
-    this.engine = this.newEngine();
-    await this.engine.start();
+    await this.stop();
+    this.engines = this.newEngines();
+    this.engine = this.engines[0] as Engine;
+    await this.start();
   }
 }

@@ -1,4 +1,4 @@
-import { inList, inListParam } from '../../store/index.js';
+import { inList, inListParam, partitionOf } from '../../store/index.js';
 import type { SqlExecutor } from '../../store/index.js';
 
 /** A durable pending timer: re-evaluate `segmentId` for `profileId` at `dueAt`. */
@@ -22,6 +22,7 @@ const ARMED = [
   ['p', 'text'],
   ['w', 'text'],
   ['d', 'bigint'],
+  ['pa', 'bigint'],
 ] as const;
 const DISARMED = [
   ['s', 'text'],
@@ -36,32 +37,40 @@ const DISARMED = [
 export class TimerRepoSql {
   constructor(private readonly sql: SqlExecutor) {}
 
-  /** Arms (or moves) the timer of (segment, profile), or removes it when `dueAt` is undefined. */
-  async set(workspaceId: string, segmentId: string, profileId: string, dueAt: number | undefined): Promise<void> {
+  /**
+   * Arms (or moves) the timer of (segment, profile), or removes it when `dueAt` is undefined. `partitions` is the
+   * event log's number of partitions: a timer is stored with its profile's partition, whose engine fires it.
+   */
+  async set(workspaceId: string, segmentId: string, profileId: string, dueAt: number | undefined, partitions = 1): Promise<void> {
     if (dueAt === undefined) {
       await this.sql.execute('DELETE FROM engine_timers WHERE segment_id = $1 AND profile_id = $2', [segmentId, profileId]);
       return;
     }
     await this.sql.execute(
-      `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
-      [segmentId, profileId, workspaceId, dueAt],
+      `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at, part) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at, part = excluded.part`,
+      [segmentId, profileId, workspaceId, dueAt, partitionOf(profileId, partitions)],
     );
   }
 
   /**
    * Applies many {@link set}s in two statements (one upsert, one delete) whatever their number. Each
    * (segment, profile) must appear at most once: the statements apply the list as a set, not in order.
+   * `partitions` as for {@link set}.
    */
-  async setMany(writes: readonly TimerSetWrite[]): Promise<void> {
+  async setMany(writes: readonly TimerSetWrite[], partitions = 1): Promise<void> {
     const armed = writes.filter((w) => w.dueAt !== undefined);
     const disarmed = writes.filter((w) => w.dueAt === undefined);
     if (armed.length > 0) {
-      const set = this.sql.dialect.rowSet(1, ARMED, armed.map((w) => [w.segmentId, w.profileId, w.workspaceId, w.dueAt]));
+      const set = this.sql.dialect.rowSet(
+        1,
+        ARMED,
+        armed.map((w) => [w.segmentId, w.profileId, w.workspaceId, w.dueAt, partitionOf(w.profileId, partitions)]),
+      );
       await this.sql.execute(
-        `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at)
-         SELECT s, p, w, d FROM ${set.sql} AS t WHERE true
-         ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at`,
+        `INSERT INTO engine_timers (segment_id, profile_id, workspace_id, due_at, part)
+         SELECT s, p, w, d, pa FROM ${set.sql} AS t WHERE true
+         ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at, part = excluded.part`,
         set.params,
       );
     }
@@ -71,11 +80,13 @@ export class TimerRepoSql {
     }
   }
 
-  /** Timers due at or before `until`, earliest first, at most `limit`. */
-  async dueBy(until: number, limit: number): Promise<TimerRow[]> {
+  /** Timers due at or before `until`, earliest first, at most `limit`; only those of one partition when given. */
+  async dueBy(until: number, limit: number, partition?: number): Promise<TimerRow[]> {
     const rows = await this.sql.query<{ workspace_id: string; segment_id: string; profile_id: string; due_at: unknown }>(
-      'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE due_at <= $1 ORDER BY due_at LIMIT $2',
-      [until, limit],
+      partition === undefined
+        ? 'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE due_at <= $1 ORDER BY due_at LIMIT $2'
+        : 'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE part = $3 AND due_at <= $1 ORDER BY due_at LIMIT $2',
+      partition === undefined ? [until, limit] : [until, limit, partition],
     );
     return rows.map((r) => ({ workspaceId: r.workspace_id, segmentId: r.segment_id, profileId: r.profile_id, dueAt: Number(r.due_at) }));
   }
@@ -110,9 +121,19 @@ export class TimerRepoSql {
     return out;
   }
 
-  /** Drops every timer of a segment (deleted or re-backfilled). */
-  async deleteSegment(segmentId: string): Promise<void> {
-    await this.sql.execute('DELETE FROM engine_timers WHERE segment_id = $1', [segmentId]);
+  /** Drops every timer of a segment (deleted or re-backfilled), or only those of one partition. */
+  async deleteSegment(segmentId: string, partition?: number): Promise<void> {
+    if (partition === undefined) await this.sql.execute('DELETE FROM engine_timers WHERE segment_id = $1', [segmentId]);
+    else await this.sql.execute('DELETE FROM engine_timers WHERE segment_id = $1 AND part = $2', [segmentId, partition]);
+  }
+
+  /** Pending timers per partition, and how many are overdue at `now` (for the cluster status). */
+  async countByPartition(now: number): Promise<Map<number, { pending: number; overdue: number }>> {
+    const rows = await this.sql.query<{ part: unknown; n: unknown; overdue: unknown }>(
+      'SELECT part, COUNT(*) AS n, SUM(CASE WHEN due_at <= $1 THEN 1 ELSE 0 END) AS overdue FROM engine_timers GROUP BY part',
+      [now],
+    );
+    return new Map(rows.map((r) => [Number(r.part), { pending: Number(r.n), overdue: Number(r.overdue ?? 0) }]));
   }
 
   /** How many timers are pending. */

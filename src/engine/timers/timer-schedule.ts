@@ -20,13 +20,15 @@ export class TimerSchedule {
   constructor(
     private readonly clock: Clock,
     private readonly horizonMs: number,
+    /** The partition whose timers this schedule holds (the engine of one partition), or all of them. */
+    private readonly partition?: number,
   ) {}
 
   /** Reads the timers due within the horizon into the heap when half of the loaded horizon has passed. */
   async refill(now: number, timers: TimerRepoSql): Promise<void> {
     if (now + this.horizonMs / 2 <= this.horizonUntil) return;
     const until = now + this.horizonMs;
-    const rows = await timers.dueBy(until, HORIZON_LIMIT);
+    const rows = await timers.dueBy(until, HORIZON_LIMIT, this.partition);
     for (const row of rows) this.heap.push(row);
     this.horizonUntil = rows.length === HORIZON_LIMIT ? (rows.at(-1) as HeapTimer).dueAt - 1 : until;
   }

@@ -235,6 +235,13 @@ export class MemoryStore implements Store {
     },
     readLog: async (after, limit) => this.state.events.filter((e) => e.seq > after).slice(0, limit),
     headSeq: async () => this.state.seq,
+    // One partition, as on SQLite.
+    partitions: async () => 1,
+    readPartition: async (part, after, limit) => (part === 0 ? this.state.events.filter((e) => e.seq > after).slice(0, limit) : []),
+    partitionLag: async (part, after) => {
+      const behind = part === 0 ? this.state.events.filter((e) => e.seq > after) : [];
+      return { events: behind.length, oldestReceivedAt: behind[0]?.receivedAt ?? null };
+    },
     reassign: async (ws, from, into) => {
       this.state.events = this.state.events.map((e) => (e.workspaceId === ws && e.profileId === from ? { ...e, profileId: into } : e));
     },

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { Store } from '../store.js';
+import { partitionOf } from '../partition-of.js';
 import { makeEvent } from './event-fixture.js';
 
 const WS = 'ws_default';
@@ -224,5 +225,46 @@ export function eventRepoContract(getStore: () => Store): void {
       { profileId: 'pa', ids: ['s1'], traits: [{}], context: [{}] },
       { profileId: 'pc', ids: ['s4'], traits: [{}], context: [{}] },
     ]);
+  });
+
+  it('splits the log into partitions by profile: each reads its own events in seq order, together the whole log', async () => {
+    const { events } = getStore();
+    const profiles = Array.from({ length: 24 }, (_, i) => `prof_${i}`);
+    const batches = [0, 1, 2].map((b) => profiles.map((profileId) => makeEvent({ messageId: `b${b}-${profileId}`, profileId })));
+    for (const batch of batches) await events.append(batch);
+    const partitions = await events.partitions();
+    expect(partitions).toBeGreaterThanOrEqual(1);
+    const all = await events.readLog(0, 1000);
+    expect(all).toHaveLength(72);
+    const seen: number[] = [];
+    for (let p = 0; p < partitions; p++) {
+      const part = await events.readPartition(p, 0, 1000);
+      expect(part.every((e) => partitionOf(e.profileId, partitions) === p)).toBe(true);
+      expect(part.map((e) => e.seq)).toEqual([...part.map((e) => e.seq)].sort((a, b) => a - b));
+      const paged = [...(await events.readPartition(p, 0, 5)), ...(await events.readPartition(p, part[4]?.seq ?? Number.MAX_SAFE_INTEGER, 1000))];
+      expect(paged.map((e) => e.seq)).toEqual(part.map((e) => e.seq));
+      expect(await events.partitionLag(p, 0)).toEqual({ events: part.length, oldestReceivedAt: part.length > 0 ? part[0]!.receivedAt : null });
+      seen.push(...part.map((e) => e.seq));
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(all.map((e) => e.seq));
+    expect(await events.readPartition(partitions, 0, 10)).toEqual([]);
+  });
+
+  it("reads a partition's histories up to its cursor, and events merged in from other partitions whole", async () => {
+    const { events } = getStore();
+    const partitions = await events.partitions();
+    await events.append([makeEvent({ messageId: 'a1', profileId: 'prof_a' }), makeEvent({ messageId: 'b1', profileId: 'prof_b' })]);
+    const [a1] = await events.readLog(0, 1);
+    await events.append([makeEvent({ messageId: 'a2', profileId: 'prof_a' })]);
+    await events.reassign(WS, 'prof_b', 'prof_a');
+    const home = partitionOf('prof_a', partitions);
+    const histories = await events.historiesOf(WS, ['prof_a'], a1!.seq, home);
+    const expected = partitionOf('prof_b', partitions) === home ? ['a1'] : ['a1', 'b1'];
+    expect(histories.get('prof_a')?.map((e) => e.messageId)).toEqual(expected);
+    const scanned: string[] = [];
+    for await (const h of events.scanHistories(WS, { uptoSeq: a1!.seq, partition: { index: home, count: partitions } })) {
+      scanned.push(...h.events.map((e) => `${h.profileId}:${e.messageId}`));
+    }
+    expect(scanned).toEqual(expected.map((m) => `prof_a:${m}`));
   });
 }

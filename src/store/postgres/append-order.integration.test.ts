@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeEvent } from '../contract/event-fixture.js';
+import { partitionOf } from '../partition-of.js';
 import type { Store } from '../store.js';
 import type { DisposableStore } from '../testing/index.js';
 import { createTestPostgresStore, testStoreKinds } from '../testing/index.js';
@@ -10,12 +11,11 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** True when some transaction of this schema is queued on the event log's append lock. */
+/** True when some transaction of this schema waits for a lock on the event log's partition table or its rows. */
 async function appendLockHasWaiter(store: Store): Promise<boolean> {
   const rows = await store.sql.query(
-    `SELECT 1 FROM pg_locks
-     WHERE locktype = 'advisory' AND NOT granted AND classid = ${0x5ef2}
-       AND objid::bigint = (hashtext(current_schema())::bigint & 4294967295)`,
+    `SELECT 1 FROM pg_locks l
+     WHERE NOT l.granted AND (l.relation = 'event_partitions'::regclass OR l.locktype = 'transactionid')`,
   );
   return rows.length > 0;
 }
@@ -38,7 +38,7 @@ describe.runIf(testStoreKinds().includes('postgres'))('event log order on Postgr
     current = undefined;
   });
 
-  it('never exposes a seq while a transaction holding a smaller seq is still open', async () => {
+  it('never exposes a seq while a transaction holding a smaller seq is still open: the reader waits for it', async () => {
     current = await createTestPostgresStore();
     const { store } = current;
     const t1Appended = deferred();
@@ -60,17 +60,63 @@ describe.runIf(testStoreKinds().includes('postgres'))('event log order on Postgr
     while (!t2Settled && !(await appendLockHasWaiter(store))) {
       // poll: each iteration is a round trip to the server
     }
-    try {
-      expect(await store.events.readLog(0, 10)).toEqual([]);
-      expect(await store.events.headSeq()).toBe(0);
-    } finally {
-      t1Release.resolve();
-      await Promise.allSettled([t1, t2]);
+    let read: string[] | undefined;
+    const reader = store.events.readLog(0, 10).then((log) => (read = log.map((e) => e.messageId)));
+    // The reader cannot answer while 'first' is uncommitted: it queues behind the open append.
+    while (!(await appendLockHasWaiter(store)) && read === undefined) {
+      // poll
     }
-    await Promise.all([t1, t2]);
+    expect(read).toBeUndefined();
+    t1Release.resolve();
+    await Promise.all([t1, t2, reader]);
+    expect(read?.[0]).toBe('first');
     const log = await store.events.readLog(0, 10);
     expect(log.map((e) => e.messageId)).toEqual(['first', 'second']);
     expect(log[0]!.seq).toBeLessThan(log[1]!.seq);
+  });
+
+  it('lets appends to different partitions commit while an append to another partition is open', async () => {
+    current = await createTestPostgresStore();
+    const { store } = current;
+    const partitions = await store.events.partitions();
+    expect(partitions).toBe(16);
+    const [a, b] = ['prof_a', 'prof_b'];
+    expect(partitionOf(a, partitions)).not.toBe(partitionOf(b, partitions));
+    const t1Appended = deferred();
+    const t1Release = deferred();
+    const t1 = store.transaction(async (tx) => {
+      await tx.events.append([makeEvent({ messageId: 'slow', profileId: a })]);
+      t1Appended.resolve();
+      await t1Release.promise;
+    });
+    await t1Appended.promise;
+    try {
+      // Another partition: commits although the first append is still open, and its engine can read it.
+      await store.transaction((tx) => tx.events.append([makeEvent({ messageId: 'other', profileId: b })]));
+      const other = await store.events.readPartition(partitionOf(b, partitions), 0, 10);
+      expect(other.map((e) => e.messageId)).toEqual(['other']);
+      // The same partition: waits for the open append.
+      let sameDone = false;
+      const same = store.transaction((tx) => tx.events.append([makeEvent({ messageId: 'same', profileId: a })])).then(() => (sameDone = true));
+      while (!(await appendLockHasWaiter(store))) {
+        // poll until the second append of the partition queues
+      }
+      expect(sameDone).toBe(false);
+      t1Release.resolve();
+      await same;
+    } finally {
+      t1Release.resolve();
+      await t1;
+    }
+    const mine = await store.events.readPartition(partitionOf(a, partitions), 0, 10);
+    expect(mine.map((e) => e.messageId)).toEqual(['slow', 'same']);
+    const heads = await store.sql.query<{ part: number; head: number }>('SELECT part, head FROM event_partitions WHERE head > 0 ORDER BY part');
+    expect(heads.map((h) => [h.part, h.head])).toEqual(
+      [
+        [partitionOf(a, partitions), 2],
+        [partitionOf(b, partitions), 1],
+      ].sort((x, y) => x[0]! - y[0]!),
+    );
   });
 
   it('lets a reader following the log by cursor see every event once while writers run concurrently', async () => {

@@ -1,14 +1,12 @@
 import type { EventType, NewEvent, StoredEvent } from '../../core/index.js';
-import type { AppendResult, EventRepo, HistoryScan, ProfileEventsQuery, ProfileHistory } from '../event-repo.js';
+import type { AppendResult, EventRepo, HistoryScan, PartitionLag, ProfileEventsQuery, ProfileHistory } from '../event-repo.js';
+import { profileHash } from '../partition-of.js';
 import { readHistories, scanHistories } from './history-reads-sql.js';
 import { stripNul } from '../internal/strip-nul.js';
 import type { DialectName } from '../sql-dialect.js';
-import type { SqlExecutor } from '../sql-executor.js';
+import type { Row, SqlExecutor } from '../sql-executor.js';
 import { inList, inListParam } from './in-list.js';
 import { fromJsonObject, toJson } from './json-column.js';
-
-/** Advisory lock class for appends on PostgreSQL (the second key is the schema's hash). */
-const APPEND_LOCK_CLASS = 0x5ef2;
 
 const COLUMNS =
   'seq, workspace_id, message_id, profile_id, type, name, user_id, anonymous_id, timestamp, received_at, properties, traits, context';
@@ -21,15 +19,30 @@ const SQLITE_INSERT = `INSERT INTO events (${INSERT_COLUMNS})
   ON CONFLICT (workspace_id, message_id) DO NOTHING
   RETURNING seq`;
 
-// One statement for any batch size: the columns travel as arrays and are unnested in input order.
-const POSTGRES_INSERT = `INSERT INTO events (${INSERT_COLUMNS})
-  SELECT w, m, p, t, n, u, a, ts, r, pr::jsonb, tr::jsonb, c::jsonb
+// Locks the rows of the partitions a batch touches, in partition order (two batches touching overlapping sets
+// cannot deadlock), and reads their heads and the number of partitions; $1 are the batch's profile hashes.
+const POSTGRES_LOCK_PARTITIONS = `SELECT p.part, p.head, c.n FROM event_partitions p,
+  (SELECT COUNT(*)::integer AS n FROM event_partitions) c
+  WHERE p.part IN (SELECT DISTINCT (h % c.n)::integer FROM unnest($1::bigint[]) AS h)
+  ORDER BY p.part FOR UPDATE OF p`;
+
+// One statement for any batch size: the columns travel as arrays and are unnested in input order; the partition
+// heads move to the highest number taken (a duplicate leaves its number unused: a hole, never a reordering).
+const POSTGRES_INSERT = `WITH ins AS (
+  INSERT INTO events (${INSERT_COLUMNS}, part, part_seq)
+  SELECT w, m, p, t, n, u, a, ts, r, pr::jsonb, tr::jsonb, c::jsonb, pa, ps
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-              $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[])
-       WITH ORDINALITY AS x(w, m, p, t, n, u, a, ts, r, pr, tr, c, ord)
+              $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::integer[], $14::bigint[])
+       WITH ORDINALITY AS x(w, m, p, t, n, u, a, ts, r, pr, tr, c, pa, ps, ord)
   ORDER BY ord
   ON CONFLICT (workspace_id, message_id) DO NOTHING
-  RETURNING seq, workspace_id, message_id`;
+  RETURNING seq, workspace_id, message_id, part, part_seq
+), heads AS (
+  UPDATE event_partitions e SET head = x.top
+  FROM (SELECT part, MAX(part_seq) AS top FROM ins GROUP BY part) x
+  WHERE e.part = x.part
+)
+SELECT seq, workspace_id, message_id FROM ins`;
 
 interface EventRow extends Record<string, unknown> {
   seq: number;
@@ -88,12 +101,27 @@ function withoutNul(e: NewEvent): NewEvent {
 /**
  * {@link EventRepo} written once for both dialects on a {@link SqlExecutor}.
  *
- * Gap-free log on PostgreSQL: a `bigserial` hands out numbers at insert time, not at commit, so two
- * concurrent appenders could commit seq 6 before seq 5, and a consumer that read 6 and stored it as its
- * cursor would skip 5 forever. `append` therefore takes a transaction-scoped advisory lock before inserting:
- * appending transactions hold it until they commit, so they commit in seq order and every seq a reader can
- * see has all its smaller seqs already committed (or rolled back for good). The price is that appending
- * transactions are serialised, so keep them short. On SQLite the single writer gives the same order for free.
+ * The log is partitioned by profile (`partitionOf(profileId, partitions)`, see migration 0110): each partition
+ * is one engine's unit of work, and appends to different partitions do not wait for each other.
+ *
+ * Gap-free per partition on PostgreSQL: a `bigserial` hands out numbers at insert time, not at commit, so two
+ * concurrent appenders could commit seq 6 before seq 5, and a consumer that read 6 and stored it as its cursor
+ * would skip 5 forever. `append` therefore first locks the `event_partitions` rows of the partitions its batch
+ * touches (`FOR UPDATE`, in partition order, so overlapping batches cannot deadlock) and only then takes seqs:
+ * appending transactions of one partition hold its row until they commit, so within a partition they commit in
+ * seq order, and {@link EventRepoSql.readPartition} (what a partition's engine follows) never sees a seq while a
+ * smaller seq of that partition may still commit. The row's `head` numbers the partition's own sequence
+ * (`part_seq`, for lag and for a sharded log where a global seq does not exist). The price is that appends to
+ * ONE partition are serialised, so keep appending transactions short; a batch spanning every partition (an
+ * import of many users) still serialises with every other batch, which is why ingestion groups stay small.
+ *
+ * The global order ({@link EventRepoSql.readLog}, followed by workflows, experiments, the monitor and the live
+ * scorer) is recovered by a barrier instead of a global append lock: the reader takes `event_partitions` in SHARE
+ * mode, which waits for every appending transaction that has taken seqs (their `UPDATE` of the heads holds ROW
+ * EXCLUSIVE until commit) and makes new ones wait for the read's few milliseconds; under it every seq handed out
+ * is committed or rolled back for good. Readers of the global log thus pay a short wait and delay appends by one
+ * read; appenders never wait for each other across partitions. On SQLite the single writer gives both orders
+ * for free and there is one partition.
  *
  * Filtering reads by `tx_id < pg_snapshot_xmin(pg_current_snapshot())` instead would not be enough: a
  * transaction with a smaller xid can take its seq after a larger-xid one did, so a row with an old xid can
@@ -145,8 +173,13 @@ export class EventRepoSql implements EventRepo {
     return rows.map(toEvent).sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
   }
 
-  historiesOf(workspaceId: string, profileIds: readonly string[], uptoSeq: number): Promise<Map<string, StoredEvent[]>> {
-    return readHistories(this.sql, workspaceId, profileIds, uptoSeq);
+  historiesOf(
+    workspaceId: string,
+    profileIds: readonly string[],
+    uptoSeq: number,
+    partition?: number,
+  ): Promise<Map<string, StoredEvent[]>> {
+    return readHistories(this.sql, workspaceId, profileIds, uptoSeq, partition);
   }
 
   scanHistories(workspaceId: string, scan: HistoryScan): AsyncIterable<ProfileHistory> {
@@ -154,16 +187,39 @@ export class EventRepoSql implements EventRepo {
   }
 
   async readLog(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+    const rows = await GLOBAL_READ[this.sql.dialect.name](this.sql, `SELECT ${COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+      afterSeq,
+      limit,
+    ]);
+    return (rows as EventRow[]).map(toEvent);
+  }
+
+  async headSeq(): Promise<number> {
+    const rows = await GLOBAL_READ[this.sql.dialect.name](this.sql, 'SELECT COALESCE(MAX(seq), 0) AS head FROM events', []);
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  async partitions(): Promise<number> {
+    const rows = await this.sql.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM event_partitions');
+    return Number(rows[0]?.n ?? 1);
+  }
+
+  async readPartition(partition: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE part = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [
+      partition,
       afterSeq,
       limit,
     ]);
     return rows.map(toEvent);
   }
 
-  async headSeq(): Promise<number> {
-    const rows = await this.sql.query<{ head: unknown }>('SELECT COALESCE(MAX(seq), 0) AS head FROM events');
-    return Number(rows[0]?.head ?? 0);
+  async partitionLag(partition: number, afterSeq: number): Promise<PartitionLag> {
+    const rows = await this.sql.query<{ n: unknown; oldest: unknown }>(
+      'SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM events WHERE part = $1 AND seq > $2',
+      [partition, afterSeq],
+    );
+    const row = rows[0];
+    return { events: Number(row?.n ?? 0), oldestReceivedAt: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest) };
   }
 
   async reassign(workspaceId: string, fromProfileId: string, intoProfileId: string): Promise<void> {
@@ -214,13 +270,21 @@ async function appendSqlite(tx: SqlExecutor, events: readonly NewEvent[]): Promi
 }
 
 async function appendPostgres(tx: SqlExecutor, events: readonly NewEvent[]): Promise<AppendResult> {
-  await tx.dialect.serialise(tx, APPEND_LOCK_CLASS);
-  const columns: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(events.length));
+  const hashes = events.map((e) => profileHash(e.profileId));
+  const locked = await tx.query<{ part: unknown; head: unknown; n: unknown }>(POSTGRES_LOCK_PARTITIONS, [hashes]);
+  const partitions = Number(locked[0]?.n ?? 1);
+  const next = new Map<number, number>(locked.map((r) => [Number(r.part), Number(r.head)]));
+  const columns: unknown[][] = Array.from({ length: 14 }, () => new Array<unknown>(events.length));
   events.forEach((e, i) => {
     const values = rowOf(e);
     values.forEach((v, c) => {
       columns[c]![i] = v;
     });
+    const part = (hashes[i] as number) % partitions;
+    const partSeq = (next.get(part) ?? 0) + 1;
+    next.set(part, partSeq);
+    columns[12]![i] = part;
+    columns[13]![i] = partSeq;
   });
   const rows = await tx.query<{ seq: number; workspace_id: string; message_id: string }>(POSTGRES_INSERT, columns);
   // Map back by (workspace, messageId): within one batch the first occurrence is the one stored.
@@ -249,4 +313,19 @@ async function appendPostgres(tx: SqlExecutor, events: readonly NewEvent[]): Pro
 const APPEND: Readonly<Record<DialectName, (tx: SqlExecutor, events: readonly NewEvent[]) => Promise<AppendResult>>> = {
   sqlite: appendSqlite,
   postgres: appendPostgres,
+};
+
+/**
+ * A read in global seq order ({@link EventRepoSql.readLog}, `headSeq`), behind the barrier the class comment
+ * describes on PostgreSQL: SHARE mode on `event_partitions` waits out every transaction that took seqs and holds
+ * new ones back until the read commits. A plain read on SQLite, whose single writer already commits in seq order
+ * (and whose readers must not queue behind an open writing transaction).
+ */
+const GLOBAL_READ: Readonly<Record<DialectName, (sql: SqlExecutor, text: string, params: unknown[]) => Promise<Row[]>>> = {
+  sqlite: (sql, text, params) => sql.query(text, params),
+  postgres: (sql, text, params) =>
+    sql.transaction(async (tx) => {
+      await tx.execute('LOCK TABLE event_partitions IN SHARE MODE');
+      return tx.query(text, params);
+    }),
 };

@@ -1,5 +1,6 @@
 import type { EventType, JsonObject, StoredEvent } from '../../core/index.js';
 import type { EventSelection, HistoryScan, ProfileHistory } from '../event-repo.js';
+import { partitionOf } from '../partition-of.js';
 import type { SqlExecutor } from '../sql-executor.js';
 
 interface Row extends Record<string, unknown> {
@@ -48,13 +49,16 @@ export async function readHistories(
   workspaceId: string,
   profileIds: readonly string[],
   uptoSeq: number,
+  partition?: number,
 ): Promise<Map<string, StoredEvent[]>> {
   const out = new Map<string, StoredEvent[]>(profileIds.map((id) => [id, []]));
   if (profileIds.length === 0) return out;
+  // With a partition, its own events are bounded by the cursor and the merged-in ones (elsewhere) are not.
+  const bound = partition === undefined ? 'seq <= $3' : '(seq <= $3 OR part <> $4)';
   const rows = await sql.query<Row>(
     `SELECT seq, message_id, profile_id, type, name, timestamp, properties, traits, context FROM events
-     WHERE workspace_id = $1 AND ${sql.dialect.inList('profile_id', 2)} AND seq <= $3 ORDER BY seq`,
-    [workspaceId, sql.dialect.listParam(profileIds), uptoSeq],
+     WHERE workspace_id = $1 AND ${sql.dialect.inList('profile_id', 2)} AND ${bound} ORDER BY seq`,
+    partition === undefined ? [workspaceId, sql.dialect.listParam(profileIds), uptoSeq] : [workspaceId, sql.dialect.listParam(profileIds), uptoSeq, partition],
   );
   for (const r of rows) out.get(r.profile_id)?.push(toEvent(workspaceId, r));
   return out;
@@ -65,7 +69,11 @@ export async function readHistories(
  * profile, seq) index, one sequential pass instead of one query per profile.
  */
 export async function* scanHistories(sql: SqlExecutor, workspaceId: string, scan: HistoryScan): AsyncGenerator<ProfileHistory> {
-  const { uptoSeq, pageSize = 5000, only } = scan;
+  const { uptoSeq, pageSize = 5000, only, partition } = scan;
+  // A partition's profiles are chosen by hashing their ids here (the hash is not the database's): a partition's
+  // backfill reads every profile's rows and keeps its own, the price of not storing a home partition per profile.
+  const owned = partition === undefined ? () => true : (id: string) => partitionOf(id, partition.count) === partition.index;
+  const bound = partition === undefined ? 'seq <= $2' : `(seq <= $2 OR part <> ${Math.trunc(partition.index)})`;
   const columns = `seq, message_id, profile_id, type, name, timestamp, properties, ${only?.traits === false ? `'{}' AS traits` : 'traits'}, ${
     only?.context === false ? `'{}' AS context` : 'context'
   }`;
@@ -81,20 +89,21 @@ export async function* scanHistories(sql: SqlExecutor, workspaceId: string, scan
     // page rescanned the workspace from its first profile: quadratic in the number of pages.
     const rows = await sql.query<Row>(
       `SELECT ${columns} FROM events
-       WHERE workspace_id = $1 AND (profile_id, seq) > ($3, $4) AND seq <= $2 ${selected}
+       WHERE workspace_id = $1 AND (profile_id, seq) > ($3, $4) AND ${bound} ${selected}
        ORDER BY profile_id, seq LIMIT $5`,
       [workspaceId, uptoSeq, afterProfile, afterSeq, pageSize, ...selection],
     );
     for (const r of rows) {
       const event = toEvent(workspaceId, r);
+      afterProfile = event.profileId;
+      afterSeq = event.seq;
       if (current !== undefined && current.profileId !== event.profileId) {
         yield current;
         current = undefined;
       }
+      if (!owned(event.profileId)) continue;
       current ??= { profileId: event.profileId, events: [] };
       current.events.push(event);
-      afterProfile = event.profileId;
-      afterSeq = event.seq;
     }
     if (rows.length < pageSize) break;
   }
