@@ -61,10 +61,10 @@ export function compileSequence(node: SequenceNode): CompiledCondition {
   // A completed positive pair (a < b ≤ a + D, b ≤ t) stays completed at every later instant: remember it.
   const memoKey = {};
   return (cx, t) => {
-    const since = cx.state.holdsSince.get(memoKey);
+    const since = cx.state.holdsSince(memoKey);
     if (since !== undefined && t >= since) return true;
     const holds = evaluate(cx, t);
-    if (holds) cx.state.holdsSince.set(memoKey, Math.min(since ?? Infinity, t));
+    if (holds) cx.state.setHoldsSince(memoKey, Math.min(since ?? Infinity, t));
     return holds;
   };
 }
@@ -91,7 +91,10 @@ interface NegatedScan {
  * an earlier t, a late insertion or a pruned list starts the fold again.
  */
 class KeyedNegated {
-  private readonly scans = new WeakMap<ProfileState, NegatedScan>();
+  // One scan, of the last profile evaluated: its reuse is across the ascending next-change candidates of one
+  // evaluation, so keeping a scan per profile (two maps each) would only cost memory.
+  private lastState: ProfileState | undefined;
+  private lastScan: NegatedScan | undefined;
 
   constructor(
     private readonly firstName: string,
@@ -109,10 +112,11 @@ class KeyedNegated {
   ): boolean {
     const firstsMeta = metaKey(state, this.firstName);
     const thensMeta = thens === undefined ? '' : metaKey(state, this.thenName);
-    let scan = this.scans.get(state);
+    let scan = this.lastState === state ? this.lastScan : undefined;
     if (scan === undefined || t < scan.t || scan.firsts !== firsts || scan.thens !== thens || scan.firstsMeta !== firstsMeta || scan.thensMeta !== thensMeta) {
       scan = { firsts, thens, firstsMeta, thensMeta, t, nA: 0, nB: 0, latestA: new Map(), lastB: new Map(), good: 0 };
-      this.scans.set(state, scan);
+      this.lastState = state;
+      this.lastScan = scan;
     }
     scan.t = t;
     const isGood = (k: Key): boolean => {

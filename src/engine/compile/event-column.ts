@@ -18,6 +18,13 @@ interface ColumnCache<V> {
 }
 
 /**
+ * Lists shorter than this keep no column of their own: their column lives in the single slot of the last profile
+ * read, rebuilt when another profile is read. Most profiles keep a handful of events, for which recomputing is
+ * cheaper than holding a cache (~300 bytes per column and profile); a long list's column is kept per profile.
+ */
+export const COLUMN_MIN_LENGTH = 16;
+
+/**
  * A per-profile column derived from one event name's sorted list: `value(event)` computed once per kept event
  * (a filtered, extracted property) instead of at every evaluation and every next-change candidate. Kept in step
  * with the list incrementally (events appended at the end, events pruned from the front); rebuilt when a late
@@ -25,6 +32,8 @@ interface ColumnCache<V> {
  */
 export class EventColumn<V> {
   private readonly cache = new WeakMap<ProfileState, ColumnCache<V>>();
+  private lastState: ProfileState | undefined;
+  private lastCache: ColumnCache<V> | undefined;
 
   constructor(
     private readonly name: string,
@@ -69,12 +78,19 @@ export class EventColumn<V> {
     const list = state.events.get(this.name);
     if (list === undefined) return undefined;
     const meta = state.metaOf(this.name);
-    let c = this.cache.get(state);
+    const held = this.cache.get(state);
+    let c = held ?? (this.lastState === state ? this.lastCache : undefined);
     if (c === undefined || c.list !== list || c.inserted !== meta.inserted) {
       c = { list, inserted: meta.inserted, dropped: meta.dropped, values: [] };
       if (this.mode === 'numeric') Object.assign(c, { prefix: [0], counts: [0], absTotal: 0, exact: true });
       if (this.mode === 'distinct') Object.assign(c, { last: new Map<V, number>(), lasts: [] });
-      this.cache.set(state, c);
+    }
+    if (list.length >= COLUMN_MIN_LENGTH) {
+      if (held !== c) this.cache.set(state, c);
+    } else {
+      if (held !== undefined) this.cache.delete(state);
+      this.lastState = state;
+      this.lastCache = c;
     }
     if (meta.dropped > c.dropped) {
       const d = meta.dropped - c.dropped;
