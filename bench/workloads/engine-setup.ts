@@ -6,6 +6,8 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/core/index.js';
 import type { Clock, NewEvent } from '../../src/core/index.js';
@@ -80,4 +82,23 @@ export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+let gcFn: (() => void) | undefined;
+
+/**
+ * Runs a full garbage collection (twice, so that objects freed by finalisers go too) and returns the heap in use
+ * plus ArrayBuffer backing stores (typed arrays keep their data off the V8 heap; counting both keeps a typed-array
+ * layout from looking smaller than it is). `--expose-gc` is switched on at run time, so `npm run bench` needs no
+ * node flag.
+ */
+export function heapAfterGc(): number {
+  if (gcFn === undefined) {
+    setFlagsFromString('--expose-gc');
+    gcFn = runInNewContext('gc') as () => void;
+  }
+  gcFn();
+  gcFn();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }

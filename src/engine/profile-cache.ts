@@ -24,7 +24,7 @@ export const DEFAULT_CACHE_BYTES = 256 * 2 ** 20;
  * against heap measurements after a forced GC (docs/engine.md, "Memory").
  */
 export function entryBytes(entry: ProfileEntry): number {
-  return entry.state.approximateBytes() + 200 + 48 * (entry.members.size + entry.timers.size);
+  return entry.state.approximateBytes() + 550 + 48 * (entry.members.size + entry.timers.size);
 }
 
 /**

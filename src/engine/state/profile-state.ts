@@ -8,6 +8,7 @@ import type {
 } from '../../rules/index.js';
 import { compareEvents } from '../rules-api.js';
 import type { HistoryItems } from './history-from-events.js';
+import { SmallMap } from './small-map.js';
 import type { KeptEventSpec, StateSpec } from './state-spec.js';
 
 /** The four update lists the rule helpers read (traits, subscription, consent, scores), in log order. */
@@ -18,6 +19,11 @@ export interface ProfileUpdates {
   readonly scores: ScoreUpdate[];
 }
 
+/** Kept activity events by name (read-only view). */
+export interface KeptLists extends Iterable<[string, readonly HistoryEvent[]]> {
+  get(name: string): readonly HistoryEvent[] | undefined;
+}
+
 /** A list's change counters (see {@link ProfileState.metaOf}). */
 export interface ListMeta {
   inserted: number;
@@ -26,7 +32,7 @@ export interface ListMeta {
 
 // Shared empty values: most profiles have one or two events, so a state allocates its maps and arrays only
 // when something is first put in them (an empty Map costs ~200 bytes in V8, an empty array 32).
-const NO_LISTS: ReadonlyMap<string, HistoryEvent[]> = new Map();
+const NO_LISTS: KeptLists = new SmallMap<string, HistoryEvent[]>();
 const NO_UPDATES: ProfileUpdates = Object.freeze({
   traits: Object.freeze([]) as unknown as TraitUpdate[],
   subscription: Object.freeze([]) as unknown as SubscriptionUpdate[],
@@ -66,7 +72,7 @@ export class ProfileState {
   /** The latest instant the state was pruned for. */
   watermark = -Infinity;
   minActivity = Infinity;
-  private lists: Map<string, HistoryEvent[]> | undefined;
+  private lists: SmallMap<string, HistoryEvent[]> | undefined;
   private memo: Map<object, number> | undefined;
   private meta: Map<string, ListMeta> | undefined;
   private times: number[] | undefined;
@@ -80,7 +86,7 @@ export class ProfileState {
   ) {}
 
   /** Kept activity events by name, each list sorted by (time, id). */
-  get events(): ReadonlyMap<string, readonly HistoryEvent[]> {
+  get events(): KeptLists {
     return this.lists ?? NO_LISTS;
   }
 
@@ -133,14 +139,17 @@ export class ProfileState {
     if (event === undefined) return true;
     if (this.spec.seen) {
       this.minActivity = Math.min(this.minActivity, event.time);
-      insertSorted((this.times ??= []), event.time);
+      const times = this.times ?? [];
+      let i = times.length;
+      while (i > 0 && (times[i - 1] as number) > event.time) i -= 1;
+      this.times = insertAt(times, i, event.time);
       this.bytes += 8;
     }
     const spec = this.spec.events.get(event.name);
     if (spec === undefined || event.time <= this.watermark - spec.horizon) return true;
     const kept = keep(event, spec);
     this.bytes += eventBytes(kept);
-    const lists = (this.lists ??= new Map());
+    const lists = (this.lists ??= new SmallMap());
     let list = lists.get(spec.name);
     if (!list) lists.set(spec.name, (list = []));
     let i = list.length;
@@ -173,6 +182,7 @@ export class ProfileState {
     this.watermark = t;
     const lists = this.lists;
     if (lists !== undefined) {
+      let emptied: string[] | undefined;
       for (const [name, list] of lists) {
         const horizon = this.spec.events.get(name)?.horizon ?? Infinity;
         if (!Number.isFinite(horizon)) continue;
@@ -182,12 +192,16 @@ export class ProfileState {
           drop += 1;
         }
         if (list.length === drop) {
-          lists.delete(name);
-          this.meta?.delete(name);
+          (emptied ??= []).push(name);
         } else if (drop > 0) {
           list.splice(0, drop);
           this.counters(name).dropped += drop;
         }
+      }
+      // Deleted after the loop: a SmallMap delete moves its last entry into the hole.
+      for (const name of emptied ?? []) {
+        lists.delete(name);
+        this.meta?.delete(name);
       }
     }
     const times = this.times;
@@ -268,15 +282,27 @@ function eventBytes(e: HistoryEvent): number {
   return bytes;
 }
 
-/** The list with `item` appended: a fresh array in place of the shared empty one. */
-function pushed<T>(list: T[], item: T): T[] {
-  if (list.length === 0) return [item];
-  list.push(item);
-  return list;
+/**
+ * Below this length a list grows by copying into an array of the exact size; V8 grows an array in place by half
+ * its length plus 16 spare slots, which for the one-to-three-event lists of most profiles is most of their
+ * size. Longer lists grow in place (amortised O(1); their per-profile column caches key on the array's identity).
+ */
+const EXACT_BELOW = 16;
+
+/** `list` with `item` inserted at index i: a new exact-size array for a short list, the same array otherwise. */
+function insertAt<T>(list: T[], i: number, item: T): T[] {
+  if (list.length >= EXACT_BELOW) {
+    list.splice(i, 0, item);
+    return list;
+  }
+  const out = new Array<T>(list.length + 1);
+  for (let k = 0; k < i; k++) out[k] = list[k] as T;
+  out[i] = item;
+  for (let k = i; k < list.length; k++) out[k + 1] = list[k] as T;
+  return out;
 }
 
-function insertSorted(list: number[], value: number): void {
-  let i = list.length;
-  while (i > 0 && (list[i - 1] as number) > value) i -= 1;
-  list.splice(i, 0, value);
+/** The list with `item` appended (see {@link insertAt}). */
+function pushed<T>(list: T[], item: T): T[] {
+  return insertAt(list, list.length, item);
 }
