@@ -33,7 +33,9 @@ export interface EngineBench {
 }
 
 /** Opens a fresh store with the 20 segments (unless `segments: false`) and a started engine. */
-export async function openEngineBench(options: { clock?: Clock; segments?: boolean; cacheCapacity?: number } = {}): Promise<EngineBench> {
+export async function openEngineBench(
+  options: { clock?: Clock; segments?: boolean; cacheCapacity?: number; cacheBytes?: number } = {},
+): Promise<EngineBench> {
   const dir = mkdtempSync(join(tmpdir(), 'segflow-bench-'));
   const store = await openSqliteStore({ file: join(dir, 'bench.db') });
   await store.workspaces.create({ id: BENCH_WS, name: 'bench', createdAt: BENCH_T0 });
@@ -46,6 +48,7 @@ export async function openEngineBench(options: { clock?: Clock; segments?: boole
     batchSize: 2000,
     tailIntervalMs: 0,
     cacheCapacity: options.cacheCapacity ?? 2_000_000,
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
   });
   await engine.start();
   const service = new EngineSegmentService(store, engine, changeLog);
