@@ -75,13 +75,11 @@ export const engineTimerStorm: Workload = {
         for (let s = seen; s < last; s++) lateness.push(at);
         seen = last;
       });
-      await (globalThis as any).__profStart?.();
       start = performance.now();
       clock.advanceTo(BENCH_T0 + 30_000);
       bench.engine.wake();
       await bench.engine.idle();
       const total = performance.now() - start;
-      await (globalThis as any).__profStop?.();
       unsubscribe();
       const fired = seen - entered;
       const p99 = quantile(lateness, 0.99);
