@@ -14,6 +14,7 @@ import { openPostgresStore, openSqliteStore, type Store } from '../store/index.j
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import type { AppConfig, StorageConfig } from './config.js';
+import { engineCacheSettings } from './engine-cache-settings.js';
 import { storeEspPort } from './esp-port.js';
 import { createLogger } from './logger.js';
 import { storeProfileQueries } from './profile-queries.js';
@@ -83,7 +84,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
     const ingest = new IngestService(store, { clock, ...options.ingest });
     const changes = new SqlChangeLog(store.sql);
-    engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
+    const cacheBounds = engineCacheSettings(config.env ?? {});
+    engine = new Engine({ store, clock, changeLog: changes, ...cacheBounds, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
     await engine.start();
     const running = engine;
     ingest.onCommitted(() => running.wake());
