@@ -216,12 +216,16 @@ export class ProfileState {
 
   /** The time of the latest activity at or before t, if any. */
   lastActivityAt(t: number): number | undefined {
-    let found: number | undefined;
-    for (const time of this.activity) {
-      if (time > t) break;
-      found = time;
+    // Binary search: the times are ascending, and this runs at every next-change candidate of `last_seen`.
+    const times = this.activity;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((times[mid] as number) > t) hi = mid;
+      else lo = mid + 1;
     }
-    return found;
+    return lo === 0 ? undefined : times[lo - 1];
   }
 
   /** Every stored time a change instant can be offset from: kept events, activity, and updates. */
