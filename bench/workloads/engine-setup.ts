@@ -6,6 +6,8 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/core/index.js';
 import type { Clock, NewEvent } from '../../src/core/index.js';
@@ -31,7 +33,9 @@ export interface EngineBench {
 }
 
 /** Opens a fresh store with the 20 segments (unless `segments: false`) and a started engine. */
-export async function openEngineBench(options: { clock?: Clock; segments?: boolean; cacheCapacity?: number } = {}): Promise<EngineBench> {
+export async function openEngineBench(
+  options: { clock?: Clock; segments?: boolean; cacheCapacity?: number; cacheBytes?: number } = {},
+): Promise<EngineBench> {
   const dir = mkdtempSync(join(tmpdir(), 'segflow-bench-'));
   const store = await openSqliteStore({ file: join(dir, 'bench.db') });
   await store.workspaces.create({ id: BENCH_WS, name: 'bench', createdAt: BENCH_T0 });
@@ -44,6 +48,7 @@ export async function openEngineBench(options: { clock?: Clock; segments?: boole
     batchSize: 2000,
     tailIntervalMs: 0,
     cacheCapacity: options.cacheCapacity ?? 2_000_000,
+    ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
   });
   await engine.start();
   const service = new EngineSegmentService(store, engine, changeLog);
@@ -80,4 +85,23 @@ export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+let gcFn: (() => void) | undefined;
+
+/**
+ * Runs a full garbage collection (twice, so that objects freed by finalisers go too) and returns the heap in use
+ * plus ArrayBuffer backing stores (typed arrays keep their data off the V8 heap; counting both keeps a typed-array
+ * layout from looking smaller than it is). `--expose-gc` is switched on at run time, so `npm run bench` needs no
+ * node flag.
+ */
+export function heapAfterGc(): number {
+  if (gcFn === undefined) {
+    setFlagsFromString('--expose-gc');
+    gcFn = runInNewContext('gc') as () => void;
+  }
+  gcFn();
+  gcFn();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }

@@ -7,6 +7,7 @@ import { clusterPostgres } from './cluster-postgres.js';
 import { destinations } from './destinations.js';
 import { engineBackfill } from './engine-backfill.js';
 import { engineLatency } from './engine-latency.js';
+import { engineRss } from './engine-rss.js';
 import { engineThroughput } from './engine-throughput.js';
 import { engineTimerStorm } from './engine-timer-storm.js';
 import { experimentsBench } from './experiments.js';
@@ -31,6 +32,7 @@ export const workloads: readonly Workload[] = [
   engineLatency,
   engineTimerStorm,
   engineBackfill,
+  engineRss,
   predict,
   experimentsBench,
   workflowsBench,

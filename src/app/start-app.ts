@@ -34,6 +34,7 @@ import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '../tracking-plan/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import { connectionDefaults, type AppConfig, type StorageConfig } from './config.js';
+import { engineCacheSettings } from './engine-cache-settings.js';
 import { storeEspPort } from './esp-port.js';
 import { startIngestWriter } from './ingest-writer.js';
 import { createLogger } from './logger.js';
@@ -131,6 +132,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const changes = new SqlChangeLog(store.sql);
     // consumers gated on the lease are woken when this process takes it over (a standby's are idle until then)
     const onActive: (() => void)[] = [];
+    const cacheBounds = engineCacheSettings(config.env ?? {});
     // A partitioned log (a new PostgreSQL database) is shared by every process on it, one engine per partition of
     // each process's share; one partition (SQLite, an upgraded database) keeps one engine with a hot standby.
     let running: ErasureWriter & { wake(): void; stop(): Promise<void>; isActive(): boolean };
@@ -141,6 +143,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         clock,
         changeLog: changes,
         ...(config.role ? { role: config.role } : {}),
+        engine: cacheBounds,
         ...clusterLeaseOf(config.env ?? {}),
         onError: (err) => logger.error({ err }, 'cluster engine work failed; retrying'),
         onPartition: (partition, role) => {
@@ -163,6 +166,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         store,
         clock,
         changeLog: changes,
+        ...cacheBounds,
         onRoleChange: (role) => {
           logger.info({ role }, `engine ${role}`);
           if (role === 'active') for (const wake of onActive) wake();

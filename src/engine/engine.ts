@@ -11,7 +11,7 @@ import type { ProfileEffects, TimerWrite } from './evaluate-profile.js';
 import { EngineLease, LeaseLostError } from './lease/engine-lease.js';
 import type { EngineLeaseOptions } from './lease/engine-lease.js';
 import { exitMerged } from './merge-exits.js';
-import { ProfileCache } from './profile-cache.js';
+import { DEFAULT_CACHE_BYTES, ProfileCache } from './profile-cache.js';
 import type { ProfileEntry } from './profile-entry.js';
 import { ProfileLoader } from './profile-loader.js';
 import { historyItemsOf } from './state/history-from-events.js';
@@ -38,6 +38,8 @@ export interface EngineOptions {
   readonly batchSize?: number;
   /** Profiles whose state stays in memory (default 100,000). */
   readonly cacheCapacity?: number;
+  /** Estimated bytes of profile state kept in memory at most (default 256 MiB; see `ProfileCache`). */
+  readonly cacheBytes?: number;
   /** Timers due within this horizon are held in memory (default 60 s). */
   readonly timerHorizonMs?: number;
   /** How often to tail the log for events appended by other processes (default 1 s; 0 disables). */
@@ -113,7 +115,7 @@ export class Engine {
     this.partition = options.partition;
     this.cursorName = options.cursorName ?? (options.partition === undefined ? 'engine' : `engine:p${options.partition.index}`);
     this.onError = options.onError ?? ((error) => console.error('segflow engine:', error));
-    this.cache = new ProfileCache(options.cacheCapacity ?? 100_000);
+    this.cache = new ProfileCache({ maxProfiles: options.cacheCapacity ?? 100_000, maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES });
     this.loader = new ProfileLoader(this.cache, this.repos, options.partition?.index);
     this.timers = new TimerSchedule(options.clock, options.timerHorizonMs ?? 60_000, options.partition?.index);
     this.lease = options.lease === false ? undefined : new EngineLease(this.cursorName, options.lease);
@@ -248,9 +250,7 @@ export class Engine {
 
   /** Approximate bytes of profile state held, and how many profiles. */
   memory(): { profiles: number; bytes: number } {
-    let bytes = 0;
-    for (const entry of this.cache.values()) bytes += entry.state.approximateBytes() + (entry.members.size + entry.timers.size) * 64;
-    return { profiles: this.cache.size, bytes };
+    return { profiles: this.cache.size, bytes: this.cache.bytes };
   }
 
   /** Drops everything held in memory; it is rebuilt from the store on demand. */

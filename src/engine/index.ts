@@ -22,6 +22,8 @@ export type { EngineRepos } from './engine-repos.js';
 export type { EngineLeaseOptions } from './lease/engine-lease.js';
 export { EngineSegmentService } from './engine-segment-service.js';
 export type { SegmentEngine } from './engine-segment-service.js';
+export { TimerRepoSql } from './timers/timer-repo-sql.js';
+export type { TimerSetWrite } from './timers/timer-repo-sql.js';
 export { historyFromEvents, historyItemsOf } from './state/history-from-events.js';
 export type { HistoryItems } from './state/history-from-events.js';
 export type {

@@ -4,6 +4,7 @@ import type { ProfileCache } from './profile-cache.js';
 import type { ProfileEntry } from './profile-entry.js';
 import { historyItemsOf } from './state/history-from-events.js';
 import { ProfileState } from './state/profile-state.js';
+import { SmallMap } from './state/small-map.js';
 import type { WorkspaceRules } from './workspace-rules.js';
 
 /** A profile to have in memory: which workspace and which profile. */
@@ -66,7 +67,7 @@ export class ProfileLoader {
     events: readonly StoredEvent[],
     uptoSeq: number,
     stored: ReadonlyMap<string, number> | undefined,
-    timers: Map<string, number>,
+    timers: ReadonlyMap<string, number>,
   ): ProfileEntry {
     const state = new ProfileState(ws.workspaceId, profileId, ws.spec);
     for (const e of events) state.apply(e.seq, historyItemsOf(e));
@@ -74,9 +75,16 @@ export class ProfileLoader {
     // cursor while events of its own partition between the cursor and that seq are still to come: its watermark
     // is its cursor (merged-in events are never read from its own log again, so none is applied twice).
     state.seq = this.partition === undefined ? Math.max(state.seq, uptoSeq) : uptoSeq;
-    // Memberships of segments no longer live are ignored (a deletion's exits are the segment service's).
-    const members = new Map([...(stored ?? new Map<string, number>())].filter(([s]) => ws.byId.has(s)));
-    const entry: ProfileEntry = { state, members, timers };
+    // Memberships of segments no longer live are ignored (a deletion's exits are the segment service's). Keys
+    // are the live segments' own id strings, not the fresh copies read from the store (one less string each).
+    const members = new SmallMap<string, number>();
+    for (const [s, since] of stored ?? []) {
+      const live = ws.byId.get(s);
+      if (live !== undefined) members.set(live.segment.id, since);
+    }
+    const armed = new SmallMap<string, number>();
+    for (const [s, due] of timers) armed.set(ws.byId.get(s)?.segment.id ?? s, due);
+    const entry: ProfileEntry = { state, members, timers: armed };
     this.cache.set(profileId, entry);
     return entry;
   }

@@ -27,7 +27,7 @@ export interface ClusterWorkerOptions {
    */
   readonly leaseMs?: number;
   /** Passed to every partition's engine (batch size, cache capacity, tail interval, …). */
-  readonly engine?: Partial<Pick<EngineOptions, 'batchSize' | 'cacheCapacity' | 'timerHorizonMs' | 'tailIntervalMs'>>;
+  readonly engine?: Partial<Pick<EngineOptions, 'batchSize' | 'cacheCapacity' | 'cacheBytes' | 'timerHorizonMs' | 'tailIntervalMs'>>;
   /** Called with failures of background work (default: `console.error`); retried at the next heartbeat. */
   readonly onError?: (error: unknown) => void;
   /** Called when this process starts or stops running a partition, or a partition engine changes role. */

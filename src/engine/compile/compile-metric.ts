@@ -51,7 +51,7 @@ export function compileMetric(metric: Metric): CompiledMetric {
           const v = getPath(e.properties, path);
           return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
         },
-        kind === 'sum' || kind === 'avg' ? 'numeric' : 'plain',
+        kind === 'sum' || kind === 'avg' ? 'numeric' : kind,
       );
       return (cx, t) => {
         if (kind === 'sum' || kind === 'avg') {
@@ -61,25 +61,23 @@ export function compileMetric(metric: Metric): CompiledMetric {
           const { after, upTo } = windowBounds(window, t);
           const range = column.exactSum(cx.state, firstAfter(list, after), firstAfter(list, upTo));
           if (range !== undefined) return kind === 'sum' ? range.sum : range.count === 0 ? undefined : range.sum / range.count;
+        } else {
+          // min / max over any window (ending at the newest event or before it) from the sparse table, in O(1).
+          const list = cx.state.events.get(event.name);
+          if (list === undefined) return undefined;
+          const { after, upTo } = windowBounds(window, t);
+          return column.extreme(cx.state, firstAfter(list, after), firstAfter(list, upTo));
         }
-        // The same values in the same (time, id) order as the reference, so sums round identically.
+        // Sums that are not exact in any order: the same values in the same (time, id) order as the reference, so
+        // they round identically.
         let n = 0;
-        let acc = kind === 'min' ? Infinity : kind === 'max' ? -Infinity : 0;
+        let acc = 0;
         forWindow(cx, event.name, window, t, column, (v) => {
           if (v === undefined) return;
           n += 1;
-          acc = kind === 'min' ? Math.min(acc, v) : kind === 'max' ? Math.max(acc, v) : acc + v;
+          acc += v;
         });
-        switch (kind) {
-          case 'sum':
-            return acc;
-          case 'avg':
-          case 'min':
-          case 'max':
-            return n === 0 ? undefined : kind === 'avg' ? acc / n : acc;
-          default:
-            return assertNever(kind);
-        }
+        return kind === 'sum' ? acc : n === 0 ? undefined : acc / n;
       };
     }
     case 'rate': {

@@ -3,7 +3,7 @@ import type { HistoryEvent, SequenceNode } from '../../rules/index.js';
 import type { Filter } from '../../rules/index.js';
 import { getPath, matchesFilter } from '../rules-api.js';
 import { EventColumn } from './event-column.js';
-import { firstAfter, firstAtOrAfter, firstGreater } from './select-events.js';
+import { firstAfter, firstAtOrAfter } from './select-events.js';
 import type { ProfileState } from '../state/profile-state.js';
 import type { CompiledCondition } from './compiled-rule.js';
 
@@ -12,9 +12,9 @@ type Key = string | number | boolean;
 /**
  * Compiles `A then [not] B within D [by k]` with the reference semantics (`sequenceReadingAt`): negated holds
  * when some visible A has no B strictly after it (same key) and its deadline a + D ≤ t; positive holds when some
- * A is followed by a B with a < b ≤ a + D (b ≤ t). Filters and keys are per-event columns; second events are
- * grouped by key once per evaluation (negated: only the latest per key), so the work is O(n log n) instead of the
- * reference's O(n²).
+ * A is followed by a B with a < b ≤ a + D (b ≤ t). Filters and keys are per-event columns. Positive: the earliest
+ * completion instant, computed in O(n log n) once per change of the lists (not per evaluation); negated: the
+ * latest A and B per key, folded forward as t grows. The reference is O(n²).
  */
 export function compileSequence(node: SequenceNode): CompiledCondition {
   const d = durationMs(node.within);
@@ -29,44 +29,101 @@ export function compileSequence(node: SequenceNode): CompiledCondition {
   const firstKeys = keyColumn(first);
   const thenKeys = keyColumn(then);
   const negated = new KeyedNegated(first.name, then.name, d);
-  const evaluate: CompiledCondition = (cx, t) => {
-    const firsts = cx.state.events.get(first.name);
-    if (firsts === undefined) return false;
-    const aKeys = firstKeys.of(cx.state);
-    const thens = cx.state.events.get(then.name);
-    const bKeys = thens === undefined ? [] : thenKeys.of(cx.state);
-    if (node.negated) return negated.holds(cx.state, firsts, aKeys, thens, bKeys, t);
-    const nB = thens === undefined ? 0 : firstAfter(thens, t);
-    const thenTimes = new Map<Key, number[]>();
-    for (let i = 0; i < nB; i++) {
-      const k = bKeys[i];
-      if (k === undefined) continue;
-      let times = thenTimes.get(k);
-      if (!times) thenTimes.set(k, (times = []));
-      times.push((thens as HistoryEvent[])[i]?.time as number);
-    }
-    const nA = firstAfter(firsts, t);
-    for (let i = 0; i < nA; i++) {
-      const k = aKeys[i];
-      if (k === undefined) continue;
-      const times = thenTimes.get(k);
-      if (times === undefined) continue;
-      const a = (firsts[i] as HistoryEvent).time;
-      const j = firstGreater(times, a);
-      if (j < times.length && (times[j] as number) <= a + d) return true;
-    }
-    return false;
-  };
-  if (node.negated) return by === undefined ? compileUnkeyedNegated(node, d) : evaluate;
-  // A completed positive pair (a < b ≤ a + D, b ≤ t) stays completed at every later instant: remember it.
+  if (node.negated) {
+    if (by === undefined) return compileUnkeyedNegated(node, d);
+    return (cx, t) => {
+      const firsts = cx.state.events.get(first.name);
+      if (firsts === undefined) return false;
+      const thens = cx.state.events.get(then.name);
+      return negated.holds(cx.state, firsts, firstKeys.of(cx.state), thens, thens === undefined ? [] : thenKeys.of(cx.state), t);
+    };
+  }
+  // Positive: it holds at t iff its earliest completion instant (the first b with a same-key a in [b − D, b)) is
+  // ≤ t. That instant does not depend on t, so it is computed once per state of the two lists, not at each
+  // evaluation and each next-change candidate; a completed pair is also remembered (it stays completed).
+  const completion = new Completion(first.name, then.name, d, firstKeys, thenKeys);
   const memoKey = {};
   return (cx, t) => {
-    const since = cx.state.holdsSince.get(memoKey);
+    const since = cx.state.holdsSince(memoKey);
     if (since !== undefined && t >= since) return true;
-    const holds = evaluate(cx, t);
-    if (holds) cx.state.holdsSince.set(memoKey, Math.min(since ?? Infinity, t));
+    const holds = completion.of(cx.state) <= t;
+    if (holds) cx.state.setHoldsSince(memoKey, Math.min(since ?? Infinity, t));
     return holds;
   };
+}
+
+/**
+ * The earliest completion instant of a positive sequence in one profile's state (Infinity when none): the
+ * earliest b (a selected second event, with a key) such that an earlier first event of the same key lies in
+ * [b − D, b). Same pairs as the reference `sequenceReadingAt` (a < b ≤ a + D, both visible at t iff b ≤ t).
+ * Cached for the last state read, valid while both lists are the same arrays with the same lengths and counters.
+ */
+class Completion {
+  private lastState: ProfileState | undefined;
+  private lastVersion = '';
+  private lastValue = Infinity;
+
+  constructor(
+    private readonly firstName: string,
+    private readonly thenName: string,
+    private readonly d: number,
+    private readonly firstKeys: EventColumn<Key | undefined>,
+    private readonly thenKeys: EventColumn<Key | undefined>,
+  ) {}
+
+  of(state: ProfileState): number {
+    const firsts = state.events.get(this.firstName);
+    const thens = state.events.get(this.thenName);
+    if (firsts === undefined || thens === undefined) return Infinity;
+    const version = `${firsts.length}:${metaKey(state, this.firstName)}/${thens.length}:${metaKey(state, this.thenName)}`;
+    if (state === this.lastState && version === this.lastVersion && this.lists === firsts && this.thenList === thens) return this.lastValue;
+    const aKeys = this.firstKeys.of(state);
+    const bKeys = this.thenKeys.of(state);
+    const firstTimes = new Map<Key, number[]>();
+    for (let i = 0; i < firsts.length; i++) {
+      const k = aKeys[i];
+      if (k === undefined) continue;
+      let times = firstTimes.get(k);
+      if (!times) firstTimes.set(k, (times = []));
+      times.push((firsts[i] as HistoryEvent).time);
+    }
+    let value = Infinity;
+    // The second events in time order: the first that completes a pair is the earliest completion.
+    for (let j = 0; j < thens.length; j++) {
+      const k = bKeys[j];
+      if (k === undefined) continue;
+      const times = firstTimes.get(k);
+      if (times === undefined) continue;
+      const b = (thens[j] as HistoryEvent).time;
+      // The latest a < b: the one before the first a ≥ b.
+      const i = firstAtOrAfterTime(times, b) - 1;
+      if (i >= 0 && b - (times[i] as number) <= this.d) {
+        value = b;
+        break;
+      }
+    }
+    this.lastState = state;
+    this.lastVersion = version;
+    this.lists = firsts;
+    this.thenList = thens;
+    this.lastValue = value;
+    return value;
+  }
+
+  private lists: readonly HistoryEvent[] | undefined;
+  private thenList: readonly HistoryEvent[] | undefined;
+}
+
+/** Index of the first time ≥ x in an ascending list of times. */
+function firstAtOrAfterTime(times: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 interface NegatedScan {
@@ -91,7 +148,10 @@ interface NegatedScan {
  * an earlier t, a late insertion or a pruned list starts the fold again.
  */
 class KeyedNegated {
-  private readonly scans = new WeakMap<ProfileState, NegatedScan>();
+  // One scan, of the last profile evaluated: its reuse is across the ascending next-change candidates of one
+  // evaluation, so keeping a scan per profile (two maps each) would only cost memory.
+  private lastState: ProfileState | undefined;
+  private lastScan: NegatedScan | undefined;
 
   constructor(
     private readonly firstName: string,
@@ -109,10 +169,11 @@ class KeyedNegated {
   ): boolean {
     const firstsMeta = metaKey(state, this.firstName);
     const thensMeta = thens === undefined ? '' : metaKey(state, this.thenName);
-    let scan = this.scans.get(state);
+    let scan = this.lastState === state ? this.lastScan : undefined;
     if (scan === undefined || t < scan.t || scan.firsts !== firsts || scan.thens !== thens || scan.firstsMeta !== firstsMeta || scan.thensMeta !== thensMeta) {
       scan = { firsts, thens, firstsMeta, thensMeta, t, nA: 0, nB: 0, latestA: new Map(), lastB: new Map(), good: 0 };
-      this.scans.set(state, scan);
+      this.lastState = state;
+      this.lastScan = scan;
     }
     scan.t = t;
     const isGood = (k: Key): boolean => {

@@ -7,8 +7,19 @@ import type { RuleFootprint } from '../compile/rule-footprint.js';
  * selects are not kept at all (only their time, when a rule reads `first_seen` / `last_seen`).
  */
 export interface StateSpec {
-  readonly events: ReadonlyMap<string, { readonly horizon: number; readonly keys: ReadonlySet<string> | 'all' }>;
+  readonly events: ReadonlyMap<string, KeptEventSpec>;
   readonly seen: boolean;
+}
+
+/**
+ * How one event name is kept. `name` is the one string instance every kept event of that name points at
+ * (interned: names read from the store are fresh strings, ~40 bytes each); `keys` in a fixed order, so projected
+ * property objects of one name share a V8 hidden class instead of each being a dictionary.
+ */
+export interface KeptEventSpec {
+  readonly name: string;
+  readonly horizon: number;
+  readonly keys: ReadonlySet<string> | 'all';
 }
 
 /** Merges footprints into the spec the state keeps. */
@@ -29,7 +40,10 @@ export function stateSpecOf(footprints: Iterable<RuleFootprint>): StateSpec {
       keys.set(name, current);
     }
   }
-  const events = new Map<string, { horizon: number; keys: ReadonlySet<string> | 'all' }>();
-  for (const [name, horizon] of horizons) events.set(name, { horizon, keys: keys.get(name) ?? new Set() });
+  const events = new Map<string, KeptEventSpec>();
+  for (const [name, horizon] of horizons) {
+    const ks = keys.get(name) ?? new Set<string>();
+    events.set(name, { name, horizon, keys: ks === 'all' ? 'all' : new Set([...ks].sort()) });
+  }
   return { events, seen };
 }
