@@ -1,7 +1,8 @@
 import type { Clock, StoredEvent, TimerHandle } from '../core/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
-import { backfillForeignChanges } from './backfill/foreign-changes.js';
+import { BackfillRunner } from './backfill/backfill-runner.js';
+import type { BackfillProgress, BackfillSliceOptions } from './backfill/backfill-runner.js';
 import { engineReposOf, inEngineTransaction } from './engine-repos.js';
 import type { EngineRepos } from './engine-repos.js';
 import { evaluateProfile } from './evaluate-profile.js';
@@ -45,6 +46,11 @@ export interface EngineOptions {
   readonly onRoleChange?: (role: EngineRole) => void;
   /** Called with failures of background work (default: `console.error`); the work is retried on the next wake. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Background backfills: the size of a slice, and whether slices run by themselves between event batches
+   * (default) or only when {@link Engine.backfillSlice} is called (tests that interleave them by hand).
+   */
+  readonly backfill?: BackfillSliceOptions & { readonly auto?: boolean };
 }
 
 /**
@@ -71,10 +77,12 @@ export class Engine {
   private readonly tailMs: number;
   private readonly cursorName: string;
   private readonly onError: (error: unknown) => void;
+  private readonly autoBackfill: boolean;
   private readonly cache: ProfileCache;
   private readonly loader: ProfileLoader;
   private readonly timers: TimerSchedule;
   private readonly lease: EngineLease | undefined;
+  private readonly backfills: BackfillRunner;
   private rules = new Map<string, WorkspaceRules>();
   private generation = -1;
   private cursor = 0;
@@ -99,6 +107,8 @@ export class Engine {
     this.loader = new ProfileLoader(this.cache, this.repos);
     this.timers = new TimerSchedule(options.clock, options.timerHorizonMs ?? 60_000);
     this.lease = options.lease === false ? undefined : new EngineLease(this.cursorName, options.lease);
+    this.backfills = new BackfillRunner(this.repos, options.backfill);
+    this.autoBackfill = options.backfill?.auto ?? true;
   }
 
   /**
@@ -137,6 +147,8 @@ export class Engine {
     if (!this.started || !this.active || this.wakeQueued) return;
     this.wakeQueued = true;
     void this.exclusive(async () => {
+      // Between backfill slices, let the event loop run (HTTP requests, ingestion's commits) before going on.
+      if (this.backfills.pending) await new Promise<void>((resolve) => setImmediate(resolve));
       this.wakeQueued = false;
       if (this.active) await this.drain();
     }).catch((error: unknown) => this.failed(error));
@@ -184,6 +196,28 @@ export class Engine {
     this.rules = new Map([...byWs].map(([ws, list]) => [ws, new WorkspaceRules(ws, list)]));
     this.generation = generation;
     this.resetMemory();
+    await this.backfills.load();
+  }
+
+  /**
+   * Runs one slice of the running backfills now (inside the task queue) and returns whether any is left. The
+   * engine runs slices by itself unless built with `backfill: { auto: false }`.
+   */
+  backfillSlice(): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (this.active) await this.runBackfillSlice();
+      return this.backfills.pending;
+    });
+  }
+
+  /** Resolves once no backfill of the workspace is running on this engine (immediately on a standby). */
+  backfillSettled(workspaceId: string): Promise<void> {
+    return this.backfills.settled(workspaceId);
+  }
+
+  /** The running backfills' progress (events done / total per segment). */
+  backfillProgress(): BackfillProgress[] {
+    return this.backfills.progress();
   }
 
   /** Approximate bytes of profile state held, and how many profiles. */
@@ -212,6 +246,7 @@ export class Engine {
     if (this.active === active) return;
     this.active = active;
     if (!active) {
+      this.backfills.clear();
       this.resetMemory();
       this.timers.cancel();
     }
@@ -231,10 +266,8 @@ export class Engine {
 
   private async drain(): Promise<void> {
     if ((await this.repos.segments.generation()) !== this.generation) {
-      // Segments changed by another process (saved while its engine was a standby): reload and backfill them.
-      const before = this.rules;
+      // Segments changed by another process: reload the rules and the backfills its save started.
       await this.loadRules();
-      await backfillForeignChanges(this.store, before, this.rules, { t: this.now(), uptoSeq: this.cursor });
     }
     for (;;) {
       const now = this.now();
@@ -242,6 +275,11 @@ export class Engine {
       const events = await this.repos.events.readLog(this.cursor, this.batchSize);
       if (events.length === 0) break;
       await this.processBatch(events, now);
+    }
+    if (this.autoBackfill && this.backfills.pending) {
+      // One bounded slice per drain; the next drain (new events first) is queued at once.
+      await this.runBackfillSlice();
+      if (this.backfills.pending) this.wake();
     }
     if (this.started) this.timers.arm(() => this.wake());
   }
@@ -270,6 +308,8 @@ export class Engine {
         // The profile may be new: segments that hold on an empty history must be decided for it now.
         ids = new Set([...ids, ...ws.withPeers(ws.vacuous)]);
       }
+      // Segments whose backfill has not reached this profile yet are left to the backfill.
+      ids = this.backfills.live(e.workspaceId, e.profileId, ids);
       if (ids.size === 0) continue;
       entry ??= await this.loader.load(ws, e.profileId, e.seq);
       const fx = evaluateProfile(ws, entry, ids, t, { kind: 'event', eventId: e.messageId });
@@ -308,6 +348,8 @@ export class Engine {
   private async fire(timer: HeapTimer, out: ProfileEffects): Promise<ProfileEntry | undefined> {
     const ws = this.rules.get(timer.workspaceId);
     if (ws === undefined || !ws.byId.has(timer.segmentId)) return undefined;
+    // A segment frozen for this profile by a running backfill: the backfill's slice replaces this timer.
+    if (this.backfills.isFrozen(timer.workspaceId, timer.segmentId, timer.profileId)) return undefined;
     let entry = this.cache.get(timer.profileId) ?? (await this.loader.load(ws, timer.profileId, this.cursor));
     if (entry.timers.get(timer.segmentId) !== timer.dueAt) return undefined;
     if (entry.state.watermark > timer.dueAt) {
@@ -354,6 +396,26 @@ export class Engine {
       if (cursor !== undefined) await tx.cursor.set(this.cursorName, cursor);
       return seq;
     });
+  }
+
+  /** Fires what is due, then runs one backfill slice at the engine's instant and cursor, fenced by the lease. */
+  private async runBackfillSlice(): Promise<void> {
+    const t = this.now();
+    await this.fireDue(t);
+    const fx = await this.backfills.slice({
+      rules: this.rules,
+      t,
+      uptoSeq: this.cursor,
+      transaction: (fn) =>
+        inEngineTransaction(this.store, async (tx) => {
+          if (this.lease !== undefined) await this.lease.fence(tx);
+          return fn(tx);
+        }),
+    });
+    if (fx === undefined) return;
+    // The slice rewrote these profiles' memberships and timers behind the cache's back.
+    for (const id of fx.profiles) this.cache.delete(id);
+    this.afterCommit(fx.timers, fx.lastChange);
   }
 
   private afterCommit(timers: readonly TimerWrite[], lastChange: number): void {

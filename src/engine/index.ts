@@ -16,6 +16,8 @@ export { EngineSegmentService } from './engine-segment-service.js';
 export { historyFromEvents, historyItemsOf } from './state/history-from-events.js';
 export type { HistoryItems } from './state/history-from-events.js';
 export type {
+  BackfillStatus,
+  ChangeOptions,
   DryRunResult,
   MemberPage,
   RuleProblem,

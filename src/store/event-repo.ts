@@ -34,6 +34,8 @@ export interface HistoryScan {
   readonly pageSize?: number;
   /** Read only the selected events (a profile with none of them is not yielded); absent: every event. */
   readonly only?: EventSelection;
+  /** Start after this profile id (a backfill's checkpoint); absent: from the first profile. */
+  readonly afterProfile?: string;
 }
 
 /** One profile's events in seq order, as {@link EventRepo.scanHistories} yields them. */

@@ -12,6 +12,7 @@ import { migration0102 } from './0102-engine-timers.js';
 import { migration0103 } from './0103-engine-timers-by-profile.js';
 import { migration0104 } from './0104-events-profile-seq-name.js';
 import { migration0105 } from './0105-engine-lease.js';
+import { migration0106 } from './0106-segment-backfills.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
 import { migration0202 } from './0202-list-sync-destinations.js';
@@ -40,6 +41,7 @@ export const migrations: readonly Migration[] = [
   migration0103,
   migration0104,
   migration0105,
+  migration0106,
   // 0200–0299: destinations
   migration0200,
   migration0201,
