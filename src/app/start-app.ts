@@ -9,7 +9,7 @@ import { ExperimentWorker, SqlExperimentService } from '../experiments/index.js'
 import { applyEspEnvSettings, IngestService, KeyAuthenticator, type IngestOptions } from '../ingest/index.js';
 import { SqlChangeLog } from '../membership/index.js';
 import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../predict/index.js';
-import { registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
+import { registerEngineMetrics, registerSystemGauges, startMonitor, type Monitor } from '../monitor/index.js';
 import { openPostgresStore, openSqliteStore, type Store } from '../store/index.js';
 import { startWorkflows, type RunningWorkflows } from '../workflows/index.js';
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
@@ -83,7 +83,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     }
     const ingest = new IngestService(store, { clock, ...options.ingest });
     const changes = new SqlChangeLog(store.sql);
-    engine = new Engine({ store, clock, changeLog: changes, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
+    const metrics = new Registry();
+    // The engine's own metrics: fed by the engine as it commits, read from its memory at scrape time.
+    const observer = registerEngineMetrics(metrics, () => engine?.stats(), () => clock.now());
+    engine = new Engine({ store, clock, changeLog: changes, observer, onRoleChange: (role) => logger.info({ role }, `engine ${role}`) });
     await engine.start();
     const running = engine;
     ingest.onCommitted(() => running.wake());
@@ -108,7 +111,6 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await liveScorer.start();
     const scorer = liveScorer;
     ingest.onCommitted(() => scorer.wake());
-    const metrics = new Registry();
     destinations = await startDestinations({
       env: config.env ?? {},
       store,

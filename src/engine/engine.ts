@@ -1,8 +1,10 @@
+import { yieldToEventLoop } from '../core/index.js';
 import type { Clock, StoredEvent, TimerHandle } from '../core/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
 import type { Store } from '../store/index.js';
 import { BackfillRunner } from './backfill/backfill-runner.js';
 import type { BackfillProgress, BackfillSliceOptions } from './backfill/backfill-runner.js';
+import type { EngineObserver, EngineStats, OwnedWork } from './engine-observer.js';
 import { engineReposOf, inEngineTransaction } from './engine-repos.js';
 import type { EngineRepos } from './engine-repos.js';
 import { evaluateProfile } from './evaluate-profile.js';
@@ -51,6 +53,8 @@ export interface EngineOptions {
    * (default) or only when {@link Engine.backfillSlice} is called (tests that interleave them by hand).
    */
   readonly backfill?: BackfillSliceOptions & { readonly auto?: boolean };
+  /** Told of every committed batch and timer firing (metrics). */
+  readonly observer?: EngineObserver;
 }
 
 /**
@@ -87,6 +91,7 @@ export class Engine {
   private generation = -1;
   private cursor = 0;
   private lastT = -Infinity;
+  private lagMs = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private wakeQueued = false;
   private started = false;
@@ -148,7 +153,7 @@ export class Engine {
     this.wakeQueued = true;
     void this.exclusive(async () => {
       // Between backfill slices, let the event loop run (HTTP requests, ingestion's commits) before going on.
-      if (this.backfills.pending) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.backfills.pending) await yieldToEventLoop();
       this.wakeQueued = false;
       if (this.active) await this.drain();
     }).catch((error: unknown) => this.failed(error));
@@ -215,6 +220,24 @@ export class Engine {
     return this.backfills.settled(workspaceId);
   }
 
+  /** The engine's own figures for `/metrics`, as it last updated them (no database read). */
+  stats(): EngineStats {
+    return {
+      role: this.role,
+      position: this.cursor,
+      lagMs: this.lagMs,
+      timersInMemory: this.timers.size,
+      nextDue: this.timers.nextDue(),
+      backfills: this.backfills.progress(),
+      ownership: this.ownership(),
+    };
+  }
+
+  /** The engine work this process owns: its cursor, under the lease (the one unit there is per database today). */
+  ownership(): OwnedWork[] {
+    return [{ kind: 'cursor', name: this.cursorName, held: this.active, epoch: this.active ? this.lease?.epoch : undefined }];
+  }
+
   /** The running backfills' progress (events done / total per segment). */
   backfillProgress(): BackfillProgress[] {
     return this.backfills.progress();
@@ -273,6 +296,7 @@ export class Engine {
       const now = this.now();
       await this.fireDue(now);
       const events = await this.repos.events.readLog(this.cursor, this.batchSize);
+      this.lagMs = events.length === 0 ? 0 : Math.max(0, now - (events[0] as StoredEvent).receivedAt);
       if (events.length === 0) break;
       await this.processBatch(events, now);
     }
@@ -320,6 +344,11 @@ export class Engine {
     const lastChange = await this.commit(all, t, last);
     this.cursor = last;
     this.afterCommit(all.timers, lastChange);
+    this.options.observer?.batchCommitted(
+      events.map((e) => e.receivedAt),
+      t,
+      this.clock.now(),
+    );
   }
 
   /** Fires every timer due at or before `now`, each evaluated at its own instant, in due order. */
@@ -338,6 +367,10 @@ export class Engine {
       }
       const lastChange = await this.commit(all, now, undefined);
       this.afterCommit(all.timers, lastChange);
+      this.options.observer?.timersFired(
+        batch.map((timer) => timer.dueAt),
+        this.clock.now(),
+      );
       // Every later evaluation is at a heap timer's instant (re-checks just armed included) or at an instant ≥ now.
       const floor = Math.min(this.timers.nextDue() ?? Infinity, now);
       for (const entry of touched) entry.state.prune(floor);

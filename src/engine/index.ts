@@ -11,6 +11,8 @@
 export { Engine } from './engine.js';
 export type { EngineOptions, EngineRole } from './engine.js';
 export type { EngineRepos } from './engine-repos.js';
+export type { EngineObserver, EngineStats, OwnedWork } from './engine-observer.js';
+export type { BackfillProgress } from './backfill/backfill-runner.js';
 export type { EngineLeaseOptions } from './lease/engine-lease.js';
 export { EngineSegmentService } from './engine-segment-service.js';
 export { historyFromEvents, historyItemsOf } from './state/history-from-events.js';

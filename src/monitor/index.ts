@@ -20,6 +20,7 @@ export type { SizeHistoryOptions } from './size-history.js';
 export { clampRange, MAX_POINTS, SizeHistory } from './size-history.js';
 export type { SystemGaugeDeps } from './system-gauges.js';
 export { registerSystemGauges } from './system-gauges.js';
+export { registerEngineMetrics } from './engine-metrics.js';
 export type { Contact, CurrentSegment, PersonHit } from './people-directory-sql.js';
 export { PeopleDirectorySql } from './people-directory-sql.js';
 export type { SegmentVersion } from './segment-versions-sql.js';
