@@ -210,7 +210,9 @@ export class BackfillRunner {
     const histories: { profileId: string; events: StoredEvent[] }[] = [];
     let events = 0;
     let exhausted = true;
-    for await (const h of this.repos.events.scanHistories(workspaceId, { uptoSeq: cx.uptoSeq, afterProfile: from, only })) {
+    // Small pages: the slice stops mid-page, and the rows read past its last profile are read again by the next.
+    const pageSize = Math.min(1000, this.sliceEvents);
+    for await (const h of this.repos.events.scanHistories(workspaceId, { uptoSeq: cx.uptoSeq, afterProfile: from, only, pageSize })) {
       histories.push(h);
       events += h.events.length;
       if (histories.length >= this.sliceProfiles || events >= this.sliceEvents) {
