@@ -83,7 +83,7 @@ export const engineBackfill: Workload = {
           unit: 's',
           target: '',
           ...(measured10M ? { target: '≤ 30', met: backfill <= 30 } : {}),
-          note: `${profiles.toLocaleString('en-US')} profiles; keyed cart-abandon sequence; ${size.ok ? size.value.total : 0} members; SQLite, background slices of 500 profiles${measured10M ? '; measured (--large)' : ''}`,
+          note: `${profiles.toLocaleString('en-US')} profiles; keyed cart-abandon sequence; ${size.ok ? size.value.total : 0} members; SQLite, background slices of 100 profiles or 2,000 events${measured10M ? '; measured (--large)' : ''}`,
         },
         {
           workload: 'engine-backfill',

@@ -446,8 +446,18 @@ export class Engine {
         }),
     });
     if (fx === undefined) return;
-    // The slice rewrote these profiles' memberships and timers behind the cache's back.
-    for (const id of fx.profiles) this.cache.delete(id);
+    // Write-through: cached entries follow the slice's memberships and timers (their states are unchanged, and
+    // dropping them would make the next event of a long-history profile rebuild it from the log).
+    for (const c of fx.changes) {
+      const entry = this.cache.get(c.profileId);
+      if (c.kind === 'entered') entry?.members.set(c.segmentId, c.at);
+      else entry?.members.delete(c.segmentId);
+    }
+    for (const w of fx.timers) {
+      const entry = this.cache.get(w.profileId);
+      if (w.dueAt === undefined) entry?.timers.delete(w.segmentId);
+      else entry?.timers.set(w.segmentId, w.dueAt);
+    }
     this.afterCommit(fx.timers, fx.lastChange);
   }
 

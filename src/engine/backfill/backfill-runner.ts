@@ -12,9 +12,9 @@ import { eventSelectionOf } from './event-selection.js';
 
 /** How big one slice is: it stops after whichever bound it reaches first (at a profile boundary). */
 export interface BackfillSliceOptions {
-  /** Profiles per slice (default 500). */
+  /** Profiles per slice (default 100). */
   readonly profiles?: number;
-  /** Stored events read per slice (default 20,000). */
+  /** Stored events read per slice (default 2,000). */
   readonly events?: number;
 }
 
@@ -31,8 +31,8 @@ export interface SliceContext {
 
 /** What a committed slice changed, for the engine's cache, timer heap and change-log notification. */
 export interface SliceEffects {
-  /** Profiles whose memberships or timers the slice rewrote (their cached entries are stale). */
-  readonly profiles: readonly string[];
+  /** The membership changes the slice committed (a cached entry of their profile must follow them). */
+  readonly changes: readonly MembershipWrite[];
   readonly timers: readonly TimerWrite[];
   /** The last change-log seq written (0 if none). */
   readonly lastChange: number;
@@ -77,8 +77,8 @@ export class BackfillRunner {
     private readonly repos: EngineRepos,
     options: BackfillSliceOptions = {},
   ) {
-    this.sliceProfiles = Math.max(1, options.profiles ?? 500);
-    this.sliceEvents = Math.max(1, options.events ?? 20_000);
+    this.sliceProfiles = Math.max(1, options.profiles ?? 100);
+    this.sliceEvents = Math.max(1, options.events ?? 2000);
   }
 
   /** Whether any backfill is running. */
@@ -171,7 +171,7 @@ export class BackfillRunner {
       return seq;
     });
     this.replace(next);
-    return { profiles: members.map((m) => m.profileId), timers: [], lastChange };
+    return { changes, timers: [], lastChange };
   }
 
   /** Evaluates the workspace's frozen segments for the next profiles in id order, and moves the checkpoints. */
@@ -185,7 +185,7 @@ export class BackfillRunner {
         for (const j of gone) await this.advance(tx, j, { ...j, state: 'done' }, cx.t);
       });
       for (const j of gone) this.replace({ ...j, state: 'done' });
-      return { profiles: [], timers: [], lastChange: 0 };
+      return { changes: [], timers: [], lastChange: 0 };
     }
     const counts = this.repos.backfills;
     // The first slice of a job fixes the log position its progress counts up to, and counts the total.
@@ -242,7 +242,6 @@ export class BackfillRunner {
     }
     // Members with no history left (their events moved to another profile in a merge) leave. The skipped scan
     // has no member above the checkpoint, so only the full scan needs this.
-    const exited: string[] = [];
     if (!skipIdle) {
       for (const j of current) {
         let after = j.afterProfile;
@@ -256,7 +255,6 @@ export class BackfillRunner {
             }
             if (!seen.has(m.profileId)) {
               changes.push(exit(j, m.profileId, cx.t, j.cause));
-              exited.push(m.profileId);
               timerWrites.push({ workspaceId, segmentId: j.segmentId, profileId: m.profileId, dueAt: undefined });
             }
           }
@@ -286,7 +284,7 @@ export class BackfillRunner {
     });
     for (const j of next) this.replace(j);
     for (const j of gone) this.replace({ ...j, state: 'done' });
-    return { profiles: [...ids, ...exited], timers: timerWrites, lastChange };
+    return { changes, timers: timerWrites, lastChange };
   }
 
   private async advance(tx: EngineRepos, job: BackfillJob, next: BackfillJob, at: number): Promise<void> {
