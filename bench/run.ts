@@ -11,6 +11,7 @@ import { workloads } from './workloads/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const large = args.includes('--large');
 const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 
@@ -20,7 +21,7 @@ for (const w of workloads) {
   process.stderr.write(`bench: ${w.name} — ${w.description}\n`);
   const started = performance.now();
   try {
-    rows.push(...(await w.run({ quick })));
+    rows.push(...(await w.run({ quick, large })));
   } catch (err) {
     rows.push({ workload: w.name, metric: 'error', value: NaN, unit: '', target: '', note: String(err) });
   }

@@ -17,5 +17,6 @@ export interface Workload {
   readonly name: string;
   /** One line on what it measures. */
   readonly description: string;
-  run(options: { readonly quick: boolean }): Promise<BenchRow[]>;
+  /** `large`: the sizes the default run leaves out (`npm run bench -- --large`), e.g. 10M stored events. */
+  run(options: { readonly quick: boolean; readonly large?: boolean }): Promise<BenchRow[]>;
 }

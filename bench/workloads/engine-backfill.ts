@@ -2,7 +2,8 @@
  * @module
  * New segment over stored history, and the same segments recomputed by SQL over the event table as poll-based
  * tools do. N generated events are appended (no segment live), then a segment is created through the service
- * (streaming backfill) and timed; 10M is extrapolated linearly. Then five benchmark segments are recomputed by
+ * (background backfill in slices, the service waiting for its end) and timed: 1M events by default, 10M measured
+ * with `--large` (the default run extrapolates 10M linearly). Then five benchmark segments are recomputed by
  * plain `GROUP BY` queries over the event table and timed: one poll pass.
  */
 import { FakeClock } from '../../src/core/index.js';
@@ -16,9 +17,9 @@ const DAY = 86_400_000;
 export const engineBackfill: Workload = {
   name: 'engine-backfill',
   description: 'new segment backfilled over N stored events; same segments recomputed by SQL polling',
-  async run({ quick }) {
-    const n = quick ? 100_000 : 1_000_000;
-    const profiles = quick ? 20_000 : 200_000;
+  async run({ quick, large }) {
+    const n = large === true ? 10_000_000 : quick ? 100_000 : 1_000_000;
+    const profiles = n / 5;
     const clock = new FakeClock(BENCH_T0);
     const bench = await openEngineBench({ clock, segments: false });
     try {
@@ -28,14 +29,22 @@ export const engineBackfill: Workload = {
         const events = [];
         for (let i = 0; i < 10_000; i++) events.push(gen.next((time += 20_000)));
         await appendAll(bench.store, events, 5000);
+        if (large === true && (done + 10_000) % 1_000_000 === 0) process.stderr.write(`bench: engine-backfill loaded ${(done + 10_000).toLocaleString('en-US')} events\n`);
       }
       clock.advanceTo(time);
       bench.engine.wake();
       await bench.engine.idle();
+      const rule = '"Product Added" then not "Order Completed" within 3d by product_id';
+      // The same evaluation as one stop-the-world streaming pass without writes (a dry run), in the same run: the
+      // background backfill's cost is read as a ratio to it (robust to the machine's load).
+      const dryStarted = performance.now();
+      const dry = await bench.service.dryRun(BENCH_WS, { name: 'cart_abandoners_by_product', rule });
+      const dryPass = (performance.now() - dryStarted) / 1000;
+      if (!dry.ok) throw new Error('dry run');
       const started = performance.now();
       const created = await bench.service.create(BENCH_WS, {
         name: 'cart_abandoners_by_product',
-        rule: '"Product Added" then not "Order Completed" within 3d by product_id',
+        rule,
       });
       const backfill = (performance.now() - started) / 1000;
       if (!created.ok) throw new Error('segment');
@@ -65,6 +74,7 @@ export const engineBackfill: Workload = {
       for (const [text, params] of queries) rows += (await sql.query(text, params)).length;
       const pass = (performance.now() - sqlStarted) / 1000;
       const per10M = backfill * (10_000_000 / n);
+      const measured10M = n >= 10_000_000;
       const result: BenchRow[] = [
         {
           workload: 'engine-backfill',
@@ -72,17 +82,30 @@ export const engineBackfill: Workload = {
           value: backfill,
           unit: 's',
           target: '',
-          note: `${profiles.toLocaleString('en-US')} profiles; keyed cart-abandon sequence; ${size.ok ? size.value.total : 0} members; SQLite streaming scan`,
+          ...(measured10M ? { target: '≤ 30', met: backfill <= 30 } : {}),
+          note: `${profiles.toLocaleString('en-US')} profiles; keyed cart-abandon sequence; ${size.ok ? size.value.total : 0} members; SQLite, background slices of 100 profiles or 2,000 events${measured10M ? '; measured (--large)' : ''}`,
         },
         {
           workload: 'engine-backfill',
-          metric: 'new segment over 10M events (extrapolated)',
-          value: per10M,
-          unit: 's',
-          target: '≤ 30',
-          met: per10M <= 30,
-          note: `linear extrapolation from ${n.toLocaleString('en-US')} events, not measured`,
+          metric: 'background backfill / one streaming pass without writes',
+          value: backfill / dryPass,
+          unit: '×',
+          target: '',
+          note: `same run: dry run ${dryPass.toFixed(2)} s (${dry.value.size} members) vs background backfill ${backfill.toFixed(2)} s; the difference is the writes, checkpoints and slicing`,
         },
+        ...(measured10M
+          ? []
+          : [
+              {
+                workload: 'engine-backfill',
+                metric: 'new segment over 10M events (extrapolated)',
+                value: per10M,
+                unit: 's',
+                target: '≤ 30',
+                met: per10M <= 30,
+                note: `linear extrapolation from ${n.toLocaleString('en-US')} events; measured with npm run bench -- --only engine-backfill --large`,
+              },
+            ]),
         {
           workload: 'engine-backfill',
           metric: 'SQL poll pass, 5 segments',

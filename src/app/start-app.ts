@@ -21,6 +21,7 @@ import { LiveScorer, ProfileScoreRepoSql, ScoreService, ScoreWriter } from '../p
 import {
   AlertMeasuresSql,
   AuditLogSql,
+  registerEngineMetrics,
   AlertRepoSql,
   AlertService,
   HOURLY_RETENTION_MS,
@@ -133,6 +134,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     // consumers gated on the lease are woken when this process takes it over (a standby's are idle until then)
     const onActive: (() => void)[] = [];
     const cacheBounds = engineCacheSettings(config.env ?? {});
+    const metrics = new Registry();
+    // The engine's own metrics: fed by the engines as they commit, read from the single engine's memory at scrape
+    // time (a cluster process's partitions are listed by GET /api/cluster).
+    const observer = registerEngineMetrics(metrics, () => engine?.stats(), () => clock.now());
     // A partitioned log (a new PostgreSQL database) is shared by every process on it, one engine per partition of
     // each process's share; one partition (SQLite, an upgraded database) keeps one engine with a hot standby.
     let running: ErasureWriter & { wake(): void; stop(): Promise<void>; isActive(): boolean };
@@ -143,7 +148,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         clock,
         changeLog: changes,
         ...(config.role ? { role: config.role } : {}),
-        engine: cacheBounds,
+        engine: { ...cacheBounds, observer },
         ...clusterLeaseOf(config.env ?? {}),
         onError: (err) => logger.error({ err }, 'cluster engine work failed; retrying'),
         onPartition: (partition, role) => {
@@ -167,6 +172,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         clock,
         changeLog: changes,
         ...cacheBounds,
+        observer,
         onRoleChange: (role) => {
           logger.info({ role }, `engine ${role}`);
           if (role === 'active') for (const wake of onActive) wake();
@@ -205,7 +211,6 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await liveScorer.start();
     const scorer = liveScorer;
     ingest.onCommitted(() => scorer.wake());
-    const metrics = new Registry();
     destinations = await startDestinations({
       env: config.env ?? {},
       store,

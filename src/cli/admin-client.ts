@@ -31,6 +31,15 @@ export interface AdminClientOptions {
   readonly key: string | undefined;
 }
 
+/** How a segment change is sent: `wait: false` asks the server to answer before the backfill it starts is done. */
+export interface SaveOptions {
+  readonly wait?: boolean;
+}
+
+function waitQuery(options: SaveOptions): string {
+  return options.wait === false ? '?wait=false' : '';
+}
+
 /** The default server address when neither `--url` nor `SEGFLOW_URL` is given. */
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -54,19 +63,19 @@ export class AdminClient {
     return this.request('GET', `/api/segments/${encodeURIComponent(idOrName)}`);
   }
 
-  /** Creates a segment (backfilled by the server). */
-  createSegment(body: ApiSegmentBody): Promise<ApiResult<ApiSavedSegment>> {
-    return this.request('POST', '/api/segments', body);
+  /** Creates a segment (backfilled by the server; `wait: false` answers before the backfill is done). */
+  createSegment(body: ApiSegmentBody, options: SaveOptions = {}): Promise<ApiResult<ApiSavedSegment>> {
+    return this.request('POST', `/api/segments${waitQuery(options)}`, body);
   }
 
   /** Saves a new version of a segment. */
-  updateSegment(idOrName: string, body: ApiSegmentBody): Promise<ApiResult<ApiSavedSegment>> {
-    return this.request('PUT', `/api/segments/${encodeURIComponent(idOrName)}`, body);
+  updateSegment(idOrName: string, body: ApiSegmentBody, options: SaveOptions = {}): Promise<ApiResult<ApiSavedSegment>> {
+    return this.request('PUT', `/api/segments/${encodeURIComponent(idOrName)}${waitQuery(options)}`, body);
   }
 
   /** Deletes a segment (its members exit). */
-  deleteSegment(idOrName: string): Promise<ApiResult<{ segment: ApiSegment }>> {
-    return this.request('DELETE', `/api/segments/${encodeURIComponent(idOrName)}`);
+  deleteSegment(idOrName: string, options: SaveOptions = {}): Promise<ApiResult<{ segment: ApiSegment }>> {
+    return this.request('DELETE', `/api/segments/${encodeURIComponent(idOrName)}${waitQuery(options)}`);
   }
 
   /** Size and diff of a rule against the current version of the segment with the same name, without saving. */

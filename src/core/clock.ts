@@ -41,6 +41,15 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * Lets the event loop run (I/O callbacks: HTTP requests, ingestion's commits) before going on. Not a timer: it
+ * waits for no instant, so a fake clock needs nothing to advance; work that chains promise after promise (the
+ * engine's background backfill slices) calls it between two pieces so that it never monopolises the thread.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A manually advanced clock for deterministic tests. */
 export class FakeClock implements Clock {
   private current: number;

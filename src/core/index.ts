@@ -6,7 +6,7 @@ export { AppError } from './app-error.js';
 export { assertNever } from './assert-never.js';
 export { assignmentPoint } from './assignment-point.js';
 export type { Clock, TimerHandle } from './clock.js';
-export { FakeClock, systemClock } from './clock.js';
+export { FakeClock, systemClock, yieldToEventLoop } from './clock.js';
 export type { EventType, JsonObject, NewEvent, StoredEvent } from './event.js';
 export { newId } from './ids.js';
 export { identifierHash } from './identifier-hash.js';

@@ -1,5 +1,6 @@
 import { MembershipRepoSql } from '../membership/index.js';
 import type { EventRepo, ProfileRepo, Repos, Store } from '../store/index.js';
+import { BackfillRepoSql } from './backfill/backfill-repo-sql.js';
 import { CursorRepoSql } from './cursor-repo-sql.js';
 import { LeaseRepoSql } from './lease/lease-repo-sql.js';
 import { SegmentRepoSql } from './segment-repo-sql.js';
@@ -7,7 +8,7 @@ import { TimerRepoSql } from './timers/timer-repo-sql.js';
 
 /**
  * Everything the engine reads and writes, as one port: the store's event log and profiles, plus the engine's
- * own tables (membership, timers, cursor, segments, lease). The engine names no table and builds no
+ * own tables (membership, timers, cursor, segments, lease, backfills). The engine names no table and builds no
  * repository itself: it takes this, bound either to the store's connection ({@link engineReposOf} of the store)
  * or to one transaction ({@link inEngineTransaction}), so a partition filter or another backend goes here.
  */
@@ -19,6 +20,8 @@ export interface EngineRepos {
   readonly cursor: CursorRepoSql;
   readonly segments: SegmentRepoSql;
   readonly lease: LeaseRepoSql;
+  /** Background backfills' checkpoint rows. */
+  readonly backfills: BackfillRepoSql;
 }
 
 /** The engine's repositories over `repos`' executor (the store's, or a transaction's). */
@@ -31,6 +34,7 @@ export function engineReposOf(repos: Repos): EngineRepos {
     cursor: new CursorRepoSql(repos.sql),
     segments: new SegmentRepoSql(repos.sql),
     lease: new LeaseRepoSql(repos.sql),
+    backfills: new BackfillRepoSql(repos.sql),
   };
 }
 

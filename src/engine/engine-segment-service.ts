@@ -6,12 +6,16 @@ import type { SqlChangeLog } from '../membership/index.js';
 import { explain } from '../rules/index.js';
 import type { Condition } from '../rules/index.js';
 import type { Store } from '../store/index.js';
+import { BackfillRepoSql } from './backfill/backfill-repo-sql.js';
+import { planBackfill } from './backfill/plan-backfill.js';
 import { recompute } from './backfill/recompute.js';
 import { EvalContext } from './compile/eval-context.js';
 import type { Engine } from './engine.js';
 import { acceptRule } from './rule-input.js';
 import { SegmentRepoSql } from './segment-repo-sql.js';
 import type {
+  BackfillStatus,
+  ChangeOptions,
   DryRunResult,
   MemberPage,
   SegmentExplanation,
@@ -33,16 +37,18 @@ class NameTakenMeanwhile extends Error {}
 
 /**
  * What the segment service needs of the engine: the single {@link Engine}, or a cluster process's
- * `ClusterWorker`, which presents itself as a standby (each partition's engine backfills its own profiles).
+ * `ClusterWorker`, which presents itself as a standby without background backfills (each partition's engine
+ * backfills its own profiles when it sees the new rules).
  */
-export type SegmentEngine = Pick<Engine, 'exclusive' | 'now' | 'position' | 'role' | 'loadRules'>;
+export type SegmentEngine = Pick<Engine, 'exclusive' | 'now' | 'position' | 'role' | 'loadRules' | 'wake' | 'backfillSettled' | 'backgroundBackfill'>;
 
 /**
- * The {@link SegmentService} backed by the engine. Every change runs inside `engine.exclusive`, so the engine
- * processes no event meanwhile: the segment row is saved, the affected segments (the one changed, its exclusive
- * group, the segments referring to it) are recomputed over the stored history up to the engine's cursor at the
- * engine's instant, the diff is recorded as changes (cause `backfill` for a new segment, `rule_edit` for an edit,
- * `segment_deleted`, `dependency` for the others), and the engine reloads its rules.
+ * The {@link SegmentService} backed by the engine. A change is saved inside `engine.exclusive` together with the
+ * backfills it starts (one checkpoint row per affected segment: the one changed, its exclusive group, the segments
+ * reading it through `in_segment`, see {@link planBackfill}); the engine reloads its rules and recomputes them in
+ * the background, in bounded slices between event batches (see `backfill/backfill-runner.ts`), recording the diff
+ * as changes (cause `backfill` for a new segment, `rule_edit` for an edit, `segment_deleted`, `dependency` for the
+ * others). The call waits for the backfill unless `wait: false`; events keep flowing meanwhile either way.
  */
 export class EngineSegmentService implements SegmentService {
   private readonly segments: SegmentRepoSql;
@@ -84,8 +90,8 @@ export class EngineSegmentService implements SegmentService {
     return this.segments.get(workspaceId, idOrName);
   }
 
-  async create(workspaceId: string, input: SegmentInput): Promise<SegmentResult<Segment>> {
-    return this.engine.exclusive(async () => {
+  async create(workspaceId: string, input: SegmentInput, options: ChangeOptions = {}): Promise<SegmentResult<Segment>> {
+    return this.settled(workspaceId, options, async () => {
       const all = await this.segments.list(workspaceId);
       if (all.some((s) => s.name === input.name)) return { ok: false, error: { kind: 'name_taken', name: input.name } };
       const accepted = acceptRule(input.rule, input.name, conditionsOf(all));
@@ -114,8 +120,8 @@ export class EngineSegmentService implements SegmentService {
     });
   }
 
-  async update(workspaceId: string, idOrName: string, input: SegmentInput): Promise<SegmentResult<Segment>> {
-    return this.engine.exclusive(async () => {
+  async update(workspaceId: string, idOrName: string, input: SegmentInput, options: ChangeOptions = {}): Promise<SegmentResult<Segment>> {
+    return this.settled(workspaceId, options, async () => {
       const all = await this.segments.list(workspaceId);
       const existing = findIn(all, idOrName);
       if (existing === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
@@ -149,8 +155,12 @@ export class EngineSegmentService implements SegmentService {
     });
   }
 
-  async delete(workspaceId: string, idOrName: string, options: { readonly cascade?: boolean } = {}): Promise<SegmentResult<Segment>> {
-    return this.engine.exclusive(async () => {
+  async delete(
+    workspaceId: string,
+    idOrName: string,
+    options: { readonly cascade?: boolean } & ChangeOptions = {},
+  ): Promise<SegmentResult<Segment>> {
+    return this.settled(workspaceId, options, async () => {
       const all = await this.segments.list(workspaceId);
       const existing = findIn(all, idOrName);
       if (existing === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
@@ -215,6 +225,29 @@ export class EngineSegmentService implements SegmentService {
     });
   }
 
+  async backfill(workspaceId: string, idOrName: string): Promise<BackfillStatus | undefined> {
+    const segment = await this.segments.get(workspaceId, idOrName);
+    if (segment === undefined) return undefined;
+    const job = await new BackfillRepoSql(this.store.sql).get(segment.id);
+    if (job === undefined) return undefined;
+    const total = job.total < 0 ? 0 : job.total;
+    return { state: job.state, version: job.segmentVersion, done: job.state === 'done' ? total : Math.min(job.done, total), total, startedAt: job.startedAt, updatedAt: job.updatedAt };
+  }
+
+  /**
+   * Runs a change inside the engine's task queue, then (unless `wait: false`, or this engine is not the active
+   * one) waits, outside the queue, for the workspace's backfills to finish while the engine interleaves them with
+   * events.
+   */
+  private async settled<T>(workspaceId: string, options: ChangeOptions, change: () => Promise<SegmentResult<T>>): Promise<SegmentResult<T>> {
+    const result = await this.engine.exclusive(change);
+    if (result.ok && this.engine.role === 'active') {
+      this.engine.wake();
+      if (options.wait !== false) await this.engine.backfillSettled(workspaceId);
+    }
+    return result;
+  }
+
   async members(workspaceId: string, idOrName: string, page: { after?: string; limit: number }): Promise<SegmentResult<MemberPage>> {
     const segment = await this.segments.get(workspaceId, idOrName);
     if (segment === undefined) return { ok: false, error: { kind: 'not_found', id: idOrName } };
@@ -264,7 +297,7 @@ export class EngineSegmentService implements SegmentService {
     return events.length > 0 ? ref : undefined;
   }
 
-  /** Saves (or deletes) a segment, recomputes what it affects, and reloads the engine's rules. */
+  /** Saves (or deletes) a segment with the backfills it starts, and reloads the engine's rules. */
   private async applyChange(
     workspaceId: string,
     all: readonly Segment[],
@@ -274,14 +307,7 @@ export class EngineSegmentService implements SegmentService {
   ): Promise<void> {
     const changedId = (next ?? previous)?.id as string;
     const after = [...all.filter((s) => s.id !== changedId), ...(next ? [next] : [])];
-    const rules = new WorkspaceRules(workspaceId, after);
-    const names = new Set([next?.name, previous?.name].filter((n): n is string => n !== undefined));
-    const groups = new Set([next?.group, previous?.group].filter((g): g is string => g !== null && g !== undefined));
-    const affected = new Set<string>(next ? [next.id] : []);
-    for (const live of rules.byId.values()) {
-      const s = live.segment;
-      if ((s.group !== null && groups.has(s.group)) || [...live.rule.footprint.segments].some((n) => names.has(n))) affected.add(s.id);
-    }
+    const jobs = planBackfill(new WorkspaceRules(workspaceId, after), { next, previous, cause }, this.engine.now());
     await this.store.transaction(async (tx) => {
       const repo = new SegmentRepoSql(tx.sql);
       if (next && !previous) {
@@ -292,23 +318,14 @@ export class EngineSegmentService implements SegmentService {
       }
       if (next) await repo.save(next);
       else if (previous) await repo.delete(previous);
+      // In the same transaction as the save: whichever process's engine is active finds the backfills with the
+      // new segment generation, and a crash cannot leave a saved segment without its backfill.
+      if (this.engine.backgroundBackfill) await new BackfillRepoSql(tx.sql).start(jobs);
     });
     // A standby engine writes nothing: the active engine (another process) sees the segments' generation move and
-    // backfills the change itself (see backfillForeignChanges).
+    // runs the backfills itself.
     if (this.engine.role !== 'active') return;
-    await recompute({
-      store: this.store,
-      rules,
-      segmentIds: affected,
-      removed: next === undefined && previous !== undefined ? [{ id: previous.id, version: previous.version }] : [],
-      t: this.engine.now(),
-      uptoSeq: this.engine.position,
-      causeFor: (id) => (id === changedId ? cause : { kind: 'dependency', segmentId: changedId }),
-      write: true,
-    });
     await this.engine.loadRules();
-    const head = await this.membership.headSeq();
-    if (head > 0) this.changeLog?.notifyAppended(head);
   }
 }
 

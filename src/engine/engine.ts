@@ -1,8 +1,12 @@
+import { yieldToEventLoop } from '../core/index.js';
 import type { Clock, StoredEvent, TimerHandle } from '../core/index.js';
 import type { SqlChangeLog } from '../membership/index.js';
 import { partitionOf } from '../store/index.js';
 import type { Repos, Store } from '../store/index.js';
+import { BackfillRunner } from './backfill/backfill-runner.js';
+import type { BackfillProgress, BackfillSliceOptions } from './backfill/backfill-runner.js';
 import { backfillForeignChanges } from './backfill/foreign-changes.js';
+import type { EngineObserver, EngineStats, OwnedWork } from './engine-observer.js';
 import { engineReposOf, inEngineTransaction } from './engine-repos.js';
 import type { EngineRepos } from './engine-repos.js';
 import { EngineNotActiveError, exitErased } from './erase-exits.js';
@@ -61,6 +65,13 @@ export interface EngineOptions {
   readonly onRoleChange?: (role: EngineRole) => void;
   /** Called with failures of background work (default: `console.error`); the work is retried on the next wake. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Background backfills: the size of a slice, and whether slices run by themselves between event batches
+   * (default) or only when {@link Engine.backfillSlice} is called (tests that interleave them by hand).
+   */
+  readonly backfill?: BackfillSliceOptions & { readonly auto?: boolean };
+  /** Told of every committed batch and timer firing (metrics). */
+  readonly observer?: EngineObserver;
 }
 
 /**
@@ -87,6 +98,7 @@ export class Engine {
   private readonly tailMs: number;
   private readonly cursorName: string;
   private readonly onError: (error: unknown) => void;
+  private readonly autoBackfill: boolean;
   private readonly cache: ProfileCache;
   private readonly loader: ProfileLoader;
   private readonly timers: TimerSchedule;
@@ -94,10 +106,12 @@ export class Engine {
   private readonly partition: EnginePartition | undefined;
   /** The log's number of partitions (timers are stored with their profile's partition), read at activation. */
   private partitionCount = 1;
+  private readonly backfills: BackfillRunner;
   private rules = new Map<string, WorkspaceRules>();
   private generation = -1;
   private cursor = 0;
   private lastT = -Infinity;
+  private lagMs = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private wakeQueued = false;
   private started = false;
@@ -119,6 +133,8 @@ export class Engine {
     this.loader = new ProfileLoader(this.cache, this.repos, options.partition?.index);
     this.timers = new TimerSchedule(options.clock, options.timerHorizonMs ?? 60_000, options.partition?.index);
     this.lease = options.lease === false ? undefined : new EngineLease(this.cursorName, options.lease);
+    this.backfills = new BackfillRunner(this.repos, options.backfill);
+    this.autoBackfill = options.backfill?.auto ?? true;
   }
 
   /**
@@ -172,6 +188,8 @@ export class Engine {
     if (!this.started || !this.active || this.wakeQueued) return;
     this.wakeQueued = true;
     void this.exclusive(async () => {
+      // Between backfill slices, let the event loop run (HTTP requests, ingestion's commits) before going on.
+      if (this.backfills.pending) await yieldToEventLoop();
       this.wakeQueued = false;
       if (this.active) await this.drain();
     }).catch((error: unknown) => this.failed(error));
@@ -246,6 +264,52 @@ export class Engine {
     this.rules = new Map([...byWs].map(([ws, list]) => [ws, new WorkspaceRules(ws, list)]));
     this.generation = generation;
     this.resetMemory();
+    // Checkpoint rows are per segment, not per partition: a partition's engine never runs them (see drain).
+    if (this.partition === undefined) await this.backfills.load();
+  }
+
+  /** Whether segment changes are backfilled in the background from checkpoint rows (not by a partition's engine). */
+  get backgroundBackfill(): boolean {
+    return this.partition === undefined;
+  }
+
+  /**
+   * Runs one slice of the running backfills now (inside the task queue) and returns whether any is left. The
+   * engine runs slices by itself unless built with `backfill: { auto: false }`.
+   */
+  backfillSlice(): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (this.active) await this.runBackfillSlice();
+      return this.backfills.pending;
+    });
+  }
+
+  /** Resolves once no backfill of the workspace is running on this engine (immediately on a standby). */
+  backfillSettled(workspaceId: string): Promise<void> {
+    return this.backfills.settled(workspaceId);
+  }
+
+  /** The engine's own figures for `/metrics`, as it last updated them (no database read). */
+  stats(): EngineStats {
+    return {
+      role: this.role,
+      position: this.cursor,
+      lagMs: this.lagMs,
+      timersInMemory: this.timers.size,
+      nextDue: this.timers.nextDue(),
+      backfills: this.backfills.progress(),
+      ownership: this.ownership(),
+    };
+  }
+
+  /** The engine work this process owns: its cursor, under the lease (the one unit there is per database today). */
+  ownership(): OwnedWork[] {
+    return [{ kind: 'cursor', name: this.cursorName, held: this.active, epoch: this.active ? this.lease?.epoch : undefined }];
+  }
+
+  /** The running backfills' progress (events done / total per segment). */
+  backfillProgress(): BackfillProgress[] {
+    return this.backfills.progress();
   }
 
   /** Approximate bytes of profile state held, and how many profiles. */
@@ -273,6 +337,7 @@ export class Engine {
     if (this.active === active) return;
     this.active = active;
     if (!active) {
+      this.backfills.clear();
       this.resetMemory();
       this.timers.cancel();
     }
@@ -292,16 +357,20 @@ export class Engine {
 
   private async drain(): Promise<void> {
     if ((await this.repos.segments.generation()) !== this.generation) {
-      // Segments changed by another process (saved while its engine was a standby): reload and backfill them.
+      // Segments changed by another process: reload the rules and the backfills its save started.
       const before = this.rules;
       await this.loadRules();
-      await backfillForeignChanges(this.store, before, this.rules, {
-        t: this.now(),
-        uptoSeq: this.cursor,
-        partition: this.partition,
-        partitions: this.partitionCount,
-        fence: async (tx) => this.lease?.fence(tx),
-      });
+      // A partition's engine backfills its own profiles when the rules change (the background runner, whose
+      // checkpoints are per segment, serves the single engine only; see docs/scaling.md).
+      if (this.partition !== undefined) {
+        await backfillForeignChanges(this.store, before, this.rules, {
+          t: this.now(),
+          uptoSeq: this.cursor,
+          partition: this.partition,
+          partitions: this.partitionCount,
+          fence: async (tx) => this.lease?.fence(tx),
+        });
+      }
     }
     for (;;) {
       const now = this.now();
@@ -310,8 +379,14 @@ export class Engine {
         this.partition === undefined
           ? await this.repos.events.readLog(this.cursor, this.batchSize)
           : await this.repos.events.readPartition(this.partition.index, this.cursor, this.batchSize);
+      this.lagMs = events.length === 0 ? 0 : Math.max(0, now - (events[0] as StoredEvent).receivedAt);
       if (events.length === 0) break;
       await this.processBatch(events, now);
+    }
+    if (this.autoBackfill && this.backfills.pending) {
+      // One bounded slice per drain; the next drain (new events first) is queued at once.
+      await this.runBackfillSlice();
+      if (this.backfills.pending) this.wake();
     }
     if (this.started) this.timers.arm(() => this.wake());
   }
@@ -343,6 +418,8 @@ export class Engine {
         // The profile may be new: segments that hold on an empty history must be decided for it now.
         ids = new Set([...ids, ...ws.withPeers(ws.vacuous)]);
       }
+      // Segments whose backfill has not reached this profile yet are left to the backfill.
+      ids = this.backfills.live(e.workspaceId, e.profileId, ids);
       if (ids.size === 0) continue;
       entry ??= await this.loader.load(ws, e.profileId, e.seq);
       const fx = evaluateProfile(ws, entry, ids, t, { kind: 'event', eventId: e.messageId });
@@ -353,6 +430,11 @@ export class Engine {
     const lastChange = await this.commit(all, t, last);
     this.cursor = last;
     this.afterCommit(all.timers, lastChange);
+    this.options.observer?.batchCommitted(
+      events.map((e) => e.receivedAt),
+      t,
+      this.clock.now(),
+    );
   }
 
   /** Fires every timer due at or before `now`, each evaluated at its own instant, in due order. */
@@ -371,6 +453,10 @@ export class Engine {
       }
       const lastChange = await this.commit(all, now, undefined);
       this.afterCommit(all.timers, lastChange);
+      this.options.observer?.timersFired(
+        batch.map((timer) => timer.dueAt),
+        this.clock.now(),
+      );
       // Every later evaluation is at a heap timer's instant (re-checks just armed included) or at an instant ≥ now.
       const floor = Math.min(this.timers.nextDue() ?? Infinity, now);
       for (const entry of touched) entry.state.prune(floor);
@@ -381,6 +467,8 @@ export class Engine {
   private async fire(timer: HeapTimer, out: ProfileEffects): Promise<ProfileEntry | undefined> {
     const ws = this.rules.get(timer.workspaceId);
     if (ws === undefined || !ws.byId.has(timer.segmentId)) return undefined;
+    // A segment frozen for this profile by a running backfill: the backfill's slice replaces this timer.
+    if (this.backfills.isFrozen(timer.workspaceId, timer.segmentId, timer.profileId)) return undefined;
     let entry = this.cache.get(timer.profileId) ?? (await this.loader.load(ws, timer.profileId, this.cursor));
     if (entry.timers.get(timer.segmentId) !== timer.dueAt) return undefined;
     if (entry.state.watermark > timer.dueAt) {
@@ -427,6 +515,36 @@ export class Engine {
       if (cursor !== undefined) await tx.cursor.set(this.cursorName, cursor);
       return seq;
     });
+  }
+
+  /** Fires what is due, then runs one backfill slice at the engine's instant and cursor, fenced by the lease. */
+  private async runBackfillSlice(): Promise<void> {
+    const t = this.now();
+    await this.fireDue(t);
+    const fx = await this.backfills.slice({
+      rules: this.rules,
+      t,
+      uptoSeq: this.cursor,
+      transaction: (fn) =>
+        inEngineTransaction(this.store, async (tx) => {
+          if (this.lease !== undefined) await this.lease.fence(tx);
+          return fn(tx);
+        }),
+    });
+    if (fx === undefined) return;
+    // Write-through: cached entries follow the slice's memberships and timers (their states are unchanged, and
+    // dropping them would make the next event of a long-history profile rebuild it from the log).
+    for (const c of fx.changes) {
+      const entry = this.cache.get(c.profileId);
+      if (c.kind === 'entered') entry?.members.set(c.segmentId, c.at);
+      else entry?.members.delete(c.segmentId);
+    }
+    for (const w of fx.timers) {
+      const entry = this.cache.get(w.profileId);
+      if (w.dueAt === undefined) entry?.timers.delete(w.segmentId);
+      else entry?.timers.set(w.segmentId, w.dueAt);
+    }
+    this.afterCommit(fx.timers, fx.lastChange);
   }
 
   private afterCommit(timers: readonly TimerWrite[], lastChange: number): void {

@@ -19,6 +19,8 @@ export type { ClusterProcess, ClusterRole } from './cluster/cluster-repo-sql.js'
 export { assignPartitions } from './cluster/assign-partitions.js';
 export { singleEngineStatus } from './cluster/single-engine-status.js';
 export type { EngineRepos } from './engine-repos.js';
+export type { EngineObserver, EngineStats, OwnedWork } from './engine-observer.js';
+export type { BackfillProgress } from './backfill/backfill-runner.js';
 export type { EngineLeaseOptions } from './lease/engine-lease.js';
 export { EngineSegmentService } from './engine-segment-service.js';
 export type { SegmentEngine } from './engine-segment-service.js';
@@ -27,6 +29,8 @@ export type { TimerSetWrite } from './timers/timer-repo-sql.js';
 export { historyFromEvents, historyItemsOf } from './state/history-from-events.js';
 export type { HistoryItems } from './state/history-from-events.js';
 export type {
+  BackfillStatus,
+  ChangeOptions,
   DryRunResult,
   MemberPage,
   RuleProblem,

@@ -61,6 +61,26 @@ export interface SegmentExplanation {
   readonly explanation: unknown;
 }
 
+/** How a segment change is made. */
+export interface ChangeOptions {
+  /**
+   * Wait for the backfill the change starts to finish (default true). With false the call returns once the
+   * segment is saved; {@link SegmentService.backfill} then tells how far the backfill is.
+   */
+  readonly wait?: boolean;
+}
+
+/** Where a segment's background backfill stands: `done` / `total` count stored events of the workspace. */
+export interface BackfillStatus {
+  readonly state: 'running' | 'done';
+  /** The segment version being (or last) backfilled. */
+  readonly version: number;
+  readonly done: number;
+  readonly total: number;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+}
+
 /**
  * Segment administration backed by the engine: saving backfills over the stored history and records the diff
  * as membership changes; updating makes a new version; deleting exits every member.
@@ -71,13 +91,15 @@ export interface SegmentService {
   names(workspaceId: string): Promise<Map<string, string>>;
   /** By id or by name. */
   get(workspaceId: string, idOrName: string): Promise<Segment | undefined>;
-  create(workspaceId: string, input: SegmentInput): Promise<SegmentResult<Segment>>;
-  update(workspaceId: string, idOrName: string, input: SegmentInput): Promise<SegmentResult<Segment>>;
+  create(workspaceId: string, input: SegmentInput, options?: ChangeOptions): Promise<SegmentResult<Segment>>;
+  update(workspaceId: string, idOrName: string, input: SegmentInput, options?: ChangeOptions): Promise<SegmentResult<Segment>>;
   /**
    * Deletes a segment. Refused (`has_dependents`) while other segments read it through `in_segment`, unless
    * `cascade` is set: they then see it as empty (their members that needed it exit, cause `dependency`).
    */
-  delete(workspaceId: string, idOrName: string, options?: { readonly cascade?: boolean }): Promise<SegmentResult<Segment>>;
+  delete(workspaceId: string, idOrName: string, options?: { readonly cascade?: boolean } & ChangeOptions): Promise<SegmentResult<Segment>>;
+  /** The segment's last backfill (running or done), if it had one. */
+  backfill(workspaceId: string, idOrName: string): Promise<BackfillStatus | undefined>;
   /** Size and diff of `input` against the current version of the segment with the same name (if any). */
   dryRun(workspaceId: string, input: SegmentInput): Promise<SegmentResult<DryRunResult>>;
   members(workspaceId: string, idOrName: string, page: { after?: string; limit: number }): Promise<SegmentResult<MemberPage>>;

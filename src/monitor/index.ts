@@ -19,6 +19,7 @@ export type { SizeHistoryOptions } from './size-history.js';
 export { clampRange, HOURLY_RETENTION_MS, MAX_POINTS, SizeHistory } from './size-history.js';
 export type { SystemGaugeDeps } from './system-gauges.js';
 export { registerSystemGauges } from './system-gauges.js';
+export { registerEngineMetrics } from './engine-metrics.js';
 export type { Contact, CurrentSegment, PersonHit } from './people-directory-sql.js';
 export { PeopleDirectorySql } from './people-directory-sql.js';
 export type { SegmentVersion } from './segment-versions-sql.js';

@@ -34,6 +34,8 @@ export interface HistoryScan {
   readonly pageSize?: number;
   /** Read only the selected events (a profile with none of them is not yielded); absent: every event. */
   readonly only?: EventSelection;
+  /** Start after this profile id (a backfill's checkpoint); absent: from the first profile. */
+  readonly afterProfile?: string;
   /**
    * Only the profiles a partition's engine owns (`partitionOf(profileId, count) === index`), with `uptoSeq`
    * bounding that partition's events only: events of an owned profile stored in another partition were moved

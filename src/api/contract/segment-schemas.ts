@@ -22,6 +22,16 @@ export const SegmentBodySchema = Type.Object(
 );
 
 /** A segment as the API returns it. */
+/** Where a segment's background backfill stands (its last one: running, or done). */
+export const BackfillSchema = Type.Object({
+  state: Type.Union([Type.Literal('running'), Type.Literal('done')]),
+  version: Type.Integer({ description: 'The segment version being (or last) backfilled.' }),
+  done: Type.Integer({ minimum: 0, description: 'Stored events of the workspace whose profiles the backfill has passed.' }),
+  total: Type.Integer({ minimum: 0, description: 'Stored events of the workspace when the backfill started (0 until its first slice).' }),
+  startedAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
 export const SegmentSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -34,6 +44,7 @@ export const SegmentSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   size: Type.Optional(Type.Integer({ minimum: 0, description: 'Current number of members.' })),
+  backfill: Type.Optional(BackfillSchema),
 });
 
 /** What create and update answer: the saved segment and the linter's warnings. */

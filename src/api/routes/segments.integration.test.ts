@@ -57,6 +57,20 @@ describe('POST /api/segments', () => {
     expect(Array.isArray(res.json.warnings)).toBe(true);
   });
 
+  it('shows the backfill\'s progress, in stored events, on the segment; with ?wait=false it answers before the backfill is done', async () => {
+    const waited = await api('POST', '/api/segments', { name: 'Browsers', rule: 'performed("Product Viewed", within 30d)' });
+    expect(waited.json.segment.backfill).toMatchObject({ state: 'done', version: 1, done: 3, total: 3 });
+    const early = await api('POST', '/api/segments?wait=false', { name: 'Big buyers', rule: 'sum("Order Completed".revenue, within 30d) >= 1000' });
+    expect(early.status).toBe(201);
+    expect(['running', 'done']).toContain(early.json.segment.backfill.state);
+    // A change made with the default wait answers once every backfill of the workspace is done, this one included.
+    await api('PUT', '/api/segments/Browsers', { name: 'Browsers', rule: 'performed("Product Viewed", within 29d)' });
+    const read = await api('GET', '/api/segments/Big%20buyers');
+    expect(read.json.segment).toMatchObject({ size: 1, backfill: { state: 'done', done: 3, total: 3 } });
+    expect((await api('DELETE', '/api/segments/Browsers?wait=false')).status).toBe(200);
+    expect((await api('DELETE', '/api/segments/Big%20buyers')).status).toBe(200);
+  });
+
   it('returns the linter warnings segflow check prints, with their positions in the rule text', async () => {
     const res = await api('POST', '/api/segments', { name: 'Ever bought', rule: 'performed("Order Completed")' });
     expect(res.status).toBe(201);

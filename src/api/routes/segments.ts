@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type AppError, assertNever, isSystemSegmentName, SYSTEM_SEGMENT_PREFIX, type Segment } from '../../core/index.js';
-import type { RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
+import type { BackfillStatus, RuleProblem, SegmentFailure, SegmentInput, SegmentResult, SegmentService } from '../../engine/index.js';
 import { fromRuleJson, printRule, safeParseRule } from '../../rules/index.js';
 import type { Services } from '../services.js';
 import { workspaceOf } from '../admin-auth.js';
@@ -60,7 +60,7 @@ export function canonicalRuleText(rule: SegmentInput['rule']): string | undefine
 }
 
 /** A segment in its API form. */
-export function segmentView(s: Segment, size?: number): Static<typeof SegmentSchema> {
+export function segmentView(s: Segment, size?: number, backfill?: BackfillStatus): Static<typeof SegmentSchema> {
   return {
     id: s.id,
     name: s.name,
@@ -73,8 +73,29 @@ export function segmentView(s: Segment, size?: number): Static<typeof SegmentSch
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     ...(size === undefined ? {} : { size }),
+    ...(backfill === undefined
+      ? {}
+      : {
+          backfill: {
+            state: backfill.state,
+            version: backfill.version,
+            done: backfill.done,
+            total: backfill.total,
+            startedAt: new Date(backfill.startedAt).toISOString(),
+            updatedAt: new Date(backfill.updatedAt).toISOString(),
+          },
+        }),
   };
 }
+
+const WaitQuery = Type.Object({
+  wait: Type.Optional(
+    Type.Boolean({
+      default: true,
+      description: 'Answer once the backfill this change starts is done (default); false answers at once, `GET /api/segments/{id}` then shows its progress.',
+    }),
+  ),
+});
 
 /** The problem an expected segment failure becomes. `segmentRef` tells a missing segment from a missing profile. */
 export function segmentProblem(failure: SegmentFailure, segmentRef?: string): AppError {
@@ -162,14 +183,23 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.post(
     '/api/segments',
-    { schema: { tags, summary: 'Create a segment (backfills it over the stored history)', body: SegmentBodySchema, response: { 201: SavedSchema, 400: BadRequest, 409: NameTaken, 422: RuleInvalid } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a segment (backfills it over the stored history, in the background)',
+        querystring: WaitQuery,
+        body: SegmentBodySchema,
+        response: { 201: SavedSchema, 400: BadRequest, 409: NameTaken, 422: RuleInvalid },
+      },
+    },
     async (request, reply) => {
       const ws = workspaceOf(request);
       assertUserName(request.body.name);
-      const { value, warnings } = unwrap(await segments.create(ws, request.body));
+      const { value, warnings } = unwrap(await segments.create(ws, request.body, { wait: request.query.wait !== false }));
       auditDetail(request, { segment: value.id, version: value.version, rule: { before: null, after: value.ruleText } });
       void reply.code(201).header('location', `/api/segments/${encodeURIComponent(value.id)}`);
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
+      const backfill = await segments.backfill(ws, value.id);
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id), backfill), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
   );
 
@@ -196,26 +226,43 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
   app.get(
     '/api/segments/:id',
-    { schema: { tags, summary: 'Read a segment by id or name, with its size', params: IdParams, response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read a segment by id or name, with its size and its backfill\'s progress',
+        params: IdParams,
+        response: { 200: Type.Object({ segment: SegmentSchema }), 404: NotFound },
+      },
+    },
     async (request) => {
       const ws = workspaceOf(request);
       const found = await segments.get(ws, request.params.id);
       if (!found) throw segmentProblem({ kind: 'not_found', id: request.params.id });
-      return { segment: segmentView(found, await sizeOf(segments, ws, found.id)) };
+      return { segment: segmentView(found, await sizeOf(segments, ws, found.id), await segments.backfill(ws, found.id)) };
     },
   );
 
   app.put(
     '/api/segments/:id',
-    { schema: { tags, summary: 'Save a new version of a segment', params: IdParams, body: SegmentBodySchema, response: { 200: SavedSchema, 400: BadRequest, 404: NotFound, 409: NameTaken, 422: RuleInvalid } } },
+    {
+      schema: {
+        tags,
+        summary: 'Save a new version of a segment (backfilled in the background)',
+        params: IdParams,
+        querystring: WaitQuery,
+        body: SegmentBodySchema,
+        response: { 200: SavedSchema, 400: BadRequest, 404: NotFound, 409: NameTaken, 422: RuleInvalid },
+      },
+    },
     async (request) => {
       const ws = workspaceOf(request);
       assertUserName(request.body.name);
       await assertUserSegment(segments, ws, request.params.id);
       const before = await segments.get(ws, request.params.id);
-      const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body));
+      const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body, { wait: request.query.wait !== false }));
       auditDetail(request, { segment: value.id, version: value.version, rule: { before: before?.ruleText ?? null, after: value.ruleText } });
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id)), warnings: await lintSegment(segments, ws, request.body, warnings) };
+      const backfill = await segments.backfill(ws, value.id);
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id), backfill), warnings: await lintSegment(segments, ws, request.body, warnings) };
     },
   );
 
@@ -227,6 +274,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
         summary: 'Delete a segment (its members exit); refused while other segments read it through in_segment',
         params: IdParams,
         querystring: Type.Object({
+          ...WaitQuery.properties,
           cascade: Type.Optional(
             Type.Boolean({ default: false, description: 'Delete even though other segments read this one (they then see it as empty).' }),
           ),
@@ -236,7 +284,10 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
     },
     async (request) => {
       await assertUserSegment(segments, workspaceOf(request), request.params.id);
-      const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id, { cascade: request.query.cascade === true }));
+      const { value } = unwrap(await segments.delete(workspaceOf(request), request.params.id, {
+        cascade: request.query.cascade === true,
+        wait: request.query.wait !== false,
+      }));
       auditDetail(request, { segment: value.id, version: value.version, rule: { before: value.ruleText, after: null } });
       return { segment: segmentView(value) };
     },

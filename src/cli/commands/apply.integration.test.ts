@@ -73,6 +73,12 @@ describe('segflow apply', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(await segmentNames()).toEqual(['Big spenders', 'Buyers', 'Openers', 'VIP openers']);
+    // apply saved with ?wait=false and then waited for the backfills itself: all are done when it returns.
+    const res = await fetch(`${server.url}/api/segments/Big%20spenders`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    const { segment } = (await res.json()) as { segment: { size: number; backfill: { state: string; done: number; total: number } } };
+    expect(segment.backfill.state).toBe('done');
+    expect(segment.backfill.done).toBe(segment.backfill.total);
+    expect(segment.size).toBe(1);
   });
 
   it('changes nothing on a second run', async () => {

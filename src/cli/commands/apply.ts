@@ -22,9 +22,11 @@ import {
   addAdminOptions,
   clientFromOptions,
   describeProblem,
+  type SaveOptions,
 } from '../admin-client.js';
 import { checkPlanReferences } from '../plan-references.js';
 import type { RuleProblem, SegmentInput } from '../../engine/index.js';
+import { waitForBackfills } from './backfill-progress.js';
 import { applyExperimentDir, EXPERIMENT_FILE_SUFFIX } from './experiments-apply.js';
 import { applyWorkflowDir } from './workflows-apply.js';
 import { applySchemaDir, SCHEMA_FILE_SUFFIX } from './tracking-plan-apply.js';
@@ -273,6 +275,7 @@ export async function applyPlan(
   specs: readonly SegmentSpec[],
   current: readonly ApiSegment[] = [],
   order: readonly string[] = specs.map((s) => s.body.name),
+  save: SaveOptions = {},
 ): Promise<StepResult[]> {
   const specByName = new Map(specs.map((s) => [s.body.name, s]));
   const currentByName = new Map(current.map((s) => [s.name, s]));
@@ -287,10 +290,10 @@ export async function applyPlan(
     const spec = specByName.get(step.name);
     const res =
       step.action === 'delete'
-        ? await client.deleteSegment(step.name)
+        ? await client.deleteSegment(step.name, save)
         : step.action === 'create'
-          ? await client.createSegment((spec as SegmentSpec).body)
-          : await client.updateSegment(step.name, (spec as SegmentSpec).body);
+          ? await client.createSegment((spec as SegmentSpec).body, save)
+          : await client.updateSegment(step.name, (spec as SegmentSpec).body, save);
     if (res.ok) {
       results.push({ action: step.action, name: step.name, ok: true, version: res.value.segment.version });
       undo.push({ name: step.name, before: step.action === 'create' ? null : (currentByName.get(step.name) ?? null) });
@@ -335,6 +338,8 @@ interface ApplyOptions {
   dryRun?: boolean;
   yes?: boolean;
   prune?: boolean;
+  /** `--no-wait` sets it to false: return once the segments are saved, without waiting for their backfills. */
+  wait?: boolean;
 }
 
 async function run(dir: string, options: ApplyOptions): Promise<number> {
@@ -379,8 +384,14 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
       return 1;
     }
   }
-  const results = await applyPlan(client, steps, read.specs, planned.current, planned.order);
+  // The server backfills in the background: every step answers at once, then the backfills are awaited together
+  // (with a progress bar) unless --no-wait.
+  const results = await applyPlan(client, steps, read.specs, planned.current, planned.order, { wait: false });
   const ok = results.every((r) => r.ok);
+  if (ok && options.wait !== false) {
+    const saved = results.filter((r) => r.action !== 'delete').map((r) => r.name);
+    await waitForBackfills(client, saved, { bar: !options.json && process.stderr.isTTY === true });
+  }
   if (options.json) {
     out(JSON.stringify({ ok, plan: steps, applied: true, results }));
   } else {
@@ -433,7 +444,8 @@ export function register(program: Command): void {
       .argument('<dir>', 'directory of segment files')
       .option('--dry-run', 'print the plan only')
       .option('-y, --yes', 'apply without asking (also when CI is set)')
-      .option('--prune', 'delete server segments that have no file'),
+      .option('--prune', 'delete server segments that have no file')
+      .option('--no-wait', 'return once the segments are saved, without waiting for their backfills'),
   ).action(async (dir: string, options: ApplyOptions) => {
     process.exitCode = await run(dir, options);
     // experiments (*.experiment.json) after the segments they may refer to

@@ -27,7 +27,7 @@ export interface ClusterWorkerOptions {
    */
   readonly leaseMs?: number;
   /** Passed to every partition's engine (batch size, cache capacity, tail interval, …). */
-  readonly engine?: Partial<Pick<EngineOptions, 'batchSize' | 'cacheCapacity' | 'cacheBytes' | 'timerHorizonMs' | 'tailIntervalMs'>>;
+  readonly engine?: Partial<Pick<EngineOptions, 'batchSize' | 'cacheCapacity' | 'cacheBytes' | 'timerHorizonMs' | 'tailIntervalMs' | 'observer'>>;
   /** Called with failures of background work (default: `console.error`); retried at the next heartbeat. */
   readonly onError?: (error: unknown) => void;
   /** Called when this process starts or stops running a partition, or a partition engine changes role. */
@@ -174,6 +174,12 @@ export class ClusterWorker {
   get role(): EngineRole {
     return this.started ? 'standby' : 'stopped';
   }
+
+  /** Segment changes are backfilled by each partition's engine as it loads the new rules, not from checkpoint rows. */
+  readonly backgroundBackfill = false;
+
+  /** No checkpoint rows are started in a cluster (see {@link backgroundBackfill}): nothing to wait for. */
+  async backfillSettled(): Promise<void> {}
 
   /** Nothing to reload here: the partition engines follow the segments' generation; wake them to do it now. */
   async loadRules(): Promise<void> {

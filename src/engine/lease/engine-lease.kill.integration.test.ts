@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { FakeClock } from '../../core/index.js';
 import type { MembershipChange, NewEvent } from '../../core/index.js';
-import { SqlChangeLog } from '../../membership/index.js';
+import { MembershipRepoSql, SqlChangeLog } from '../../membership/index.js';
 import { openPostgresStore } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import { dropSchema, randomSchemaName } from '../../store/testing/create-test-postgres-store.js';
 import { testDatabaseUrl } from '../../store/testing/index.js';
+import { EngineSegmentService } from '../engine-segment-service.js';
+import { Engine } from '../engine.js';
 import { EngineHarness, TEST_WORKSPACE } from '../testing/engine-harness.js';
 import { LeaseRepoSql } from './lease-repo-sql.js';
 
@@ -126,11 +128,13 @@ it('runs one engine per database: the second process waits as a standby and take
   expect(await exited).toBe('SIGKILL');
   await second.role('active');
 
-  // A segment saved by another process (straight into the table here) is picked up by the new engine's rules and
-  // backfilled over the stored history (p0–p49 opened an email), then evaluated for new events.
-  await h.segment('openers2', 'performed("Email Opened", within 1h)');
+  // A segment saved by another process (this one, whose engine is not running) is picked up by the new engine's
+  // rules and backfilled over the stored history (p0–p49 opened an email), then evaluated for new events.
+  const saver = new EngineSegmentService(store, new Engine({ store, clock: new FakeClock(), lease: false }));
+  const saved = await saver.create(TEST_WORKSPACE, { name: 'openers2', rule: 'performed("Email Opened", within 1h)' });
+  const openers2 = saved.ok ? saved.value.id : 'missing';
   await store.events.append(events(range('q', 0, 20), 'Email Opened', 'c'));
-  await second.committedUntil(async () => (await count('seg_openers2')) >= 70 && (await count('seg_openers')) >= 95);
+  await second.committedUntil(async () => (await count(openers2)) >= 70 && (await count('seg_openers')) >= 95);
 
   const all = await changes();
   // Every (segment, profile) alternates entered / exited, starting with entered: nothing recorded twice.
@@ -139,10 +143,14 @@ it('runs one engine per database: the second process waits as a standby and take
   const broken = [...byKey].filter(([, kinds]) => kinds.some((k, i) => k !== (i % 2 === 0 ? 'entered' : 'exited')));
   expect(broken).toEqual([]);
   expect(all.filter((c) => c.segmentId === 'seg_openers').length).toBe(95);
-  expect(all.filter((c) => c.segmentId === 'seg_openers2').length).toBe(70);
-  expect(all.filter((c) => c.segmentId === 'seg_openers2' && c.cause.kind === 'backfill').length).toBe(50);
+  expect(all.filter((c) => c.segmentId === openers2).length).toBe(70);
+  // p0–p49 by the backfill; q0–q19 by the backfill too when their events were read before the backfill reached
+  // them, else by the live path (both give the same membership, see docs/engine.md#segment-changes-and-backfill).
+  const byBackfill = all.filter((c) => c.segmentId === openers2 && c.cause.kind === 'backfill');
+  expect(byBackfill.filter((c) => c.profileId.startsWith('p')).length).toBe(50);
+  expect(all.filter((c) => c.segmentId === openers2 && c.cause.kind === 'event').length).toBe(70 - byBackfill.length);
   expect(await h.members('openers')).toEqual([...range('p', 25, 50), ...range('q', 0, 20)].sort());
-  expect(await h.members('openers2')).toEqual([...range('p', 0, 50), ...range('q', 0, 20)].sort());
+  expect((await new MembershipRepoSql(store.sql).members(openers2, null, 1000)).map((m) => m.profileId).sort()).toEqual([...range('p', 0, 50), ...range('q', 0, 20)].sort());
   const lease = await new LeaseRepoSql(store.sql).get('engine');
   expect(lease?.epoch).toBe(2);
 

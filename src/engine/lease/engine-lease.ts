@@ -46,6 +46,11 @@ export class EngineLease {
     return this.held !== undefined;
   }
 
+  /** The fencing epoch of the lease held, if held. */
+  get epoch(): number | undefined {
+    return this.held?.epoch;
+  }
+
   /** Takes the lease if it is free or expired; true when held. */
   async acquire(repos: EngineRepos, now: number): Promise<boolean> {
     this.held ??= await repos.lease.acquire(this.name, this.holder, now, now + this.ttlMs);

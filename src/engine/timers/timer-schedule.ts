@@ -33,6 +33,11 @@ export class TimerSchedule {
     this.horizonUntil = rows.length === HORIZON_LIMIT ? (rows.at(-1) as HeapTimer).dueAt - 1 : until;
   }
 
+  /** How many timers are held in memory. */
+  get size(): number {
+    return this.heap.size;
+  }
+
   /** The earliest held due instant, if any. */
   nextDue(): number | undefined {
     return this.heap.peekDue();

@@ -79,8 +79,9 @@ export async function* scanHistories(sql: SqlExecutor, workspaceId: string, scan
   }`;
   const selected = only === undefined ? '' : `AND (${sql.dialect.inList('name', 6)} OR ${sql.dialect.inList('type', 7)})`;
   const selection = only === undefined ? [] : selectionParams(sql, only);
-  let afterProfile = '';
-  let afterSeq = -1;
+  let afterProfile = scan.afterProfile ?? '';
+  // Past every seq of `afterProfile` itself: the scan resumes at the next profile.
+  let afterSeq = afterProfile === '' ? -1 : Number.MAX_SAFE_INTEGER;
   let current: { profileId: string; events: StoredEvent[] } | undefined;
   for (;;) {
     // Keyset paging by the row value (profile_id, seq): SQLite and PostgreSQL both seek the (workspace_id,

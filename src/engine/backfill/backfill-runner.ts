@@ -1,0 +1,316 @@
+import type { ChangeCause, StoredEvent } from '../../core/index.js';
+import type { MembershipWrite } from '../../membership/index.js';
+import type { EngineRepos } from '../engine-repos.js';
+import { evaluateProfile } from '../evaluate-profile.js';
+import type { TimerWrite } from '../evaluate-profile.js';
+import { historyItemsOf } from '../state/history-from-events.js';
+import { ProfileState } from '../state/profile-state.js';
+import type { WorkspaceRules } from '../workspace-rules.js';
+import type { BackfillJob } from './backfill-repo-sql.js';
+import { compareProfileIds } from './compare-profile-ids.js';
+import { eventSelectionOf } from './event-selection.js';
+
+/** How big one slice is: it stops after whichever bound it reaches first (at a profile boundary). */
+export interface BackfillSliceOptions {
+  /** Profiles per slice (default 100). */
+  readonly profiles?: number;
+  /** Stored events read per slice (default 2,000). */
+  readonly events?: number;
+}
+
+/** What the engine gives a slice: where it is, and a transaction fenced by its lease. */
+export interface SliceContext {
+  readonly rules: ReadonlyMap<string, WorkspaceRules>;
+  /** The evaluation instant (the engine's). */
+  readonly t: number;
+  /** The engine's cursor: the slice reads the history up to here, as the live path has applied it. */
+  readonly uptoSeq: number;
+  /** Runs `fn` in one transaction that commits only while the engine still holds its lease. */
+  readonly transaction: <T>(fn: (tx: EngineRepos) => Promise<T>) => Promise<T>;
+}
+
+/** What a committed slice changed, for the engine's cache, timer heap and change-log notification. */
+export interface SliceEffects {
+  /** The membership changes the slice committed (a cached entry of their profile must follow them). */
+  readonly changes: readonly MembershipWrite[];
+  readonly timers: readonly TimerWrite[];
+  /** The last change-log seq written (0 if none). */
+  readonly lastChange: number;
+}
+
+/** One running backfill's progress, for the API and `/metrics`. */
+export interface BackfillProgress {
+  readonly segmentId: string;
+  readonly workspaceId: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** A slice found its job replaced by a newer save: its transaction rolls back and the jobs are reloaded. */
+class Superseded extends Error {}
+
+/**
+ * Runs segment backfills in the background, in bounded slices the engine interleaves with event batches.
+ *
+ * The invariant: for a segment X with a running backfill whose checkpoint is `after(X)`, a profile P is *done*
+ * when P ≤ after(X) (profile id order): its membership in X is exact and the live path keeps it so. A profile
+ * above the checkpoint is *frozen* for X: the live path neither evaluates X for it ({@link live}) nor fires X's
+ * timers for it ({@link isFrozen}), so its stored membership is left as it was until a slice reaches it. A slice
+ * takes the next profiles in id order, evaluates the frozen segments over their history up to the engine's cursor
+ * at the engine's instant, exactly as the live path would, and commits the diff, the profiles' timers and the new
+ * checkpoint in one transaction fenced by the engine's lease. So an event reaching a frozen profile is counted
+ * by the slice (as if it arrived before the backfill), and one reaching a done profile by the live path (as if
+ * it arrived after it); either way the final membership is the reference's. A `kill -9` loses at most the
+ * uncommitted slice: the checkpoint and the slice's writes commit together.
+ *
+ * Per workspace, deletions' exits go first (every member of a deleted segment exits before a peer of its
+ * exclusive group takes anyone in), then the recomputations, all of them in one pass over the profiles from the
+ * smallest checkpoint.
+ */
+export class BackfillRunner {
+  private jobs = new Map<string, Map<string, BackfillJob>>();
+  private waiters = new Map<string, (() => void)[]>();
+  private readonly sliceProfiles: number;
+  private readonly sliceEvents: number;
+
+  constructor(
+    private readonly repos: EngineRepos,
+    options: BackfillSliceOptions = {},
+  ) {
+    this.sliceProfiles = Math.max(1, options.profiles ?? 100);
+    this.sliceEvents = Math.max(1, options.events ?? 2000);
+  }
+
+  /** Whether any backfill is running. */
+  get pending(): boolean {
+    return this.jobs.size > 0;
+  }
+
+  /** Reloads the running backfills from their checkpoint rows (at start-up, after a takeover, after a segment change). */
+  async load(): Promise<void> {
+    const jobs = new Map<string, Map<string, BackfillJob>>();
+    for (const job of await this.repos.backfills.running()) {
+      const ws = jobs.get(job.workspaceId) ?? new Map<string, BackfillJob>();
+      ws.set(job.segmentId, job);
+      jobs.set(job.workspaceId, ws);
+    }
+    this.jobs = jobs;
+    this.settle();
+  }
+
+  /** Forgets the jobs held in memory (the engine stopped or lost its lease) and releases every waiter. */
+  clear(): void {
+    this.jobs.clear();
+    for (const list of this.waiters.values()) for (const resolve of list) resolve();
+    this.waiters.clear();
+  }
+
+  /** The segments of `ids` the live path may evaluate for this profile: those not frozen for it. */
+  live(workspaceId: string, profileId: string, ids: Set<string>): Set<string> {
+    const ws = this.jobs.get(workspaceId);
+    if (ws === undefined) return ids;
+    let out: Set<string> | undefined;
+    for (const id of ids) {
+      const job = ws.get(id);
+      if (job === undefined || compareProfileIds(profileId, job.afterProfile) <= 0) continue;
+      out ??= new Set(ids);
+      out.delete(id);
+    }
+    return out ?? ids;
+  }
+
+  /** Whether segment `segmentId` is frozen for this profile (its backfill has not reached it yet). */
+  isFrozen(workspaceId: string, segmentId: string, profileId: string): boolean {
+    const job = this.jobs.get(workspaceId)?.get(segmentId);
+    return job !== undefined && compareProfileIds(profileId, job.afterProfile) > 0;
+  }
+
+  /** Resolves once no backfill of the workspace is running on this engine (or the engine stops). */
+  settled(workspaceId: string): Promise<void> {
+    if (!this.jobs.has(workspaceId)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.set(workspaceId, [...(this.waiters.get(workspaceId) ?? []), resolve]));
+  }
+
+  /** The running backfills' progress. */
+  progress(): BackfillProgress[] {
+    return [...this.jobs.values()].flatMap((ws) =>
+      [...ws.values()].map((j) => ({ segmentId: j.segmentId, workspaceId: j.workspaceId, done: j.done, total: Math.max(j.total, 0) })),
+    );
+  }
+
+  /**
+   * Runs one bounded slice of the oldest workspace's backfills and commits it. Returns what it changed, or
+   * undefined when nothing was committed (no job, or the job was superseded meanwhile and the jobs reloaded).
+   */
+  async slice(cx: SliceContext): Promise<SliceEffects | undefined> {
+    const first = this.jobs.entries().next();
+    if (first.done === true) return undefined;
+    const [workspaceId, jobs] = first.value;
+    try {
+      const deletion = [...jobs.values()].find((j) => j.kind === 'delete');
+      const effects = deletion !== undefined ? await this.deletionSlice(cx, deletion) : await this.recomputeSlice(cx, workspaceId, jobs);
+      this.settle();
+      return effects;
+    } catch (error) {
+      if (!(error instanceof Superseded)) throw error;
+      await this.load();
+      return undefined;
+    }
+  }
+
+  /** Exits the next members of a deleted segment; marks the job done when none is left. */
+  private async deletionSlice(cx: SliceContext, job: BackfillJob): Promise<SliceEffects> {
+    const members = await this.repos.membership.members(job.segmentId, null, this.sliceProfiles);
+    const changes: MembershipWrite[] = members.map((m) => exit(job, m.profileId, cx.t, job.cause));
+    const finished = members.length < this.sliceProfiles;
+    const next: BackfillJob = { ...job, done: job.done + members.length, state: finished ? 'done' : 'running' };
+    const lastChange = await cx.transaction(async (tx) => {
+      const seq = await tx.membership.record(changes, cx.t);
+      if (finished) await tx.timers.deleteSegment(job.segmentId);
+      await this.advance(tx, job, next, cx.t);
+      return seq;
+    });
+    this.replace(next);
+    return { changes, timers: [], lastChange };
+  }
+
+  /** Evaluates the workspace's frozen segments for the next profiles in id order, and moves the checkpoints. */
+  private async recomputeSlice(cx: SliceContext, workspaceId: string, jobs: ReadonlyMap<string, BackfillJob>): Promise<SliceEffects> {
+    const rules = cx.rules.get(workspaceId);
+    const live = [...jobs.values()].filter((j) => rules?.byId.has(j.segmentId) === true);
+    const gone = [...jobs.values()].filter((j) => rules?.byId.has(j.segmentId) !== true);
+    if (rules === undefined || live.length === 0) {
+      // Every segment to backfill was deleted meanwhile (the deletion's own job handles its members).
+      await cx.transaction(async (tx) => {
+        for (const j of gone) await this.advance(tx, j, { ...j, state: 'done' }, cx.t);
+      });
+      for (const j of gone) this.replace({ ...j, state: 'done' });
+      return { changes: [], timers: [], lastChange: 0 };
+    }
+    const counts = this.repos.backfills;
+    // The first slice of a job fixes the log position its progress counts up to, and counts the total.
+    const started = new Map<string, BackfillJob>();
+    for (const j of live) {
+      if (j.uptoSeq > 0 || cx.uptoSeq === 0) continue;
+      const total = await counts.countEvents(workspaceId, '', undefined, cx.uptoSeq);
+      started.set(j.segmentId, { ...j, uptoSeq: cx.uptoSeq, total, done: 0 });
+    }
+    const current = live.map((j) => started.get(j.segmentId) ?? j);
+    const from = current.map((j) => j.afterProfile).reduce((a, b) => (compareProfileIds(a, b) <= 0 ? a : b));
+
+    // Reading only the events some rule reads skips profiles that have none of them: their state is the empty
+    // one, so they stay out of every segment that does not hold on an empty history, and with no member above the
+    // checkpoint either, skipping them changes nothing.
+    let skipIdle = !current.some((j) => rules.vacuous.has(j.segmentId));
+    for (const j of current) {
+      if (!skipIdle) break;
+      if ((await this.repos.membership.members(j.segmentId, j.afterProfile, 1)).length > 0) skipIdle = false;
+    }
+    const only = skipIdle ? eventSelectionOf(rules) : undefined;
+    const histories: { profileId: string; events: StoredEvent[] }[] = [];
+    let events = 0;
+    let exhausted = true;
+    // Small pages: the slice stops mid-page, and the rows read past its last profile are read again by the next.
+    const pageSize = Math.min(1000, this.sliceEvents);
+    for await (const h of this.repos.events.scanHistories(workspaceId, { uptoSeq: cx.uptoSeq, afterProfile: from, only, pageSize })) {
+      histories.push(h);
+      events += h.events.length;
+      if (histories.length >= this.sliceProfiles || events >= this.sliceEvents) {
+        exhausted = false;
+        break;
+      }
+    }
+    const last = exhausted ? undefined : (histories.at(-1) as { profileId: string }).profileId;
+    const ids = histories.map((h) => h.profileId);
+    const memberships = await this.repos.membership.membershipsOfMany(ids);
+    const timers = await this.repos.timers.ofProfiles(ids);
+    const causeOf = new Map<string, ChangeCause>(current.map((j) => [j.segmentId, j.cause]));
+    const changes: MembershipWrite[] = [];
+    const timerWrites: TimerWrite[] = [];
+    const seen = new Set<string>();
+    for (const { profileId, events: history } of histories) {
+      seen.add(profileId);
+      const frozen = current.filter((j) => compareProfileIds(profileId, j.afterProfile) > 0).map((j) => j.segmentId);
+      if (frozen.length === 0) continue;
+      const state = new ProfileState(workspaceId, profileId, rules.spec);
+      for (const e of history) state.apply(e.seq, historyItemsOf(e));
+      const members = new Map([...(memberships.get(profileId) ?? new Map<string, number>())].filter(([s]) => rules.byId.has(s)));
+      const entry = { state, members, timers: timers.get(profileId) ?? new Map<string, number>() };
+      const fx = evaluateProfile(rules, entry, rules.withPeers(frozen), cx.t, { kind: 'backfill' });
+      for (const w of fx.changes) changes.push({ ...w, cause: causeOf.get(w.segmentId) ?? w.cause });
+      timerWrites.push(...fx.timers);
+    }
+    // Members with no history left (their events moved to another profile in a merge) leave. The skipped scan
+    // has no member above the checkpoint, so only the full scan needs this.
+    if (!skipIdle) {
+      for (const j of current) {
+        let after = j.afterProfile;
+        for (;;) {
+          const page = await this.repos.membership.members(j.segmentId, after, 1000);
+          let beyond = false;
+          for (const m of page) {
+            if (last !== undefined && compareProfileIds(m.profileId, last) > 0) {
+              beyond = true;
+              break;
+            }
+            if (!seen.has(m.profileId)) {
+              changes.push(exit(j, m.profileId, cx.t, j.cause));
+              timerWrites.push({ workspaceId, segmentId: j.segmentId, profileId: m.profileId, dueAt: undefined });
+            }
+          }
+          if (beyond || page.length < 1000) break;
+          after = (page.at(-1) as { profileId: string }).profileId;
+        }
+      }
+    }
+    // Progress: the events of the profiles passed, counted once per distinct checkpoint.
+    const passed = new Map<string, number>();
+    for (const j of current) {
+      if (passed.has(j.afterProfile)) continue;
+      passed.set(j.afterProfile, await counts.countEvents(workspaceId, j.afterProfile, last, j.uptoSeq));
+    }
+    const next = current.map((j) => ({
+      ...j,
+      afterProfile: last ?? j.afterProfile,
+      done: exhausted ? Math.max(j.total, 0) : j.done + (passed.get(j.afterProfile) ?? 0),
+      state: exhausted ? ('done' as const) : ('running' as const),
+    }));
+    const lastChange = await cx.transaction(async (tx) => {
+      const seq = await tx.membership.record(changes, cx.t);
+      await tx.timers.setMany(timerWrites.map((w) => ({ ...w })));
+      for (let i = 0; i < current.length; i++) await this.advance(tx, current[i] as BackfillJob, next[i] as BackfillJob, cx.t);
+      for (const j of gone) await this.advance(tx, j, { ...j, state: 'done' }, cx.t);
+      return seq;
+    });
+    for (const j of next) this.replace(j);
+    for (const j of gone) this.replace({ ...j, state: 'done' });
+    return { changes, timers: timerWrites, lastChange };
+  }
+
+  private async advance(tx: EngineRepos, job: BackfillJob, next: BackfillJob, at: number): Promise<void> {
+    const ok = await tx.backfills.advance(job, { ...next, at });
+    if (!ok) throw new Superseded();
+  }
+
+  /** Updates the in-memory copy of a job after its commit; a finished job leaves the running set. */
+  private replace(job: BackfillJob): void {
+    const ws = this.jobs.get(job.workspaceId);
+    if (ws === undefined) return;
+    if (job.state === 'done') ws.delete(job.segmentId);
+    else ws.set(job.segmentId, job);
+    if (ws.size === 0) this.jobs.delete(job.workspaceId);
+  }
+
+  /** Releases the waiters of workspaces with no running backfill left. */
+  private settle(): void {
+    for (const [workspaceId, list] of this.waiters) {
+      if (this.jobs.has(workspaceId)) continue;
+      this.waiters.delete(workspaceId);
+      for (const resolve of list) resolve();
+    }
+  }
+}
+
+function exit(job: BackfillJob, profileId: string, at: number, cause: ChangeCause): MembershipWrite {
+  return { workspaceId: job.workspaceId, segmentId: job.segmentId, segmentVersion: job.segmentVersion, profileId, kind: 'exited', at, cause };
+}
