@@ -66,6 +66,11 @@ export interface RunningApp {
   /** Keys generated on this start (first start only); print them once. */
   readonly newKeys: NewKeys;
   /**
+   * Resolves once the engine work queued so far is done: the single engine's queue, or a cluster process's
+   * heartbeat and every partition engine's queue (tests wait on it before reading what the engine writes).
+   */
+  settled(): Promise<void>;
+  /**
    * Graceful stop: readiness turns 503, the server stops accepting connections and waits for in-flight
    * requests, the write queue drains, the store closes. Idempotent.
    */
@@ -262,7 +267,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     let linkBase = '';
     const sizes = monitor.sizeHistory;
     alerts = new AlertService({
-      repo: new AlertRepoSql(store.sql),
+      repo: new AlertRepoSql(store.sql, cipher),
       measures: new AlertMeasuresSql(store.sql, sizes, (ws, from, to) => plan.violationsBetween(ws, from, to)),
       segments,
       guard: new SsrfGuard({ allowlist: parseDestinationAllowlist(config.env?.SEGFLOW_DESTINATION_ALLOWLIST) }),
@@ -374,7 +379,11 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         }
         logger.info('segflow stopped');
       })());
-    return { server, services, store, url, port, newKeys, close };
+    const settled = async (): Promise<void> => {
+      if (cluster) await cluster.settled();
+      else await engine?.idle();
+    };
+    return { server, services, store, url, port, newKeys, settled, close };
   } catch (error) {
     await server?.close().catch(() => {});
     await erasureWorker?.stop().catch(() => {});

@@ -4,7 +4,9 @@
  * tracking-plan violations per minute; and the repository's guarantee of one open alert per rule.
  */
 import { expect, it } from 'vitest';
+import { secretCipher } from '../destinations/index.js';
 import { SqlChangeLog } from '../membership/index.js';
+import { partitionOf } from '../store/index.js';
 import { describeEachStore } from '../store/testing/index.js';
 import { TrackingPlanRepoSql } from '../tracking-plan/index.js';
 import { AlertMeasuresSql } from './alert-measures-sql.js';
@@ -20,6 +22,16 @@ function rule(kind: AlertKind, params: AlertRule['params'], id = `r_${kind}`): A
 }
 
 describeEachStore('alert measurements', (getStore) => {
+  it("seals a webhook rule's signing secret at rest with the secret key and opens it on read", async () => {
+    const store = getStore();
+    const repo = new AlertRepoSql(store.sql, secretCipher('a-test-key-of-sufficient-length'));
+    const hook: AlertRule = { ...rule('dead_letters', { threshold: 1 }, 'r_sealed'), destination: { kind: 'webhook', url: 'https://example.com/h' }, secret: 'whsec_c2VhbGVkLXNlY3JldA==' };
+    expect(await repo.createRule(hook)).toBe(true);
+    const [raw] = await store.sql.query<{ destination: string }>("SELECT destination FROM alert_rules WHERE id = 'r_sealed'");
+    expect(String(raw!.destination)).not.toContain('c2VhbGVkLXNlY3JldA');
+    expect((await repo.rules('ws')).find((r) => r.id === 'r_sealed')?.secret).toBe(hook.secret);
+  });
+
   it('counts dead letters and the failed share of recent delivery attempts', async () => {
     const store = getStore();
     const measures = new AlertMeasuresSql(store.sql, new SizeHistory(store.sql, new SqlChangeLog(store.sql)));
@@ -48,18 +60,19 @@ describeEachStore('alert measurements', (getStore) => {
     const store = getStore();
     const measures = new AlertMeasuresSql(store.sql, new SizeHistory(store.sql, new SqlChangeLog(store.sql)));
     const event = (id: string, receivedAt: number) =>
-      store.sql.execute(
-        "INSERT INTO events (workspace_id, message_id, profile_id, type, name, timestamp, received_at, properties, traits, context) VALUES ('ws', $1, 'p', 'track', 'E', $2, $2, '{}', '{}', '{}')",
-        [id, receivedAt],
-      );
+      store.events.append([
+        { workspaceId: 'ws', messageId: id, profileId: 'p', type: 'track', name: 'E', userId: null, anonymousId: null, timestamp: receivedAt, receivedAt, properties: {}, traits: {}, context: {} },
+      ]);
+    // A partitioned log (a new PostgreSQL database) keeps one engine cursor per partition: profile p's.
+    const cursorName = (await store.events.partitions()) > 1 ? `engine:p${partitionOf('p', await store.events.partitions())}` : 'engine';
     await event('m1', T0 - 30_000);
     await event('m2', T0 - 20_000);
     const lag = rule('change_lag', { threshold: 10 });
     expect((await measures.measure(lag, '', T0))?.value).toBe(30);
     const [first] = await store.sql.query<{ seq: number }>("SELECT MIN(seq) AS seq FROM events WHERE message_id IN ('m1', 'm2')");
-    await store.sql.execute("INSERT INTO engine_cursors (name, seq) VALUES ('engine', $1)", [Number(first!.seq)]);
+    await store.sql.execute('INSERT INTO engine_cursors (name, seq) VALUES ($1, $2)', [cursorName, Number(first!.seq)]);
     expect((await measures.measure(lag, '', T0))?.value).toBe(20);
-    await store.sql.execute("UPDATE engine_cursors SET seq = seq + 1 WHERE name = 'engine'");
+    await store.sql.execute('UPDATE engine_cursors SET seq = seq + 1 WHERE name = $1', [cursorName]);
     expect((await measures.measure(lag, '', T0))?.value).toBe(0);
     expect((await measures.measure(rule('no_events', { threshold: 5 }), '', T0 + 10 * MIN))?.value).toBeCloseTo(10 + 20 / 60, 5);
   });

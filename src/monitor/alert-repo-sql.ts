@@ -1,4 +1,5 @@
 import { newId } from '../core/index.js';
+import { plainSecrets, type SecretCipher } from '../destinations/index.js';
 import type { SqlExecutor } from '../store/index.js';
 import { fromJson, toJson } from '../store/index.js';
 import type { AlertDestination, AlertKind, AlertParams, AlertRule } from './alert-rule.js';
@@ -49,7 +50,7 @@ type AlertRow = {
   link: string | null;
 };
 
-const ruleOf = (r: RuleRow): AlertRule => {
+const ruleOf = (r: RuleRow, cipher: SecretCipher): AlertRule => {
   const dest = fromJson(r.destination) as AlertDestination & { secret: string };
   return {
     id: r.id,
@@ -59,7 +60,8 @@ const ruleOf = (r: RuleRow): AlertRule => {
     segmentId: r.segment_id,
     params: fromJson(r.params) as AlertParams,
     destination: { kind: dest.kind, url: dest.url },
-    secret: dest.secret,
+    // Rules stored before SEGFLOW_SECRET_KEY was set hold the secret in clear: `open` returns those as they are.
+    secret: cipher.open(dest.secret),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -80,9 +82,15 @@ const alertOf = (r: AlertRow): Alert => ({
 const RULE_COLUMNS = 'id, workspace_id, name, kind, segment_id, params, destination, created_at, updated_at';
 const ALERT_COLUMNS = 'id, workspace_id, rule_id, state, fired_at, resolved_at, value, message, link';
 
-/** Alert rules, alerts and the notification outbox (migration 0720). */
+/**
+ * Alert rules, alerts and the notification outbox (migration 0720). A webhook rule's signing secret is stored
+ * sealed with `cipher` (`SEGFLOW_SECRET_KEY`, as every stored secret; in clear without a key).
+ */
 export class AlertRepoSql {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly cipher: SecretCipher = plainSecrets,
+  ) {}
 
   /** Stores a new rule; false when the workspace already has a rule of that name. */
   async createRule(rule: AlertRule): Promise<boolean> {
@@ -90,7 +98,7 @@ export class AlertRepoSql {
     if (taken.length > 0) return false;
     await this.sql.execute(
       `INSERT INTO alert_rules (${RULE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [rule.id, rule.workspaceId, rule.name, rule.kind, rule.segmentId, toJson(rule.params), toJson({ ...rule.destination, secret: rule.secret }), rule.createdAt, rule.updatedAt],
+      [rule.id, rule.workspaceId, rule.name, rule.kind, rule.segmentId, toJson(rule.params), toJson({ ...rule.destination, secret: this.cipher.seal(rule.secret) }), rule.createdAt, rule.updatedAt],
     );
     return true;
   }
@@ -101,7 +109,7 @@ export class AlertRepoSql {
       workspaceId === undefined
         ? await this.sql.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM alert_rules ORDER BY workspace_id, name`)
         : await this.sql.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE workspace_id = $1 ORDER BY name`, [workspaceId]);
-    return rows.map(ruleOf);
+    return rows.map((r) => ruleOf(r, this.cipher));
   }
 
   /** One rule by id or name. */
@@ -110,7 +118,7 @@ export class AlertRepoSql {
       `SELECT ${RULE_COLUMNS} FROM alert_rules WHERE workspace_id = $1 AND (id = $2 OR name = $2) ORDER BY CASE WHEN id = $2 THEN 0 ELSE 1 END LIMIT 1`,
       [workspaceId, idOrName],
     );
-    return rows[0] ? ruleOf(rows[0]) : undefined;
+    return rows[0] ? ruleOf(rows[0], this.cipher) : undefined;
   }
 
   /** Deletes a rule with its alerts and pending notices. */

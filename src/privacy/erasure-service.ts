@@ -4,6 +4,7 @@ import type { Repos, Store } from '../store/index.js';
 import type { Erasure, ErasureKind } from './erasure.js';
 import { ErasureRepoSql, type ErasureWork } from './erasure-repo-sql.js';
 import { purgePersonalData } from './personal-data-tables.js';
+import { purgePlanData } from './purge-plan-data.js';
 
 /**
  * Writes the `erased` exits of profiles and runs a deletion in the same fenced transaction: the engine
@@ -188,7 +189,9 @@ export class ErasureService {
           return;
         }
         await store.transaction(async (tx) => {
-          const removed = await purgePersonalData(tx.sql, e.workspaceId, e.profileIds, 'final', e.pseudonym);
+          // The tracking plan's quarantine and samples are matched by identifiers: before the identities go.
+          const planRemoved = await purgePlanData(tx.sql, e.workspaceId, e.profileIds);
+          const removed = { ...planRemoved, ...(await purgePersonalData(tx.sql, e.workspaceId, e.profileIds, 'final', e.pseudonym)) };
           const deleted = { ...e.deleted };
           for (const [table, n] of Object.entries(removed)) deleted[table] = (deleted[table] ?? 0) + n;
           const repo = new ErasureRepoSql(tx.sql);

@@ -26,7 +26,8 @@ const byDelivery = (sql: SqlExecutor): string =>
  * Every table that holds a person's data, in deletion order (children before the rows they hang off). This is
  * THE list an erasure works through: a new table keyed by profile (or holding identifiers or payloads) joins it,
  * and the erasure test checks the database file for the person's identifiers afterwards, so a table missed here
- * fails it. Tables not listed hold no personal data: segments, size history (counts), the data catalogue (names
+ * fails it. The tracking plan's quarantine and violation samples hold messages not yet tied to a profile: they are
+ * matched by identifier instead (`purgePlanData`). Tables not listed hold no personal data: segments, size history (counts), the data catalogue (names
  * and types), ESP replay tokens (providers' webhook tokens), keys and sessions.
  */
 export const PERSONAL_DATA_TABLES: readonly PersonalDataTable[] = [
