@@ -380,8 +380,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         logger.info('segflow stopped');
       })());
     const settled = async (): Promise<void> => {
-      if (cluster) await cluster.settled();
-      else await engine?.idle();
+      // Woken first: an engine notices segments saved meanwhile (a cluster's backfills) when it next drains.
+      if (cluster) {
+        cluster.wake();
+        await cluster.settled();
+      } else {
+        engine?.wake();
+        await engine?.idle();
+      }
     };
     return { server, services, store, url, port, newKeys, settled, close };
   } catch (error) {
