@@ -4,7 +4,6 @@ import { compileRuleSet } from './compile/compile-rule-set.js';
 import type { CompiledCondition, CompiledRule } from './compile/compiled-rule.js';
 import type { HistoryItems } from './state/history-from-events.js';
 import { EvalContext } from './compile/eval-context.js';
-import { readsExperimentArm } from './compile/reads-experiment-arm.js';
 import { candidateSpecOf } from './compile/next-change-of.js';
 import type { CandidateSpec } from './compile/next-change-of.js';
 import { ProfileState } from './state/profile-state.js';
@@ -92,10 +91,11 @@ export class WorkspaceRules {
       if (fp.seen) this.onActivity.add(s.id);
     }
     const empty = new EvalContext(new ProfileState(workspaceId, '', this.spec), compiled);
-    // a rule reading an experiment split may hold on an empty history for some profile ids: decided per profile
+    // a rule reading an experiment split (itself or through in_segment: the merged footprint) may hold on an
+    // empty history for some profile ids: decided per profile
     this.vacuous = new Set(
       [...this.byId.values()]
-        .filter((l) => l.member(empty, 0) || l.reads.some((r) => readsExperimentArm(r.condition, conditions)))
+        .filter((l) => l.member(empty, 0) || l.reads.some((r) => r.footprint.experimentArm))
         .map((l) => l.segment.id),
     );
   }

@@ -47,6 +47,7 @@ export function mergeFootprints(parts: readonly RuleFootprint[]): RuleFootprint 
   let traits = false;
   let subscription = false;
   let seen = false;
+  let experimentArm = false;
   for (const fp of parts) {
     fp.eventNames.forEach((n) => eventNames.add(n));
     for (const [n, h] of fp.horizons) horizons.set(n, Math.max(horizons.get(n) ?? 0, h));
@@ -67,6 +68,7 @@ export function mergeFootprints(parts: readonly RuleFootprint[]): RuleFootprint 
     traits ||= fp.traits;
     subscription ||= fp.subscription;
     seen ||= fp.seen;
+    experimentArm ||= fp.experimentArm;
   }
   return {
     eventNames,
@@ -80,5 +82,6 @@ export function mergeFootprints(parts: readonly RuleFootprint[]): RuleFootprint 
     traits,
     subscription,
     seen,
+    experimentArm,
   };
 }

@@ -25,6 +25,11 @@ export interface RuleFootprint {
   readonly scores: ReadonlySet<string>;
   /** Reads the time of any activity (`first_seen`, `last_seen`). */
   readonly seen: boolean;
+  /**
+   * Reads an experiment split (`in_experiment_arm`): its value on an empty history depends on the profile's id, so
+   * the probe with no id that finds the segments holding on an empty history cannot decide it.
+   */
+  readonly experimentArm: boolean;
   /** Segment names referenced with `in_segment`. */
   readonly segments: ReadonlySet<string>;
   /** Every duration the rule mentions, in ms, plus 0. */
@@ -48,6 +53,7 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
   let traits = false;
   let subscription = false;
   let seen = false;
+  let experimentArm = false;
 
   const keysOf = (name: string): Set<string> => {
     let keys = propertyKeys.get(name);
@@ -167,7 +173,8 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
         subscription = true;
         return;
       case 'experiment_arm':
-        // reads only the profile's id, which never changes
+        // reads only the profile's id, which never changes: no event, trait or duration
+        experimentArm = true;
         return;
       default:
         assertNever(c);
@@ -182,6 +189,7 @@ export function ruleFootprint(condition: Condition): RuleFootprint {
     subscription,
     scores,
     seen,
+    experimentArm,
     segments,
     durations: [...durations].sort((a, b) => a - b),
     durationsByName,
