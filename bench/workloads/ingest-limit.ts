@@ -88,14 +88,16 @@ async function rawPostgres(url: string, rows: number): Promise<number> {
     await client.connect();
     try {
       await client.query(`SET search_path TO ${schema}`);
+      // The partitioned log (migration 0110) also stores each row's partition and its gap-free position in it:
+      // one partition here, numbered by the loop, as a single writer would.
       const placeholders = Array.from(
         { length: GROUP },
-        (_, r) => `(${Array.from({ length: 12 }, (_, c) => `$${r * 12 + c + 1}${c >= 9 ? '::jsonb' : ''}`).join(', ')})`,
+        (_, r) => `(${Array.from({ length: 14 }, (_, c) => `$${r * 14 + c + 1}${c >= 9 && c <= 11 ? '::jsonb' : ''}`).join(', ')})`,
       ).join(', ');
-      const statement = `INSERT INTO events (${INSERT_COLUMNS}) VALUES ${placeholders}
+      const statement = `INSERT INTO events (${INSERT_COLUMNS}, part, part_seq) VALUES ${placeholders}
         ON CONFLICT (workspace_id, message_id) DO NOTHING RETURNING seq`;
       const groups = Array.from({ length: Math.ceil(rows / GROUP) }, (_, g) =>
-        Array.from({ length: GROUP }, (_, r) => eventRow('p', g * GROUP + r)).flat(),
+        Array.from({ length: GROUP }, (_, r) => [...eventRow('p', g * GROUP + r), 0, g * GROUP + r + 1]).flat(),
       );
       const started = performance.now();
       for (const params of groups) await client.query(statement, params);
