@@ -289,7 +289,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       clock,
       onError: (err) => logger.error({ err }, 'erasure step failed; retrying at the next tick'),
     });
-    erasureWorker = new ErasureWorker(erasures, clock);
+    erasureWorker = new ErasureWorker(erasures, clock, (err) => logger.error({ err }, 'erasure pass failed; retrying at the next tick'));
     erasureWorker.start();
     const erasing = erasureWorker;
     retentionWorker = new RetentionWorker({ store, clock, onError: (err) => logger.error({ err }, 'event retention pass failed; retried at the next pass') });

@@ -7,6 +7,7 @@ export { assertNever } from './assert-never.js';
 export { assignmentPoint } from './assignment-point.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { FakeClock, systemClock, yieldToEventLoop } from './clock.js';
+export { PeriodicTask } from './periodic-task.js';
 export type { EventType, JsonObject, NewEvent, StoredEvent } from './event.js';
 export { newId } from './ids.js';
 export { identifierHash } from './identifier-hash.js';

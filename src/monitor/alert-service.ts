@@ -1,5 +1,5 @@
-import type { Clock, Result, TimerHandle } from '../core/index.js';
-import { err, newId, ok } from '../core/index.js';
+import type { Clock, Result } from '../core/index.js';
+import { err, newId, ok, PeriodicTask } from '../core/index.js';
 import { backoffDelay, defaultRetryPolicy, newSigningSecret, WebhookDestination, type SsrfGuard } from '../destinations/index.js';
 import type { AlertMeasuresSql } from './alert-measures-sql.js';
 import { decideAlert } from './alert-policy.js';
@@ -55,12 +55,12 @@ export interface AlertServiceDeps {
  * `intervalMs` through `clock.schedule`, and tests call `tick` after advancing a fake clock.
  */
 export class AlertService {
-  private handle: TimerHandle | undefined;
-  private running: Promise<AlertTick> | undefined;
-  private stopped = true;
+  private readonly task: PeriodicTask<AlertTick>;
   private lastHousekeeping = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly deps: AlertServiceDeps) {}
+  constructor(private readonly deps: AlertServiceDeps) {
+    this.task = new PeriodicTask(deps.clock, deps.intervalMs ?? 60_000, () => this.evaluate(), (e) => deps.onError?.(e));
+  }
 
   /** Creates a rule; a `webhook` destination gets a signing secret, returned here only. */
   async create(workspaceId: string, body: unknown): Promise<Result<{ rule: AlertRule; secret: string | null }, AlertRuleRefusal>> {
@@ -117,31 +117,17 @@ export class AlertService {
 
   /** Starts periodic evaluation on the clock. */
   start(): void {
-    this.stopped = false;
-    this.arm();
+    this.task.start();
   }
 
   /** Stops evaluating and waits for a running tick. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.handle?.cancel();
-    await this.running?.catch(() => undefined);
-  }
-
-  private arm(): void {
-    if (this.stopped) return;
-    this.handle = this.deps.clock.schedule(this.deps.clock.now() + (this.deps.intervalMs ?? 60_000), () => {
-      this.tick()
-        .catch((e: unknown) => this.deps.onError?.(e))
-        .finally(() => this.arm());
-    });
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Evaluates every rule at the clock's now, then sends due notices. One tick at a time. */
   tick(): Promise<AlertTick> {
-    const run = (this.running ?? Promise.resolve()).catch(() => undefined).then(() => this.evaluate());
-    this.running = run;
-    return run;
+    return this.task.runNow();
   }
 
   private async evaluate(): Promise<AlertTick> {

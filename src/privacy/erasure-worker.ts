@@ -1,39 +1,30 @@
-import type { Clock, TimerHandle } from '../core/index.js';
+import { PeriodicTask, type Clock } from '../core/index.js';
 import type { ErasureService } from './erasure-service.js';
 
 /**
  * Moves open erasures on in the background (waiting for destinations, scrubbing), every `intervalMs` of the
- * injected clock (default 5 s). A tick is scheduled only after the previous one finished.
+ * injected clock (default 5 s), one pass at a time. A failed pass is reported to `onError` and retried at the
+ * next tick.
  */
 export class ErasureWorker {
-  private handle: TimerHandle | undefined;
-  private started = false;
-  private current: Promise<void> = Promise.resolve();
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly service: ErasureService,
-    private readonly clock: Clock,
-    private readonly intervalMs = 5_000,
-  ) {}
+  constructor(service: ErasureService, clock: Clock, onError: (error: unknown) => void, intervalMs = 5_000) {
+    this.task = new PeriodicTask(clock, intervalMs, () => service.runOpen(), onError);
+  }
 
   /** Starts ticking. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.schedule();
+    this.task.start();
   }
 
-  /** Stops ticking; resolves when the running tick is done. */
+  /** Stops ticking; resolves when the running pass is done. */
   async stop(): Promise<void> {
-    this.started = false;
-    this.handle?.cancel();
-    await this.current;
+    await this.task.stop();
   }
 
-  private schedule(): void {
-    if (!this.started) return;
-    this.handle = this.clock.schedule(this.clock.now() + this.intervalMs, () => {
-      this.current = this.service.runOpen().then(() => this.schedule());
-    });
+  /** Resolves when no pass is running (tests on a fake clock). */
+  drain(): Promise<void> {
+    return this.task.drain();
   }
 }

@@ -65,18 +65,32 @@ export async function purgePersonalData(
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   if (profileIds.length === 0) return out;
-  const list = sql.dialect.listParam(profileIds);
   for (const t of PERSONAL_DATA_TABLES) {
     if (t.stage !== stage) continue;
-    const n =
-      t.mode === 'delete'
-        ? await sql.execute(`DELETE FROM ${t.table} WHERE ${t.where(sql)}`, [workspaceId, list])
-        : // A messageId is the client's choice and may carry anything: an event cause loses it.
-          await sql.execute(
-            `UPDATE ${t.table} SET profile_id = $3, cause = CASE WHEN cause LIKE '%"eventId"%' THEN $4 ELSE cause END WHERE ${t.where(sql)}`,
-            [workspaceId, list, pseudonym, JSON.stringify({ kind: 'event', eventId: 'erased' })],
-          );
+    const { text, params } = purgeStatement(sql, t, workspaceId, profileIds, pseudonym);
+    const n = await sql.execute(text, params);
     out[t.table] = (out[t.table] ?? 0) + n;
   }
   return out;
+}
+
+/**
+ * The statement that removes (or pseudonymises) `profileIds` of `workspaceId` from one table: exported for the
+ * test that checks on both databases that each is an index lookup, not a scan of the table.
+ */
+export function purgeStatement(
+  sql: SqlExecutor,
+  t: PersonalDataTable,
+  workspaceId: string,
+  profileIds: readonly string[],
+  pseudonym: string,
+): { readonly text: string; readonly params: unknown[] } {
+  const list = sql.dialect.listParam(profileIds);
+  return t.mode === 'delete'
+    ? { text: `DELETE FROM ${t.table} WHERE ${t.where(sql)}`, params: [workspaceId, list] }
+    : // A messageId is the client's choice and may carry anything: an event cause loses it.
+      {
+        text: `UPDATE ${t.table} SET profile_id = $3, cause = CASE WHEN cause LIKE '%"eventId"%' THEN $4 ELSE cause END WHERE ${t.where(sql)}`,
+        params: [workspaceId, list, pseudonym, JSON.stringify({ kind: 'event', eventId: 'erased' })],
+      };
 }

@@ -34,6 +34,16 @@ export interface ProfileExport {
 /** Explains one membership (the segment service's explain); undefined when it cannot. */
 export type ExplainMembership = (workspaceId: string, segmentId: string, profileId: string) => Promise<unknown>;
 
+/**
+ * The person's entries and exits (`$1` workspace, `$2` the dialect's list of profile ids), oldest first. A lookup
+ * by the change log's profile index (migration 0801), not a scan of the log; exported for the test that checks
+ * the plan on both databases.
+ */
+export function membershipHistorySql(sql: SqlExecutor): string {
+  return `SELECT c.seq, c.segment_id, s.name, c.segment_version, c.kind, c.at, c.recorded_at, c.cause FROM membership_changes c
+         LEFT JOIN segments s ON s.id = c.segment_id WHERE c.workspace_id = $1 AND ${sql.dialect.inList('c.profile_id', 2)} ORDER BY c.seq`;
+}
+
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
 
 /**
@@ -108,8 +118,7 @@ export async function exportProfile(
       current: memberships,
       history: await rows(
         sql,
-        `SELECT c.seq, c.segment_id, s.name, c.segment_version, c.kind, c.at, c.recorded_at, c.cause FROM membership_changes c
-         LEFT JOIN segments s ON s.id = c.segment_id WHERE c.workspace_id = $1 AND ${sql.dialect.inList('c.profile_id', 2)} ORDER BY c.seq`,
+        membershipHistorySql(sql),
         [workspaceId, list],
       ),
     },

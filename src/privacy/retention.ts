@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../core/index.js';
+import { PeriodicTask, type Clock } from '../core/index.js';
 import type { Store } from '../store/index.js';
 
 /** The workspace setting that holds the retention (`{ "eventsDays": N }`). */
@@ -45,17 +45,14 @@ export interface RetentionOptions {
  * pass with nothing to delete reads the workspace's events once; passes are hourly.
  */
 export class RetentionWorker {
-  private handle: TimerHandle | undefined;
-  private started = false;
-  private current: Promise<unknown> = Promise.resolve();
+  private readonly task: PeriodicTask<RetentionPass>;
   private readonly batchSize: number;
   private readonly batchesPerPass: number;
-  private readonly intervalMs: number;
 
   constructor(private readonly options: RetentionOptions) {
     this.batchSize = options.batchSize ?? 5_000;
     this.batchesPerPass = options.batchesPerPass ?? 20;
-    this.intervalMs = options.intervalMs ?? 3_600_000;
+    this.task = new PeriodicTask(options.clock, options.intervalMs ?? 3_600_000, () => this.pass(), (error) => options.onError?.(error));
   }
 
   /** The retention of a workspace. */
@@ -69,34 +66,19 @@ export class RetentionWorker {
     await this.options.store.workspaces.setSetting(workspaceId, RETENTION_SETTING, retention.eventsDays === null ? undefined : { eventsDays: retention.eventsDays });
   }
 
-  /** Runs one pass over every workspace with a retention, now. */
+  /** Runs one pass over every workspace with a retention, now (after a pass in progress). */
   runOnce(): Promise<RetentionPass> {
-    const run = this.current.catch(() => undefined).then(() => this.pass());
-    this.current = run;
-    return run;
+    return this.task.runNow();
   }
 
   /** Starts the background passes. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.schedule();
+    this.task.start();
   }
 
   /** Stops; resolves when a running pass is done. */
-  async stop(): Promise<void> {
-    this.started = false;
-    this.handle?.cancel();
-    await this.current.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (!this.started) return;
-    this.handle = this.options.clock.schedule(this.options.clock.now() + this.intervalMs, () => {
-      void this.runOnce()
-        .catch((error: unknown) => this.options.onError?.(error))
-        .then(() => this.schedule());
-    });
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   private async pass(): Promise<RetentionPass> {

@@ -1,5 +1,5 @@
 import type { Clock, JsonObject, Result } from '../core/index.js';
-import { err, ok } from '../core/index.js';
+import { err, ok, PeriodicTask } from '../core/index.js';
 import type { IngestMeta, IngestResult } from '../ingest/index.js';
 import { checkPlanSchema, type SchemaProblem } from './check-plan-schema.js';
 import type { PlanMode, PlanSchemaKind, TrackingPlan, ViolationCount } from './plan-types.js';
@@ -33,29 +33,33 @@ export type ReplayIngest = (workspaceId: string, messages: readonly unknown[], m
  * bumps the plan's version and takes effect on this process's ingestion at once.
  */
 export class TrackingPlanService {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly flusher: PeriodicTask;
 
   constructor(
     private readonly repo: TrackingPlanRepoSql,
     private readonly screen: TrackingPlanScreen,
     private readonly ingest: ReplayIngest,
     private readonly clock: Clock,
-    private readonly options: TrackingPlanServiceOptions = {},
-  ) {}
+    options: TrackingPlanServiceOptions = {},
+  ) {
+    // On the injected clock like every other background task (it was a bare setInterval): tests on a fake clock
+    // flush by advancing it, and reads flush first anyway.
+    this.flusher = new PeriodicTask(
+      clock,
+      options.flushMs ?? 250,
+      () => (screen.counter.dirty ? screen.counter.flush() : undefined),
+      (e) => options.onError?.(e),
+    );
+  }
 
   /** Starts the background flush of violation counters. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.screen.counter.dirty) this.screen.counter.flush().catch((e: unknown) => this.options.onError?.(e));
-    }, this.options.flushMs ?? 250);
-    this.timer.unref();
+    this.flusher.start();
   }
 
   /** Stops the background flush and writes what is left. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    await this.flusher.stop();
     await this.screen.counter.flush();
   }
 

@@ -31,6 +31,7 @@ import { migration0831 } from './0831-audit-log.js';
 import { migration0720 } from './0720-alerts.js';
 import { migration0810 } from './0810-tracking-plan.js';
 import { migration0800 } from './0800-erasures.js';
+import { migration0801 } from './0801-membership-changes-by-profile.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -77,4 +78,5 @@ export const migrations: readonly Migration[] = [
   migration0810,
   // 0800–0809: privacy (erasure, retention, consent)
   migration0800,
+  migration0801,
 ];
