@@ -224,6 +224,15 @@ export class ClusterWorker {
     this.wake();
   }
 
+  /**
+   * Runs one backfill slice now in each partition engine this process runs actively, and says whether any of them
+   * has a backfill left (tests that interleave slices by hand, with `engine.backfill.auto` false).
+   */
+  async backfillSlice(): Promise<boolean> {
+    const left = await Promise.all([...this.engines.values()].filter((e) => e.role === 'active').map((e) => e.backfillSlice()));
+    return left.some(Boolean);
+  }
+
   /** Processes, their partitions and each partition's holder, lag and timers. */
   async status(): Promise<ClusterStatus> {
     const now = this.options.clock.now();
