@@ -37,10 +37,10 @@ class NameTakenMeanwhile extends Error {}
 
 /**
  * What the segment service needs of the engine: the single {@link Engine}, or a cluster process's
- * `ClusterWorker`, which presents itself as a standby without background backfills (each partition's engine
- * backfills its own profiles when it sees the new rules).
+ * `ClusterWorker`, which presents itself as a standby whose backfills are split by partition (each partition's
+ * engine runs its own checkpoint when it sees the new rules) and waits for them in the database.
  */
-export type SegmentEngine = Pick<Engine, 'exclusive' | 'now' | 'position' | 'role' | 'loadRules' | 'wake' | 'backfillSettled' | 'backgroundBackfill'>;
+export type SegmentEngine = Pick<Engine, 'exclusive' | 'now' | 'position' | 'role' | 'loadRules' | 'wake' | 'backfillSettled' | 'backfillByPartition'>;
 
 /**
  * The {@link SegmentService} backed by the engine. A change is saved inside `engine.exclusive` together with the
@@ -228,20 +228,20 @@ export class EngineSegmentService implements SegmentService {
   async backfill(workspaceId: string, idOrName: string): Promise<BackfillStatus | undefined> {
     const segment = await this.segments.get(workspaceId, idOrName);
     if (segment === undefined) return undefined;
-    const job = await new BackfillRepoSql(this.store.sql).get(segment.id);
+    // In a cluster: the sum over the partitions' checkpoints.
+    const job = await new BackfillRepoSql(this.store.sql).summary(segment.id);
     if (job === undefined) return undefined;
-    const total = job.total < 0 ? 0 : job.total;
-    return { state: job.state, version: job.segmentVersion, done: job.state === 'done' ? total : Math.min(job.done, total), total, startedAt: job.startedAt, updatedAt: job.updatedAt };
+    return { state: job.state, version: job.segmentVersion, done: job.done, total: job.total, startedAt: job.startedAt, updatedAt: job.updatedAt };
   }
 
   /**
-   * Runs a change inside the engine's task queue, then (unless `wait: false`, or this engine is not the active
-   * one) waits, outside the queue, for the workspace's backfills to finish while the engine interleaves them with
-   * events.
+   * Runs a change inside the engine's task queue, then (unless `wait: false`) waits, outside the queue, for the
+   * workspace's backfills to finish while the engine interleaves them with events: the single engine's in memory
+   * (a standby does not wait), a cluster's every partition in the database.
    */
   private async settled<T>(workspaceId: string, options: ChangeOptions, change: () => Promise<SegmentResult<T>>): Promise<SegmentResult<T>> {
     const result = await this.engine.exclusive(change);
-    if (result.ok && this.engine.role === 'active') {
+    if (result.ok) {
       this.engine.wake();
       if (options.wait !== false) await this.engine.backfillSettled(workspaceId);
     }
@@ -318,9 +318,10 @@ export class EngineSegmentService implements SegmentService {
       }
       if (next) await repo.save(next);
       else if (previous) await repo.delete(previous);
-      // In the same transaction as the save: whichever process's engine is active finds the backfills with the
-      // new segment generation, and a crash cannot leave a saved segment without its backfill.
-      if (this.engine.backgroundBackfill) await new BackfillRepoSql(tx.sql).start(jobs);
+      // In the same transaction as the save: whichever process's engine is active (in a cluster, each partition's)
+      // finds the backfills with the new segment generation, and a crash cannot leave a saved segment without its
+      // backfill.
+      await new BackfillRepoSql(tx.sql).start(jobs, this.engine.backfillByPartition ? await tx.events.partitions() : 0);
     });
     // A standby engine writes nothing: the active engine (another process) sees the segments' generation move and
     // runs the backfills itself.

@@ -5,7 +5,6 @@ import { partitionOf } from '../store/index.js';
 import type { Repos, Store } from '../store/index.js';
 import { BackfillRunner } from './backfill/backfill-runner.js';
 import type { BackfillProgress, BackfillSliceOptions } from './backfill/backfill-runner.js';
-import { backfillForeignChanges } from './backfill/foreign-changes.js';
 import type { EngineObserver, EngineStats, OwnedWork } from './engine-observer.js';
 import { engineReposOf, inEngineTransaction } from './engine-repos.js';
 import type { EngineRepos } from './engine-repos.js';
@@ -133,7 +132,7 @@ export class Engine {
     this.loader = new ProfileLoader(this.cache, this.repos, options.partition?.index);
     this.timers = new TimerSchedule(options.clock, options.timerHorizonMs ?? 60_000, options.partition?.index);
     this.lease = options.lease === false ? undefined : new EngineLease(this.cursorName, options.lease);
-    this.backfills = new BackfillRunner(this.repos, options.backfill);
+    this.backfills = new BackfillRunner(this.repos, options.backfill, options.partition);
     this.autoBackfill = options.backfill?.auto ?? true;
   }
 
@@ -256,21 +255,29 @@ export class Engine {
 
   /** Rebuilds the compiled rules from the segment table; call inside {@link exclusive} after a segment change. */
   async loadRules(): Promise<void> {
-    // The generation first: a change between the two reads shows as a newer generation (one more reload later).
-    const generation = await this.repos.segments.generation();
-    const segments = await this.repos.segments.listAll();
-    const byWs = new Map<string, typeof segments>();
-    for (const s of segments) byWs.set(s.workspaceId, [...(byWs.get(s.workspaceId) ?? []), s]);
-    this.rules = new Map([...byWs].map(([ws, list]) => [ws, new WorkspaceRules(ws, list)]));
-    this.generation = generation;
-    this.resetMemory();
-    // Checkpoint rows are per segment, not per partition: a partition's engine never runs them (see drain).
-    if (this.partition === undefined) await this.backfills.load();
+    // The rules and the backfill checkpoints must be of one generation: a save (in another process) committing
+    // between the two reads would leave a job whose segment the rules do not hold yet (its slice would take it
+    // for deleted) or the new rule without its job. Re-read until the generation did not move meanwhile.
+    for (;;) {
+      const generation = await this.repos.segments.generation();
+      const segments = await this.repos.segments.listAll();
+      const byWs = new Map<string, typeof segments>();
+      for (const s of segments) byWs.set(s.workspaceId, [...(byWs.get(s.workspaceId) ?? []), s]);
+      this.rules = new Map([...byWs].map(([ws, list]) => [ws, new WorkspaceRules(ws, list)]));
+      this.generation = generation;
+      this.resetMemory();
+      // A partition's engine runs its partition's checkpoints (`segment_backfill_parts`), the single engine the jobs'.
+      await this.backfills.load();
+      if ((await this.repos.segments.generation()) === generation) return;
+    }
   }
 
-  /** Whether segment changes are backfilled in the background from checkpoint rows (not by a partition's engine). */
-  get backgroundBackfill(): boolean {
-    return this.partition === undefined;
+  /**
+   * Whether a backfill this engine serves is split into one checkpoint per partition of the log (a partition's
+   * engine, as a cluster's `ClusterWorker` runs them) rather than one per segment (the single engine).
+   */
+  get backfillByPartition(): boolean {
+    return this.partition !== undefined;
   }
 
   /**
@@ -357,20 +364,9 @@ export class Engine {
 
   private async drain(): Promise<void> {
     if ((await this.repos.segments.generation()) !== this.generation) {
-      // Segments changed by another process: reload the rules and the backfills its save started.
-      const before = this.rules;
+      // Segments changed by another process: reload the rules and the backfills its save started (a partition's
+      // engine: its partition's checkpoints of them), run in slices below.
       await this.loadRules();
-      // A partition's engine backfills its own profiles when the rules change (the background runner, whose
-      // checkpoints are per segment, serves the single engine only; see docs/scaling.md).
-      if (this.partition !== undefined) {
-        await backfillForeignChanges(this.store, before, this.rules, {
-          t: this.now(),
-          uptoSeq: this.cursor,
-          partition: this.partition,
-          partitions: this.partitionCount,
-          fence: async (tx) => this.lease?.fence(tx),
-        });
-      }
     }
     for (;;) {
       const now = this.now();

@@ -1,5 +1,6 @@
 import type { ChangeCause, StoredEvent } from '../../core/index.js';
 import type { MembershipWrite } from '../../membership/index.js';
+import { partitionOf } from '../../store/index.js';
 import type { EngineRepos } from '../engine-repos.js';
 import { evaluateProfile } from '../evaluate-profile.js';
 import type { TimerWrite } from '../evaluate-profile.js';
@@ -49,6 +50,12 @@ export interface BackfillProgress {
 /** A slice found its job replaced by a newer save: its transaction rolls back and the jobs are reloaded. */
 class Superseded extends Error {}
 
+/** The partition a runner serves (a partition's engine), out of how many partitions the log has. */
+export interface BackfillPartition {
+  readonly index: number;
+  readonly count: number;
+}
+
 /**
  * Runs segment backfills in the background, in bounded slices the engine interleaves with event batches.
  *
@@ -66,6 +73,11 @@ class Superseded extends Error {}
  * Per workspace, deletions' exits go first (every member of a deleted segment exits before a peer of its
  * exclusive group takes anyone in), then the recomputations, all of them in one pass over the profiles from the
  * smallest checkpoint.
+ *
+ * In a cluster each partition's engine runs its own runner over its own checkpoints (`segment_backfill_parts`,
+ * see `partition`): the same invariant holds per partition, for the profiles the partition owns, against that
+ * engine's cursor and fenced by that engine's lease. A profile lives in one partition, so every profile is
+ * passed exactly once, by its owner; the job is done when every partition's part is.
  */
 export class BackfillRunner {
   private jobs = new Map<string, Map<string, BackfillJob>>();
@@ -76,6 +88,8 @@ export class BackfillRunner {
   constructor(
     private readonly repos: EngineRepos,
     options: BackfillSliceOptions = {},
+    /** Run the checkpoints of this partition only, for the profiles it owns (a partition's engine). */
+    private readonly partition?: BackfillPartition,
   ) {
     this.sliceProfiles = Math.max(1, options.profiles ?? 100);
     this.sliceEvents = Math.max(1, options.events ?? 2000);
@@ -89,7 +103,7 @@ export class BackfillRunner {
   /** Reloads the running backfills from their checkpoint rows (at start-up, after a takeover, after a segment change). */
   async load(): Promise<void> {
     const jobs = new Map<string, Map<string, BackfillJob>>();
-    for (const job of await this.repos.backfills.running()) {
+    for (const job of await this.repos.backfills.running(this.partition?.index)) {
       const ws = jobs.get(job.workspaceId) ?? new Map<string, BackfillJob>();
       ws.set(job.segmentId, job);
       jobs.set(job.workspaceId, ws);
@@ -158,15 +172,51 @@ export class BackfillRunner {
     }
   }
 
+  /** Whether this runner's engine evaluates the profile (always, unless it serves one partition). */
+  private owns(profileId: string): boolean {
+    return this.partition === undefined || partitionOf(profileId, this.partition.count) === this.partition.index;
+  }
+
+  /**
+   * Up to `limit` members of a segment after `after` that this runner owns, and whether the member list ended.
+   * A partition's runner pages past the other partitions' members (one page of 1,000 usually holds the next few).
+   */
+  private async ownedMembers(segmentId: string, after: string | null, limit: number): Promise<{ ids: string[]; last: string | null; ended: boolean }> {
+    if (this.partition === undefined) {
+      const page = await this.repos.membership.members(segmentId, after, limit);
+      return { ids: page.map((m) => m.profileId), last: page.at(-1)?.profileId ?? after, ended: page.length < limit };
+    }
+    const ids: string[] = [];
+    let cursor = after;
+    for (;;) {
+      const page = await this.repos.membership.members(segmentId, cursor, 1000);
+      for (const m of page) {
+        cursor = m.profileId;
+        if (!this.owns(m.profileId)) continue;
+        ids.push(m.profileId);
+        if (ids.length === limit) return { ids, last: cursor, ended: false };
+      }
+      if (page.length < 1000) return { ids, last: cursor, ended: true };
+    }
+  }
+
   /** Exits the next members of a deleted segment; marks the job done when none is left. */
   private async deletionSlice(cx: SliceContext, job: BackfillJob): Promise<SliceEffects> {
-    const members = await this.repos.membership.members(job.segmentId, null, this.sliceProfiles);
-    const changes: MembershipWrite[] = members.map((m) => exit(job, m.profileId, cx.t, job.cause));
-    const finished = members.length < this.sliceProfiles;
-    const next: BackfillJob = { ...job, done: job.done + members.length, state: finished ? 'done' : 'running' };
+    // The single engine exits from the first member each time (those exited are gone); a partition's runner
+    // moves its checkpoint past the members it passed, the other partitions' ones included.
+    const from = this.partition === undefined ? null : job.afterProfile === '' ? null : job.afterProfile;
+    const page = await this.ownedMembers(job.segmentId, from, this.sliceProfiles);
+    const changes: MembershipWrite[] = page.ids.map((profileId) => exit(job, profileId, cx.t, job.cause));
+    const finished = page.ended;
+    const next: BackfillJob = {
+      ...job,
+      afterProfile: this.partition === undefined ? job.afterProfile : (page.last ?? ''),
+      done: job.done + page.ids.length,
+      state: finished ? 'done' : 'running',
+    };
     const lastChange = await cx.transaction(async (tx) => {
       const seq = await tx.membership.record(changes, cx.t);
-      if (finished) await tx.timers.deleteSegment(job.segmentId);
+      if (finished) await tx.timers.deleteSegment(job.segmentId, this.partition?.index);
       await this.advance(tx, job, next, cx.t);
       return seq;
     });
@@ -188,11 +238,12 @@ export class BackfillRunner {
       return { changes: [], timers: [], lastChange: 0 };
     }
     const counts = this.repos.backfills;
+    const part = this.partition?.index;
     // The first slice of a job fixes the log position its progress counts up to, and counts the total.
     const started = new Map<string, BackfillJob>();
     for (const j of live) {
       if (j.uptoSeq > 0 || cx.uptoSeq === 0) continue;
-      const total = await counts.countEvents(workspaceId, '', undefined, cx.uptoSeq);
+      const total = await counts.countEvents(workspaceId, '', undefined, cx.uptoSeq, part);
       started.set(j.segmentId, { ...j, uptoSeq: cx.uptoSeq, total, done: 0 });
     }
     const current = live.map((j) => started.get(j.segmentId) ?? j);
@@ -204,7 +255,7 @@ export class BackfillRunner {
     let skipIdle = !current.some((j) => rules.vacuous.has(j.segmentId));
     for (const j of current) {
       if (!skipIdle) break;
-      if ((await this.repos.membership.members(j.segmentId, j.afterProfile, 1)).length > 0) skipIdle = false;
+      if ((await this.ownedMembers(j.segmentId, j.afterProfile, 1)).ids.length > 0) skipIdle = false;
     }
     const only = skipIdle ? eventSelectionOf(rules) : undefined;
     const histories: { profileId: string; events: StoredEvent[] }[] = [];
@@ -212,7 +263,8 @@ export class BackfillRunner {
     let exhausted = true;
     // Small pages: the slice stops mid-page, and the rows read past its last profile are read again by the next.
     const pageSize = Math.min(1000, this.sliceEvents);
-    for await (const h of this.repos.events.scanHistories(workspaceId, { uptoSeq: cx.uptoSeq, afterProfile: from, only, pageSize })) {
+    const scan = { uptoSeq: cx.uptoSeq, afterProfile: from, only, pageSize, ...(this.partition === undefined ? {} : { partition: this.partition }) };
+    for await (const h of this.repos.events.scanHistories(workspaceId, scan)) {
       histories.push(h);
       events += h.events.length;
       if (histories.length >= this.sliceProfiles || events >= this.sliceEvents) {
@@ -253,7 +305,7 @@ export class BackfillRunner {
               beyond = true;
               break;
             }
-            if (!seen.has(m.profileId)) {
+            if (!seen.has(m.profileId) && this.owns(m.profileId)) {
               changes.push(exit(j, m.profileId, cx.t, j.cause));
               timerWrites.push({ workspaceId, segmentId: j.segmentId, profileId: m.profileId, dueAt: undefined });
             }
@@ -267,7 +319,7 @@ export class BackfillRunner {
     const passed = new Map<string, number>();
     for (const j of current) {
       if (passed.has(j.afterProfile)) continue;
-      passed.set(j.afterProfile, await counts.countEvents(workspaceId, j.afterProfile, last, j.uptoSeq));
+      passed.set(j.afterProfile, await counts.countEvents(workspaceId, j.afterProfile, last, j.uptoSeq, part));
     }
     const next = current.map((j) => ({
       ...j,
@@ -277,7 +329,10 @@ export class BackfillRunner {
     }));
     const lastChange = await cx.transaction(async (tx) => {
       const seq = await tx.membership.record(changes, cx.t);
-      await tx.timers.setMany(timerWrites.map((w) => ({ ...w })));
+      await tx.timers.setMany(
+        timerWrites.map((w) => ({ ...w })),
+        this.partition?.count,
+      );
       for (let i = 0; i < current.length; i++) await this.advance(tx, current[i] as BackfillJob, next[i] as BackfillJob, cx.t);
       for (const j of gone) await this.advance(tx, j, { ...j, state: 'done' }, cx.t);
       return seq;

@@ -12,10 +12,13 @@ import { openPostgresStore, openSqliteStore } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import { dropSchema, randomSchemaName } from '../../store/testing/create-test-postgres-store.js';
 import { testDatabaseUrl } from '../../store/testing/index.js';
+import { ClusterWorker } from '../cluster/cluster-worker.js';
 import { EngineSegmentService } from '../engine-segment-service.js';
 import { Engine } from '../engine.js';
 import { TEST_WORKSPACE } from '../testing/engine-harness.js';
 import { BackfillRepoSql } from './backfill-repo-sql.js';
+import type { BackfillJob } from './backfill-repo-sql.js';
+import { compareProfileIds } from './compare-profile-ids.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // The child runs in node itself with tsx as a loader, so that SIGKILL reaches the process doing the work.
@@ -125,3 +128,85 @@ it('resumes a backfill killed with SIGKILL from its checkpoint on PostgreSQL, en
     await dropSchema(url, schema);
   }
 }, 120_000);
+
+it('resumes a cluster backfill killed with SIGKILL from each partition checkpoint, on the process that takes the partitions over', async () => {
+  const url = testDatabaseUrl();
+  const schema = randomSchemaName();
+  const store = await openPostgresStore({ url, schema, poolSize: 6 });
+  let worker: ClusterWorker | undefined;
+  try {
+    const partitions = await store.events.partitions();
+    expect(partitions).toBe(16);
+    await store.events.append(history());
+    // Saved through a cluster process that is not running: the save starts one checkpoint per partition.
+    const saver = new EngineSegmentService(store, new ClusterWorker({ store, clock: new FakeClock(T0) }));
+    const created = await saver.create(TEST_WORKSPACE, { name: 'buyers', rule: 'performed("Order Completed")' });
+    if (!created.ok) throw new Error('segment refused');
+    const segmentId = created.value.id;
+    const jobs = new BackfillRepoSql(store.sql);
+    expect((await jobs.parts(segmentId)).length).toBe(partitions);
+
+    const child = spawn(process.execPath, ['--import', tsx, join(here, '../testing/backfill-child.ts'), String(T0), 'cluster', url, schema], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      if ([...buffer.matchAll(/changes (\d+)/g)].some((m) => Number(m[1]) >= 100)) child.kill('SIGKILL');
+    });
+    expect(await exited).toBe('SIGKILL');
+
+    const atKill = await jobs.parts(segmentId);
+    expect((await jobs.get(segmentId))?.state).toBe('running');
+    expect(atKill.some((p) => p.afterProfile !== '')).toBe(true);
+    const enteredAtKill = (await new SqlChangeLog(store.sql).read(0, 100_000)).length;
+    expect(enteredAtKill).toBeGreaterThanOrEqual(100);
+    expect(enteredAtKill).toBeLessThan(PROFILES / 2);
+
+    // Another process, after the dead one's leases expired (2 s), takes every partition (epoch 2) and resumes.
+    worker = new ClusterWorker({
+      store,
+      clock: new FakeClock(T0 + 10_000),
+      changeLog: new SqlChangeLog(store.sql),
+      processId: 'successor',
+      leaseMs: 2000,
+      // Smaller slices than the dead process's: one slice does not finish a part it had started.
+      engine: { tailIntervalMs: 0, backfill: { auto: false, profiles: 5 } },
+    });
+    await worker.start();
+    await worker.settled();
+    expect(worker.activePartitions().length).toBe(partitions);
+    const status = await worker.status();
+    expect(status.partitionStates.every((p) => p.holder === 'successor' && p.epoch === 2)).toBe(true);
+
+    // One slice per partition: each running part goes on from its own checkpoint, so its progress grows by the
+    // events of exactly the profiles between the old checkpoint and the new one.
+    await worker.backfillSlice();
+    const after = new Map((await jobs.parts(segmentId)).map((p) => [p.part, p]));
+    let resumed = 0;
+    for (const old of atKill) {
+      if (old.state === 'done') continue;
+      const now = after.get(old.part) as BackfillJob;
+      if (now.state === 'done') continue;
+      expect(compareProfileIds(now.afterProfile, old.afterProfile)).toBeGreaterThan(0);
+      const between = await jobs.countEvents(TEST_WORKSPACE, old.afterProfile, now.afterProfile, now.uptoSeq, old.part);
+      expect(now.done, `partition ${old.part}`).toBe(old.done + between);
+      if (old.afterProfile !== '') resumed += 1;
+    }
+    expect(resumed).toBeGreaterThan(0);
+    while (await worker.backfillSlice());
+
+    const changes = await new SqlChangeLog(store.sql).read(0, 100_000);
+    const evens = Array.from({ length: PROFILES / 2 }, (_, i) => id(2 * i));
+    expect(changes.map((c) => `${c.kind} ${c.profileId} ${c.cause.kind}`).sort()).toEqual(evens.map((p) => `entered ${p} backfill`).sort());
+    // The entries the dead process committed kept their instant; the rest are the successor's.
+    expect(changes.filter((c) => c.at === T0).length).toBe(enteredAtKill);
+    expect((await new MembershipRepoSql(store.sql).members(segmentId, null, 10_000)).map((m) => m.profileId)).toEqual(evens);
+    expect(await saver.backfill(TEST_WORKSPACE, segmentId)).toMatchObject({ state: 'done', done: history().length, total: history().length });
+  } finally {
+    await worker?.stop();
+    await store.close();
+    await dropSchema(url, schema);
+  }
+}, 180_000);

@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from '../../core/index.js';
 import type { SqlChangeLog } from '../../membership/index.js';
 import { partitionOf } from '../../store/index.js';
 import type { Repos, Store } from '../../store/index.js';
+import { BackfillRepoSql } from '../backfill/backfill-repo-sql.js';
 import { Engine } from '../engine.js';
 import { EngineNotActiveError } from '../erase-exits.js';
 import type { EngineOptions, EngineRole } from '../engine.js';
@@ -26,8 +27,13 @@ export interface ClusterWorkerOptions {
    * process's partitions wait before another process takes them. Heartbeats run every third of it.
    */
   readonly leaseMs?: number;
-  /** Passed to every partition's engine (batch size, cache capacity, tail interval, …). */
-  readonly engine?: Partial<Pick<EngineOptions, 'batchSize' | 'cacheCapacity' | 'cacheBytes' | 'timerHorizonMs' | 'tailIntervalMs' | 'observer'>>;
+  /** Passed to every partition's engine (batch size, cache capacity, tail interval, backfill slices, …). */
+  readonly engine?: Partial<Pick<EngineOptions, 'batchSize' | 'cacheCapacity' | 'cacheBytes' | 'timerHorizonMs' | 'tailIntervalMs' | 'observer' | 'backfill'>>;
+  /**
+   * How often a segment save waiting for its backfill looks at the partitions other processes run (default
+   * 250 ms of the clock); this process's own partitions are awaited directly.
+   */
+  readonly backfillPollMs?: number;
   /** Called with failures of background work (default: `console.error`); retried at the next heartbeat. */
   readonly onError?: (error: unknown) => void;
   /** Called when this process starts or stops running a partition, or a partition engine changes role. */
@@ -67,9 +73,10 @@ export interface ClusterStatus {
  * heartbeat) or dies (its lease expires). A new process thus takes its fair share within a heartbeat or two; a
  * `kill -9`ed one's partitions are taken within the lease time plus a heartbeat.
  *
- * It is also what the segment service drives in cluster mode: saving a segment only writes its row (the role
- * this presents is `standby`); each partition's engine sees the segments' generation move and backfills its own
- * profiles (see `backfillForeignChanges`).
+ * It is also what the segment service drives in cluster mode: saving a segment writes its row and one backfill
+ * checkpoint per partition (the role this presents is `standby`, `backfillByPartition` is true); each partition's
+ * engine sees the segments' generation move and backfills its own profiles in the background, in slices between
+ * its event batches, from its own checkpoint and fenced by its lease (see `BackfillRunner`).
  */
 export class ClusterWorker {
   readonly processId: string;
@@ -86,6 +93,8 @@ export class ClusterWorker {
   private queue: Promise<unknown> = Promise.resolve();
   private lastT = -Infinity;
   private readonly starting = new Set<Promise<void>>();
+  /** Segment saves waiting for a backfill on another process's partitions: released early by {@link stop}. */
+  private readonly polls = new Set<{ handle: TimerHandle; resolve: () => void }>();
 
   constructor(private readonly options: ClusterWorkerOptions) {
     this.processId = options.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -108,6 +117,11 @@ export class ClusterWorker {
   async stop(): Promise<void> {
     this.started = false;
     this.beatHandle?.cancel();
+    for (const poll of this.polls) {
+      poll.handle.cancel();
+      poll.resolve();
+    }
+    this.polls.clear();
     await this.beatRun;
     await Promise.all([...this.engines.values()].map((e) => e.stop().catch((error: unknown) => this.onError(error))));
     this.engines.clear();
@@ -175,15 +189,48 @@ export class ClusterWorker {
     return this.started ? 'standby' : 'stopped';
   }
 
-  /** Segment changes are backfilled by each partition's engine as it loads the new rules, not from checkpoint rows. */
-  readonly backgroundBackfill = false;
+  /** Segment changes are backfilled by each partition's engine, from one checkpoint per partition. */
+  readonly backfillByPartition = true;
 
-  /** No checkpoint rows are started in a cluster (see {@link backgroundBackfill}): nothing to wait for. */
-  async backfillSettled(): Promise<void> {}
+  /**
+   * Resolves once no backfill of the workspace is running in any partition (or this process stops): this
+   * process's partition engines are awaited directly (after the drain that loads the new checkpoints), the
+   * partitions other processes run by looking at the job rows every `backfillPollMs`.
+   */
+  async backfillSettled(workspaceId: string): Promise<void> {
+    const jobs = new BackfillRepoSql(this.options.store.sql);
+    const pollMs = this.options.backfillPollMs ?? 250;
+    while (this.started && (await jobs.anyRunning(workspaceId))) {
+      await Promise.all(
+        [...this.engines.values()].map(async (engine) => {
+          await engine.exclusive(async () => undefined);
+          await engine.backfillSettled(workspaceId);
+        }),
+      );
+      if (!this.started || !(await jobs.anyRunning(workspaceId))) return;
+      await new Promise<void>((resolve) => {
+        const poll = { handle: this.options.clock.schedule(this.options.clock.now() + pollMs, () => done()), resolve: () => resolve() };
+        const done = (): void => {
+          this.polls.delete(poll);
+          resolve();
+        };
+        this.polls.add(poll);
+      });
+    }
+  }
 
   /** Nothing to reload here: the partition engines follow the segments' generation; wake them to do it now. */
   async loadRules(): Promise<void> {
     this.wake();
+  }
+
+  /**
+   * Runs one backfill slice now in each partition engine this process runs actively, and says whether any of them
+   * has a backfill left (tests that interleave slices by hand, with `engine.backfill.auto` false).
+   */
+  async backfillSlice(): Promise<boolean> {
+    const left = await Promise.all([...this.engines.values()].filter((e) => e.role === 'active').map((e) => e.backfillSlice()));
+    return left.some(Boolean);
   }
 
   /** Processes, their partitions and each partition's holder, lag and timers. */

@@ -4,6 +4,7 @@ import { MembershipRepoSql, SqlChangeLog } from '../../membership/index.js';
 import { parseRule, toRuleJson, printRule } from '../../rules/index.js';
 import type { Condition } from '../../rules/index.js';
 import type { Store } from '../../store/index.js';
+import type { SegmentEngine } from '../engine-segment-service.js';
 import { Engine } from '../engine.js';
 import type { EngineOptions } from '../engine.js';
 import { SegmentRepoSql } from '../segment-repo-sql.js';
@@ -70,6 +71,36 @@ export class EngineHarness {
   /** Stops every engine. */
   async stop(): Promise<void> {
     for (const e of this.engines) await e.stop();
+  }
+
+  /**
+   * What a segment service drives here: the engine itself, or with `split` a front over every partition's
+   * engine as a cluster process presents them (a standby whose saves start one checkpoint per partition, and
+   * whose waits last until every partition's engine has finished its part).
+   */
+  segmentEngine(): SegmentEngine {
+    if (this.split === undefined) return this.engine;
+    let queue: Promise<unknown> = Promise.resolve();
+    const engines = (): Engine[] => this.engines;
+    return {
+      exclusive: <T>(fn: () => Promise<T>): Promise<T> => {
+        const run = queue.catch(() => undefined).then(fn);
+        queue = run;
+        return run;
+      },
+      now: () => this.clock.now(),
+      position: Number.MAX_SAFE_INTEGER,
+      role: 'standby',
+      loadRules: async () => this.wake(),
+      wake: () => this.wake(),
+      backfillSettled: async (workspaceId: string) => {
+        for (const e of engines()) {
+          await e.exclusive(async () => undefined);
+          await e.backfillSettled(workspaceId);
+        }
+      },
+      backfillByPartition: true,
+    };
   }
 
   /** Saves a segment (rule text or condition) and reloads the engine's rules. */

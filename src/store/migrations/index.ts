@@ -15,6 +15,7 @@ import { migration0105 } from './0105-engine-lease.js';
 import { migration0110 } from './0110-event-partitions.js';
 import { migration0111 } from './0111-cluster-processes.js';
 import { migration0106 } from './0106-segment-backfills.js';
+import { migration0107 } from './0107-segment-backfill-parts.js';
 import { migration0200 } from './0200-destinations.js';
 import { migration0201 } from './0201-destination-leases.js';
 import { migration0202 } from './0202-list-sync-destinations.js';
@@ -50,6 +51,7 @@ export const migrations: readonly Migration[] = [
   migration0104,
   migration0105,
   migration0106,
+  migration0107,
   migration0110,
   migration0111,
   // 0200–0299: destinations
