@@ -77,20 +77,37 @@ export class ActionSender {
     return due === null || due === undefined ? undefined : Number(due);
   }
 
+  /** How long a claimed action is reserved for the process that claimed it. */
+  get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
+  }
+
   /** Claims and performs the due actions; returns how many were attempted. */
   async sendDue(): Promise<number> {
     const { store, clock } = this.options;
     const now = clock.now();
-    const lease = this.options.leaseMs ?? 60_000;
     const claimed = await store.transaction(async (tx) => {
       const repo = new ActionRepoSql(tx.sql);
       const due = await repo.claimDue(now, this.options.batchSize ?? 100);
       await repo.postponeMany(
         due.map((a) => a.id),
-        now + lease,
+        now + this.leaseMs,
       );
       return due;
     });
+    return this.performClaimed(claimed);
+  }
+
+  /**
+   * Performs actions this process has already claimed (their `next_attempt_at` pushed a lease ahead in a committed
+   * transaction) and records the outcomes; returns how many were attempted. The runtime hands over the actions a
+   * batch of runs produced this way, inserted already claimed, so that they go out right after that batch commits
+   * instead of being read back from the outbox; a crash before the outcomes are recorded leaves them pending, and
+   * they are performed again (same ids) when the lease ends.
+   */
+  async performClaimed(claimed: readonly ActionRecord[]): Promise<number> {
+    if (claimed.length === 0) return 0;
+    const { store, clock } = this.options;
     const names = new Map<string, string>();
     const outcomes: { action: ActionRecord; outcome: ActionOutcome; at: number }[] = [];
     // Performed SENDS_IN_FLIGHT at a time: a slow receiver delays its own calls, not the whole batch.

@@ -37,7 +37,7 @@ export { formatWorkflowProblem, WORKFLOW_PROBLEMS } from './workflow-problem.js'
 export type { WorkflowProblem } from './workflow-problem.js';
 export type { WorkflowStatus } from './workflow-repo-sql.js';
 export { WorkflowRuntime } from './workflow-runtime.js';
-export type { RuntimePass } from './workflow-runtime.js';
+export type { PassOptions, RuntimePass } from './workflow-runtime.js';
 export { WorkflowService } from './workflow-service.js';
 export type { RunView, VersionStats, WorkflowFailure, WorkflowResult, WorkflowView } from './workflow-service.js';
 export { loadWorkflowYaml, parsePathText, parseWorkflowYaml } from './workflow-yaml.js';

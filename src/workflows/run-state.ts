@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../rules/index.js';
 
 /** Why a run ended. */
-export type ExitCause = 'completed' | 'goal' | 'exit_when' | 'exit_step' | 'archived' | 'loop_guard';
+export type ExitCause = 'completed' | 'goal' | 'exit_when' | 'exit_step' | 'archived' | 'loop_guard' | 'merged';
 
 /** What a run is waiting for, when it is not running. */
 export type RunWait =

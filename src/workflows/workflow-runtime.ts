@@ -2,9 +2,11 @@ import type { Clock, MembershipChange, StoredEvent, TimerHandle } from '../core/
 import { historyItemsOf } from '../engine/index.js';
 import type { ChangeLog } from '../membership/index.js';
 import { ConsumerLoop, eventLogOf, inStore, LogConsumer, type Repos, type Store } from '../store/index.js';
+import type { ActionRecord } from './action-repo-sql.js';
 import { ActionSender, type ActionPorts, type ActionSenderOptions } from './action-sender.js';
 import { emptyCounts, RunAdvancer, type AdvanceCounts } from './run-advancer.js';
-import { RunRepoSql } from './run-repo-sql.js';
+import { moveMergedRuns, survivorsOf } from './merge-runs.js';
+import { RunRepoSql, type RunRecord } from './run-repo-sql.js';
 import { RunWrites } from './run-writes.js';
 import { triggerKeyOf } from './simulate-workflow.js';
 import { WorkflowCatalog, type SegmentDirectory } from './workflow-catalog.js';
@@ -28,6 +30,19 @@ export interface WorkflowRuntimeOptions {
    * (claims and locks), but the app runs journeys where the engine holds its lease, like every writing consumer.
    */
   readonly isActive?: () => boolean;
+  /** Told after each batch of due timers commits, with how many runs it advanced (benchmarks measure lateness). */
+  readonly onTimerBatch?: (committed: { readonly timers: number; readonly advanced: number }) => void;
+}
+
+/** Options of one {@link WorkflowRuntime.pass}. */
+export interface PassOptions {
+  /**
+   * Leave the actions of this pass's timer batch in flight when the pass returns (default false: a pass returns
+   * once everything it started is done). The runtime's own loop passes true, so that the calls of one batch are
+   * made while the next batch is advanced and committed; the following pass (or {@link WorkflowRuntime.drain})
+   * waits for them.
+   */
+  readonly overlap?: boolean;
 }
 
 /** What one pass of the runtime did. */
@@ -71,6 +86,8 @@ export class WorkflowRuntime {
   private unsubscribe: (() => void) | undefined;
   private stopped = true;
   private counts: AdvanceCounts = emptyCounts();
+  /** Actions handed over by a timer batch and still being performed (see {@link PassOptions.overlap}). */
+  private inFlight: Promise<number> | undefined;
 
   constructor(private readonly options: WorkflowRuntimeOptions) {
     this.catalog = new WorkflowCatalog(options.segments);
@@ -83,8 +100,10 @@ export class WorkflowRuntime {
     this.events = new LogConsumer({ ...common, log: eventLogOf(options.store.events), name: EVENTS, apply: (tx, batch) => this.applyEvents(tx, batch) });
     this.loop = new ConsumerLoop({
       step: async () => {
-        const pass = await this.pass();
+        const pass = await this.pass({ overlap: true });
         if (pass.changes + pass.events + pass.timers + pass.sent > 0) return true;
+        // Nothing new: wait for the last batch's calls before sleeping (their failures are retried by time).
+        if ((await this.drain()) > 0) return true;
         await this.arm();
         return false;
       },
@@ -121,6 +140,14 @@ export class WorkflowRuntime {
     this.unsubscribe?.();
     this.timer?.cancel();
     await this.loop.stop();
+    await this.drain().catch(() => 0);
+  }
+
+  /** Waits for the actions still in flight from an overlapped pass; returns how many were performed. */
+  async drain(): Promise<number> {
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    return inFlight === undefined ? 0 : inFlight;
   }
 
   private async arm(): Promise<void> {
@@ -132,15 +159,26 @@ export class WorkflowRuntime {
     if (dues.length > 0) this.timer = clock.schedule(Math.min(...dues), () => this.wake());
   }
 
-  /** One pass: a batch of membership changes, a batch of events, the due timers, the due actions. Exposed for tests. */
-  async pass(): Promise<RuntimePass> {
+  /**
+   * One pass: a batch of membership changes, a batch of events, a batch of due timers, the due actions. The actions
+   * the timer batch produced are inserted already claimed and performed as soon as it commits, beside the sender's
+   * own claim of other due actions (retries, actions of other inputs); with `overlap` they are still in flight
+   * when the pass returns, and the next pass waits for them after its own commit. Exposed for tests and benchmarks.
+   */
+  async pass(options: PassOptions = {}): Promise<RuntimePass> {
     const counts = emptyCounts();
     this.counts = counts;
     const changes = (await this.membership.step()).consumed;
     const events = (await this.events.step()).consumed;
-    const timers = await this.timerBatch(counts);
-    const sent = await this.sender.sendDue();
-    return { ...counts, changes, events, timers, sent };
+    const batch = await this.timerBatch(counts);
+    const previous = this.drain();
+    const handed = this.sender.performClaimed(batch.claimed);
+    // Observed below or by the next pass / drain(); never left as an unhandled rejection if sendDue throws first.
+    handed.catch(() => undefined);
+    let sent = (await this.sender.sendDue()) + (await previous);
+    if (options.overlap && batch.claimed.length > 0) this.inFlight = handed;
+    else sent += await handed;
+    return { ...counts, changes, events, timers: batch.timers, sent };
   }
 
   private async liveWorkflows(): Promise<WorkflowRecord[]> {
@@ -156,6 +194,12 @@ export class WorkflowRuntime {
 
   private async onChange(tx: Repos, change: MembershipChange, workflows: readonly WorkflowRecord[], counts: AdvanceCounts): Promise<void> {
     const at = change.at;
+    if (change.cause.kind === 'profile_merged') {
+      // The engine's exit of a merged-away profile: its runs go to the survivor (if the merge's event has not
+      // moved them yet), and the exit is no trigger — that profile is nobody now; the survivor's own changes follow.
+      await moveMergedRuns(tx, change.cause.into, [change.profileId], at);
+      return;
+    }
     for (const run of await new RunRepoSql(tx.sql).activeOf([change.profileId], true)) {
       if (!workflows.some((w) => w.id === run.workflowId)) continue;
       await this.advancer.advance(tx, run, { kind: 'update', at: Math.max(at, run.state.at) }, counts);
@@ -183,6 +227,11 @@ export class WorkflowRuntime {
     // A future-dated event is taken at the present: a run never moves ahead of the clock.
     const at = Math.min(event.timestamp, now);
     const item = historyItemsOf(event).event;
+    if (event.type === 'alias' || (event.type === 'identify' && event.userId !== null && event.anonymousId !== null)) {
+      // The event that may have merged profiles into this one (as the engine reads it): their runs come here
+      // first, so that this event advances them as the survivor's.
+      await moveMergedRuns(tx, event.profileId, await tx.profiles.mergedInto(event.workspaceId, event.profileId), at);
+    }
     for (const run of await new RunRepoSql(tx.sql).activeOf([event.profileId], true)) {
       if (!workflows.some((w) => w.id === run.workflowId)) continue;
       const input = item ? { kind: 'event' as const, at: Math.max(at, run.state.at), event: item } : { kind: 'update' as const, at: Math.max(at, run.state.at) };
@@ -198,16 +247,39 @@ export class WorkflowRuntime {
     }
   }
 
-  private async timerBatch(counts: AdvanceCounts): Promise<number> {
+  /** Moves the runs among `runs` whose profile was merged away to the survivors; true when any moved. */
+  private async moveMergedOf(tx: Repos, runs: readonly RunRecord[], at: number): Promise<boolean> {
+    const byWorkspace = new Map<string, Set<string>>();
+    for (const r of runs) byWorkspace.set(r.workspaceId, (byWorkspace.get(r.workspaceId) ?? new Set()).add(r.profileId));
+    let any = false;
+    for (const [workspaceId, ids] of byWorkspace) {
+      const survivors = await survivorsOf(tx.sql, workspaceId, [...ids]);
+      const bySurvivor = new Map<string, string[]>();
+      for (const [id, into] of survivors) bySurvivor.set(into, [...(bySurvivor.get(into) ?? []), id]);
+      for (const [into, merged] of bySurvivor) {
+        await moveMergedRuns(tx, into, merged, at);
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private async timerBatch(counts: AdvanceCounts): Promise<{ timers: number; claimed: readonly ActionRecord[] }> {
     const { store, clock } = this.options;
-    return store.transaction(async (tx) => {
+    const advancedBefore = counts.advanced;
+    const out = await store.transaction(async (tx) => {
       this.advancer.reset();
-      const due = await new WorkflowTimerRepoSql(tx.sql).claimDue(clock.now(), this.batchSize);
-      if (due.length === 0) return 0;
+      const now = clock.now();
+      const due = await new WorkflowTimerRepoSql(tx.sql).claimDue(now, this.batchSize);
+      if (due.length === 0) return { timers: 0, claimed: [] };
       const dueOf = new Map(due.map((d) => [d.runId, d.dueAt]));
       // One timer per run, so each run is advanced once here: its writes can be buffered and written together.
-      const writes = new RunWrites();
-      const runs = await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true);
+      // Its actions are inserted claimed by this process for a lease and performed right after the commit.
+      const writes = new RunWrites(now + this.sender.leaseMs, now);
+      let runs = await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true);
+      // A run of a profile merged away since its last input (the merge's event not read yet) moves to the survivor
+      // before its timer advances it: one read of the profile table per batch.
+      if (await this.moveMergedOf(tx, runs, now)) runs = await new RunRepoSql(tx.sql).getMany([...dueOf.keys()], true);
       await this.advancer.preload(tx, runs.filter((r) => r.state.status === 'active'));
       for (const run of runs) {
         if (run.state.status !== 'active') {
@@ -218,7 +290,9 @@ export class WorkflowRuntime {
         await this.advancer.advance(tx, run, { kind: 'timer', at: Math.max(dueOf.get(run.id) ?? clock.now(), run.state.at) }, counts, undefined, writes);
       }
       await writes.flush(tx.sql);
-      return due.length;
+      return { timers: due.length, claimed: writes.claimedActions };
     });
+    if (out.timers > 0) this.options.onTimerBatch?.({ timers: out.timers, advanced: counts.advanced - advancedBefore });
+    return out;
   }
 }

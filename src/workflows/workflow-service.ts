@@ -328,15 +328,18 @@ export class WorkflowService {
     };
   }
 
-  /** A person's runs of a workflow (newest first), each with its path and actions. `profileRef`: a profile id, user id or email. */
+  /** A person's runs of a workflow (newest first), each with its path and actions. `profileRef`: a profile id (a merged-away one finds its survivor's), user id, email or anonymous id. */
   async runs(workspaceId: string, idOrName: string, profileRef: string): Promise<WorkflowResult<RunView[]>> {
     const { store } = this.options;
     const w = await new WorkflowRepoSql(store.sql).get(workspaceId, idOrName);
     if (!w) return fail({ kind: 'not_found', what: 'workflow', id: idOrName });
+    const byId = await store.profiles.get(workspaceId, profileRef);
+    // A merged-away profile's runs moved to its survivor (see merge-runs.ts): its id still finds them.
     const profileId =
-      (await store.profiles.get(workspaceId, profileRef))?.id ??
+      (byId ? (byId.mergedInto ?? byId.id) : undefined) ??
       (await store.profiles.findByIdentity(workspaceId, 'user_id', profileRef)) ??
-      (await store.profiles.findByIdentity(workspaceId, 'email', profileRef.trim().toLowerCase()));
+      (await store.profiles.findByIdentity(workspaceId, 'email', profileRef.trim().toLowerCase())) ??
+      (await store.profiles.findByIdentity(workspaceId, 'anonymous_id', profileRef));
     if (!profileId) return fail({ kind: 'not_found', what: 'profile', id: profileRef });
     const runsRepo = new RunRepoSql(store.sql);
     const actions = new ActionRepoSql(store.sql);

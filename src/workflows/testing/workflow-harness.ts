@@ -138,6 +138,16 @@ export class WorkflowHarness {
     await this.settle();
   }
 
+  /** Any Segment message now (an anonymous `track`, an `identify` linking ids, an `alias`); throws when refused. */
+  async send(message: Record<string, unknown>): Promise<void> {
+    const result = await this.ingest.ingest(WS, [{ messageId: `msg-${++this.n}`, timestamp: new Date(this.clock.now()).toISOString(), ...message }], {
+      receivedAt: this.clock.now(),
+      source: 'test',
+    });
+    if (result.results.some((r) => r.outcome !== 'accepted' && r.outcome !== 'duplicate')) throw new Error(JSON.stringify(result));
+    await this.settle();
+  }
+
   async identify(userId: string, traits: Record<string, unknown>): Promise<void> {
     await this.ingest.ingest(WS, [{ type: 'identify', userId, traits, messageId: `msg-${++this.n}` }], { receivedAt: this.clock.now(), source: 'test' });
     await this.settle();
