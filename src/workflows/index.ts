@@ -28,6 +28,7 @@ export type { Locate, PathSegment, WorkflowContext, WorkflowParseResult } from '
 export type { Advance, ExitCause, PlannedAction, RunInput, RunState, StepRecord } from './run-state.js';
 export { parseScenario } from './scenario-jsonl.js';
 export { simulateWorkflow } from './simulate-workflow.js';
+export type { StepCounts } from './step-counts-sql.js';
 export type { ScenarioItem, SimulatedRun, SimulationOptions, SimulationResult } from './simulate-workflow.js';
 export { startWorkflows, workflowPorts } from './start-workflows.js';
 export type { RunningWorkflows, StartWorkflowsOptions, WebhookSender } from './start-workflows.js';

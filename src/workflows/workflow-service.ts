@@ -8,6 +8,7 @@ import { parseScenario, type ScenarioProblem } from './scenario-jsonl.js';
 import { simulateWorkflow, type SimulationResult } from './simulate-workflow.js';
 import { parseWorkflow, type WorkflowContext } from './parse-workflow.js';
 import { RunRepoSql, type RunRecord } from './run-repo-sql.js';
+import { stepCounts, type StepCounts } from './step-counts-sql.js';
 import type { RunState, StepRecord } from './run-state.js';
 import { WorkflowCatalog, type SegmentDirectory } from './workflow-catalog.js';
 import type { WorkflowDefinition } from './workflow-definition.js';
@@ -44,6 +45,8 @@ export interface VersionStats {
   readonly exited: Readonly<Record<string, number>>;
   readonly goalReached: number;
   readonly actions: { readonly pending: number; readonly sent: number; readonly failed: number };
+  /** Per step id: how runs passed it (outcomes of their paths) and its actions by status. */
+  readonly steps: Readonly<Record<string, StepCounts>>;
 }
 
 /** One run of a person with its path and actions. */
@@ -322,10 +325,23 @@ export class WorkflowService {
       }
     }
     for (const row of await new ActionRepoSql(store.sql).counts(w.id)) of(row.version).actions[row.status] += row.n;
+    const steps = await stepCounts(store.sql, w.id);
     return {
       ok: true,
-      value: [...byVersion.entries()].sort((a, b) => a[0] - b[0]).map(([version, s]) => ({ version, ...s, goalReached: s.exited.goal ?? 0 })),
+      value: [...byVersion.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([version, s]) => ({ version, ...s, goalReached: s.exited.goal ?? 0, steps: steps.get(version) ?? {} })),
     };
+  }
+
+  /** One version's definition as it was saved, and when. */
+  async version(workspaceId: string, idOrName: string, version: number): Promise<WorkflowResult<{ version: number; definition: unknown; createdAt: number }>> {
+    const repo = new WorkflowRepoSql(this.options.store.sql);
+    const w = await repo.get(workspaceId, idOrName);
+    if (!w) return fail({ kind: 'not_found', what: 'workflow', id: idOrName });
+    const v = await repo.version(w.id, version);
+    if (!v) return fail({ kind: 'not_found', what: 'version', id: String(version) });
+    return { ok: true, value: { version, definition: v.source, createdAt: v.createdAt } };
   }
 
   /** A person's runs of a workflow (newest first), each with its path and actions. `profileRef`: a profile id (a merged-away one finds its survivor's), user id, email or anonymous id. */

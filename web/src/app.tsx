@@ -16,12 +16,18 @@ import { SegmentsPage } from './pages/segments-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { SystemPage } from './pages/system-page.js';
 import { QualityPage } from './pages/quality-page.js';
+import { ExperimentPage } from './pages/experiment-page.js';
+import { ExperimentsPage } from './pages/experiments-page.js';
+import { WorkflowPage } from './pages/workflow-page.js';
+import { WorkflowsPage } from './pages/workflows-page.js';
 
 type Auth = { state: 'checking' } | { state: 'signed-out'; notice?: string } | { state: 'signed-in'; workspaceId: string };
 
 const NAV: readonly [string, string][] = [
   ['/', 'Segments'],
   ['/people', 'People'],
+  ['/workflows', 'Workflows'],
+  ['/experiments', 'Experiments'],
   ['/destinations', 'Destinations'],
   ['/system', 'System'],
   ['/quality', 'Data quality'],
@@ -101,6 +107,10 @@ export function App() {
           <Route path="/segments/:name">{(p: { name: string }) => <SegmentPage name={decodeURIComponent(p.name)} />}</Route>
           <Route path="/people">{() => <PeoplePage />}</Route>
           <Route path="/people/:ref">{(p: { ref: string }) => <PersonPage profileRef={decodeURIComponent(p.ref)} />}</Route>
+          <Route path="/workflows">{() => <WorkflowsPage />}</Route>
+          <Route path="/workflows/:name">{(p: { name: string }) => <WorkflowPage name={decodeURIComponent(p.name)} />}</Route>
+          <Route path="/experiments">{() => <ExperimentsPage />}</Route>
+          <Route path="/experiments/:name">{(p: { name: string }) => <ExperimentPage name={decodeURIComponent(p.name)} />}</Route>
           <Route path="/destinations">{() => <DestinationsPage />}</Route>
           <Route path="/system">{() => <SystemPage />}</Route>
           <Route path="/quality">{() => <QualityPage />}</Route>

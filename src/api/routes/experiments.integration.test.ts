@@ -74,6 +74,20 @@ describe('the experiments API', () => {
     expect(missing.json().code).toBe('EXPERIMENT_NOT_FOUND');
   });
 
+  it('answers the people needed per arm for a rate and a lift, and refuses a lift that leaves (0, 1)', async () => {
+    const res = await call('GET', '/api/experiments/sample-size?rate=0.03&lift=0.1');
+    expect(res.statusCode).toBe(200);
+    // docs/experiments.md: "to detect +10% on a 3% rate you need 53,211 per arm" (alpha 0.05, power 0.8)
+    expect(res.json()).toMatchObject({ rate: 0.03, lift: 0.1, alpha: 0.05, power: 0.8, perArm: 53_211 });
+    expect((await call('GET', '/api/experiments/sample-size?rate=0.03&lift=0.1&power=0.9')).json().perArm).toBeGreaterThan(53_211);
+    const tooBig = await call('GET', '/api/experiments/sample-size?rate=0.6&lift=1');
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'lift' });
+    const noRate = await call('GET', '/api/experiments/sample-size?lift=0.1');
+    expect(noRate.statusCode).toBe(400);
+    expect(noRate.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('stops an experiment: its arm segments go, the report stays', async () => {
     await call('POST', '/api/experiments', definition);
     const stopped = await call('POST', '/api/experiments/abandon%20threshold/stop');

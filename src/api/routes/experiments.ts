@@ -1,8 +1,9 @@
 /**
  * @module
  * The experiments admin API: `POST /api/experiments` (create; the same definition again answers 200 unchanged,
- * a different one under the same name 409 `EXPERIMENT_CHANGED`), list, read, `POST /api/experiments/{id}/stop`
- * and `GET /api/experiments/{id}/report` — per arm n, mean, relative and absolute lift with 95% intervals,
+ * a different one under the same name 409 `EXPERIMENT_CHANGED`), list, read, `POST /api/experiments/{id}/stop`,
+ * `GET /api/experiments/sample-size?rate=&lift=` (people needed per arm), and
+ * `GET /api/experiments/{id}/report` — per arm n, mean, relative and absolute lift with 95% intervals,
  * p-values, the sequential (always-valid) test, the sample-ratio check and a plain-language verdict. See
  * docs/experiments.md.
  */
@@ -12,6 +13,7 @@ import { Type } from 'typebox';
 import { type AppError, assertNever } from '../../core/index.js';
 import {
   armSegmentName,
+  sampleSizePerArm,
   type ExperimentFailure,
   type ExperimentRecord,
   type ExperimentReport,
@@ -139,6 +141,35 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ experiments: Experime
   app.get('/api/experiments', { schema: { tags, summary: 'List experiments', response: { 200: Type.Unknown() } } }, async (request) => ({
     experiments: (await experiments.list(ws(request))).map(experimentView),
   }));
+
+  // Registered before `/:id`; Fastify prefers the static path anyway, so an experiment named "sample-size" stays
+  // readable by its id.
+  app.get(
+    '/api/experiments/sample-size',
+    {
+      schema: {
+        tags,
+        summary: 'People needed per arm to detect a relative lift on a conversion rate (two-sided two-proportion z-test)',
+        querystring: Type.Object({
+          rate: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: "The control's conversion rate, 0.03 = 3%." }),
+          lift: Type.Number({ description: 'The smallest relative lift worth detecting, 0.1 = +10% (negative for a drop).' }),
+          alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.05 })),
+          power: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.8 })),
+        }),
+        response: { 200: Type.Unknown() },
+      },
+    },
+    async (request) => {
+      const { rate, lift } = request.query;
+      const alpha = request.query.alpha ?? 0.05;
+      const power = request.query.power ?? 0.8;
+      const target = rate * (1 + lift);
+      if (lift === 0 || !(target > 0 && target < 1)) {
+        throw apiError('VALIDATION_FAILED', `A lift of ${lift} on a rate of ${rate} gives ${target}; the lift must be non-zero and the lifted rate inside (0, 1).`, { field: 'lift' });
+      }
+      return { rate, lift, alpha, power, targetRate: target, perArm: sampleSizePerArm({ baselineRate: rate, relativeLift: lift, alpha, power }) };
+    },
+  );
 
   app.get('/api/experiments/:id', { schema: { tags, summary: 'One experiment', params: IdParams, response: { 200: Type.Unknown() } } }, async (request) => {
     const found = await experiments.get(ws(request), request.params.id);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../app/testing/index.js';
+import { yieldToEventLoop } from '../../core/index.js';
 
 describe('/api/workflows', () => {
   let t: TestApp | undefined;
@@ -45,6 +46,51 @@ describe('/api/workflows', () => {
     expect((await call('GET', '/api/workflows/nope')).body).toMatchObject({ code: 'WORKFLOW_NOT_FOUND' });
     expect((await call('GET', '/api/workflows/hello/runs?profile=ghost')).body).toMatchObject({ code: 'PROFILE_NOT_FOUND', field: 'profile' });
     expect((await call('POST', '/api/workflows/hello/migrate', { fromVersion: 9 })).body).toMatchObject({ code: 'WORKFLOW_VERSION_NOT_FOUND' });
+    // each version's definition as saved, for the web app's version selector
+    const first = await call('GET', '/api/workflows/hello/versions/1');
+    expect(first.body).toMatchObject({ version: 1, definition: def, createdAt: expect.stringMatching(/^\d{4}-/) });
+    expect((await call('GET', '/api/workflows/hello/versions/2')).body).toMatchObject({ version: 2, definition: { steps: [{ id: 'w', wait: '2d' }] } });
+    const missing = await call('GET', '/api/workflows/hello/versions/9');
+    expect(missing).toMatchObject({ status: 404, body: { code: 'WORKFLOW_VERSION_NOT_FOUND', field: 'version' } });
+  });
+
+  it('counts per step how runs passed it: branches taken and actions by status', async () => {
+    t = await startTestApp();
+    const def = {
+      name: 'plans',
+      trigger: { event: 'Signed Up' },
+      steps: [
+        { id: 'is-pro', if: 'traits.plan = "pro"', then: [{ id: 'tag-pro', set_trait: { tier: 'gold' } }], else: [{ id: 'tag-free', set_trait: { tier: 'basic' } }] },
+        { id: 'rest', wait: '7d' },
+      ],
+    };
+    expect((await call('POST', '/api/workflows', def)).status).toBe(201);
+    const send = (body: unknown) => t!.app.server.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: t!.writeAuth }, payload: body as object });
+    const people = [['a', 'pro'], ['b', 'free'], ['c', 'free']] as const;
+    const res = await send({
+      batch: people.flatMap(([userId, plan]) => [
+        { type: 'identify', userId, traits: { plan } },
+        { type: 'track', userId, event: 'Signed Up' },
+      ]),
+    });
+    expect(res.statusCode).toBe(200);
+    type Stats = { versions: { active: number; atStep: Record<string, number>; steps: Record<string, { outcomes: Record<string, number>; actions: Record<string, number> }> }[] };
+    // the runtime works in the background: read until every trait action is settled (they go through ingestion);
+    // no sleeping, each round only lets the event loop run
+    let stats: Stats | undefined;
+    for (let i = 0; i < 5_000; i++) {
+      await t.app.settled();
+      stats = (await call('GET', '/api/workflows/plans/stats')).body as unknown as Stats;
+      const v = stats.versions[0]!;
+      if (v.active === 3 && (v.steps['tag-pro']?.actions.sent ?? 0) + (v.steps['tag-free']?.actions.sent ?? 0) === 3) break;
+      await yieldToEventLoop();
+    }
+    const v1 = stats!.versions[0]!;
+    expect(v1.atStep).toEqual({ rest: 3 });
+    expect(v1.steps['is-pro']?.outcomes).toEqual({ then: 1, else: 2 });
+    expect(v1.steps['tag-pro']).toEqual({ outcomes: { action: 1 }, actions: { pending: 0, sent: 1, failed: 0 } });
+    expect(v1.steps['tag-free']).toEqual({ outcomes: { action: 2 }, actions: { pending: 0, sent: 2, failed: 0 } });
+    expect(v1.steps.rest?.outcomes).toEqual({ waiting: 3 });
   });
 
   it('simulates a scenario without side effects', async () => {

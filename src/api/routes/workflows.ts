@@ -172,7 +172,26 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRoutesOptions> = 
       unwrap(await workflows.migrate(workspaceOf(request), request.params.id, request.body.fromVersion, request.body.mapping ?? {}, { dryRun: request.body.dryRun === true })),
   );
 
-  app.get('/api/workflows/:id/stats', { schema: { tags, summary: 'Per version: people at each step, entered, exited by cause, goal reached, actions', params: IdParams } }, async (request) => ({
+  app.get(
+    '/api/workflows/:id/versions/:version',
+    {
+      schema: {
+        tags,
+        summary: "One version's definition as saved (the web app's version selector)",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), version: Type.Integer({ minimum: 1 }) }),
+      },
+    },
+    async (request) => {
+      const found = await workflows.version(workspaceOf(request), request.params.id, request.params.version);
+      if (!found.ok && found.error.kind === 'not_found' && found.error.what === 'version') {
+        throw apiError('WORKFLOW_VERSION_NOT_FOUND', `The workflow has no version ${request.params.version}.`, { field: 'version' });
+      }
+      const v = unwrap(found);
+      return { version: v.version, definition: v.definition, createdAt: iso(v.createdAt) };
+    },
+  );
+
+  app.get('/api/workflows/:id/stats', { schema: { tags, summary: 'Per version: people at each step, entered, exited by cause, goal reached, actions; per step: outcomes (branches taken) and actions', params: IdParams } }, async (request) => ({
     versions: unwrap(await workflows.stats(workspaceOf(request), request.params.id)),
   }));
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startApp, type RunningApp } from '../../../src/app/index.js';
+import type { Clock } from '../../../src/core/index.js';
 import { runCli } from '../../../src/cli/commands/testing-cli.js';
 import { buildWebIfStale } from '../../../web/build-web.js';
 
@@ -24,8 +25,14 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startDemoServer}: the server's clock (a `FakeClock` for pages over days) and `SEGFLOW_*` settings. */
+export interface DemoServerOptions {
+  readonly clock?: Clock;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Builds the app if needed, imports `files` (OTTO by default) and starts segflow on the result. */
-export async function startDemoServer(files: readonly string[] = [OTTO_SAMPLE]): Promise<DemoServer> {
+export async function startDemoServer(files: readonly string[] = [OTTO_SAMPLE], options: DemoServerOptions = {}): Promise<DemoServer> {
   await buildWebIfStale();
   const dir = mkdtempSync(join(tmpdir(), 'segflow-web-'));
   const db = join(dir, 'segflow.db');
@@ -36,8 +43,8 @@ export async function startDemoServer(files: readonly string[] = [OTTO_SAMPLE]):
   const writeKey = 'sfw_web_tour_write_key_0123456789';
   const adminKey = 'sfa_web_tour_admin_key_0123456789';
   const app = await startApp(
-    { port: 0, host: '127.0.0.1', storage: { kind: 'sqlite', file: db }, writeKey, adminKey, logLevel: 'silent' },
-    { logger: pino({ level: 'silent' }) },
+    { port: 0, host: '127.0.0.1', storage: { kind: 'sqlite', file: db }, writeKey, adminKey, logLevel: 'silent', ...(options.env ? { env: options.env } : {}) },
+    { logger: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) },
   );
   return {
     app,

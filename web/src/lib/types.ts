@@ -141,3 +141,138 @@ export interface Delivery {
   lastError: string | null;
   attemptLog: { n: number; durationMs: number; status: number | null; outcome: string; error: string | null }[];
 }
+
+/** An experiment as `GET /api/experiments` returns it. */
+export interface Experiment {
+  id: string;
+  name: string;
+  status: 'running' | 'stopped';
+  definition: {
+    name: string;
+    description?: string;
+    control: string;
+    arms: { name: string; rule: string; weight: number; holdout?: boolean }[];
+    metrics: { kind: 'conversion' | 'revenue' | 'rule'; name: string; event?: string; property?: string; rule?: string; window: string; guardrail?: boolean }[];
+    plannedPerArm?: number;
+    alpha?: number;
+  };
+  armSegments: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One metric of one arm in a report (null: cannot be estimated yet). */
+export interface ArmMetric {
+  kind: 'proportion' | 'mean';
+  guardrail: boolean;
+  mean: number | null;
+  lift: number | null;
+  liftLow: number | null;
+  liftHigh: number | null;
+  absoluteLift: number | null;
+  absoluteLow: number | null;
+  absoluteHigh: number | null;
+  pValue: number | null;
+  log10PValue: number | null;
+  sequential: { low: number | null; high: number | null; pValue: number | null; significant: boolean };
+}
+
+/** One day of an arm's cumulative series: exposures and people converted per conversion metric. */
+export interface ArmSeriesPoint {
+  day: string;
+  exposures: number;
+  converters: Record<string, number>;
+}
+
+/** `GET /api/experiments/{id}/report`. */
+export interface ExperimentReport {
+  experiment: Experiment;
+  at: string;
+  control: string;
+  alpha: number;
+  sequential: { method: string; plannedPerArm: number };
+  arms: { arm: string; n: number; weight: number; control: boolean; holdout: boolean; metrics: Record<string, ArmMetric> }[];
+  srm: { chiSquare: number; df: number; pValue: number; mismatch: boolean; expected: number[] };
+  verdict: string[];
+  series: Record<string, ArmSeriesPoint[]>;
+}
+
+/** A workflow as `GET /api/workflows` returns it (`definition`: the current version as saved). */
+export interface Workflow {
+  id: string;
+  name: string;
+  status: 'active' | 'paused' | 'archived';
+  version: number;
+  definition: WorkflowSource;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A workflow definition as saved (the JSON form of a `*.workflow.yaml`; see docs/workflows.md). */
+export interface WorkflowSource {
+  name: string;
+  description?: string;
+  trigger?: { entered?: string; exited?: string; event?: string; where?: string; key?: string };
+  goal?: string;
+  exit_when?: string;
+  re_entry?: string;
+  timezone?: string;
+  quiet_hours?: { start: string; end: string };
+  frequency_cap?: { max: number; within: string };
+  steps?: WorkflowStepSource[];
+}
+
+/** One step as saved: an `id` and exactly one kind. */
+export interface WorkflowStepSource {
+  id: string;
+  wait?: string | { until: string };
+  wait_until?: { rule?: string; event?: string; where?: string; timeout: string };
+  on_timeout?: WorkflowStepSource[];
+  if?: string;
+  then?: WorkflowStepSource[];
+  else?: WorkflowStepSource[];
+  goto?: string;
+  webhook?: string;
+  set_trait?: Record<string, unknown>;
+  add_to_list?: string | { destination: string; list?: string };
+  remove_from_list?: string | { destination: string; list?: string };
+  exit?: boolean;
+}
+
+/** One version's numbers (`GET /api/workflows/{id}/stats`). */
+export interface WorkflowVersionStats {
+  version: number;
+  entered: number;
+  active: number;
+  atStep: Record<string, number>;
+  exited: Record<string, number>;
+  goalReached: number;
+  actions: { pending: number; sent: number; failed: number };
+  steps?: Record<string, { outcomes: Record<string, number>; actions: { pending: number; sent: number; failed: number } }>;
+}
+
+/** One entry of a run's path. */
+export interface RunStep {
+  stepId: string;
+  at: string;
+  outcome: string;
+  rule?: string;
+  values?: { text: string; value: boolean }[];
+  cause?: string;
+}
+
+/** A person's run (`GET /api/workflows/{id}/runs?profile=…`). */
+export interface WorkflowRun {
+  id: string;
+  workflowId: string;
+  version: number;
+  profileId: string;
+  key: string;
+  status: 'active' | 'ended';
+  stepId: string;
+  exitCause: string | null;
+  enteredAt: string;
+  updatedAt: string;
+  path: RunStep[];
+  actions: { id: string; stepId: string; kind: string; target: string; status: string; attempts: number; dueAt: string }[];
+}

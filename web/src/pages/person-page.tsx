@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { Link, useLocation, useSearch } from 'wouter-preact';
 import { ExplainTree } from '../components/explain-tree.js';
+import { PersonWorkflowRuns } from '../components/person-workflow-runs.js';
 import { ErrorBox, Loading, Panel } from '../components/states.js';
 import { seg } from '../lib/api.js';
 import { fmtTime } from '../lib/format.js';
@@ -94,7 +95,7 @@ function Why({ profileId, segmentRef, segments }: { profileId: string; segmentRe
   );
 }
 
-/** A person: identities, traits, subscription and consent, current segments, why, and the event timeline. */
+/** A person: identities, traits, subscription and consent, current segments, why, workflow runs, and the event timeline. */
 export function PersonPage({ profileRef }: { profileRef: string }) {
   const search = useSearch();
   const segmentRef = new URLSearchParams(search).get('segment') ?? '';
@@ -179,6 +180,7 @@ export function PersonPage({ profileRef }: { profileRef: string }) {
         )}
       </Panel>
       <Why profileId={p.id} segmentRef={segmentRef} segments={segments.data?.segments ?? []} />
+      <PersonWorkflowRuns profileId={p.id} />
       <Timeline profileRef={p.id} />
     </>
   );
