@@ -9,6 +9,7 @@
  * docs/performance.md quotes its output.
  */
 import { readFileSync } from 'node:fs';
+import { stepsOf } from './profile-steps.js';
 
 interface ProfileNode {
   readonly id: number;
@@ -36,29 +37,6 @@ const callers = new Map<string, number>();
 args.forEach((a, i) => {
   if (a === '--match' && args[i + 1]) patterns.push(new RegExp(args[i + 1]!));
 });
-
-/**
- * Ingestion's steps, for `--steps`: each sample goes to the first step (from the sampled frame up its stack)
- * whose pattern matches a frame's `function (place)`.
- */
-const STEPS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['GC', /^\(garbage collector\)/],
-  ['SQL: COMMIT (WAL page writes)', /^transaction \(src\/store\/sqlite\/sqlite-executor/],
-  ['SQL: append events (INSERT per row)', /^appendSqlite /],
-  ['SQL: create profiles + identities (first sight)', /^createWithIdentities /],
-  ['SQL: identity lookup', /^(findByIdentities|lockIdentities) /],
-  ['SQL: dedupe lookup (existing messageIds)', /^existing \(src\/store/],
-  ['SQL: widen first/last seen', /^touchMany /],
-  ['identity resolution (JS)', /^(resolveMessages|prefetchIdentities|resolveIdentity|withIdentityCache|widenFirstLastSeen) |src\/ingest\/(identity-cache|resolve-|merge-log|subscription|seen-ranges)/],
-  ['group commit glue (JS)', /^(commitGroup|appendAndReport|findExistingMessages) |src\/ingest\/(write-queue|group-writer|commit-group)|json-column/],
-  ['hand-over to the writer thread (structured clone)', /^postMessage |writer-thread/],
-  ['log followers: engine, workflows, experiments, catalog, scorer (readLog + work)', /^(readLog|readHistories|toEvent) |src\/(engine|workflows|experiments|monitor|predict|membership|destinations)\//],
-  ['validation + normalisation', /^(validateMessage|normaliseTimestamp|messageIdOf|ingest) |src\/ingest\/(validate|normalise|dedupe|pipeline)/],
-  ['HTTP body JSON.parse', /^parseJson /],
-  ['HTTP + Fastify (sockets, routing, auth, reply)', /fastify|find-my-way|node:_http|node:internal\/streams|node:net|^writev |authenticate|src\/api\//],
-  ['start-up (module loading, tsx)', /node:internal\/modules|^\(program\)|tsx|compileSourceTextModule|wrapSafe/],
-];
-const steps = new Map<string, number>();
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -88,19 +66,6 @@ profile.samples.forEach((id, i) => {
   selfBy.set(label(node), (selfBy.get(label(node)) ?? 0) + dt);
   const place = placeOf(node.callFrame.url);
   if (!label(node).startsWith('(idle)')) placeBy.set(place, (placeBy.get(place) ?? 0) + dt);
-  if (args.includes('--steps') && !label(node).startsWith('(idle)')) {
-    let step = 'other';
-    for (let cur: number | undefined = id; cur !== undefined && step === 'other'; cur = parent.get(cur)) {
-      const frame = label(byId.get(cur)!);
-      for (const [name, re] of STEPS) {
-        if (re.test(frame)) {
-          step = name;
-          break;
-        }
-      }
-    }
-    steps.set(step, (steps.get(step) ?? 0) + dt);
-  }
   if (callersOf && callersOf.test(label(node))) {
     let cur = parent.get(id);
     while (cur !== undefined && byId.get(cur)!.callFrame.url === node.callFrame.url) cur = parent.get(cur);
@@ -133,6 +98,6 @@ const print = (title: string, m: Map<string, number>, n: number): void => {
 process.stdout.write(`profile ${file}: ${(total / 1e6).toFixed(2)} s sampled, ${(busy / 1e6).toFixed(2)} s busy (percentages are of busy time)\n`);
 print('self time by function', selfBy, top);
 print('self time by place', placeBy, top);
-if (args.includes('--steps')) print('ingestion steps', steps, 100);
+if (args.includes('--steps')) print('ingestion steps', stepsOf(profile).steps, 100);
 if (callersOf) print(`callers of ${callersOf.source}`, callers, top);
 if (patterns.length > 0) print('inclusive time of matching frames', inclusive, 200);

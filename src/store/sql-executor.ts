@@ -40,4 +40,10 @@ export interface SqlExecutor {
    * transaction of this executor (the other connection could never get the lock).
    */
   exclusive?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Whether the calling async context is inside a transaction of this executor (its reads then see that
+   * transaction's uncommitted writes). Lets a cache of committed rows stay out of transactions; absent on
+   * executors that never offer such a cache.
+   */
+  inTransaction?(): boolean;
 }

@@ -2,6 +2,8 @@ import { migrate } from './migrate.js';
 import type { EventRepo } from './event-repo.js';
 import type { ProfileRepo } from './profile-repo.js';
 import { createRepos } from './repos/create-repos.js';
+import { EventRepoSql } from './repos/event-repo-sql.js';
+import { LogTail } from './repos/log-tail.js';
 import type { SqlExecutor } from './sql-executor.js';
 import type { Repos, Store } from './store.js';
 import type { WorkspaceRepo } from './workspace-repo.js';
@@ -26,7 +28,14 @@ export class SqlStore implements Store {
     private readonly executor: ClosableSqlExecutor,
     private readonly onClose: () => Promise<void> = async () => {},
   ) {
-    const repos = createRepos(executor);
+    // The log's followers read new events through one shared tail on SQLite (see LogTail; migration 0004 keeps
+    // its invalidation). PostgreSQL reads the table: its global read order needs the partition barrier.
+    let tail: LogTail | undefined;
+    if (executor.dialect.name === 'sqlite') {
+      const table = new EventRepoSql(executor);
+      tail = new LogTail({ readRows: (after, limit) => table.readLogRows(after, limit), generation: () => table.rewriteGeneration() });
+    }
+    const repos = createRepos(executor, tail);
     this.dialect = executor.dialect.name;
     this.workspaces = repos.workspaces;
     this.profiles = repos.profiles;

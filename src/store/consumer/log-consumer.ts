@@ -67,6 +67,12 @@ export interface LogConsumerOptions<T extends { readonly seq: number }, X = Repo
  */
 export class LogConsumer<T extends { readonly seq: number }, X = Repos> {
   private readonly batchSize: number;
+  /**
+   * Where this instance last left the cursor, so a step need not read it back. Only a hint: the claim in each
+   * batch's transaction checks it against the row, and a failed claim (another process moved the cursor) or a
+   * move by {@link advanceTo} drops it.
+   */
+  private known: number | undefined;
 
   constructor(private readonly options: LogConsumerOptions<T, X>) {
     this.batchSize = options.batchSize ?? 500;
@@ -84,18 +90,25 @@ export class LogConsumer<T extends { readonly seq: number }, X = Repos> {
    */
   async step(): Promise<ConsumerStep> {
     const { db, table, name, log, apply, process } = this.options;
-    const from = await this.position();
+    const from = this.known ?? (await this.position());
+    this.known = from;
     const batch = await log.read(from, this.batchSize);
     if (batch.length === 0) return { consumed: 0, more: false };
     await process?.(batch);
+    const to = (batch.at(-1) as T).seq;
     const consumed = await db.transaction(async (tx, sql) => {
       const cursors = new CursorTable(sql, table);
       if (!(await cursors.claim(name, from))) return -1;
       await apply?.(tx, batch);
-      await cursors.set(name, (batch.at(-1) as T).seq);
+      await cursors.set(name, to);
       return batch.length;
     });
-    return consumed < 0 ? { consumed: 0, more: true } : { consumed, more: consumed >= this.batchSize };
+    if (consumed < 0) {
+      this.known = undefined;
+      return { consumed: 0, more: true };
+    }
+    if (this.known === from) this.known = to;
+    return { consumed, more: consumed >= this.batchSize };
   }
 
   /**
@@ -103,6 +116,7 @@ export class LogConsumer<T extends { readonly seq: number }, X = Repos> {
    * to `seq` another way, e.g. the live scorer's full pass over everyone.
    */
   async advanceTo(seq: number): Promise<void> {
+    this.known = undefined;
     await this.position();
     await new CursorTable(this.options.db.sql, this.options.table).advance(this.options.name, seq);
   }

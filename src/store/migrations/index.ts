@@ -6,6 +6,7 @@
 import { migration0001 } from './0001-core.js';
 import { migration0002 } from './0002-covering-identity-index.js';
 import { migration0003 } from './0003-drop-event-time-index.js';
+import { migration0004 } from './0004-event-log-generation.js';
 import { migration0100 } from './0100-segments.js';
 import { migration0101 } from './0101-membership.js';
 import { migration0102 } from './0102-engine-timers.js';
@@ -43,6 +44,7 @@ export const migrations: readonly Migration[] = [
   migration0001,
   migration0002,
   migration0003,
+  migration0004,
   // 0100–0199: engine and membership
   migration0100,
   migration0101,

@@ -7,6 +7,7 @@ import type { DialectName } from '../sql-dialect.js';
 import type { Row, SqlExecutor } from '../sql-executor.js';
 import { inList, inListParam } from './in-list.js';
 import { fromJsonObject, toJson } from './json-column.js';
+import type { LogTail } from './log-tail.js';
 
 const COLUMNS =
   'seq, workspace_id, message_id, profile_id, type, name, user_id, anonymous_id, timestamp, received_at, properties, traits, context';
@@ -129,7 +130,14 @@ function withoutNul(e: NewEvent): NewEvent {
  * the xmin, and so the whole log, back.
  */
 export class EventRepoSql implements EventRepo {
-  constructor(private readonly sql: SqlExecutor) {}
+  /**
+   * @param tail the store's in-memory tail of the log (SQLite; see {@link LogTail}): `readLog` outside a
+   * transaction goes through it, so the log's followers share one read of each new event.
+   */
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly tail?: LogTail,
+  ) {}
 
   async append(input: readonly NewEvent[]): Promise<AppendResult> {
     if (input.length === 0) return { inserted: [], duplicates: [] };
@@ -187,11 +195,23 @@ export class EventRepoSql implements EventRepo {
   }
 
   async readLog(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    if (this.tail !== undefined && this.sql.inTransaction?.() === false) return this.tail.read(afterSeq, limit);
+    return this.readLogRows(afterSeq, limit);
+  }
+
+  /** `readLog` from the table (what the {@link LogTail} reads what it lacks with). */
+  async readLogRows(afterSeq: number, limit: number): Promise<StoredEvent[]> {
     const rows = await GLOBAL_READ[this.sql.dialect.name](this.sql, `SELECT ${COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [
       afterSeq,
       limit,
     ]);
     return (rows as EventRow[]).map(toEvent);
+  }
+
+  /** The log's rewrite generation (migration 0004, SQLite): moves whenever a stored event changes or goes. */
+  async rewriteGeneration(): Promise<number> {
+    const rows = await this.sql.query<{ value: unknown }>('SELECT value FROM event_log_generation WHERE id = 1');
+    return Number(rows[0]?.value ?? 0);
   }
 
   async headSeq(): Promise<number> {

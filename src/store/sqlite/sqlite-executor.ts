@@ -149,6 +149,10 @@ export class SqliteExecutor implements SqlExecutor {
     }
   }
 
+  inTransaction(): boolean {
+    return this.currentScope() !== undefined;
+  }
+
   /** Waits for the running transaction, then closes the connections (after `PRAGMA optimize`). */
   async close(): Promise<void> {
     if (this.closed) return;
