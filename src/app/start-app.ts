@@ -43,6 +43,12 @@ import { storeProfileQueries } from './profile-queries.js';
 import { SessionRepoSql } from './session-repo-sql.js';
 import { auditPort, workspaceAdmin } from './workspace-admin.js';
 
+/**
+ * Ingestion group commits in flight at once on PostgreSQL: while one group's append holds its partitions until
+ * COMMIT, the next group resolves identities and creates profiles (measured in docs/scaling.md).
+ */
+const POSTGRES_WRITE_CONCURRENCY = 3;
+
 /** Test and embedding hooks for {@link startApp}; production passes none. */
 export interface StartOptions {
   readonly logger?: Logger;
@@ -126,6 +132,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const planScreen = new TrackingPlanScreen(planRepo, clock);
     const ingest = new IngestService(store, {
       clock,
+      // PostgreSQL: groups in flight at once (see docs/scaling.md, "why two were slower"); one writer on SQLite.
+      ...(config.storage.kind === 'postgres' ? { writeConcurrency: POSTGRES_WRITE_CONCURRENCY } : {}),
       screen: planScreen,
       ...(ingestWriter ? { writer: ingestWriter } : {}),
       ...options.ingest,

@@ -34,6 +34,11 @@ export interface IngestOptions {
   /** Messages per group commit (default 1,000: bounds how long one commit holds the writer, hence latency). */
   readonly maxGroupMessages?: number;
   /**
+   * Group commits in flight at once (default 1). The app raises it on PostgreSQL, where a commit mostly waits on
+   * the server and a second group's identity resolution can run while the first one's append commits.
+   */
+  readonly writeConcurrency?: number;
+  /**
    * Bytes of messages (as JSON) waiting to be written before `ingest` refuses with 429 (default 64 MiB). With the
    * message bound, it caps the queue's memory whatever the message sizes.
    */
@@ -75,6 +80,7 @@ export class IngestService {
     this.queue = new WriteQueue((jobs) => this.writeGroup(jobs), {
       maxQueued: options.maxQueuedMessages ?? 50_000,
       maxGroup: options.maxGroupMessages ?? 1_000,
+      concurrency: options.writeConcurrency ?? 1,
     });
   }
 

@@ -82,4 +82,43 @@ describe('WriteQueue', () => {
     const results = await Promise.allSettled([queue.submit(1, 1), queue.submit(2, 1), queue.submit(3, 1)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
+
+  it('with concurrency 2 writes the next group while the first is still committing, and no more than two at once', async () => {
+    const { calls, write } = controlledWriter();
+    const queue = new WriteQueue(write, { maxQueued: 100, maxGroup: 100, concurrency: 2 });
+    const first = queue.submit(1, 1);
+    await flush();
+    const second = [queue.submit(2, 1), queue.submit(3, 1)];
+    await flush();
+    // the second group did not wait for the first one's commit, and took both jobs that arrived meanwhile
+    expect(calls.map((c) => c.jobs)).toEqual([[1], [2, 3]]);
+    const third = queue.submit(4, 1);
+    await flush();
+    expect(calls).toHaveLength(2);
+    calls[1]!.finish();
+    await flush();
+    expect(calls.map((c) => c.jobs)).toEqual([[1], [2, 3], [4]]);
+    calls[2]!.finish();
+    calls[0]!.finish();
+    expect(await Promise.all([first, ...second, third])).toEqual([10, 20, 30, 40]);
+    await queue.drain();
+    expect(queue.depth).toBe(0);
+  });
+
+  it('drain waits for every group in flight, not only the first loop', async () => {
+    const { calls, write } = controlledWriter();
+    const queue = new WriteQueue(write, { maxQueued: 100, maxGroup: 100, concurrency: 2 });
+    void queue.submit(1, 1);
+    await flush();
+    void queue.submit(2, 1);
+    await flush();
+    let drained = false;
+    const draining = queue.drain().then(() => (drained = true));
+    calls[0]!.finish();
+    await flush();
+    expect(drained).toBe(false);
+    calls[1]!.finish();
+    await draining;
+    expect(drained).toBe(true);
+  });
 });

@@ -12,6 +12,11 @@ export interface WriteQueueOptions {
   readonly maxQueued: number;
   /** Most units written in one group (one transaction); a single larger job still runs alone. */
   readonly maxGroup: number;
+  /**
+   * Most groups being written at once (default 1). Above 1, a group is taken while others are still committing:
+   * worth it where a commit waits on a server (PostgreSQL round trips, its WAL flush), not on SQLite's one writer.
+   */
+  readonly concurrency?: number;
 }
 
 interface Pending<J, R> {
@@ -29,11 +34,17 @@ interface Pending<J, R> {
  *
  * `write` returns one result per job, in order; when it throws, each job of the group is retried alone so one
  * poisoned job cannot fail its neighbours.
+ *
+ * With `concurrency` above 1, up to that many groups are written at once (pipelining): a new writing loop starts
+ * only when every running loop is busy writing and none is collecting the next group, so jobs still coalesce into
+ * as few groups as the store's speed allows. Groups may then commit in any order; each job's result is its own.
  */
 export class WriteQueue<J, R> {
   private readonly pending: Array<Pending<J, R>> = [];
   private queued = 0;
-  private running: Promise<void> | undefined;
+  private readonly loops = new Set<Promise<void>>();
+  /** Whether a loop is yielding before it takes the next group (new jobs will be in it: no new loop needed). */
+  private collecting = false;
 
   constructor(
     private readonly write: (jobs: readonly J[]) => Promise<R[]>,
@@ -52,34 +63,35 @@ export class WriteQueue<J, R> {
     }
     this.queued += weight;
     const promise = new Promise<R>((resolve, reject) => this.pending.push({ job, weight, resolve, reject }));
-    this.running ??= this.run();
+    if (!this.collecting && this.loops.size < (this.options.concurrency ?? 1)) {
+      const loop: Promise<void> = this.run().finally(() => this.loops.delete(loop));
+      this.loops.add(loop);
+    }
     return promise;
   }
 
   /** Resolves once every job submitted so far has been written (or failed). */
   async drain(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
   }
 
   private async run(): Promise<void> {
-    // Yield to I/O once before each group: with SQLite a transaction runs without ever waiting for I/O, so
-    // without this every request would commit alone. After setImmediate, every request whose bytes already
-    // arrived has been parsed and submitted, and they all share the next commit.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    try {
-      while (this.pending.length > 0) {
-        const group: Array<Pending<J, R>> = [];
-        let units = 0;
-        while (this.pending.length > 0 && (group.length === 0 || units + this.pending[0]!.weight <= this.options.maxGroup)) {
-          const next = this.pending.shift()!;
-          group.push(next);
-          units += next.weight;
-        }
-        await this.writeGroup(group);
-        if (this.pending.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (;;) {
+      // Yield to I/O once before each group: with SQLite a transaction runs without ever waiting for I/O, so
+      // without this every request would commit alone. After setImmediate, every request whose bytes already
+      // arrived has been parsed and submitted, and they all share the next commit.
+      this.collecting = true;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.collecting = false;
+      if (this.pending.length === 0) return;
+      const group: Array<Pending<J, R>> = [];
+      let units = 0;
+      while (this.pending.length > 0 && (group.length === 0 || units + this.pending[0]!.weight <= this.options.maxGroup)) {
+        const next = this.pending.shift()!;
+        group.push(next);
+        units += next.weight;
       }
-    } finally {
-      this.running = undefined;
+      await this.writeGroup(group);
     }
   }
 

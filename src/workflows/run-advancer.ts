@@ -55,9 +55,11 @@ export class RunAdvancer {
       missing.set(workspaceId, set);
     }
     if (missing.size === 0) return;
-    const head = await tx.events.headSeq();
+    // Everything committed, as the per-person read does; not `headSeq()`: on PostgreSQL that read takes the
+    // global-order barrier (SHARE on event_partitions), which inside this transaction would hold every append of
+    // every process back until the whole batch of runs committed (measured: ingestion stalled behind it).
     for (const [workspaceId, ids] of missing) {
-      const histories = await tx.events.historiesOf(workspaceId, [...ids], head);
+      const histories = await tx.events.historiesOf(workspaceId, [...ids], Number.MAX_SAFE_INTEGER);
       for (const id of ids) this.histories.set(`${workspaceId}\u0000${id}`, historyFromEvents(histories.get(id) ?? [], id));
     }
   }

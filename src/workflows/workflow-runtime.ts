@@ -187,6 +187,9 @@ export class WorkflowRuntime {
 
   private async applyChanges(tx: Repos, batch: readonly MembershipChange[]): Promise<void> {
     const workflows = (await this.liveWorkflows()).filter((w) => w.status === 'active');
+    // Runs of workflows that are not active are skipped below anyway: with none active, the batch only moves the
+    // cursor (no history reads, no per-entry queries held open in this transaction while ingestion waits).
+    if (workflows.length === 0) return;
     this.advancer.reset();
     await this.advancer.preload(tx, batch);
     for (const change of batch) await this.onChange(tx, change, workflows, this.counts);
@@ -217,6 +220,7 @@ export class WorkflowRuntime {
 
   private async applyEvents(tx: Repos, batch: readonly StoredEvent[]): Promise<void> {
     const workflows = (await this.liveWorkflows()).filter((w) => w.status === 'active');
+    if (workflows.length === 0) return;
     this.advancer.reset();
     await this.advancer.preload(tx, batch);
     for (const event of batch) await this.onEvent(tx, event, workflows, this.counts);

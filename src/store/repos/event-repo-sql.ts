@@ -4,7 +4,7 @@ import { profileHash } from '../partition-of.js';
 import { readHistories, scanHistories } from './history-reads-sql.js';
 import { stripNul } from '../internal/strip-nul.js';
 import type { DialectName } from '../sql-dialect.js';
-import type { Row, SqlExecutor } from '../sql-executor.js';
+import type { SqlExecutor } from '../sql-executor.js';
 import { inList, inListParam } from './in-list.js';
 import { fromJsonObject, toJson } from './json-column.js';
 import type { LogTail } from './log-tail.js';
@@ -130,6 +130,8 @@ function withoutNul(e: NewEvent): NewEvent {
  * the xmin, and so the whole log, back.
  */
 export class EventRepoSql implements EventRepo {
+  private readonly stable = new StableHead();
+
   /**
    * @param tail the store's in-memory tail of the log (SQLite; see {@link LogTail}): `readLog` outside a
    * transaction goes through it, so the log's followers share one read of each new event.
@@ -201,11 +203,20 @@ export class EventRepoSql implements EventRepo {
 
   /** `readLog` from the table (what the {@link LogTail} reads what it lacks with). */
   async readLogRows(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await GLOBAL_READ[this.sql.dialect.name](this.sql, `SELECT ${COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [
-      afterSeq,
-      limit,
-    ]);
-    return (rows as EventRow[]).map(toEvent);
+    if (this.sql.dialect.name === 'sqlite') {
+      const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit]);
+      return rows.map(toEvent);
+    }
+    // Below a head found final by an earlier barrier, read without one; a short page may mean the log went on
+    // beyond that head, so then take a barrier (one started after this call, so nothing committed before the
+    // call is missed) and read on up to the new head.
+    const known = this.stable.value;
+    const first = known > afterSeq ? await this.readFinal(afterSeq, limit, known) : [];
+    if (first.length === limit) return first;
+    const from = Math.max(afterSeq, known);
+    const head = await this.stable.refresh(this.sql);
+    if (head <= from) return first;
+    return [...first, ...(await this.readFinal(from, limit - first.length, head))];
   }
 
   /** The log's rewrite generation (migration 0004, SQLite): moves whenever a stored event changes or goes. */
@@ -215,8 +226,21 @@ export class EventRepoSql implements EventRepo {
   }
 
   async headSeq(): Promise<number> {
-    const rows = await GLOBAL_READ[this.sql.dialect.name](this.sql, 'SELECT COALESCE(MAX(seq), 0) AS head FROM events', []);
-    return Number(rows[0]?.head ?? 0);
+    if (this.sql.dialect.name === 'sqlite') {
+      const rows = await this.sql.query<{ head: unknown }>('SELECT COALESCE(MAX(seq), 0) AS head FROM events');
+      return Number(rows[0]?.head ?? 0);
+    }
+    return this.stable.refresh(this.sql);
+  }
+
+  /** Events with `afterSeq < seq <= upto`, where every seq up to `upto` is known final (committed or gone). */
+  private async readFinal(afterSeq: number, limit: number, upto: number): Promise<StoredEvent[]> {
+    const rows = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2`, [
+      afterSeq,
+      limit,
+      upto,
+    ]);
+    return rows.map(toEvent);
   }
 
   async partitions(): Promise<number> {
@@ -336,16 +360,35 @@ const APPEND: Readonly<Record<DialectName, (tx: SqlExecutor, events: readonly Ne
 };
 
 /**
- * A read in global seq order ({@link EventRepoSql.readLog}, `headSeq`), behind the barrier the class comment
- * describes on PostgreSQL: SHARE mode on `event_partitions` waits out every transaction that took seqs and holds
- * new ones back until the read commits. A plain read on SQLite, whose single writer already commits in seq order
- * (and whose readers must not queue behind an open writing transaction).
+ * The highest seq of the global log known to be final on PostgreSQL, found by the barrier the class comment
+ * describes and shared by every global reader of one store ({@link EventRepoSql.readLog}, `headSeq`).
+ *
+ * The barrier is SHARE mode on `event_partitions` for one `MAX(seq)`: granted only when no appending transaction
+ * holds ROW EXCLUSIVE there, i.e. when every seq handed out so far is committed or rolled back; a seq handed out
+ * later is larger than the sequence's value, hence than the maximum read. So every seq up to that maximum is
+ * final for good, and the rows below it can be read later without any lock. Before, each read of up to 500 rows
+ * (all columns, JSON) ran under the lock, and each of the four global readers (workflows, experiments, the data
+ * catalogue, the live scorer) took it after every ingestion commit: appends of every process queued behind
+ * those reads (docs/scaling.md, "why two were slower"). Now appends wait for one index lookup per barrier, and
+ * a reader catching up reads below the known head without any.
  */
-const GLOBAL_READ: Readonly<Record<DialectName, (sql: SqlExecutor, text: string, params: unknown[]) => Promise<Row[]>>> = {
-  sqlite: (sql, text, params) => sql.query(text, params),
-  postgres: (sql, text, params) =>
-    sql.transaction(async (tx) => {
+class StableHead {
+  /** Every seq up to this one is final (0: nothing known yet). */
+  value = 0;
+
+  /** Takes the barrier now and returns the head it found (the caller's own commits included). */
+  async refresh(sql: SqlExecutor): Promise<number> {
+    const rows = await sql.transaction(async (tx) => {
       await tx.execute('LOCK TABLE event_partitions IN SHARE MODE');
-      return tx.query(text, params);
-    }),
-};
+      return tx.query<{ head: unknown; clean: boolean }>(
+        'SELECT COALESCE(MAX(seq), 0) AS head, pg_current_xact_id_if_assigned() IS NULL AS clean FROM events',
+      );
+    });
+    const head = Number(rows[0]?.head ?? 0);
+    // Run inside a transaction that wrote (the executor joins an ambient one), the maximum may be one of that
+    // transaction's own uncommitted seqs: right for that caller, not final for anybody else.
+    if (rows[0]?.clean === true) this.value = Math.max(this.value, head);
+    return head;
+  }
+}
+
