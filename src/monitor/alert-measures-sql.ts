@@ -1,3 +1,4 @@
+import { processedUpTo } from '../store/index.js';
 import type { SqlExecutor } from '../store/index.js';
 import type { AlertRule } from './alert-rule.js';
 import { BUCKET_MS } from './size-buckets.js';
@@ -52,22 +53,9 @@ export class AlertMeasuresSql {
         return { value: minutes, text: `no event received for ${Math.floor(minutes)} minutes` };
       }
       case 'change_lag': {
-        // One cursor per partition of the log (`<cursor>:p<i>`, a cluster) or one for the whole log; a partition
-        // whose engine has not started yet has no cursor row and counts from its beginning.
-        const parts = await this.sql.query<{ part: number }>('SELECT part FROM event_partitions ORDER BY part');
-        const cursors = new Map(
-          (await this.sql.query<{ name: string; seq: number }>('SELECT name, seq FROM engine_cursors')).map((c) => [c.name, Number(c.seq)]),
-        );
-        let oldest: number | undefined;
-        for (const { part } of parts.length > 1 ? parts : [{ part: -1 }]) {
-          const after = part < 0 ? (cursors.get(this.engineCursor) ?? 0) : (cursors.get(`${this.engineCursor}:p${part}`) ?? 0);
-          const rows = await this.sql.query<{ received_at: number }>(
-            part < 0 ? 'SELECT received_at FROM events WHERE seq > $1 ORDER BY seq LIMIT 1' : 'SELECT received_at FROM events WHERE part = $2 AND seq > $1 ORDER BY seq LIMIT 1',
-            part < 0 ? [after] : [after, part],
-          );
-          if (rows[0] !== undefined) oldest = Math.min(oldest ?? Infinity, Number(rows[0].received_at));
-        }
-        const seconds = oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000);
+        // Every partition's position (one engine over the whole log, or one per partition in a cluster).
+        const oldest = (await processedUpTo(this.sql, this.engineCursor)).oldestWaitingReceivedAt;
+        const seconds = oldest === null ? 0 : Math.max(0, (now - oldest) / 1000);
         return { value: seconds, text: `the oldest event not yet evaluated has waited ${round(seconds)} s` };
       }
       case 'delivery_failure_rate': {

@@ -1,5 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../core/index.js';
+import { processedUpTo } from '../store/index.js';
 import type { SqlExecutor } from '../store/index.js';
 
 /** What the gauges read. */
@@ -40,10 +41,8 @@ export function registerSystemGauges(registry: Registry, deps: SystemGaugeDeps):
   const head = (): Promise<number> => one('SELECT COALESCE(MAX(seq), 0) AS n FROM events');
   gauge('segflow_event_log_head', 'Highest seq in the event log.', head);
   gauge('segflow_change_log_head', 'Highest seq in the membership change log.', () => one('SELECT COALESCE(MAX(seq), 0) AS n FROM membership_changes'));
-  gauge('segflow_engine_lag_events', 'Events stored but not yet evaluated by the engine.', async () => {
-    const done = await one('SELECT COALESCE(MAX(seq), 0) AS n FROM engine_cursors WHERE name = $1', [cursor]);
-    return Math.max(0, (await head()) - done);
-  });
+  // Counted per partition (a cluster's engines each have their own cursor).
+  gauge('segflow_engine_lag_events', 'Events stored but not yet evaluated by the engine.', async () => (await processedUpTo(sql, cursor)).waiting);
   gauge('segflow_engine_timers_due', 'Timers whose instant has passed and that have not fired yet.', () =>
     one('SELECT COUNT(*) AS n FROM engine_timers WHERE due_at <= $1', [clock.now()]),
   );

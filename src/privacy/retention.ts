@@ -1,4 +1,5 @@
 import { PeriodicTask, type Clock } from '../core/index.js';
+import { processedCondition, processedUpTo } from '../store/index.js';
 import type { Store } from '../store/index.js';
 
 /** The workspace setting that holds the retention (`{ "eventsDays": N }`). */
@@ -28,7 +29,10 @@ export interface RetentionOptions {
   readonly batchesPerPass?: number;
   /** Time between passes (default 1 h). */
   readonly intervalMs?: number;
-  /** The engine's cursor name (default "engine"): events it has not processed yet are never deleted. */
+  /**
+   * The engine's cursor name (default "engine"; in a cluster its partitions' cursors are `<name>:p<i>`): events
+   * it has not processed yet are never deleted.
+   */
   readonly cursorName?: string;
   readonly onError?: (error: unknown) => void;
 }
@@ -37,7 +41,8 @@ export interface RetentionOptions {
  * Event retention per workspace: in the background, every `intervalMs` of the injected clock, events whose
  * event time is older than the workspace's `eventsDays` are deleted in bounded batches (one transaction each).
  *
- * Only events the engine has already processed (seq ≤ its cursor) are deleted, so none disappears before its
+ * Only events the engine has already processed are deleted (seq ≤ the cursor of the event's partition, see
+ * `processedUpTo`: the single engine's, or in a cluster each partition engine's), so none disappears before its
  * membership effects are recorded. The engine keeps the compact state it built from them until the profile is
  * reloaded (a restart, a segment change, cache eviction); from then on rules see only what is kept — hence the
  * checker's warnings (`retentionFindings`) on rules that read further back. Erasure is separate and
@@ -86,8 +91,7 @@ export class RetentionWorker {
     const settings = await store.sql.query<{ workspace_id: string; value: unknown }>('SELECT workspace_id, value FROM workspace_settings WHERE name = $1', [
       RETENTION_SETTING,
     ]);
-    const cursorRows = await store.sql.query<{ seq: unknown }>('SELECT seq FROM engine_cursors WHERE name = $1', [this.options.cursorName ?? 'engine']);
-    const processed = Number(cursorRows[0]?.seq ?? 0);
+    const processed = processedCondition(await processedUpTo(store.sql, this.options.cursorName ?? 'engine'));
     let deleted = 0;
     let more = false;
     for (const s of settings) {
@@ -102,8 +106,8 @@ export class RetentionWorker {
         const n = await store.transaction((tx) =>
           tx.sql.execute(
             `DELETE FROM events WHERE seq IN (
-               SELECT seq FROM events WHERE workspace_id = $1 AND timestamp < $2 AND seq <= $3 ORDER BY seq LIMIT $4)`,
-            [s.workspace_id, cutoff, processed, this.batchSize],
+               SELECT seq FROM events WHERE workspace_id = $1 AND timestamp < $2 AND ${processed} ORDER BY seq LIMIT $3)`,
+            [s.workspace_id, cutoff, this.batchSize],
           ),
         );
         deleted += n;

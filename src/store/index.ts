@@ -25,6 +25,8 @@ export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';
 export type { PostgresStoreOptions } from './postgres/open-postgres-store.js';
 export { openPostgresStore } from './postgres/open-postgres-store.js';
+export type { PartitionPosition, ProcessedUpTo } from './processed-up-to.js';
+export { processedCondition, processedUpTo } from './processed-up-to.js';
 export type { IdentityRef, NewProfile, ProfileRepo, SeenRange } from './profile-repo.js';
 export { identityKey } from './profile-repo.js';
 export { inList, inListParam } from './repos/in-list.js';

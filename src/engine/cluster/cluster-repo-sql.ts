@@ -72,10 +72,4 @@ export class ClusterRepoSql {
     );
     return rows.map((r) => ({ partition: Number(r.name.slice('engine:p'.length)), holder: r.holder, epoch: Number(r.epoch), expiresAt: Number(r.expires_at) }));
   }
-
-  /** The partition engines' cursors (partition → last seq processed). */
-  async partitionCursors(): Promise<Map<number, number>> {
-    const rows = await this.sql.query<{ name: string; seq: unknown }>("SELECT name, seq FROM engine_cursors WHERE name LIKE 'engine:p%'");
-    return new Map(rows.map((r) => [Number(r.name.slice('engine:p'.length)), Number(r.seq)]));
-  }
 }

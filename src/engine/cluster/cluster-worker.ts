@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock, TimerHandle } from '../../core/index.js';
 import type { SqlChangeLog } from '../../membership/index.js';
-import { partitionOf } from '../../store/index.js';
+import { partitionOf, processedUpTo } from '../../store/index.js';
 import type { Repos, Store } from '../../store/index.js';
 import { BackfillRepoSql } from '../backfill/backfill-repo-sql.js';
 import { Engine } from '../engine.js';
@@ -236,18 +236,19 @@ export class ClusterWorker {
   /** Processes, their partitions and each partition's holder, lag and timers. */
   async status(): Promise<ClusterStatus> {
     const now = this.options.clock.now();
-    const [live, leases, cursors, timers] = await Promise.all([
+    const [live, leases, processed, timers] = await Promise.all([
       this.repo.live(now),
       this.repo.partitionLeases(),
-      this.repo.partitionCursors(),
+      processedUpTo(this.options.store.sql),
       new TimerRepoSql(this.options.store.sql).countByPartition(now),
     ]);
     const liveLease = new Map(leases.filter((l) => l.expiresAt >= now).map((l) => [l.partition, l]));
     const partitionStates: PartitionStatus[] = [];
     for (let p = 0; p < this.partitionCount; p++) {
       const lease = liveLease.get(p);
-      const cursor = cursors.get(p) ?? 0;
-      const lag = await this.options.store.events.partitionLag(p, cursor);
+      const position = processed.partitions[p];
+      const cursor = position?.cursor ?? 0;
+      const lag = { events: position?.waiting ?? 0, oldestReceivedAt: position?.oldestWaitingReceivedAt ?? null };
       partitionStates.push({
         partition: p,
         holder: lease?.holder ?? null,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Clock } from '../../core/index.js';
+import { processedUpTo } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
-import { CursorRepoSql } from '../cursor-repo-sql.js';
 import { LeaseRepoSql } from '../lease/lease-repo-sql.js';
 import { TimerRepoSql } from '../timers/timer-repo-sql.js';
 import type { ClusterStatus } from './cluster-worker.js';
@@ -13,8 +13,9 @@ import type { ClusterStatus } from './cluster-worker.js';
 export async function singleEngineStatus(store: Store, clock: Clock): Promise<ClusterStatus> {
   const now = clock.now();
   const lease = await new LeaseRepoSql(store.sql).get('engine');
-  const cursor = await new CursorRepoSql(store.sql).get('engine');
-  const lag = await store.events.partitionLag(0, cursor);
+  const position = (await processedUpTo(store.sql)).partitions[0];
+  const cursor = position?.cursor ?? 0;
+  const lag = { events: position?.waiting ?? 0, oldestReceivedAt: position?.oldestWaitingReceivedAt ?? null };
   const timers = (await new TimerRepoSql(store.sql).countByPartition(now)).get(0) ?? { pending: 0, overdue: 0 };
   const live = lease !== undefined && lease.expiresAt >= now ? lease : undefined;
   const self = `${hostname()}:${process.pid}`;

@@ -95,16 +95,16 @@ export async function* scanHistories(sql: SqlExecutor, workspaceId: string, scan
       [workspaceId, uptoSeq, afterProfile, afterSeq, pageSize, ...selection],
     );
     for (const r of rows) {
-      const event = toEvent(workspaceId, r);
-      afterProfile = event.profileId;
-      afterSeq = event.seq;
-      if (current !== undefined && current.profileId !== event.profileId) {
+      afterProfile = r.profile_id;
+      afterSeq = Number(r.seq);
+      if (current !== undefined && current.profileId !== r.profile_id) {
         yield current;
         current = undefined;
       }
-      if (!owned(event.profileId)) continue;
-      current ??= { profileId: event.profileId, events: [] };
-      current.events.push(event);
+      // Before parsing: a partition's scan skips most rows (those of the other partitions' profiles).
+      if (!owned(r.profile_id)) continue;
+      current ??= { profileId: r.profile_id, events: [] };
+      current.events.push(toEvent(workspaceId, r));
     }
     if (rows.length < pageSize) break;
   }
