@@ -14,7 +14,7 @@ export interface BacktestResult {
   /** People who entered at least once, and runs started. */
   readonly people: number;
   readonly runs: number;
-  /** Runs that reached each step (any outcome at that step). */
+  /** Runs that reached each step (any outcome at that step), for every step of the definition (0 when none). */
   readonly reached: Readonly<Record<string, number>>;
   /** Actions that would have been performed, per step. */
   readonly actions: Readonly<Record<string, number>>;
@@ -42,7 +42,8 @@ export async function backtestWorkflow(
   const env = { segments: options.segments };
   const trigger = definition.trigger;
   const triggerRule = trigger.kind === 'event' ? undefined : options.segments.get(trigger.segment);
-  const reached: Record<string, number> = {};
+  // Every step, in the definition's order, also those nobody would reach (a branch nobody takes is a finding).
+  const reached: Record<string, number> = Object.fromEntries([...program.pcOf.keys()].map((id) => [id, 0]));
   const actions: Record<string, number> = {};
   const ended: Record<string, number> = {};
   let scanned = 0;

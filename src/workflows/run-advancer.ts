@@ -1,4 +1,4 @@
-import { newId } from '../core/index.js';
+import { newRunId } from './run-id.js';
 import { historyFromEvents } from '../engine/index.js';
 import type { ProfileHistory } from '../rules/index.js';
 import type { Repos } from '../store/index.js';
@@ -76,7 +76,7 @@ export class RunAdvancer {
 
   /** Starts a run unless the re-entry guard refuses it; returns whether it started. */
   async start(tx: Repos, workflow: WorkflowRecord, loaded: LoadedVersion, profileId: string, key: string, at: number, counts: AdvanceCounts): Promise<boolean> {
-    const runId = newId('run');
+    const runId = newRunId(at);
     if (!(await new RunRepoSql(tx.sql).tryEnter(workflow.id, profileId, key, runId, at, NEVER))) {
       counts.refused += 1;
       return false;

@@ -351,6 +351,9 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
     else for (const e of read.errors) err(`segflow apply: ${e}`);
     return 2;
   }
+  // A directory of workflows (or experiments, schemas) only: no segment plan ("No changes" read as if the
+  // workflows below were not applied either).
+  if (read.specs.length === 0 && options.prune !== true && (await holdsOtherKinds(dir))) return 0;
   const client = clientFromOptions(options);
   const planned = await computePlan(client, read.specs, options.prune === true);
   if (!planned.ok) {
@@ -411,6 +414,12 @@ async function run(dir: string, options: ApplyOptions): Promise<number> {
     );
   }
   return ok ? 0 : 1;
+}
+
+/** Whether `dir` holds files apply reads besides segments (workflows, experiments, tracking-plan schemas). */
+async function holdsOtherKinds(dir: string): Promise<boolean> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.some((n) => n.endsWith('.workflow.yaml') || n.endsWith('.workflow.yml') || n.endsWith(EXPERIMENT_FILE_SUFFIX) || n.endsWith(SCHEMA_FILE_SUFFIX));
 }
 
 async function applySchemas(dir: string, options: ApplyOptions): Promise<number> {
