@@ -29,10 +29,13 @@ const GROUP = 1_000;
 const CLIENTS = 16;
 
 /**
- * The profile id of bench user `u`: random-looking like the server's (`prof_` + 128 bits in base64url), so the
- * (workspace, profile, seq) index takes scattered inserts as it does under ingestion, not an ordered run.
+ * The profile id of bench user `u`, shaped as the server makes them (`newProfileId`): a creation-time prefix that
+ * grows with first sight (users appear in order 0, 1, 2, … here), then random-looking characters. The
+ * (workspace, profile, seq) index thus takes a first-seen user's events at its right edge and a returning user's
+ * at a scattered position, as it does under ingestion.
  */
-const profileIdOf = (u: number): string => `prof_${createHash('md5').update(`user-${u}`).digest('base64url')}`;
+const profileIdOf = (u: number): string =>
+  `prof_${(1_780_000_000_000 + u).toString(36).padStart(9, '0')}${createHash('md5').update(`user-${u}`).digest('base64url').slice(0, 13)}`;
 
 /** The 12 column values of bench event `i`, shaped as the server stores the bench's track messages. */
 function eventRow(run: string, i: number): unknown[] {

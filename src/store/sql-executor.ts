@@ -46,4 +46,10 @@ export interface SqlExecutor {
    * executors that never offer such a cache.
    */
   inTransaction?(): boolean;
+  /**
+   * Runs one INSERT once per row of parameters and returns, per row, the rowid it inserted or null when it
+   * inserted nothing (`ON CONFLICT … DO NOTHING`). For appending many rows with a prepared statement without a
+   * promise per row; absent where one multi-row statement is the better form (PostgreSQL).
+   */
+  insertEach?(sql: string, rows: ReadonlyArray<readonly unknown[]>): Promise<Array<number | null>>;
 }

@@ -20,6 +20,11 @@ const SQLITE_INSERT = `INSERT INTO events (${INSERT_COLUMNS})
   ON CONFLICT (workspace_id, message_id) DO NOTHING
   RETURNING seq`;
 
+/** The same INSERT for {@link SqlExecutor.insertEach}: on SQLite `seq` is the rowid (INTEGER PRIMARY KEY). */
+const SQLITE_INSERT_ROWID = `INSERT INTO events (${INSERT_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  ON CONFLICT (workspace_id, message_id) DO NOTHING`;
+
 // Locks the rows of the partitions a batch touches, in partition order (two batches touching overlapping sets
 // cannot deadlock), and reads their heads and the number of partitions; $1 are the batch's profile hashes.
 const POSTGRES_LOCK_PARTITIONS = `SELECT p.part, p.head, c.n FROM event_partitions p,
@@ -300,10 +305,23 @@ function rowOf(e: NewEvent): unknown[] {
   ];
 }
 
-/** One prepared INSERT per row: with a cached statement this is faster on SQLite than a multi-row text. */
+/**
+ * One prepared INSERT per row: with a cached statement this is faster on SQLite than a multi-row text. All rows
+ * go in one `insertEach` call (the seq is the rowid), not one awaited query each: a promise per row was a
+ * tenth of the writer thread's JavaScript time.
+ */
 async function appendSqlite(tx: SqlExecutor, events: readonly NewEvent[]): Promise<AppendResult> {
   const inserted: StoredEvent[] = [];
   const duplicates: string[] = [];
+  if (tx.insertEach) {
+    const seqs = await tx.insertEach(SQLITE_INSERT_ROWID, events.map(rowOf));
+    events.forEach((e, i) => {
+      const seq = seqs[i];
+      if (seq === null || seq === undefined) duplicates.push(e.messageId);
+      else inserted.push({ ...e, seq });
+    });
+    return { inserted, duplicates };
+  }
   for (const e of events) {
     const rows = await tx.query<{ seq: number }>(SQLITE_INSERT, rowOf(e));
     const row = rows[0];

@@ -57,6 +57,16 @@ function runExecute(cache: StatementCache, sql: string, params?: readonly unknow
   return entry.statement.run(...values).changes;
 }
 
+function runInsertEach(cache: StatementCache, sql: string, rows: ReadonlyArray<readonly unknown[]>): Array<number | null> {
+  const entry = cache.get(sql);
+  const out = new Array<number | null>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const result = entry.statement.run(...bind(entry, rows[i]));
+    out[i] = result.changes > 0 ? Number(result.lastInsertRowid) : null;
+  }
+  return out;
+}
+
 /**
  * {@link SqlExecutor} over better-sqlite3 (synchronous; the async API keeps the repositories dialect-neutral).
  *
@@ -149,6 +159,11 @@ export class SqliteExecutor implements SqlExecutor {
     }
   }
 
+  async insertEach(sql: string, rows: ReadonlyArray<readonly unknown[]>): Promise<Array<number | null>> {
+    if (this.currentScope()) return runInsertEach(this.writes, sql, rows);
+    return this.exclusively(() => runInsertEach(this.writes, sql, rows));
+  }
+
   inTransaction(): boolean {
     return this.currentScope() !== undefined;
   }
@@ -204,6 +219,11 @@ export class SqliteExecutor implements SqlExecutor {
         check();
         return runExecute(this.writes, sql, params);
       },
+      insertEach: async (sql, rows) => {
+        check();
+        return runInsertEach(this.writes, sql, rows);
+      },
+      inTransaction: () => true,
       script: async (sql) => {
         check();
         this.writer.exec(sql);
