@@ -8,6 +8,7 @@ import { installAuditLog } from './audit-hook.js';
 import { apiMetrics } from './api-metrics.js';
 import { installErrorHandler } from './error-handler.js';
 import { installJsonParser, installQueryGuard } from './request-guards.js';
+import { healthRoutes } from './routes/health.js';
 import { routeAreas } from './routes/index.js';
 
 /** Server-level options (the rest comes from {@link Services}). */
@@ -16,6 +17,12 @@ export interface ServerOptions {
   readonly closeGraceMs?: number;
   /** Timeouts and the connection cap (default {@link DEFAULT_CONNECTION_LIMITS}). */
   readonly connections?: ServerConnectionLimits;
+  /**
+   * A `serve --role engine` process: only `/healthz`, `/readyz` and `/metrics`; any other path (ingestion, the
+   * admin API, the web app) answers 404 `ROLE_NO_API`, so a load balancer misconfigured to send traffic there
+   * fails loudly instead of loading the engine's process.
+   */
+  readonly operationsOnly?: boolean;
 }
 
 /** How long a client may take and how many may be connected at once (milliseconds, connections). */
@@ -85,6 +92,16 @@ export async function buildServer(services: Services, options: ServerOptions = {
     if (services.isShuttingDown()) void reply.header('connection', 'close');
     return payload;
   });
+  if (options.operationsOnly) {
+    app.addHook('onRequest', async (request) => {
+      const path = request.url.split('?')[0];
+      if (path === '/healthz' || path === '/readyz' || path === '/metrics') return;
+      throw apiError('ROLE_NO_API', `This process runs with --role engine and serves only /healthz, /readyz and /metrics, not ${request.method} ${path}.`);
+    });
+    installAdminAuth(app, services.keys, services.sessions);
+    await healthRoutes(app, services);
+    return app;
+  }
   installJsonParser(app);
   installAdminAuth(app, services.keys, services.sessions);
   if (services.audit) installAuditLog(app, services.audit, () => services.clock.now());

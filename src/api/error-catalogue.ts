@@ -55,6 +55,7 @@ export const API_ERRORS = {
   ERASURE_NOT_FOUND: { status: 404 },
   ERASURE_REF_NOT_IDENTIFIER: { status: 422 },
   NOT_FOUND: { status: 404 },
+  ROLE_NO_API: { status: 404 },
   SHUTTING_DOWN: { status: 503 },
   STORE_UNAVAILABLE: { status: 503 },
   INTERNAL: { status: 500 },

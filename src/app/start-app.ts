@@ -155,7 +155,13 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     // each process's share; one partition (SQLite, an upgraded database) keeps one engine with a hot standby.
     let running: ErasureWriter & { wake(): void; stop(): Promise<void>; isActive(): boolean };
     let segmentEngine: SegmentEngine;
-    if ((await store.events.partitions()) > 1) {
+    const partitioned = (await store.events.partitions()) > 1;
+    if (!partitioned && config.role !== undefined && config.role !== 'all') {
+      // One partition runs the single engine with a hot standby, which knows no roles: an `api` process would
+      // still evaluate, an `engine` process would be the only one left to serve the API.
+      throw new Error(`--role ${config.role} needs a partitioned event log; this database has one partition (upgraded with events already stored), so run every process without --role (see docs/scaling.md)`);
+    }
+    if (partitioned) {
       const worker = new ClusterWorker({
         store,
         clock,
@@ -351,7 +357,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       isShuttingDown: () => shuttingDown,
     };
-    server = await buildServer(services, { connections: config.connections ?? connectionDefaults });
+    server = await buildServer(services, { connections: config.connections ?? connectionDefaults, operationsOnly: config.role === 'engine' });
     let port = config.port;
     let url = `http://${config.host}:${port}`;
     if (options.listen !== false) {

@@ -163,4 +163,49 @@ describe.runIf(testStoreKinds().includes('postgres'))('event log order on Postgr
     expect(written).toHaveLength(writers * transactionsPerWriter * 3);
     expect([...seen].sort()).toEqual([...written].sort());
   });
+
+  it('numbers every partition gap-free in seq order when concurrent batches each span many partitions', async () => {
+    current = await createTestPostgresStore({ poolSize: 8 });
+    const { store } = current;
+    const partitions = await store.events.partitions();
+    const random = prng(7);
+    const writers = 6;
+    const batches = 8;
+    let duplicateSent = 0;
+    const writer = async (w: number): Promise<void> => {
+      for (let b = 0; b < batches; b++) {
+        const size = 5 + Math.floor(random() * 40);
+        const events = Array.from({ length: size }, (_, i) => makeEvent({ messageId: `w${w}-b${b}-e${i}`, profileId: `prof_${Math.floor(random() * 200)}` }));
+        // now and then a messageId another writer also sends: one of them stores it, the other's number is a hole
+        if (b % 3 === 0) {
+          events.push(makeEvent({ messageId: `shared-${b}`, profileId: `prof_${b}` }));
+          duplicateSent++;
+        }
+        await store.transaction(async (tx) => {
+          await tx.events.append(events);
+          if (random() < 0.5) await tx.sql.query('SELECT 1');
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
+    expect(duplicateSent).toBeGreaterThan(0);
+    const rows = await store.sql.query<{ part: number; part_seq: unknown; seq: unknown; profile_id: string }>(
+      'SELECT part, part_seq, seq, profile_id FROM events ORDER BY part, seq',
+    );
+    const heads = new Map((await store.sql.query<{ part: number; head: unknown }>('SELECT part, head FROM event_partitions')).map((h) => [h.part, Number(h.head)]));
+    const byPart = new Map<number, number[]>();
+    for (const r of rows) {
+      expect(partitionOf(r.profile_id, partitions)).toBe(r.part);
+      byPart.set(r.part, [...(byPart.get(r.part) ?? []), Number(r.part_seq)]);
+    }
+    expect(byPart.size).toBeGreaterThan(8);
+    for (const [part, seqs] of byPart) {
+      // in seq order, each partition's own numbers only go up, and the head is the last one taken
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i]!).toBeGreaterThan(seqs[i - 1]!);
+      expect(heads.get(part)).toBeGreaterThanOrEqual(seqs.at(-1)!);
+      // holes only where a duplicate messageId was dropped
+      expect(seqs.at(-1)! - seqs.length).toBeLessThanOrEqual(duplicateSent);
+    }
+    expect(rows).toHaveLength(new Set(rows.map((r) => Number(r.seq))).size);
+  });
 });

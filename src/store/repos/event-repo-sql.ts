@@ -25,28 +25,32 @@ const SQLITE_INSERT_ROWID = `INSERT INTO events (${INSERT_COLUMNS})
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
   ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
-// Locks the rows of the partitions a batch touches, in partition order (two batches touching overlapping sets
-// cannot deadlock), and reads their heads and the number of partitions; $1 are the batch's profile hashes.
-const POSTGRES_LOCK_PARTITIONS = `SELECT p.part, p.head, c.n FROM event_partitions p,
-  (SELECT COUNT(*)::integer AS n FROM event_partitions) c
-  WHERE p.part IN (SELECT DISTINCT (h % c.n)::integer FROM unnest($1::bigint[]) AS h)
-  ORDER BY p.part FOR UPDATE OF p`;
-
-// One statement for any batch size: the columns travel as arrays and are unnested in input order; the partition
-// heads move to the highest number taken (a duplicate leaves its number unused: a hole, never a reordering).
-const POSTGRES_INSERT = `WITH ins AS (
-  INSERT INTO events (${INSERT_COLUMNS}, part, part_seq)
-  SELECT w, m, p, t, n, u, a, ts, r, pr::jsonb, tr::jsonb, c::jsonb, pa, ps
+// One statement for any batch size, so the partitions stay locked for this statement and the COMMIT only: the
+// columns travel as arrays ($13 the profile hashes) and are unnested in input order; `locked` takes the rows of the
+// partitions the batch touches, in partition order (two batches touching overlapping sets cannot deadlock; under
+// READ COMMITTED a row another append just moved is re-read at its newest head), the events are numbered in each
+// partition's own gap-free sequence after that head, and the heads move to the highest number taken (a duplicate
+// leaves its number unused: a hole, never a reordering). The UPDATE of `event_partitions` makes the statement take
+// ROW EXCLUSIVE on it before any seq is drawn: what the global-order barrier (StableHead) waits for.
+const POSTGRES_APPEND = `WITH c AS (SELECT COUNT(*)::integer AS n FROM event_partitions),
+x AS MATERIALIZED (
+  SELECT x.*, (x.h % c.n)::integer AS pa
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-              $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::integer[], $14::bigint[])
-       WITH ORDINALITY AS x(w, m, p, t, n, u, a, ts, r, pr, tr, c, pa, ps, ord)
-  ORDER BY ord
+              $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::bigint[])
+       WITH ORDINALITY AS x(w, m, p, t, n, u, a, ts, r, pr, tr, cx, h, ord), c
+), locked AS MATERIALIZED (
+  SELECT e.part, e.head FROM event_partitions e WHERE e.part IN (SELECT DISTINCT pa FROM x) ORDER BY e.part FOR UPDATE
+), numbered AS (
+  SELECT x.*, l.head + row_number() OVER (PARTITION BY x.pa ORDER BY x.ord) AS ps FROM x JOIN locked l ON l.part = x.pa
+), ins AS (
+  INSERT INTO events (${INSERT_COLUMNS}, part, part_seq)
+  SELECT w, m, p, t, n, u, a, ts, r, pr::jsonb, tr::jsonb, cx::jsonb, pa, ps FROM numbered ORDER BY ord
   ON CONFLICT (workspace_id, message_id) DO NOTHING
   RETURNING seq, workspace_id, message_id, part, part_seq
 ), heads AS (
-  UPDATE event_partitions e SET head = x.top
-  FROM (SELECT part, MAX(part_seq) AS top FROM ins GROUP BY part) x
-  WHERE e.part = x.part
+  UPDATE event_partitions e SET head = y.top
+  FROM (SELECT part, MAX(part_seq) AS top FROM ins GROUP BY part) y
+  WHERE e.part = y.part
 )
 SELECT seq, workspace_id, message_id FROM ins`;
 
@@ -332,23 +336,14 @@ async function appendSqlite(tx: SqlExecutor, events: readonly NewEvent[]): Promi
 }
 
 async function appendPostgres(tx: SqlExecutor, events: readonly NewEvent[]): Promise<AppendResult> {
-  const hashes = events.map((e) => profileHash(e.profileId));
-  const locked = await tx.query<{ part: unknown; head: unknown; n: unknown }>(POSTGRES_LOCK_PARTITIONS, [hashes]);
-  const partitions = Number(locked[0]?.n ?? 1);
-  const next = new Map<number, number>(locked.map((r) => [Number(r.part), Number(r.head)]));
-  const columns: unknown[][] = Array.from({ length: 14 }, () => new Array<unknown>(events.length));
+  const columns: unknown[][] = Array.from({ length: 13 }, () => new Array<unknown>(events.length));
   events.forEach((e, i) => {
-    const values = rowOf(e);
-    values.forEach((v, c) => {
+    rowOf(e).forEach((v, c) => {
       columns[c]![i] = v;
     });
-    const part = (hashes[i] as number) % partitions;
-    const partSeq = (next.get(part) ?? 0) + 1;
-    next.set(part, partSeq);
-    columns[12]![i] = part;
-    columns[13]![i] = partSeq;
+    columns[12]![i] = profileHash(e.profileId);
   });
-  const rows = await tx.query<{ seq: number; workspace_id: string; message_id: string }>(POSTGRES_INSERT, columns);
+  const rows = await tx.query<{ seq: number; workspace_id: string; message_id: string }>(POSTGRES_APPEND, columns);
   // Map back by (workspace, messageId): within one batch the first occurrence is the one stored.
   const key = (workspaceId: string, messageId: string): string => `${workspaceId}\u0000${messageId}`;
   const seqs = new Map<string, number>();
