@@ -13,7 +13,8 @@
 import { systemClock } from '../../src/core/index.js';
 import { EventGenerator } from '../generator.js';
 import type { BenchRow, Workload } from '../workload.js';
-import { BENCH_WS, openEngineBench } from './engine-setup.js';
+import { BENCH_WS, heapAfterGc, openEngineBench } from './engine-setup.js';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const MIB = 2 ** 20;
@@ -61,6 +62,13 @@ export const engineRss: Workload = {
       }
       await bench.engine.idle();
       const end = process.memoryUsage();
+      if (process.env.BENCH_RSS_DIAG === '1') {
+        const gcHeap = heapAfterGc();
+        const m = process.memoryUsage();
+        process.stderr.write(`engine-rss diag: after GC heap+ab ${Math.round(gcHeap / MIB)} MiB, rss ${Math.round(m.rss / MIB)}, external ${Math.round(m.external / MIB)}, ab ${Math.round(m.arrayBuffers / MIB)}\n`);
+        for (const sp of getHeapSpaceStatistics()) process.stderr.write(`  ${sp.space_name}: used ${Math.round(sp.space_used_size / MIB)} size ${Math.round(sp.space_size / MIB)}\n`);
+        if (process.env.BENCH_RSS_SNAPSHOT) process.stderr.write(`snapshot ${writeHeapSnapshot(process.env.BENCH_RSS_SNAPSHOT)}\n`);
+      }
       samples.push({ at: (performance.now() - started) / 1000, rss: end.rss / MIB, heap: end.heapUsed / MIB });
       const wall = (performance.now() - started) / 1000;
       const processed = bench.engine.position;

@@ -45,7 +45,7 @@ export async function openEngineBench(
     store,
     clock,
     changeLog,
-    batchSize: 2000,
+    batchSize: Number(process.env.BENCH_BATCH ?? 2000),
     tailIntervalMs: 0,
     cacheCapacity: options.cacheCapacity ?? 2_000_000,
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),

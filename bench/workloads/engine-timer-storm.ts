@@ -9,9 +9,12 @@
  * in `performed("Email Opened", within 30d)` (routing 1M events through the engine would add minutes of set-up to
  * a figure they do not change): they weigh on the timer table's indexes and on every horizon read, which is what
  * "pending" costs; none falls due during the storm.
+ *
+ * `BENCH_STORM_PROFILE=FILE` writes a CPU profile of the storm alone (not the set-up) to FILE.
  */
 import { FakeClock } from '../../src/core/index.js';
 import type { NewEvent } from '../../src/core/index.js';
+import { startCpuProfile } from '../support/cpu-profiler.js';
 import type { Workload } from '../workload.js';
 import { TimerRepoSql } from '../../src/engine/index.js';
 import type { TimerSetWrite } from '../../src/engine/index.js';
@@ -75,6 +78,7 @@ export const engineTimerStorm: Workload = {
         for (let s = seen; s < last; s++) lateness.push(at);
         seen = last;
       });
+      const stopProfile = await startCpuProfile('BENCH_STORM_PROFILE');
       const cpuBefore = process.cpuUsage();
       start = performance.now();
       clock.advanceTo(BENCH_T0 + 30_000);
@@ -82,6 +86,7 @@ export const engineTimerStorm: Workload = {
       await bench.engine.idle();
       const total = performance.now() - start;
       const cpu = process.cpuUsage(cpuBefore);
+      await stopProfile();
       // CPU time (user + system) of this process over the storm: on a loaded machine wall time includes waiting for
       // a core; CPU time is what the storm costs, and what its wall time would be on an idle core.
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -148,7 +148,7 @@ export class ProfileState {
     const spec = this.spec.events.get(event.name);
     if (spec === undefined || event.time <= this.watermark - spec.horizon) return true;
     const kept = keep(event, spec);
-    this.bytes += eventBytes(kept);
+    this.bytes += eventBytes(kept, spec);
     const lists = (this.lists ??= new SmallMap());
     let list = lists.get(spec.name);
     if (!list) lists.set(spec.name, (list = []));
@@ -184,11 +184,12 @@ export class ProfileState {
     if (lists !== undefined) {
       let emptied: string[] | undefined;
       for (const [name, list] of lists) {
-        const horizon = this.spec.events.get(name)?.horizon ?? Infinity;
+        const spec = this.spec.events.get(name);
+        const horizon = spec?.horizon ?? Infinity;
         if (!Number.isFinite(horizon)) continue;
         let drop = 0;
         while (drop < list.length && (list[drop] as HistoryEvent).time <= t - horizon) {
-          this.bytes -= eventBytes(list[drop] as HistoryEvent);
+          this.bytes -= eventBytes(list[drop] as HistoryEvent, spec);
           drop += 1;
         }
         if (list.length === drop) {
@@ -267,20 +268,22 @@ function keep(event: HistoryEvent, spec: KeptEventSpec): HistoryEvent {
     // An ordinary object (keys added in the spec's fixed order share one hidden class); a key named `__proto__`
     // is defined as an own property rather than assigned, which would set the prototype. Readers use
     // `Object.hasOwn` (getPath), so inherited names are never seen as properties.
-    if (key === '__proto__') Object.defineProperty(properties, key, { value: event.properties[key], enumerable: true, writable: true, configurable: true });
-    else (properties as Record<string, unknown>)[key] = event.properties[key];
+    const raw = event.properties[key];
+    const value = typeof raw === 'string' ? spec.values.intern(raw) : raw;
+    if (key === '__proto__') Object.defineProperty(properties, key, { value, enumerable: true, writable: true, configurable: true });
+    else (properties as Record<string, unknown>)[key] = value;
   }
   return { id: event.id, name: spec.name, time: event.time, properties };
 }
 
-/** The estimated bytes of one kept event (see {@link ProfileState.approximateBytes}). */
-function eventBytes(e: HistoryEvent): number {
+/** The estimated bytes of one kept event (see {@link ProfileState.approximateBytes}); interned strings are shared. */
+function eventBytes(e: HistoryEvent, spec: KeptEventSpec | undefined): number {
   let bytes = EVENT_BYTES + 24 + e.id.length;
   if (e.properties !== NO_PROPERTIES) {
     bytes += 32;
     for (const key in e.properties) {
       const v = e.properties[key];
-      bytes += 8 + (typeof v === 'string' ? 24 + v.length : typeof v === 'number' ? 16 : 32);
+      bytes += 8 + (typeof v === 'string' ? (spec?.values.holds(v) === true ? 0 : 24 + v.length) : typeof v === 'number' ? 16 : 32);
     }
   }
   return bytes;

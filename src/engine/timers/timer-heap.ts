@@ -8,22 +8,21 @@ export interface HeapTimer {
 
 /**
  * A binary min-heap of timers by due time: the near horizon of the durable timer table. Entries are never
- * removed in place; a popped timer that no longer matches the profile's current timer is simply skipped.
+ * removed in place; a popped timer that no longer matches the profile's current timer is simply skipped, and so
+ * is a second copy of one already fired (its profile's timer has moved past it). Copies are rare: the schedule
+ * reads each part of the horizon once, and a commit pushes only the timers it moved. So nothing is deduplicated
+ * here (a key string per held timer cost ~60 bytes and a fifth of a storm's heap time).
  */
 export class TimerHeap {
   private readonly items: HeapTimer[] = [];
-  private readonly keys = new Set<string>();
 
   /** How many timers are held. */
   get size(): number {
     return this.items.length;
   }
 
-  /** Adds a timer unless the same (segment, profile, due) is already held. */
+  /** Adds a timer. */
   push(timer: HeapTimer): void {
-    const key = keyOf(timer);
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
     const items = this.items;
     items.push(timer);
     let i = items.length - 1;
@@ -47,32 +46,32 @@ export class TimerHeap {
     const top = items[0];
     if (top === undefined) return undefined;
     const last = items.pop() as HeapTimer;
-    if (items.length > 0) {
+    const n = items.length;
+    if (n > 0) {
+      // Sift the last item down from the root: move the smaller child up while it is due before it.
+      const due = last.dueAt;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
-        const r = l + 1;
-        let smallest = i;
-        const cur = () => (smallest === i ? last : (items[smallest] as HeapTimer));
-        if (l < items.length && (items[l] as HeapTimer).dueAt < cur().dueAt) smallest = l;
-        if (r < items.length && (items[r] as HeapTimer).dueAt < cur().dueAt) smallest = r;
-        if (smallest === i) break;
-        items[i] = items[smallest] as HeapTimer;
-        i = smallest;
+        if (l >= n) break;
+        let child = l;
+        let childDue = (items[l] as HeapTimer).dueAt;
+        if (l + 1 < n && (items[l + 1] as HeapTimer).dueAt < childDue) {
+          child = l + 1;
+          childDue = (items[child] as HeapTimer).dueAt;
+        }
+        if (childDue >= due) break;
+        items[i] = items[child] as HeapTimer;
+        i = child;
       }
       items[i] = last;
     }
-    this.keys.delete(keyOf(top));
     return top;
   }
 
   /** Drops everything (after a rule-set change the durable table is re-read). */
   clear(): void {
     this.items.length = 0;
-    this.keys.clear();
   }
 }
 
-function keyOf(t: HeapTimer): string {
-  return `${t.segmentId}\u0000${t.profileId}\u0000${t.dueAt}`;
-}

@@ -51,10 +51,24 @@ describeEachStore('timer repo', (getStore) => {
   });
 });
 
-it('pops heap timers in due order and ignores an exact duplicate', () => {
+it('pops heap timers in due order, copies included', () => {
   const heap = new TimerHeap();
   for (const due of [5, 1, 9, 3, 7, 3]) heap.push({ dueAt: due, workspaceId: 'w', segmentId: 's', profileId: `p${due}` });
   const order: number[] = [];
   for (let t = heap.pop(); t !== undefined; t = heap.pop()) order.push(t.dueAt);
-  expect(order).toEqual([1, 3, 5, 7, 9]);
+  expect(order).toEqual([1, 3, 3, 5, 7, 9]);
+});
+
+it('pops many random timers in due order', () => {
+  const heap = new TimerHeap();
+  let seed = 7;
+  const dues: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    dues.push(seed % 500);
+    heap.push({ dueAt: seed % 500, workspaceId: 'w', segmentId: 's', profileId: `p${i}` });
+  }
+  const order: number[] = [];
+  for (let t = heap.pop(); t !== undefined; t = heap.pop()) order.push(t.dueAt);
+  expect(order).toEqual([...dues].sort((a, b) => a - b));
 });

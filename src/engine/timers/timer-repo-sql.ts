@@ -80,13 +80,17 @@ export class TimerRepoSql {
     }
   }
 
-  /** Timers due at or before `until`, earliest first, at most `limit`; only those of one partition when given. */
-  async dueBy(until: number, limit: number, partition?: number): Promise<TimerRow[]> {
+  /**
+   * Timers due at or before `until` (and after `after`, when given), earliest first, at most `limit`; only those of
+   * one partition when given.
+   */
+  async dueBy(until: number, limit: number, partition?: number, after?: number): Promise<TimerRow[]> {
+    const lower = after === undefined || !Number.isFinite(after) ? -Number.MAX_SAFE_INTEGER : after;
     const rows = await this.sql.query<{ workspace_id: string; segment_id: string; profile_id: string; due_at: unknown }>(
       partition === undefined
-        ? 'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE due_at <= $1 ORDER BY due_at LIMIT $2'
-        : 'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE part = $3 AND due_at <= $1 ORDER BY due_at LIMIT $2',
-      partition === undefined ? [until, limit] : [until, limit, partition],
+        ? 'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE due_at > $3 AND due_at <= $1 ORDER BY due_at LIMIT $2'
+        : 'SELECT workspace_id, segment_id, profile_id, due_at FROM engine_timers WHERE part = $4 AND due_at > $3 AND due_at <= $1 ORDER BY due_at LIMIT $2',
+      partition === undefined ? [until, limit, lower] : [until, limit, lower, partition],
     );
     return rows.map((r) => ({ workspaceId: r.workspace_id, segmentId: r.segment_id, profileId: r.profile_id, dueAt: Number(r.due_at) }));
   }

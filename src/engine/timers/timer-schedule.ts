@@ -24,11 +24,15 @@ export class TimerSchedule {
     private readonly partition?: number,
   ) {}
 
-  /** Reads the timers due within the horizon into the heap when half of the loaded horizon has passed. */
+  /**
+   * Reads the timers due within the horizon into the heap when half of the loaded horizon has passed: only those
+   * due after the part already loaded, since every timer this engine writes within the loaded horizon reaches the
+   * heap through {@link committed} (and a rule change or a lost lease clears the heap and the horizon).
+   */
   async refill(now: number, timers: TimerRepoSql): Promise<void> {
     if (now + this.horizonMs / 2 <= this.horizonUntil) return;
     const until = now + this.horizonMs;
-    const rows = await timers.dueBy(until, HORIZON_LIMIT, this.partition);
+    const rows = await timers.dueBy(until, HORIZON_LIMIT, this.partition, this.horizonUntil);
     for (const row of rows) this.heap.push(row);
     this.horizonUntil = rows.length === HORIZON_LIMIT ? (rows.at(-1) as HeapTimer).dueAt - 1 : until;
   }

@@ -15,6 +15,7 @@ import { migration0104 } from './0104-events-profile-seq-name.js';
 import { migration0105 } from './0105-engine-lease.js';
 import { migration0110 } from './0110-event-partitions.js';
 import { migration0111 } from './0111-cluster-processes.js';
+import { migration0120 } from './0120-engine-tables-without-rowid.js';
 import { migration0106 } from './0106-segment-backfills.js';
 import { migration0107 } from './0107-segment-backfill-parts.js';
 import { migration0200 } from './0200-destinations.js';
@@ -56,6 +57,7 @@ export const migrations: readonly Migration[] = [
   migration0107,
   migration0110,
   migration0111,
+  migration0120,
   // 0200–0299: destinations
   migration0200,
   migration0201,
