@@ -31,7 +31,11 @@ export function heapGrowingPercent(env: Readonly<Record<string, string | undefin
  * `--heap-growing-percent` is read at each collection, so setting it after start-up takes effect. Returns the
  * percent applied, if any.
  */
-export function limitHeapGrowth(env: Readonly<Record<string, string | undefined>>, execArgv: readonly string[] = process.execArgv): number | undefined {
+export function limitHeapGrowth(
+  env: Readonly<Record<string, string | undefined>>,
+  // NODE_OPTIONS from the process itself: the app's configuration keeps only SEGFLOW_* variables.
+  execArgv: readonly string[] = [...process.execArgv, process.env.NODE_OPTIONS ?? ''],
+): number | undefined {
   const percent = heapGrowingPercent(env, execArgv);
   if (percent !== undefined) setFlagsFromString(`--heap-growing-percent=${percent}`);
   return percent;
