@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
+import { limitHeapGrowth } from '../src/app/heap-growth.js';
 import type { BenchRow } from './workload.js';
 import { workloads } from './workloads/index.js';
 
@@ -14,6 +15,9 @@ const quick = args.includes('--quick');
 const large = args.includes('--large');
 const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
+
+// As `segflow serve` does (src/app/start-app.ts): the in-process engine workloads run with the same heap growth cap.
+limitHeapGrowth(process.env);
 
 const rows: BenchRow[] = [];
 for (const w of workloads) {

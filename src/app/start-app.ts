@@ -36,6 +36,7 @@ import { TrackingPlanRepoSql, TrackingPlanScreen, TrackingPlanService } from '..
 import { bootstrapKeys, type NewKeys } from './bootstrap-keys.js';
 import { connectionDefaults, type AppConfig, type StorageConfig } from './config.js';
 import { engineCacheSettings } from './engine-cache-settings.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { storeEspPort } from './esp-port.js';
 import { startIngestWriter } from './ingest-writer.js';
 import { createLogger } from './logger.js';
@@ -147,6 +148,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     // consumers gated on the lease are woken when this process takes it over (a standby's are idle until then)
     const onActive: (() => void)[] = [];
     const cacheBounds = engineCacheSettings(config.env ?? {});
+    // The engine's state is bounded in bytes; bound how far V8 lets the heap run above it too (docs/engine.md).
+    // A process-wide setting: only for a process configured from its environment (`segflow serve`), not an embedder.
+    if (config.env !== undefined) limitHeapGrowth(config.env);
     const metrics = new Registry();
     // The engine's own metrics: fed by the engines as they commit, read from the single engine's memory at scrape
     // time (a cluster process's partitions are listed by GET /api/cluster).
