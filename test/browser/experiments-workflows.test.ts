@@ -8,7 +8,7 @@
  * into docs/screenshots/; the run fails on any console error.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -32,6 +32,8 @@ const WORKFLOW = 'Browse follow-up';
 const BUYERS_PER_20: Record<string, number> = { '2 views': 3, '3 views': 6, holdout: 2 };
 /** This customer's webhook calls are always refused by the receiver (HTTP 500): their actions end up failed. */
 const FAILING_USER = 'tour-d0-13';
+/** Their profile id (the workflow webhook's payload names the person by profile id). */
+let failingProfile = '';
 
 const experiment = {
   name: EXPERIMENT,
@@ -81,8 +83,10 @@ let receiver: Server;
 const clock = new FakeClock(T0 + 8 * HOUR);
 /** Each person's arm (from the arm segments' members), and who bought. */
 const armOf = new Map<string, string>();
+/** How many people of each arm have arrived so far (the week through): who buys is decided by this rank. */
+const rank: Record<string, number> = {};
 const bought = new Set<string>();
-const received: { userId: string; step: string }[] = [];
+const received: { profileId: string; step: string }[] = [];
 
 async function shot(name: string): Promise<void> {
   if (WRITE_SHOTS) await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: false });
@@ -90,17 +94,22 @@ async function shot(name: string): Promise<void> {
 }
 
 /**
- * `fetch`, tried again when the server closed the kept-alive connection as the request went out (its 5 s idle
- * timeout runs on real time, and a loaded machine can spend longer than that between two requests). Safe: every
- * message carries a messageId, so a batch that did arrive the first time is deduplicated.
+ * One HTTP request on a fresh connection (`agent: false`), never on a kept-alive one: the server closes idle
+ * connections after 5 s of real time, and a loaded machine can spend longer than that between two requests,
+ * which makes a reused socket fail as the request goes out.
  */
-async function request(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
-    return fetch(url, init);
-  }
+function request(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method, headers: init.headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 async function admin<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
@@ -109,7 +118,7 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<{
     headers: { authorization: `Bearer ${server.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, json: (await res.json()) as T };
+  return { status: res.status, json: JSON.parse(res.text) as T };
 }
 
 async function send(batch: Record<string, unknown>[]): Promise<void> {
@@ -122,11 +131,31 @@ async function send(batch: Record<string, unknown>[]): Promise<void> {
   await server.app.settled();
 }
 
-/** Moves the server's clock to `target` a few hours at a time, letting the engine catch up after each step. */
+/**
+ * Waits until the workflows have caught up with the clock: no run's timer is due any more, and every action due
+ * by now has had its first attempt. A webhook call's timeout runs on the server's clock, so moving the fake clock
+ * on while calls are in flight would time them out: a failure no real deployment sees. (Read from the store:
+ * the API shows in-flight calls as pending, like retries.)
+ */
+async function actionsAttempted(): Promise<void> {
+  for (let i = 0; i < 6_000; i++) {
+    const rows = await server.app.store.sql.query<{ n: unknown }>(
+      `SELECT (SELECT COUNT(*) FROM workflow_timers WHERE due_at <= $1)
+            + (SELECT COUNT(*) FROM workflow_actions WHERE status = 'pending' AND attempts = 0 AND due_at <= $1) AS n`,
+      [clock.now()],
+    );
+    if (Number(rows[0]?.n) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('workflow actions due now were not attempted');
+}
+
+/** Moves the server's clock to `target` a few hours at a time, letting the engine and the workflows catch up after each step. */
 async function advanceTo(target: number): Promise<void> {
   while (clock.now() < target) {
     clock.advanceTo(Math.min(target, clock.now() + 3 * HOUR));
     await server.app.settled();
+    await actionsAttempted();
   }
 }
 
@@ -148,10 +177,10 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const payload = JSON.parse(body) as { type?: string; data?: { step?: { id: string }; profile?: { userId: string | null } } };
-      const userId = payload.data?.profile?.userId ?? '';
-      if (payload.type === 'workflow.step') received.push({ userId, step: payload.data?.step?.id ?? '' });
-      res.writeHead(userId === FAILING_USER ? 500 : 204).end();
+      const payload = JSON.parse(body) as { type?: string; data?: { step?: { id: string }; profile?: { id: string } } };
+      const profileId = payload.data?.profile?.id ?? '';
+      if (payload.type === 'workflow.step') received.push({ profileId, step: payload.data?.step?.id ?? '' });
+      res.writeHead(profileId === failingProfile ? 500 : 204).end();
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -187,10 +216,11 @@ beforeAll(async () => {
       ]),
     );
     await readArms();
-    const rank: Record<string, number> = {};
+    if (d === 0) failingProfile = (await admin<{ id: string }>('GET', `/api/profiles/${FAILING_USER}?limit=1`)).json.id;
     const buyers = users.filter((u) => {
       const arm = armOf.get(u);
       if (arm === undefined) return false;
+      if (u === FAILING_USER) return false; // stays in the workflow long enough for every one of their calls to fail
       rank[arm] = (rank[arm] ?? 0) + 1;
       return (rank[arm] - 1) % 20 < (BUYERS_PER_20[arm] ?? 0);
     });
@@ -209,6 +239,8 @@ beforeAll(async () => {
   await advanceTo(T0 + DAYS * DAY + 12 * HOUR);
   browser = await launchBrowser();
   page = browser.page;
+  // a little taller than the main tour's pages: the report's chart and the flow's first branch fit on screen
+  await page.setViewportSize({ width: 1280, height: 1000 });
 }, 600_000);
 
 afterAll(async () => {
@@ -230,7 +262,7 @@ describe('the experiments and workflows pages', () => {
     // the worker records exposures behind the change log: wait until all of them are in the report
     await expect.poll(() => page.getByTestId(`exposures-${EXPERIMENT}`).textContent(), { timeout: 60_000 }).toBe('420');
     expect(await table.getByRole('row').nth(1).textContent()).toContain('running');
-    expect(await table.getByRole('listitem').allTextContents()).toEqual(['2 views (control) 45%', '3 views 45%', 'holdout (holdout) 10%']);
+    expect(await table.getByRole('listitem').allTextContents()).toEqual(['2 views (control) 45%', '3 views 45%', 'holdout 10%']);
     await expect.poll(() => page.getByTestId(`verdict-${EXPERIMENT}`).textContent(), { timeout: 60_000 }).toMatch(/^3 views beats 2 views on purchase by \+\d+%/);
     await page.getByLabel('Control conversion rate (%)').fill('3');
     await page.getByLabel('Smallest lift worth detecting (%)').fill('10');
@@ -271,7 +303,8 @@ describe('the experiments and workflows pages', () => {
     await shot('experiment');
     await page.getByRole('button', { name: 'Conversion rate' }).click();
     await expect.poll(() => chart.getAttribute('aria-label')).toBe('Cumulative conversion rate of purchase per arm by day');
-    await page.getByRole('heading', { name: 'Results by metric' }).scrollIntoViewIfNeeded();
+    await shot('experiment-rate');
+    await page.locator('#panel-results-by-metric').evaluate((el) => el.scrollIntoView());
     await shot('experiment-metrics');
   });
 
@@ -300,6 +333,7 @@ describe('the experiments and workflows pages', () => {
     await page.getByRole('heading', { name: new RegExp(WORKFLOW) }).waitFor();
     const v2 = versions.find((v) => v.version === 2)!;
     expect(v2.entered).toBe(4 * PEOPLE_PER_DAY);
+    expect(v2.actions.failed).toBe(0);
     await expect.poll(() => page.getByTestId('wf-entered').textContent()).toBe(String(v2.entered));
     expect(await page.getByTestId('wf-active').textContent()).toBe(String(v2.active));
     for (const [step, n] of Object.entries(v2.atStep)) expect(await page.getByTestId(`here-${step}`).textContent()).toBe(`${n} here now`);
@@ -381,7 +415,7 @@ describe('the experiments and workflows pages', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('experiment-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize({ width: 1280, height: 1000 });
   });
 
   it('logged no console error on any page, and the receiver saw the workflow calls', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../app/testing/index.js';
 import { yieldToEventLoop } from '../../core/index.js';
+import { testStoreKinds } from '../../store/testing/index.js';
 
 describe('/api/workflows', () => {
   let t: TestApp | undefined;
@@ -54,8 +55,8 @@ describe('/api/workflows', () => {
     expect(missing).toMatchObject({ status: 404, body: { code: 'WORKFLOW_VERSION_NOT_FOUND', field: 'version' } });
   });
 
-  it('counts per step how runs passed it: branches taken and actions by status', async () => {
-    t = await startTestApp();
+  it.each(testStoreKinds())('counts per step how runs passed it: branches taken and actions by status (%s)', async (storeKind) => {
+    t = await startTestApp({ storeKind });
     const def = {
       name: 'plans',
       trigger: { event: 'Signed Up' },

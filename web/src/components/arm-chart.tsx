@@ -3,6 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AlignedSeries } from '../lib/experiment-format.js';
 
+const DAY_S = 86_400;
+
 /** One colour per arm, in the definition's order (the holdout is drawn dashed). */
 export const ARM_COLOURS = ['#2456c7', '#c25e00', '#1f7a3e', '#8a3ffc', '#b3261e', '#00798c'];
 
@@ -21,7 +23,13 @@ export function ArmChart({ aligned, mode, holdouts, label }: { aligned: AlignedS
         width,
         height: 240,
         scales: { x: { time: true }, y: mode === 'rate' ? { range: (_u, _min, max) => [0, Math.max(0.01, max * 1.15)] } : {} },
-        axes: [{}, mode === 'rate' ? { label: 'conversion rate', values: (_u, ticks) => ticks.map((v) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`) } : { label: 'people exposed' }],
+        axes: [
+          // one point per UTC day: ticks on whole days, labelled by date
+          { incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S], values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)) },
+          mode === 'rate'
+            ? { label: 'conversion rate', values: (_u, ticks) => ticks.map((v) => (v === 0 ? '0%' : `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`)) }
+            : { label: 'people exposed' },
+        ],
         series: [
           {},
           ...aligned.arms.map((a, i) => ({

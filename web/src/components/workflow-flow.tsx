@@ -21,7 +21,11 @@ function StepCard({ step, stats }: { step: WorkflowStepSource; stats: WorkflowVe
   const here = stats?.atStep[step.id] ?? 0;
   const counts: Counts | undefined = stats?.steps?.[step.id];
   const branchOutcomes = new Set(['then', 'else', 'timed_out']);
-  const outcomes = Object.entries(counts?.outcomes ?? {}).filter(([o]) => !(branchOutcomes.has(o) && (step.if !== undefined || (o === 'timed_out' && (step.on_timeout?.length ?? 0) > 0))));
+  // in the order a run meets them (started waiting → waited → exited …), whatever order the store grouped them in
+  const order = Object.keys(OUTCOME_LABEL);
+  const outcomes = Object.entries(counts?.outcomes ?? {})
+    .filter(([o]) => !(branchOutcomes.has(o) && (step.if !== undefined || (o === 'timed_out' && (step.on_timeout?.length ?? 0) > 0))))
+    .sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
   const actions = counts?.actions;
   const hasActions = actions && actions.pending + actions.sent + actions.failed > 0;
   return (

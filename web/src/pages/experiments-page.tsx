@@ -28,7 +28,7 @@ function ExperimentRow({ e }: { e: Experiment }) {
             <li key={a.name}>
               {a.name}
               {a.name === e.definition.control && <span class="muted"> (control)</span>}
-              {a.holdout && <span class="muted"> (holdout)</span>} <span class="muted small">{Math.round((a.weight / total) * 100)}%</span>
+              {a.holdout && !/holdout/i.test(a.name) && <span class="muted"> (holdout)</span>} <span class="muted small">{Math.round((a.weight / total) * 100)}%</span>
             </li>
           ))}
         </ul>
