@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/index.js';
 import { openPostgresStore, type Store } from '../store/index.js';
 import { createTestPostgresStore, testDatabaseUrl, testStoreKinds, type DisposableStore } from '../store/testing/index.js';
-import { IngestService } from './pipeline.js';
+import { IngestService, type IngestOptions } from './pipeline.js';
 
 const WS = 'ws_default';
 
@@ -20,14 +20,19 @@ describe.runIf(testStoreKinds().includes('postgres'))('two ingestion pipelines o
     first = undefined;
   });
 
-  it('both accept the same brand-new users sent at once, and each user ends with one profile holding all events', async () => {
-    first = await createTestPostgresStore();
+  const cases: ReadonlyArray<readonly [string, IngestOptions]> = [
+    ['one group at a time in each process', {}],
+    // As `segflow serve` runs on PostgreSQL: several groups of one process in flight at once race each other too.
+    ['three small groups in flight in each process', { writeConcurrency: 3, maxGroupMessages: 16 }],
+  ];
+  it.each(cases)('both accept the same brand-new users sent at once, and each user ends with one profile holding all events (%s)', async (_, options) => {
+    first = await createTestPostgresStore({ poolSize: 6 });
     const schema = (await first.store.sql.query<{ s: string }>('SELECT current_schema() AS s'))[0]!.s;
-    second = await openPostgresStore({ url: testDatabaseUrl(), schema, poolSize: 4 });
+    second = await openPostgresStore({ url: testDatabaseUrl(), schema, poolSize: 6 });
     const clock = new FakeClock(Date.UTC(2026, 5, 1));
     await first.store.workspaces.ensureDefault(clock.now());
     const meta = { receivedAt: clock.now(), source: 'test' };
-    const services = [new IngestService(first.store, { clock }), new IngestService(second, { clock })];
+    const services = [new IngestService(first.store, { clock, ...options }), new IngestService(second, { clock, ...options })];
     const rounds = 8;
     const users = 30;
     for (let round = 0; round < rounds; round++) {
@@ -39,8 +44,13 @@ describe.runIf(testStoreKinds().includes('postgres'))('two ingestion pipelines o
           { type: 'track', userId: id, event: 'Viewed', messageId: `${id}-p${p}-track` },
           { type: 'identify', userId: id, anonymousId: `anon-${id}`, traits: { email: `${id}@example.com` }, messageId: `${id}-p${p}-identify` },
         ]);
-      const results = await Promise.all(services.map((s, p) => s.ingest(WS, batchOf(p), meta)));
-      for (const r of results) expect(r).toMatchObject({ accepted: users * 2, rejected: 0, duplicates: 0 });
+      // Each process's share as three requests at once (with small groups, three groups of one process race too).
+      const requestsOf = (p: number) => [0, 1, 2].map((k) => batchOf(p).filter((_, i) => i % 3 === k));
+      const results = await Promise.all(services.map(async (s, p) => Promise.all(requestsOf(p).map((batch) => s.ingest(WS, batch, meta)))));
+      for (const perProcess of results) {
+        expect(perProcess.reduce((n, r) => n + r.accepted, 0)).toBe(users * 2);
+        for (const r of perProcess) expect(r).toMatchObject({ rejected: 0, duplicates: 0 });
+      }
     }
     const store = first.store;
     expect(await store.events.count(WS)).toBe(rounds * users * 4);

@@ -127,11 +127,12 @@ function withoutNul(e: NewEvent): NewEvent {
  *
  * The global order ({@link EventRepoSql.readLog}, followed by workflows, experiments, the monitor and the live
  * scorer) is recovered by a barrier instead of a global append lock: the reader takes `event_partitions` in SHARE
- * mode, which waits for every appending transaction that has taken seqs (their `UPDATE` of the heads holds ROW
- * EXCLUSIVE until commit) and makes new ones wait for the read's few milliseconds; under it every seq handed out
- * is committed or rolled back for good. Readers of the global log thus pay a short wait and delay appends by one
- * read; appenders never wait for each other across partitions. On SQLite the single writer gives both orders
- * for free and there is one partition.
+ * mode for one `MAX(seq)` ({@link StableHead}), which waits for every appending transaction that has taken seqs
+ * (their `UPDATE` of the heads holds ROW EXCLUSIVE until commit) and makes new ones wait for that lookup; every
+ * seq up to the head it found is then committed or rolled back for good, and rows below it are read without a
+ * lock. Readers of the global log thus pay a short wait and delay appends by one index lookup; appenders never
+ * wait for each other across partitions. On SQLite the single writer gives both orders for free and there is
+ * one partition.
  *
  * Filtering reads by `tx_id < pg_snapshot_xmin(pg_current_snapshot())` instead would not be enough: a
  * transaction with a smaller xid can take its seq after a larger-xid one did, so a row with an old xid can
