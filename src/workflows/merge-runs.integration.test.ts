@@ -56,7 +56,7 @@ describeEachStore('workflow runs on identity merges', (getStore) => {
     if (!after.ok) throw new Error('runs');
     // Every run is the survivor's now; of the two c1 runs the one entered first (Ada's) goes on.
     expect(after.value.every((r) => r.profileId === survivor)).toBe(true);
-    const byKey = after.value.map((r) => [r.key, r.status, r.exitCause, r.enteredAt - start]).sort((a, b) => Number(a[3]) - Number(b[3]));
+    const byKey = after.value.map((r) => [r.key, r.status, r.exitCause, r.enteredAt - start]).sort((a, b) => Number(a[3]) - Number(b[3]) || String(a[0]).localeCompare(String(b[0])));
     expect(byKey).toEqual([
       ['c1', 'active', null, 0],
       ['c1', 'ended', 'merged', MINUTE],
