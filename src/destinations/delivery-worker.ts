@@ -12,6 +12,7 @@ import type { DestinationRecord } from './destination-record.js';
 import { DestinationRepoSql } from './destination-repo-sql.js';
 import { OperationalEventRepoSql } from './operational-event-repo-sql.js';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { consentSegmentsOf } from './consent-segments.js';
 import { routeChange } from './route-change.js';
 import type { SecretCipher } from './secret-cipher.js';
 
@@ -192,6 +193,7 @@ export class DeliveryWorker {
     let created = 0;
     const infoCache = new Map<string, SegmentInfo>();
     const eligibility = await this.options.segments.get(destination.workspaceId, EMAIL_ELIGIBLE_SEGMENT);
+    const consentSegments = await consentSegmentsOf(this.options.segments, destination.workspaceId, destination.config.consentCategories);
     for (;;) {
       const changes = await changeLog.read(cursor, this.batchSize, destination.workspaceId);
       if (changes.length === 0) return created;
@@ -207,6 +209,7 @@ export class DeliveryWorker {
             tx,
             destination: fresh,
             eligibilitySegmentId: eligibility?.id,
+            consentSegments,
             now: clock.now(),
             segmentInfo: (ws, id, version) => this.segmentInfo(infoCache, ws, id, version),
           });

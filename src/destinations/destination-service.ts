@@ -56,6 +56,11 @@ export interface DestinationServiceOptions {
    * email-targeting (see `ensureEmailEligibleSegment`).
    */
   readonly ensureEligibilitySegment?: (workspaceId: string) => Promise<void>;
+  /**
+   * Makes sure a workspace has the `__consent_<category>` system segments of these categories; called when a
+   * destination declares consent categories (see `ensureConsentSegments`).
+   */
+  readonly ensureConsentSegments?: (workspaceId: string, categories: readonly string[]) => Promise<void>;
   /** How ESP providers are built for a resync besides guard and clock (job polling, CA certificates). */
   readonly connect?: Omit<ConnectOptions, 'guard' | 'clock'>;
   /** How long the old signing secret stays valid after a rotation (default 24 h). */
@@ -96,6 +101,7 @@ export class DestinationService {
       return fail({ kind: 'invalid', field: 'emailTargeting', message: 'ESP destinations always target email: people who may not be emailed are never added' });
     }
     if (emailTargeting) await this.options.ensureEligibilitySegment?.(workspaceId);
+    if (config.consentCategories?.length) await this.options.ensureConsentSegments?.(workspaceId, config.consentCategories);
     const eligibility = emailTargeting ? await this.options.segments?.get(workspaceId, EMAIL_ELIGIBLE) : undefined;
     const result = await this.options.store.transaction(async (tx) => {
       const record: DestinationRecord = {

@@ -17,7 +17,10 @@ export interface MembershipWebhookPayload {
     /** The logical instant of the change (ISO 8601). */
     readonly at: string;
     /** Why it changed; `{kind: "suppression"}` when email eligibility caused it. */
-    readonly cause: ChangeCause | { readonly kind: 'email_eligibility'; readonly eligible: boolean };
+    readonly cause:
+      | ChangeCause
+      | { readonly kind: 'email_eligibility'; readonly eligible: boolean }
+      | { readonly kind: 'consent'; readonly category: string; readonly granted: boolean };
   };
 }
 

@@ -47,5 +47,6 @@ export type { RetryPolicy } from './retry-policy.js';
 export { backoffDelay, defaultRetryPolicy } from './retry-policy.js';
 export type { RunningDestinations, StartDestinationsOptions } from './start-destinations.js';
 export { ensureEmailEligibleSegment, startDestinations } from './start-destinations.js';
+export { CONSENT_SEGMENT_PREFIX, consentSegmentName, ensureConsentSegments } from './consent-segments.js';
 export type { SecretCipher } from './secret-cipher.js';
 export { isSealedSecret, plainSecrets, secretCipher, secretCipherFromEnv } from './secret-cipher.js';

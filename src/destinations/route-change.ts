@@ -16,6 +16,8 @@ export interface RouteContext {
   readonly segmentInfo: (workspaceId: string, segmentId: string, version: number) => Promise<SegmentInfo>;
   /** The id of the workspace's `__email_eligible` system segment, when registered. */
   readonly eligibilitySegmentId: string | undefined;
+  /** The workspace's consent system segments this destination watches: segment id → category (consent-segments.ts). */
+  readonly consentSegments?: ReadonlyMap<string, string>;
   readonly now: number;
   /** The `sub` of the first message (several synthetic changes sharing one seq, as an initial sync makes). */
   readonly firstSub?: number;
@@ -30,7 +32,9 @@ export interface RouteContext {
  * - for a destination that declares consent categories, likewise an `entered` of a person who has not granted
  *   all of them (`hasConsent`, src/privacy): a person without the consent is never sent to it;
  * - an exit from `__email_eligible` becomes an `exited` for every segment the destination was told the person
- *   is in, and an entry into it an `entered` for every segment whose entry was suppressed.
+ *   is in, and an entry into it an `entered` for every segment whose entry was suppressed;
+ * - likewise for a destination with consent categories, an exit from the `__consent_<category>` segment of one of
+ *   them (consent withdrawn) and an entry into it (granted, and now every category and, for email, eligibility).
  * Returns how many deliveries were created.
  */
 export async function routeChange(change: MembershipChange, ctx: RouteContext): Promise<number> {
@@ -84,6 +88,26 @@ export async function routeChange(change: MembershipChange, ctx: RouteContext): 
       const info = await ctx.segmentInfo(change.workspaceId, m.segmentId, 0);
       await emit(change.kind, info, { kind: 'email_eligibility', eligible });
       await told.set(dest.id, change.profileId, m.segmentId, eligible);
+    }
+    return sub - firstSub;
+  }
+
+  const category = ctx.consentSegments?.get(change.segmentId);
+  if (category !== undefined) {
+    // Only a change of the person's consent is news here. An erasure or a merge exits every segment with its own
+    // cause (those exits follow); a deleted consent segment is no withdrawal by anyone.
+    if (change.cause.kind === 'erased' || change.cause.kind === 'profile_merged' || change.cause.kind === 'segment_deleted') return 0;
+    const granted = change.kind === 'entered';
+    for (const m of await told.of(dest.id, change.profileId)) {
+      if (m.told === granted) continue;
+      // Granting one category sends what was held back only once nothing else holds it back.
+      if (granted) {
+        const p = await profileOf();
+        if (!hasConsent(p, dest.config.consentCategories) || (dest.emailTargeting && !isEmailEligible(p))) continue;
+      }
+      const info = await ctx.segmentInfo(change.workspaceId, m.segmentId, 0);
+      await emit(change.kind, info, { kind: 'consent', category, granted });
+      await told.set(dest.id, change.profileId, m.segmentId, granted);
     }
     return sub - firstSub;
   }

@@ -11,6 +11,7 @@ import { DestinationService } from './destination-service.js';
 import { secretCipherFromEnv } from './secret-cipher.js';
 import { SsrfGuard, type Resolver } from './ssrf-guard.js';
 import { connectDestination, listSyncOf } from './connect-destination.js';
+import { ensureConsentSegments } from './consent-segments.js';
 import { changeListMember, type ListMemberChange, type ListMemberOutcome } from './list-sync/list-member-change.js';
 import { WebhookDestination } from './webhook-destination.js';
 
@@ -74,6 +75,10 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
   const allowlist = parseDestinationAllowlist(options.env?.SEGFLOW_DESTINATION_ALLOWLIST);
   for (const ws of options.workspaces ?? ['ws_default']) await ensureEmailEligibleSegment(options.segments, ws);
   const cipher = secretCipherFromEnv(options.env ?? {});
+  // Destinations that declared consent categories before their consent segments existed get them now.
+  for (const d of await new DestinationRepoSql(options.store.sql, cipher).all()) {
+    if (d.config.consentCategories?.length) await ensureConsentSegments(options.segments, d.workspaceId, d.config.consentCategories);
+  }
   // Extra CA certificates (PEM) trusted for https destinations, e.g. an internal receiver with a private CA.
   const caFile = options.env?.SEGFLOW_DESTINATION_CA_FILE;
   const ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
@@ -116,6 +121,7 @@ export async function startDestinations(options: StartDestinationsOptions): Prom
     segments: options.segments,
     cipher,
     ensureEligibilitySegment: (ws) => ensureEmailEligibleSegment(options.segments, ws),
+    ensureConsentSegments: (ws, categories) => ensureConsentSegments(options.segments, ws, categories),
     ...(ca === undefined ? {} : { connect: { ca } }),
     onChange: () => worker.wake(),
   });

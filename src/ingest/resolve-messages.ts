@@ -6,7 +6,7 @@ import type { GroupJob, JobOutcome, PreparedMessage } from './group-job.js';
 import { MergeLog } from './merge-log.js';
 import { resolveIdentity, type MessageIdentities } from './resolve-identity.js';
 import { SeenRanges } from './seen-ranges.js';
-import { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
+import { applySubscriptionSignal, contextWithTraitConsent, subscriptionSignalOf, unknownSubscription } from './subscription.js';
 
 /** An event ready to append, with where its result goes. */
 export interface PendingEvent {
@@ -29,7 +29,8 @@ export interface ResolvedMessages {
 export function eventOf(job: GroupJob, p: PreparedMessage, profileId: string): { event: NewEvent; warnings: string[] } {
   const { message } = p;
   const warnings: string[] = [];
-  let context = message.context;
+  // Consent given in identify traits is stored where every reader of the log looks for consent.
+  let context = contextWithTraitConsent(message) ?? message.context;
   if (p.clampedFrom !== undefined) {
     const original = new Date(p.clampedFrom).toISOString();
     warnings.push(`timestamp ${original} was more than 24h ahead of receipt and was clamped to receivedAt`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../core/index.js';
-import { applySubscriptionSignal, subscriptionSignalOf, unknownSubscription } from './subscription.js';
+import { applySubscriptionSignal, contextWithTraitConsent, subscriptionSignalOf, unknownSubscription } from './subscription.js';
 import { validateMessage, type SegmentMessage } from './validate.js';
 
 function message(type: EventType, raw: Record<string, unknown>): SegmentMessage {
@@ -38,6 +38,38 @@ describe('subscriptionSignalOf', () => {
   it('reads consent category preferences from any call', () => {
     const msg = message('page', { context: { consent: { categoryPreferences: { marketing: false, analytics: true, bad: 'x' } } } });
     expect(subscriptionSignalOf(msg)).toEqual({ reason: 'context.consent', consent: { marketing: false, analytics: true } });
+  });
+
+  it('reads consent from identify traits, as a map or in the context shape', () => {
+    expect(subscriptionSignalOf(message('identify', { traits: { consent: { marketing: true, ads: 'yes' } } }))?.consent).toEqual({ marketing: true });
+    expect(subscriptionSignalOf(message('identify', { traits: { consent: { categoryPreferences: { Marketing: false } } } }))?.consent).toEqual({ Marketing: false });
+  });
+
+  it('lets the context win over traits for a category both name, and keeps the categories only traits name', () => {
+    const msg = message('identify', {
+      traits: { consent: { marketing: true, analytics: true } },
+      context: { consent: { categoryPreferences: { marketing: false } } },
+    });
+    expect(subscriptionSignalOf(msg)?.consent).toEqual({ marketing: false, analytics: true });
+  });
+
+  it('reads no consent from the traits of a track call (context.traits are not profile traits)', () => {
+    expect(subscriptionSignalOf(message('track', { event: 'X', traits: { consent: { marketing: true } }, context: { traits: { consent: { marketing: true } } } }))).toBeUndefined();
+  });
+});
+
+describe('contextWithTraitConsent', () => {
+  it('stores consent given in identify traits in context.consent.categoryPreferences, the context winning', () => {
+    const msg = message('identify', {
+      traits: { consent: { marketing: true, analytics: true } },
+      context: { ip: '1.2.3.4', consent: { categoryPreferences: { marketing: false } } },
+    });
+    expect(contextWithTraitConsent(msg)).toEqual({ ip: '1.2.3.4', consent: { categoryPreferences: { marketing: false, analytics: true } } });
+  });
+
+  it('leaves the context alone when traits carry no consent or the context already names every category', () => {
+    expect(contextWithTraitConsent(message('identify', { traits: { name: 'x' } }))).toBeUndefined();
+    expect(contextWithTraitConsent(message('identify', { traits: { consent: { a: true } }, context: { consent: { categoryPreferences: { a: false } } } }))).toBeUndefined();
   });
 });
 

@@ -19,14 +19,50 @@ function object(value: unknown): JsonObject | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
 
-function consentOf(message: SegmentMessage): Record<string, boolean> | undefined {
-  const preferences = object(object(message.context.consent)?.categoryPreferences);
-  if (!preferences) return undefined;
+function booleansOf(preferences: JsonObject | undefined): Record<string, boolean> {
   const consent: Record<string, boolean> = {};
-  for (const [category, allowed] of Object.entries(preferences)) {
+  for (const [category, allowed] of Object.entries(preferences ?? {})) {
     if (typeof allowed === 'boolean') consent[category] = allowed;
   }
+  return consent;
+}
+
+/**
+ * Consent an identify's traits carry: `traits.consent.categoryPreferences` (the shape of the context object), else
+ * `traits.consent` itself as a map of category → boolean (what a CRM sync of a consent field sends).
+ */
+function consentFromTraits(message: SegmentMessage): Record<string, boolean> {
+  if (message.type !== 'identify') return {};
+  const field = object(message.traits.consent);
+  const nested = object(field?.categoryPreferences);
+  return booleansOf(nested ?? field);
+}
+
+/**
+ * The consent category preferences one message states, undefined when it states none: Segment's
+ * `context.consent.categoryPreferences` on any call, and on an identify `traits.consent` (see
+ * {@link consentFromTraits}). When both name a category, the context wins: it is what the consent manager recorded
+ * when the call was made, while traits are often a copy synced from another system. Across messages, each
+ * category keeps the value of the latest message naming it (applySubscriptionSignal).
+ */
+export function consentOf(message: SegmentMessage): Record<string, boolean> | undefined {
+  const consent = { ...consentFromTraits(message), ...booleansOf(object(object(message.context.consent)?.categoryPreferences)) };
   return Object.keys(consent).length > 0 ? consent : undefined;
+}
+
+/**
+ * The context an identify is stored with when its traits carry consent: the preferences of {@link consentOf}
+ * written into `context.consent.categoryPreferences`, so every reader of the stored event — the engine's
+ * `consent("…")`, the consent system segments destinations watch, export — sees the same consent as the profile.
+ * Undefined when nothing is to be added (no consent in traits, or the context already says all of it).
+ */
+export function contextWithTraitConsent(message: SegmentMessage): JsonObject | undefined {
+  const fromTraits = consentFromTraits(message);
+  if (Object.keys(fromTraits).length === 0) return undefined;
+  const consentObject = object(message.context.consent);
+  const stated = booleansOf(object(consentObject?.categoryPreferences));
+  if (Object.keys(fromTraits).every((k) => k in stated)) return undefined;
+  return { ...message.context, consent: { ...consentObject, categoryPreferences: { ...fromTraits, ...stated } } };
 }
 
 function stateFromTraits(traits: JsonObject): { state: SubscriptionState; reason: string } | undefined {
@@ -64,7 +100,8 @@ function stateFromTrack(message: SegmentMessage): { state: SubscriptionState; ex
  * - track `Unsubscribed`, `Subscribed` / `Resubscribed`, `Email Bounced` with `properties.bounce_type = "hard"`,
  *   `Email Marked as Spam` (ESP webhooks are mapped to exactly these); the reason is `properties.reason` when
  *   it is a string (e.g. `sendgrid:unsubscribe`), else `track:<event>`;
- * - any call's `context.consent.categoryPreferences` (booleans, merged per category).
+ * - any call's `context.consent.categoryPreferences`, and an identify's `traits.consent` (booleans, merged per
+ *   category; the context wins over traits in one message — {@link consentOf}).
  * Returns undefined when the message says nothing about subscription.
  */
 export function subscriptionSignalOf(message: SegmentMessage): SubscriptionSignal | undefined {

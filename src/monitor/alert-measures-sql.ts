@@ -3,6 +3,7 @@ import type { SqlExecutor } from '../store/index.js';
 import type { AlertRule } from './alert-rule.js';
 import { BUCKET_MS } from './size-buckets.js';
 import type { SizeHistory } from './size-history.js';
+import { WorkspaceActivitySql } from './workspace-activity-sql.js';
 
 const HOUR = BUCKET_MS.hour;
 const MINUTE = 60_000;
@@ -20,7 +21,7 @@ const round = (x: number): number => Math.round(x * 10) / 10;
 
 /**
  * Measures what alert rules watch, from tables other parts keep: the size history (segment sizes, last change),
- * the event log (last event, oldest event the engine has not reached), the delivery outbox and its attempts
+ * the workspace's last event (`WorkspaceActivitySql`), the event log (oldest event the engine has not reached), the delivery outbox and its attempts
  * (failure rate, dead letters) and the tracking plan's per-minute violation counts. Each answer is undefined
  * when there is nothing to compare yet (a segment with less than an hour of history has no baseline).
  */
@@ -44,11 +45,8 @@ export class AlertMeasuresSql {
         return { value: minutes, text: `segment "${segmentName}" has had no entry or exit for ${Math.floor(minutes)} minutes` };
       }
       case 'no_events': {
-        const rows = await this.sql.query<{ received_at: number }>(
-          'SELECT received_at FROM events WHERE workspace_id = $1 ORDER BY seq DESC LIMIT 1',
-          [ws],
-        );
-        const last = rows.length === 0 ? rule.createdAt : Math.max(Number(rows[0]!.received_at), rule.createdAt);
+        const received = await new WorkspaceActivitySql(this.sql).lastReceivedAt(ws);
+        const last = received === undefined ? rule.createdAt : Math.max(received, rule.createdAt);
         const minutes = (now - last) / MINUTE;
         return { value: minutes, text: `no event received for ${Math.floor(minutes)} minutes` };
       }

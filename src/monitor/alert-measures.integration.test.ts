@@ -12,7 +12,9 @@ import { TrackingPlanRepoSql } from '../tracking-plan/index.js';
 import { AlertMeasuresSql } from './alert-measures-sql.js';
 import { AlertRepoSql } from './alert-repo-sql.js';
 import type { AlertKind, AlertRule } from './alert-rule.js';
+import { DataCatalog } from './data-catalog.js';
 import { SizeHistory } from './size-history.js';
+import { unreadSql } from './workspace-activity-sql.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const MIN = 60_000;
@@ -75,6 +77,43 @@ describeEachStore('alert measurements', (getStore) => {
     await store.sql.execute('UPDATE engine_cursors SET seq = seq + 1 WHERE name = $1', [cursorName]);
     expect((await measures.measure(lag, '', T0))?.value).toBe(0);
     expect((await measures.measure(rule('no_events', { threshold: 5 }), '', T0 + 10 * MIN))?.value).toBeCloseTo(10 + 20 / 60, 5);
+  });
+
+  it('measures no_events for a quiet workspace beside a busy one from the activity the log follower notes, plus the events past its cursor, by a bounded scan', async () => {
+    const store = getStore();
+    const measures = new AlertMeasuresSql(store.sql, new SizeHistory(store.sql, new SqlChangeLog(store.sql)));
+    const events = (workspaceId: string, n: number, receivedAt: number, prefix: string) =>
+      store.events.append(
+        Array.from({ length: n }, (_, i) => ({
+          workspaceId, messageId: `${prefix}-${i}`, profileId: `p${i % 50}`, type: 'track' as const, name: 'E', userId: null, anonymousId: null,
+          timestamp: receivedAt, receivedAt, properties: {}, traits: {}, context: {},
+        })),
+      );
+    const quiet = rule('no_events', { threshold: 5 });
+    // One event of the quiet workspace, then 3,000 of a busy one: the follower reads them all.
+    await events('ws', 1, T0 - 50 * MIN, 'q');
+    await events('other', 3_000, T0 - MIN, 'b');
+    const catalog = new DataCatalog(store.sql, store.events, { batch: 500 });
+    await catalog.catchUp();
+    expect((await measures.measure(quiet, '', T0))?.value).toBe(50);
+    // Events past the follower's cursor count at once (it lags by up to a batch).
+    await events('ws', 1, T0 - 2 * MIN, 'q2');
+    expect((await measures.measure(quiet, '', T0))?.value).toBe(2);
+    await catalog.catchUp();
+    expect((await measures.measure(quiet, '', T0))?.value).toBe(2);
+    // A workspace that never received anything counts from the rule's creation (an hour before T0).
+    expect((await measures.measure({ ...quiet, workspaceId: 'empty' }, '', T0))?.value).toBe(60);
+
+    // The plan: the events past the cursor are a range of the primary key, not a walk down the whole log.
+    await store.sql.script('ANALYZE');
+    const [cursor] = await store.sql.query<{ seq: unknown }>("SELECT seq FROM monitor_cursors WHERE name = 'data_catalog'");
+    const params = ['ws', Number(cursor?.seq)];
+    const plan =
+      store.sql.dialect.name === 'postgres'
+        ? (await store.sql.query<Record<string, unknown>>(`EXPLAIN ${unreadSql(store.sql)}`, params)).map((r) => String(r['QUERY PLAN'])).join('\n')
+        : (await store.sql.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${unreadSql(store.sql)}`, params)).map((r) => r.detail).join('\n');
+    expect(plan).toMatch(store.sql.dialect.name === 'postgres' ? /Index Cond: \(seq > / : /USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    expect(plan).not.toMatch(/Seq Scan on events|^SCAN events/m);
   });
 
   it('sums tracking-plan violations over the window, per minute', async () => {

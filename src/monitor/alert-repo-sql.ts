@@ -103,6 +103,17 @@ export class AlertRepoSql {
     return true;
   }
 
+  /** Replaces a rule's editable columns (name, segment, params, destination); false when another rule has the name. */
+  async updateRule(rule: AlertRule): Promise<boolean> {
+    const taken = await this.sql.query('SELECT 1 AS x FROM alert_rules WHERE workspace_id = $1 AND name = $2 AND id <> $3', [rule.workspaceId, rule.name, rule.id]);
+    if (taken.length > 0) return false;
+    await this.sql.execute(
+      'UPDATE alert_rules SET name = $3, segment_id = $4, params = $5, destination = $6, updated_at = $7 WHERE workspace_id = $1 AND id = $2',
+      [rule.workspaceId, rule.id, rule.name, rule.segmentId, toJson(rule.params), toJson({ ...rule.destination, secret: this.cipher.seal(rule.secret) }), rule.updatedAt],
+    );
+    return true;
+  }
+
   /** The workspace's rules (all workspaces when `workspaceId` is undefined), by name. */
   async rules(workspaceId?: string): Promise<AlertRule[]> {
     const rows =

@@ -92,6 +92,68 @@ export class AlertService {
     return ok({ rule, secret: rule.destination.kind === 'webhook' ? rule.secret : null });
   }
 
+  /**
+   * Changes a rule: any of `name`, `segment`, `threshold`, `baselineHours`, `windowMinutes`, `minAttempts`,
+   * `destination` (null removes an optional tuning); the kind cannot change (delete and create instead). The rule as
+   * it would be is validated exactly as a new one, and nothing changes when it is refused. Its open alert stays open
+   * and is judged against the new threshold at the next evaluation. A destination that becomes a webhook answers its
+   * signing secret (shown only then). Undefined when there is no such rule.
+   */
+  async update(
+    workspaceId: string,
+    idOrName: string,
+    body: unknown,
+  ): Promise<Result<{ before: AlertRule; rule: AlertRule; secret: string | null }, AlertRuleRefusal> | undefined> {
+    const before = await this.deps.repo.rule(workspaceId, idOrName);
+    if (!before) return undefined;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return err({ code: 'ALERT_RULE_INVALID', field: 'body', message: 'The body must be a JSON object.' });
+    const patch = body as Record<string, unknown>;
+    const editable = new Set(['name', 'segment', 'threshold', 'baselineHours', 'windowMinutes', 'minAttempts', 'destination']);
+    for (const key of Object.keys(patch)) {
+      if (key === 'kind' && patch.kind === before.kind) continue;
+      if (!editable.has(key)) {
+        const message = key === 'kind' ? 'The kind of a rule cannot change: delete the rule and create another.' : `"${key}" is not a field of an alert rule.`;
+        return err({ code: 'ALERT_RULE_INVALID', field: key, message });
+      }
+    }
+    const current: Record<string, unknown> = {
+      name: before.name,
+      kind: before.kind,
+      ...(before.segmentId === null ? {} : { segment: before.segmentId }),
+      ...before.params,
+      destination: before.destination,
+    };
+    const merged: Record<string, unknown> = { ...current };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null && (key === 'baselineHours' || key === 'windowMinutes' || key === 'minAttempts')) delete merged[key];
+      else merged[key] = value;
+    }
+    const parsed = parseAlertRuleInput(merged);
+    if (!parsed.ok) return err({ code: 'ALERT_RULE_INVALID', field: parsed.error.field, message: parsed.error.message });
+    const input = parsed.value;
+    let segmentId: string | null = null;
+    if (input.segment !== null) {
+      const segment = await this.deps.segments.get(workspaceId, input.segment);
+      if (!segment) return err({ code: 'ALERT_SEGMENT_NOT_FOUND', field: 'segment', message: `No segment has the id or name "${input.segment}".` });
+      segmentId = segment.id;
+    }
+    if (input.destination.url !== before.destination.url) {
+      const checked = await this.deps.guard.checkUrl(input.destination.url);
+      if (!checked.ok) return err({ code: 'ALERT_RULE_INVALID', field: 'destination.url', message: checked.refusal.message });
+    }
+    const rule: AlertRule = {
+      ...before,
+      name: input.name,
+      segmentId,
+      params: input.params,
+      destination: input.destination,
+      updatedAt: this.deps.clock.now(),
+    };
+    if (!(await this.deps.repo.updateRule(rule))) return err({ code: 'ALERT_RULE_NAME_TAKEN', field: 'name', message: `Another alert rule is named "${rule.name}".` });
+    const nowWebhook = rule.destination.kind === 'webhook' && before.destination.kind !== 'webhook';
+    return ok({ before, rule, secret: nowWebhook ? rule.secret : null });
+  }
+
   /** The workspace's rules. */
   rules(workspaceId: string): Promise<AlertRule[]> {
     return this.deps.repo.rules(workspaceId);

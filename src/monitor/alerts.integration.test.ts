@@ -30,7 +30,7 @@ describe.each(testStoreKinds())('alerts on a fake clock (%s)', (storeKind) => {
     await receiver.close();
   });
 
-  const inject = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) => {
+  const inject = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
     const res = await t.app.server.inject({ method, url, headers: { authorization: url.startsWith('/v1') ? t.writeAuth : t.adminAuth }, ...(payload === undefined ? {} : { payload: payload as object }) });
     return { status: res.statusCode, json: res.body === '' ? null : (JSON.parse(res.body) as any) };
   };
@@ -160,5 +160,50 @@ describe.each(testStoreKinds())('alerts on a fake clock (%s)', (storeKind) => {
     expect(receiver.requests.filter((r) => r.path === '/quiet')).toHaveLength(2);
     expect((await inject('DELETE', '/api/alerts/rules/Quiet')).status).toBe(204);
     expect((await inject('GET', '/api/alerts/rules/Quiet')).json).toMatchObject({ code: 'ALERT_RULE_NOT_FOUND' });
+  });
+
+  it('edits a rule with PATCH: the new threshold decides the next evaluation, invalid changes change nothing, and the audit log keeps before and after', async () => {
+    const created = await inject('POST', '/api/alerts/rules', { name: 'Silence', kind: 'no_events', threshold: 600, destination: { kind: 'slack', url: `${receiver.origin}/silence` } });
+    expect(created.status).toBe(201);
+    expect((await inject('POST', '/api/alerts/rules', { name: 'Other', kind: 'dead_letters', threshold: 5, destination: { kind: 'slack', url: `${receiver.origin}/o` } })).status).toBe(201);
+    clock.advance(20 * 60_000);
+    await t.app.services.alerts!.tick();
+    expect((await inject('GET', '/api/alerts?rule=Silence&state=firing')).json.alerts).toEqual([]);
+
+    // Refused changes: each names its field, and the rule stays as it was.
+    const refusals = [
+      [{ kind: 'dead_letters' }, 422, 'ALERT_RULE_INVALID', 'kind'],
+      [{ threshold: -1 }, 422, 'ALERT_RULE_INVALID', 'threshold'],
+      [{ color: 'red' }, 422, 'ALERT_RULE_INVALID', 'color'],
+      [{ segment: 'Active' }, 422, 'ALERT_RULE_INVALID', 'segment'],
+      [{ destination: { kind: 'slack', url: 'http://169.254.169.254/x' } }, 422, 'ALERT_RULE_INVALID', 'destination.url'],
+      [{ name: 'Other' }, 409, 'ALERT_RULE_NAME_TAKEN', 'name'],
+    ] as const;
+    for (const [body, status, code, field] of refusals) {
+      const res = await inject('PATCH', '/api/alerts/rules/Silence', body);
+      expect(res.status).toBe(status);
+      expect(res.json).toMatchObject({ code, field });
+    }
+    expect((await inject('PATCH', '/api/alerts/rules/Nobody', { threshold: 5 })).json).toMatchObject({ code: 'ALERT_RULE_NOT_FOUND' });
+    expect((await inject('GET', '/api/alerts/rules/Silence')).json).toMatchObject({ name: 'Silence', kind: 'no_events', threshold: 600, destination: { kind: 'slack' } });
+
+    // A lower threshold: the next evaluation fires. A webhook destination answers its secret, once.
+    const edited = await inject('PATCH', '/api/alerts/rules/Silence', { threshold: 15, name: 'Silence (15 min)', destination: { kind: 'webhook', url: `${receiver.origin}/silence-hook` } });
+    expect(edited.status).toBe(200);
+    expect(edited.json).toMatchObject({ id: created.json.id, name: 'Silence (15 min)', threshold: 15, destination: { kind: 'webhook' } });
+    expect(edited.json.secret).toMatch(/^whsec_/);
+    expect((await inject('PATCH', `/api/alerts/rules/${created.json.id as string}`, { threshold: 16 })).json.secret).toBeUndefined();
+    await t.app.services.alerts!.tick();
+    expect((await inject('GET', `/api/alerts?rule=${created.json.id as string}&state=firing`)).json.alerts).toHaveLength(1);
+    const hook = receiver.requests.find((r) => r.path === '/silence-hook');
+    expect(JSON.parse(hook!.body)).toMatchObject({ type: 'alert.fired', alert: { rule: { name: 'Silence (15 min)', threshold: 16 } } });
+
+    const audit = (await inject('GET', '/api/audit?limit=1000')).json.entries as { method: string; route: string; status: number; detail: any }[];
+    const patches = audit.filter((e) => e.method === 'PATCH' && e.route === '/api/alerts/rules/:id');
+    expect(patches.length).toBe(refusals.length + 3);
+    expect(patches.filter((e) => e.status === 200).map((e) => [e.detail.before.threshold, e.detail.after.threshold])).toEqual([
+      [600, 15],
+      [15, 16],
+    ]);
   });
 });

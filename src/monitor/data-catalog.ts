@@ -1,7 +1,8 @@
 import type { StoredEvent } from '../core/index.js';
 import { eventLogOf, inSql, LogConsumer, type EventRepo, type SqlExecutor } from '../store/index.js';
+import { ACTIVITY_CURSOR, WorkspaceActivitySql } from './workspace-activity-sql.js';
 
-const CURSOR = 'data_catalog';
+const CURSOR = ACTIVITY_CURSOR;
 
 /** What the catalogue records: an event name, a property of an event, or a trait. */
 export type CatalogKind = 'event' | 'property' | 'trait';
@@ -82,6 +83,8 @@ export class DataCatalog {
   }
 
   private async apply(tx: SqlExecutor, page: readonly StoredEvent[]): Promise<void> {
+    // The same pass notes each workspace's newest event for the no_events alert (workspace-activity-sql.ts).
+    await WorkspaceActivitySql.note(tx, page);
     for (const e of page) {
       const known = await this.knownOf(e.workspaceId);
       for (const entry of entriesOf(e)) {

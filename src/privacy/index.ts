@@ -11,7 +11,7 @@ export type { ErasureReceipt, ErasureRequestError, ErasureServiceOptions, Erasur
 export { ErasureService } from './erasure-service.js';
 export { ErasureWorker } from './erasure-worker.js';
 export type { PersonalDataTable } from './personal-data-tables.js';
-export { PERSONAL_DATA_TABLES, purgePersonalData } from './personal-data-tables.js';
+export { PERSONAL_DATA_TABLES, purgePersonalData, purgeStatement } from './personal-data-tables.js';
 export type { PrivacyPort, RetentionWarning } from './privacy-port.js';
 export type { ExplainMembership, ExportRow, ProfileExport } from './profile-export.js';
 export { exportProfile } from './profile-export.js';

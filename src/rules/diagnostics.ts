@@ -207,6 +207,11 @@ export const DIAGNOSTICS = {
     title: 'Equal priority in an exclusive group',
     message: 'Segments {0} share priority {1} in exclusive group {2}; on a tie the name first in alphabetical order ({3}) wins. Give each a different priority.',
   },
+  RULE3008: {
+    severity: 'warning',
+    title: 'Reads past the event retention',
+    message: 'This rule reads further back than the workspace keeps events: {0}. Once older events are deleted it sees only what is kept.',
+  },
 } as const satisfies Readonly<Record<string, DiagnosticDefinition>>;
 
 /** A stable diagnostic code such as `RULE1003`. */

@@ -1,7 +1,7 @@
 /**
  * @module
  * Alerts on the admin API: `POST /api/alerts/rules` (create a rule; a webhook destination's `whsec_…` signing
- * secret is in this answer only), `GET /api/alerts/rules`, `GET` / `DELETE /api/alerts/rules/{idOrName}`, and
+ * secret is in this answer only), `GET /api/alerts/rules`, `GET` / `PATCH` / `DELETE /api/alerts/rules/{idOrName}`, and
  * `GET /api/alerts` (the alerts rules raised, newest first, `?state=firing|resolved&rule=`). A rule watching a
  * segment that does not exist is 422 `ALERT_SEGMENT_NOT_FOUND`; any other invalid field 422
  * `ALERT_RULE_INVALID` with `field`.
@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Alert, AlertRule, AlertService } from '../../monitor/index.js';
 import { workspaceOf } from '../admin-auth.js';
+import { auditDetail } from '../audit-hook.js';
 import { problemSchema } from '../contract/index.js';
 import { apiError } from '../error-catalogue.js';
 import type { Services } from '../services.js';
@@ -29,6 +30,7 @@ const ruleView = (r: AlertRule) => ({
   ...(r.params.minAttempts === undefined ? {} : { minAttempts: r.params.minAttempts }),
   destination: r.destination,
   createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
 });
 
 const alertView = (a: Alert) => ({
@@ -83,6 +85,34 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     if (!rule) throw apiError('ALERT_RULE_NOT_FOUND', `No alert rule has the id or name "${request.params.id}".`);
     return ruleView(rule);
   });
+
+  app.patch(
+    '/api/alerts/rules/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change an alert rule',
+        description:
+          'Body: any of `name`, `segment`, `threshold`, `baselineHours` / `windowMinutes` / `minAttempts` (null removes one), `destination`. The kind cannot change. The rule as it would be is checked as a new one; a refused change changes nothing. An open alert stays open and is judged against the new threshold at the next evaluation.',
+        params: IdParams,
+        body: Type.Unknown(),
+        response: {
+          200: Type.Record(Type.String(), Type.Unknown(), { description: 'The rule, with `secret` when its destination has just become a webhook.' }),
+          404: problemSchema('ALERT_RULE_NOT_FOUND: no rule has that id or name.'),
+          409: problemSchema('ALERT_RULE_NAME_TAKEN: another rule has that name.'),
+          422: problemSchema('ALERT_RULE_INVALID or ALERT_SEGMENT_NOT_FOUND: the change is invalid (field names what).'),
+        },
+      },
+    },
+    async (request) => {
+      const updated = await alerts.update(workspaceOf(request), request.params.id, request.body);
+      if (!updated) throw apiError('ALERT_RULE_NOT_FOUND', `No alert rule has the id or name "${request.params.id}".`);
+      if (!updated.ok) throw apiError(updated.error.code, updated.error.message, { field: updated.error.field });
+      const { before, rule, secret } = updated.value;
+      auditDetail(request, { alertRule: rule.id, before: ruleView(before), after: ruleView(rule) });
+      return { ...ruleView(rule), ...(secret ? { secret } : {}) };
+    },
+  );
 
   app.delete('/api/alerts/rules/:id', { schema: { tags, summary: 'Delete an alert rule and its alerts', params: IdParams } }, async (request, reply) => {
     if (!(await alerts.delete(workspaceOf(request), request.params.id))) {

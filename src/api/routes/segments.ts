@@ -51,6 +51,8 @@ export interface SegmentRoutesOptions {
   readonly workspaceOf: (request: unknown) => string;
   /** Resolves profile ids to userId and email in member lists and dry-run samples (omitted: ids only). */
   readonly people?: PeopleDirectorySql;
+  /** The workspace's event retention in days (null: keeps all), for warning RULE3008 on save (omitted: none). */
+  readonly retentionDays?: (workspaceId: string) => Promise<number | null>;
 }
 
 /** The canonical text of a rule given as text or JSON (what a saved segment's `rule` holds), if it parses. */
@@ -157,6 +159,7 @@ async function assertUserSegment(segments: SegmentService, workspaceId: string, 
 /** Registers the `/api/segments` routes. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = async (app, options) => {
   const { segments, workspaceOf, people } = options;
+  const retentionOf = async (ws: string): Promise<number | null> => (options.retentionDays ? await options.retentionDays(ws) : null);
   const peopleOf = async (ws: string, ids: readonly string[]) => {
     if (!people) return undefined;
     const contacts = await people.contactsOf(ws, ids);
@@ -199,7 +202,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       auditDetail(request, { segment: value.id, version: value.version, rule: { before: null, after: value.ruleText } });
       void reply.code(201).header('location', `/api/segments/${encodeURIComponent(value.id)}`);
       const backfill = await segments.backfill(ws, value.id);
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id), backfill), warnings: await lintSegment(segments, ws, request.body, warnings) };
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id), backfill), warnings: await lintSegment(segments, ws, request.body, warnings, await retentionOf(ws)) };
     },
   );
 
@@ -218,7 +221,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
         rule: canonicalRuleText(request.body.rule) ?? '',
         sampleEntered: [...value.sampleEntered],
         sampleExited: [...value.sampleExited],
-        warnings: await lintSegment(segments, ws, request.body, value.warnings.length > 0 ? value.warnings : warnings),
+        warnings: await lintSegment(segments, ws, request.body, value.warnings.length > 0 ? value.warnings : warnings, await retentionOf(ws)),
         at: new Date(value.at).toISOString(),
       };
     },
@@ -262,7 +265,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
       const { value, warnings } = unwrap(await segments.update(ws, request.params.id, request.body, { wait: request.query.wait !== false }));
       auditDetail(request, { segment: value.id, version: value.version, rule: { before: before?.ruleText ?? null, after: value.ruleText } });
       const backfill = await segments.backfill(ws, value.id);
-      return { segment: segmentView(value, await sizeOf(segments, ws, value.id), backfill), warnings: await lintSegment(segments, ws, request.body, warnings) };
+      return { segment: segmentView(value, await sizeOf(segments, ws, value.id), backfill), warnings: await lintSegment(segments, ws, request.body, warnings, await retentionOf(ws)) };
     },
   );
 
@@ -357,5 +360,13 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<SegmentRoutesOptions> = as
 
 /** The segments route area (see `routes/index.ts`): registers when the app provides a segment service. */
 export async function segmentsArea(app: FastifyInstance, services: Services): Promise<void> {
-  if (services.segments) await app.register(segmentRoutes, { segments: services.segments, workspaceOf, ...(services.monitor ? { people: services.monitor.people } : {}) });
+  if (services.segments) {
+    const privacy = services.privacy;
+    await app.register(segmentRoutes, {
+      segments: services.segments,
+      workspaceOf,
+      ...(services.monitor ? { people: services.monitor.people } : {}),
+      ...(privacy ? { retentionDays: async (ws: string) => (await privacy.retention(ws)).retention.eventsDays } : {}),
+    });
+  }
 }

@@ -221,5 +221,20 @@ describe('CLI wording', () => {
     expect(run.stderr).toContain('SEGFLOW_ADMIN_KEY');
     expect(run.stderr).not.toContain('Bearer');
   });
+
+  it('prints warning RULE3008 for a segment that reads further back than the workspace keeps events', async () => {
+    const admin = { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' };
+    expect((await fetch(`${server.url}/api/privacy/retention`, { method: 'PUT', headers: admin, body: JSON.stringify({ eventsDays: 180 }) })).status).toBe(200);
+    try {
+      const d = await mkdtemp(join(tmpdir(), 'segflow-apply-retention-'));
+      await writeFile(join(d, 'yearly.rule'), '# name: Yearly buyers\nperformed("Order Completed", within 365d)\n');
+      const run = await segflow(['apply', d, '--dry-run']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('yearly.rule RULE3008 This rule reads further back than the workspace keeps events: a window of 365d reaches past the 180-day event retention.');
+      await rm(d, { recursive: true, force: true });
+    } finally {
+      await fetch(`${server.url}/api/privacy/retention`, { method: 'DELETE', headers: { authorization: `Bearer ${server.adminKey}` } });
+    }
+  });
 });
 

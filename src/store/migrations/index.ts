@@ -32,6 +32,7 @@ import { migration0702 } from './0702-data-catalog.js';
 import { migration0830 } from './0830-key-revocation.js';
 import { migration0831 } from './0831-audit-log.js';
 import { migration0720 } from './0720-alerts.js';
+import { migration0721 } from './0721-workspace-activity.js';
 import { migration0810 } from './0810-tracking-plan.js';
 import { migration0800 } from './0800-erasures.js';
 import { migration0801 } from './0801-membership-changes-by-profile.js';
@@ -80,6 +81,7 @@ export const migrations: readonly Migration[] = [
   migration0831,
   // 0720–0729: alerts (monitor)
   migration0720,
+  migration0721,
   // 0810–0819: tracking plan
   migration0810,
   // 0800–0809: privacy (erasure, retention, consent)
