@@ -67,12 +67,9 @@ export class AlertService {
     const parsed = parseAlertRuleInput(body);
     if (!parsed.ok) return err({ code: 'ALERT_RULE_INVALID', field: parsed.error.field, message: parsed.error.message });
     const input = parsed.value;
-    let segmentId: string | null = null;
-    if (input.segment !== null) {
-      const segment = await this.deps.segments.get(workspaceId, input.segment);
-      if (!segment) return err({ code: 'ALERT_SEGMENT_NOT_FOUND', field: 'segment', message: `No segment has the id or name "${input.segment}".` });
-      segmentId = segment.id;
-    }
+    const segment = await this.segmentOf(workspaceId, input.segment);
+    if (!segment.ok) return segment;
+    const segmentId = segment.value;
     const checked = await this.deps.guard.checkUrl(input.destination.url);
     if (!checked.ok) return err({ code: 'ALERT_RULE_INVALID', field: 'destination.url', message: checked.refusal.message });
     const now = this.deps.clock.now();
@@ -131,12 +128,9 @@ export class AlertService {
     const parsed = parseAlertRuleInput(merged);
     if (!parsed.ok) return err({ code: 'ALERT_RULE_INVALID', field: parsed.error.field, message: parsed.error.message });
     const input = parsed.value;
-    let segmentId: string | null = null;
-    if (input.segment !== null) {
-      const segment = await this.deps.segments.get(workspaceId, input.segment);
-      if (!segment) return err({ code: 'ALERT_SEGMENT_NOT_FOUND', field: 'segment', message: `No segment has the id or name "${input.segment}".` });
-      segmentId = segment.id;
-    }
+    const segment = await this.segmentOf(workspaceId, input.segment);
+    if (!segment.ok) return segment;
+    const segmentId = segment.value;
     if (input.destination.url !== before.destination.url) {
       const checked = await this.deps.guard.checkUrl(input.destination.url);
       if (!checked.ok) return err({ code: 'ALERT_RULE_INVALID', field: 'destination.url', message: checked.refusal.message });
@@ -152,6 +146,14 @@ export class AlertService {
     if (!(await this.deps.repo.updateRule(rule))) return err({ code: 'ALERT_RULE_NAME_TAKEN', field: 'name', message: `Another alert rule is named "${rule.name}".` });
     const nowWebhook = rule.destination.kind === 'webhook' && before.destination.kind !== 'webhook';
     return ok({ before, rule, secret: nowWebhook ? rule.secret : null });
+  }
+
+  /** The id of the segment a rule names (null when it names none), or the refusal when there is no such segment. */
+  private async segmentOf(workspaceId: string, ref: string | null): Promise<Result<string | null, AlertRuleRefusal>> {
+    if (ref === null) return ok(null);
+    const segment = await this.deps.segments.get(workspaceId, ref);
+    if (!segment) return err({ code: 'ALERT_SEGMENT_NOT_FOUND', field: 'segment', message: `No segment has the id or name "${ref}".` });
+    return ok(segment.id);
   }
 
   /** The workspace's rules. */
