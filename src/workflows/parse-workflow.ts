@@ -291,7 +291,12 @@ export function parseWorkflow(input: unknown, context: WorkflowContext = {}, loc
   if (name !== undefined && name.length > 200) p.fail('WF019', ['name'], ['a name has at most 200 characters']);
   const description = typeof input.description === 'string' ? input.description : '';
   const trigger = input.trigger === undefined ? p.fail('WF003', ['trigger'], ['trigger']) : p.trigger(input.trigger, ['trigger']);
-  const steps = input.steps === undefined ? p.fail('WF003', ['steps'], ['steps']) : p.steps(input.steps, ['steps']);
+  const steps =
+    input.steps === undefined
+      ? p.fail('WF003', ['steps'], ['steps'])
+      : Array.isArray(input.steps) && input.steps.length === 0
+        ? p.fail('WF001', ['steps'], ['at least one step'])
+        : p.steps(input.steps, ['steps']);
   const goal = input.goal === undefined ? undefined : p.rule(input.goal, ['goal']);
   const exitWhen = input.exit_when === undefined ? undefined : p.rule(input.exit_when, ['exit_when']);
   const reEntry = p.reEntry(input.re_entry, ['re_entry']);

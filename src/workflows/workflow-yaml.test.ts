@@ -74,6 +74,11 @@ steps:
     expect(r.problems[0]?.message).toContain('did you mean "Cart Abandoners"?');
   });
 
+  it('refuses a workflow without steps, pointing at the empty list', () => {
+    const empty = parseWorkflowYaml(`name: x\ntrigger: { event: Signed Up }\nsteps: []\n`, {});
+    expect(empty.ok ? [] : empty.problems.map((p) => [p.code, p.path, p.line])).toEqual([['WF001', 'steps', 3]]);
+  });
+
   it('refuses a goto loop without a wait but accepts one through a wait', () => {
     const loop = `name: x
 trigger: { event: Signed Up }
@@ -116,7 +121,7 @@ steps:
   });
 
   it('refuses unknown fields with a suggestion, wrong re_entry and time zones', () => {
-    const r = parseWorkflowYaml(`name: x\ntrigger: { event: A }\nre_entry: sometimes\ntimezone: Mars/Base\nstep: []\nsteps: []\n`);
+    const r = parseWorkflowYaml(`name: x\ntrigger: { event: A }\nre_entry: sometimes\ntimezone: Mars/Base\nstep: []\nsteps:\n  - id: a\n    wait: 1d\n`);
     expect(r.ok ? [] : r.problems.map((p) => p.code).sort()).toEqual(['WF002', 'WF013', 'WF014']);
   });
 });

@@ -104,7 +104,7 @@ describe('/api/workflows', () => {
     });
     expect(sim.status).toBe(200);
     expect(sim.body).toMatchObject({ runs: [{ state: { exitCause: 'goal' } }], actions: [] });
-    const badScenario = await call('POST', '/api/workflows/simulate', { definition: { name: 's', trigger: { event: 'A' }, steps: [] }, scenario: [{ at: 'yesterday', event: 'A' }] });
+    const badScenario = await call('POST', '/api/workflows/simulate', { definition: { name: 's', trigger: { event: 'A' }, steps: [{ id: 'a', wait: '1d' }] }, scenario: [{ at: 'yesterday', event: 'A' }] });
     expect(badScenario.body).toMatchObject({ code: 'WORKFLOW_SCENARIO_INVALID', field: 'scenario[0]' });
     expect((await call('GET', '/api/workflows')).body).toEqual({ workflows: [] });
   });
