@@ -27,7 +27,9 @@ describe('EventColumn running aggregates', () => {
   // events are appended and pruned) must be covered, not only the single slot of short lists.
   let longest = 0;
 
-  it('answer min, max, sums, counts and distinct counts over any range exactly as an ordered scan of the kept events', () => {
+  // Seed 254111231 found events appended and pruned between two reads of a short list's column (counts went NaN);
+  // it runs every time, beside fresh random seeds.
+  it.each([{ seed: 254111231 }, {}])('answer min, max, sums, counts and distinct counts over any range exactly as an ordered scan of the kept events (%o)', (seeded) => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 100, maxLength: 300 }), (ops) => {
         const min = new EventColumn<number | undefined>('V', valueOf, 'min');
@@ -65,7 +67,7 @@ describe('EventColumn running aggregates', () => {
           }
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 100, ...seeded },
     );
   });
 

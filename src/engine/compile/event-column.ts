@@ -103,7 +103,9 @@ export class EventColumn<V> {
     const meta = state.metaOf(this.name);
     const held = this.cache.get(state);
     let c = held ?? (this.lastState === state ? this.lastCache : undefined);
-    if (c === undefined || c.list !== list || c.inserted !== meta.inserted) {
+    // Rebuilt when entries this cache never read have already been dropped (appended and pruned between two
+    // reads): dropping them from its front would take entries it does hold, and leave the prefix sums short.
+    if (c === undefined || c.list !== list || c.inserted !== meta.inserted || meta.dropped - c.dropped > c.values.length) {
       c = { list, inserted: meta.inserted, dropped: meta.dropped, values: [] };
       if (this.mode === 'numeric') Object.assign(c, { prefix: [0], counts: [0], absTotal: 0, exact: true });
       if (this.mode === 'distinct') Object.assign(c, { last: new Map<V, number>(), lasts: [] });
